@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BrokerAdmin } from '@edx/messaging';
+import { dropDatabase } from '@edx/storage';
+import { SigningIdentity, createDevPki, loadIdentity } from '@edx/trust';
+import { ConsoleClient } from '../demo/console-client';
+import { DemoSystem, ProvisionedSystem, provisionSystems } from '../demo/demo-setup';
+import { AppProcess, freePort, launchApp, waitHealthy } from '../processes/app-process';
+
+export interface ExchangeOptions {
+  readonly amqpRoot: string;
+  readonly managementUrl: string;
+  readonly databaseRoot: string;
+  readonly senders: number;
+  readonly receivers: number;
+  readonly hubs: number;
+  readonly profileDir?: string;
+  readonly log: (line: string) => void;
+}
+
+const SENDER_CODES = ['000.00.00.G22', '000.00.00.G09', '000.00.00.G12', '000.00.00.G15'];
+const RECEIVER_CODES = ['000.00.00.H41', '000.00.00.H53', '000.00.00.H20', '000.00.00.H29', '000.00.00.H31', '000.00.00.H45', '000.00.00.H49', '000.00.00.H56'];
+
+/**
+ * An exchange of its own for one benchmark run: a unique vhost, databases and system ids, a dev PKI;
+ * console, hub copies and two gateways as child processes of the compiled apps. `close()` removes
+ * everything it made.
+ */
+export class IsolatedExchange {
+  readonly id = `edx_bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
+  readonly amqpUrl: string;
+  readonly processes: AppProcess[] = [];
+  readonly senders: Array<{ code: string; apiKey: string; gateway: string; pdfSigner: SigningIdentity }> = [];
+  readonly receivers: string[] = [];
+  private readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-bench-'));
+  private readonly databases: string[] = [];
+  private systems: ProvisionedSystem[] = [];
+
+  constructor(private readonly options: ExchangeOptions) {
+    this.amqpUrl = `${options.amqpRoot}/${this.id}`;
+  }
+
+  async start(): Promise<void> {
+    const { log, databaseRoot } = this.options;
+    const admin = new BrokerAdmin({ managementUrl: this.options.managementUrl });
+    await admin.ensureVhost(this.id);
+    const hubDatabase = `${databaseRoot}/${this.id}_hub`;
+    this.databases.push(hubDatabase);
+    const pki = createDevPki();
+    const hub = pki.issue({ code: 'edx.hub', name: 'edx exchange hub', kind: 'organisation' });
+    mkdirSync(path.join(this.dir, 'hub'));
+    writeFileSync(path.join(this.dir, 'hub/key.pem'), hub.keyPem);
+    writeFileSync(path.join(this.dir, 'hub/cert.pem'), hub.certificatePem);
+    const adminToken = randomBytes(16).toString('hex');
+    const common = { EDX_AMQP_URL: this.amqpUrl, EDX_AMQP_MANAGEMENT_URL: this.options.managementUrl, EDX_HUB_DATABASE_URL: hubDatabase, EDX_LOG_LEVEL: 'warn' };
+
+    const consolePort = await freePort();
+    const consoleApp = this.track(launchApp('console', { port: consolePort, env: { ...common, EDX_CONSOLE_PORT: String(consolePort), EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex') } }));
+    await waitHealthy(consoleApp);
+    const system = async (id: string, codes: string[]): Promise<DemoSystem> => {
+      const databaseUrl = `${databaseRoot}/${this.id}_${id}`;
+      this.databases.push(databaseUrl);
+      return { id: `${id}-${this.id.slice(-4)}`, name: id, port: await freePort(), databaseUrl, agencies: codes.map((code) => ({ code, name: `Agency ${code}` })) };
+    };
+    const systems = [await system('senders', SENDER_CODES.slice(0, this.options.senders)), await system('receivers', RECEIVER_CODES.slice(0, this.options.receivers))];
+    this.systems = await provisionSystems({ console: new ConsoleClient(consoleApp.url, adminToken), pki, dir: this.dir, systems });
+    log(`exchange ${this.id}: ${this.options.senders} sending and ${this.options.receivers} receiving agencies onboarded`);
+
+    const profile = this.options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', this.options.profileDir] : [];
+    for (let i = 0; i < this.options.hubs; i++) {
+      const port = await freePort();
+      this.track(launchApp('hub', {
+        name: `hub#${i + 1}`, port, nodeFlags: profile,
+        env: { ...common, EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem') },
+      }));
+    }
+    for (const s of this.systems) {
+      const port = Number(new URL(s.url).port);
+      this.track(launchApp('gateway', { name: `gateway ${s.id.split('-')[0]}`, port, nodeFlags: profile, env: { EDX_GATEWAY_CONFIG: s.configFile, EDX_GATEWAY_PORT: String(port), EDX_LOG_LEVEL: 'warn' } }));
+    }
+    await Promise.all(this.processes.map((p) => waitHealthy(p)));
+    const [senders, receivers] = this.systems;
+    for (const a of senders.agencies) {
+      const pdfSigner = loadIdentity({ pem: { key: readFileSync(a.keyFile, 'utf8'), cert: readFileSync(a.certFile, 'utf8') } });
+      this.senders.push({ code: a.code, apiKey: a.apiKey, gateway: senders.url, pdfSigner });
+    }
+    this.receivers.push(...receivers.agencies.map((a) => a.code));
+  }
+
+  private track(app: AppProcess): AppProcess {
+    this.processes.push(app);
+    return app;
+  }
+
+  /** Stops every process (SIGTERM, so profiles are written) and removes the vhost, users and databases. */
+  async close(): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.stop()));
+    const admin = new BrokerAdmin({ managementUrl: this.options.managementUrl });
+    await admin.deleteVhost(this.id).catch(() => undefined);
+    for (const s of this.systems) await admin.deleteUser(`system.${s.id}`).catch(() => undefined);
+    for (const db of this.databases) await dropDatabase(db).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,36 @@
+/** Percentile of sorted-or-not samples (nearest rank); 0 for none. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return 0;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+/**
+ * Share of the raw broker rate the exchange achieves: a document to R recipients costs at least
+ * 1 + 3R broker messages (package in, R deliveries, R statuses in, R statuses back).
+ */
+export function efficiency(docsPerSecond: number, recipients: number, rawMessagesPerSecond: number): number {
+  return rawMessagesPerSecond > 0 ? (docsPerSecond * (1 + 3 * recipients)) / rawMessagesPerSecond : 0;
+}
+
+export interface SecondBucket {
+  readonly second: number;
+  readonly completed: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** Completions per second and their latency percentiles, from (completedAtMs, latencyMs) pairs. */
+export function perSecond(completions: ReadonlyArray<{ at: number; latencyMs: number }>, startedAt: number): SecondBucket[] {
+  const buckets = new Map<number, number[]>();
+  for (const c of completions) {
+    const second = Math.floor((c.at - startedAt) / 1000);
+    buckets.set(second, [...(buckets.get(second) ?? []), c.latencyMs]);
+  }
+  const last = Math.max(0, ...buckets.keys());
+  return Array.from({ length: last + 1 }, (_, second) => {
+    const latencies = buckets.get(second) ?? [];
+    return { second, completed: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  });
+}

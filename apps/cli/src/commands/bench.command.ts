@@ -1,0 +1,188 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildPackage } from '@edx/edxml';
+import { makePdf, signPdf, writeSignedPackage } from '@edx/trust';
+import { benchChart } from '../bench/chart';
+import { IsolatedExchange } from '../bench/isolated-exchange';
+import { cpuSeconds, peakRssMiB } from '../bench/process-stats';
+import { measureRawBroker } from '../bench/raw-broker';
+import { listenSse } from '../bench/sse';
+import { efficiency, percentile, perSecond } from '../bench/stats';
+import { Command, UsageError, parseOptions } from '../command';
+
+const SIZES: Record<string, number> = { '4k': 0, '1m': 1024 * 1024, '100m': 100 * 1024 * 1024 };
+
+interface Job {
+  readonly index: number;
+  readonly sender: IsolatedExchange['senders'][number];
+  readonly recipients: string[];
+  readonly body: string;
+}
+
+const progress = (line: string) => process.stderr.write(`\r${line.padEnd(100)}`);
+
+/**
+ * `edx bench` (`npm run bench`): an isolated exchange on this machine's broker and database, the raw
+ * broker rate measured in the same run, then `--count` signed documents sent through the sending
+ * gateway's REST API (closed loop, or open loop at `--rate`); latency is from the 202 to the last
+ * recipient's 01 seen on the sender's live stream.
+ */
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'measure end-to-end throughput and latency against the raw broker rate',
+  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--json FILE] [--profile]',
+  jsonOption: 'file',
+  async run({ args, print }) {
+    const { values } = parseOptions(args, {
+      count: { type: 'string' }, recipients: { type: 'string' }, size: { type: 'string' }, rate: { type: 'string' }, concurrency: { type: 'string' },
+      hubs: { type: 'string' }, senders: { type: 'string' }, receivers: { type: 'string' }, json: { type: 'string' }, profile: { type: 'boolean' }, 'raw-count': { type: 'string' },
+    });
+    const size = values.size ?? '4k';
+    if (!(size in SIZES)) throw new UsageError('--size must be 4k, 1m or 100m');
+    const count = Number(values.count ?? (size === '100m' ? 3 : size === '1m' ? 200 : 2000));
+    const recipients = Number(values.recipients ?? 2);
+    const receivers = Number(values.receivers ?? Math.max(4, recipients));
+    const senders = Number(values.senders ?? 2);
+    const hubs = Number(values.hubs ?? 1);
+    const rate = values.rate ? Number(values.rate) : undefined;
+    const concurrency = Number(values.concurrency ?? 48);
+    if (![count, recipients, receivers, senders, hubs, concurrency].every((n) => Number.isInteger(n) && n > 0) || recipients > receivers || senders > 4 || receivers > 8) {
+      throw new UsageError('counts must be positive integers; recipients <= receivers <= 8; senders <= 4');
+    }
+    const outDir = path.resolve('bench-results');
+    const jsonFile = path.resolve(values.json ?? path.join(outDir, `bench-${size}-r${recipients}-h${hubs}${rate ? `-rate${rate}` : ''}.json`));
+    const profileDir = values.profile ? path.join(outDir, 'profiles') : undefined;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+    const exchange = new IsolatedExchange({
+      amqpRoot: process.env.EDX_BENCH_AMQP_ROOT ?? 'amqp://guest:guest@127.0.0.1:5672',
+      managementUrl: process.env.EDX_AMQP_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672',
+      databaseRoot: process.env.EDX_DATABASE_ROOT ?? 'postgres://postgres@127.0.0.1:5432',
+      senders, receivers, hubs, profileDir, log: print,
+    });
+    const abort = new AbortController();
+    const onSignal = () => void exchange.close().finally(() => process.exit(130));
+    process.once('SIGINT', onSignal);
+    try {
+      await exchange.start();
+
+      // The documents, built before the clock starts: a signed PDF per sender, JSON bodies.
+      const pdfs = new Map(exchange.senders.map((s) => [s.code, signPdf(makePdf(`Văn bản ${s.code}`, { padding: SIZES[size] }), s.pdfSigner).toString('base64')]));
+      const jobs: Job[] = Array.from({ length: count }, (_, index) => {
+        const sender = exchange.senders[index % exchange.senders.length];
+        const to = Array.from({ length: recipients }, (_, k) => exchange.receivers[(index + k) % exchange.receivers.length]);
+        const body = JSON.stringify({
+          to: to.map((organId) => ({ organId })), subject: `Văn bản thử nghiệm hiệu năng số ${index}`, codeNumber: String(index + 1), codeNotation: 'BENCH', typeName: 'Công văn',
+          files: [{ name: 'van-ban.pdf', contentType: 'application/pdf', base64: pdfs.get(sender.code)! }],
+        });
+        return { index, sender, recipients: to, body };
+      });
+      const first = exchange.senders[0];
+      const { package: sample, attachments } = buildPackage({ from: first.code, to: jobs[0].recipients, subject: 'x'.repeat(40), codeNumber: '1', codeNotation: 'BENCH', typeName: 'Công văn', files: [{ name: 'van-ban.pdf', contentType: 'application/pdf', bytes: Buffer.from(pdfs.get(first.code)!, 'base64') }] });
+      const packageBytes = writeSignedPackage(sample, attachments, first.pdfSigner).length;
+
+      const rawCount = Number(values['raw-count'] ?? Math.max(200, Math.min(20000, Math.floor((400 * 1024 * 1024) / packageBytes))));
+      print(`raw broker: ${rawCount} persistent, confirmed, acked messages of ${packageBytes} bytes on a quorum queue...`);
+      const rawMessagesPerSecond = size === '100m' ? 0 : await measureRawBroker(exchange.amqpUrl, packageBytes, rawCount);
+      if (rawMessagesPerSecond) print(`raw broker: ${Math.round(rawMessagesPerSecond)} msg/s`);
+
+      // Receipts: every sending agency's live stream; a document is done when each recipient said 01.
+      const acceptedAt = new Map<string, number>();
+      const receipts = new Map<string, number>();
+      const completions: Array<{ at: number; latencyMs: number }> = [];
+      let rejected = 0;
+      let completeAll!: () => void;
+      const allDone = new Promise<void>((resolve) => (completeAll = resolve));
+      const settle = (id: string) => {
+        const at = acceptedAt.get(id);
+        if (at === undefined || (receipts.get(id) ?? 0) < recipients) return;
+        receipts.delete(id);
+        const now = performance.now();
+        completions.push({ at: now, latencyMs: now - at });
+        if (completions.length + rejected === count) completeAll();
+      };
+      for (const s of exchange.senders) {
+        await listenSse(`${s.gateway}/v1/events`, s.apiKey, (type, data) => {
+          if (type !== 'status') return;
+          const id = String(data.packageId);
+          if (data.statusCode === '01') {
+            receipts.set(id, (receipts.get(id) ?? 0) + 1);
+            settle(id);
+          } else if (data.statusCode === '02') rejected++;
+        }, abort.signal);
+      }
+
+      const cpuBefore = new Map(exchange.processes.map((p) => [p.pid, cpuSeconds(p.pid) ?? 0]));
+      let refused = 0;
+      const send = async (job: Job) => {
+        const res = await fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': 'application/json' }, body: job.body });
+        const payload = (await res.json()) as { id?: string };
+        if (res.status !== 202 || !payload.id) {
+          refused++;
+          if (completions.length + rejected + refused === count) completeAll();
+          return;
+        }
+        acceptedAt.set(payload.id, performance.now());
+        settle(payload.id);
+      };
+      const startedAt = performance.now();
+      const ticker = setInterval(() => {
+        const elapsed = (performance.now() - startedAt) / 1000;
+        progress(`sent ${acceptedAt.size}/${count}  receipted ${completions.length}  ${(completions.length / elapsed).toFixed(0)} docs/s  ${elapsed.toFixed(0)} s`);
+      }, 500);
+      if (rate) {
+        // Open loop: documents leave on schedule whether or not earlier ones are done.
+        await Promise.all(jobs.map((job) => new Promise<void>((resolve) => setTimeout(() => void send(job).finally(resolve), (job.index * 1000) / rate))));
+      } else {
+        let next = 0;
+        await Promise.all(Array.from({ length: concurrency }, async () => {
+          while (next < jobs.length) await send(jobs[next++]);
+        }));
+      }
+      const timeoutMs = 120_000 + count * (size === '100m' ? 60_000 : 50);
+      await Promise.race([allDone, new Promise((r) => setTimeout(r, timeoutMs))]);
+      clearInterval(ticker);
+      process.stderr.write('\n');
+      const endedAt = completions.length ? completions[completions.length - 1].at : performance.now();
+      const seconds = (endedAt - startedAt) / 1000;
+      const docsPerSecond = completions.length / seconds;
+      const latencies = completions.map((c) => c.latencyMs);
+      const processes = exchange.processes.map((p) => ({
+        name: p.name,
+        cpuSeconds: Number(((cpuSeconds(p.pid) ?? 0) - (cpuBefore.get(p.pid) ?? 0)).toFixed(2)),
+        peakRssMiB: Math.round(peakRssMiB(p.pid) ?? 0),
+      }));
+      const result = {
+        when: new Date().toISOString(),
+        count, size, packageBytes, recipients, hubs, senders, receivers, mode: rate ? `open loop ${rate} docs/s` : `closed loop, ${concurrency} in flight`,
+        completed: completions.length, missing: count - completions.length - rejected - refused, rejected, refused,
+        seconds: Number(seconds.toFixed(2)),
+        docsPerSecond: Number(docsPerSecond.toFixed(1)),
+        rawMessagesPerSecond: Math.round(rawMessagesPerSecond),
+        efficiency: Number(efficiency(docsPerSecond, recipients, rawMessagesPerSecond).toFixed(3)),
+        latencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)), max: Math.round(percentile(latencies, 100)) },
+        processes,
+        busiest: [...processes].sort((a, b) => b.cpuSeconds - a.cpuSeconds)[0]?.name,
+        perSecond: perSecond(completions, startedAt),
+      };
+      mkdirSync(path.dirname(jsonFile), { recursive: true });
+      writeFileSync(jsonFile, JSON.stringify(result, null, 2));
+      const svg = jsonFile.replace(/\.json$/, '') + '.svg';
+      writeFileSync(svg, benchChart(result.perSecond, `edx ${size} R=${recipients} hubs=${hubs}, ${result.mode}: ${result.docsPerSecond} docs/s, p99 ${result.latencyMs.p99} ms`));
+
+      print('');
+      print(`documents      ${result.completed}/${count} receipted (${result.rejected} rejected, ${result.refused} refused, ${result.missing} missing) in ${result.seconds} s`);
+      print(`throughput     ${result.docsPerSecond} docs/s end to end (${size}, ${packageBytes}-byte packages, R=${recipients}, ${hubs} hub${hubs > 1 ? 's' : ''}, ${result.mode})`);
+      print(`latency        p50 ${result.latencyMs.p50} ms  p95 ${result.latencyMs.p95} ms  p99 ${result.latencyMs.p99} ms  max ${result.latencyMs.max} ms  (202 -> last 01 at the sender)`);
+      print(`raw broker     ${result.rawMessagesPerSecond} msg/s  ->  efficiency ${result.efficiency} = docs/s x ${1 + 3 * recipients} / raw`);
+      for (const p of processes) print(`  ${p.name.padEnd(20)} cpu ${p.cpuSeconds.toFixed(1).padStart(6)} s  peak rss ${String(p.peakRssMiB).padStart(5)} MiB`);
+      print(`written        ${jsonFile} and ${svg}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
+      const ok = result.missing === 0 && result.rejected === 0 && result.refused === 0;
+      return ok ? { ok, message: 'bench complete', ...result } : { ok, code: 'MESSAGING_PUBLISH_TIMEOUT', message: `${result.missing} documents were not receipted in time, ${result.rejected} rejected, ${result.refused} refused`, ...result };
+    } finally {
+      abort.abort();
+      process.removeListener('SIGINT', onSignal);
+      await exchange.close();
+    }
+  },
+};

@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildPackage, serializeEnvelope, writeEdxml } from '@edx/edxml';
+import { standardsSamplesDir } from '@edx/testing';
+import { makePdf } from '@edx/trust';
+import { Command, CommandResult, UsageError } from '../command';
+import { COMMANDS } from './index';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const AGENCY = '000.00.00.G22';
+
+function command(name: string): Command {
+  return COMMANDS.find((c) => c.name === name)!;
+}
+
+async function run(name: string, ...args: string[]): Promise<CommandResult> {
+  return command(name).run({ args, json: true, print: () => undefined });
+}
+
+describe('the edx CLI', () => {
+  let dir: string;
+  let pki: string;
+  let org: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'edx-cli-'));
+    pki = path.join(dir, 'pki');
+    await run('pki init', '--dir', pki);
+    org = path.join(dir, 'org');
+    await run('pki issue', '--dir', pki, '--code', AGENCY, '--name', 'Văn phòng Chính phủ', '--out', org);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const signingArgs = () => ['--key', path.join(org, 'key.pem'), '--cert', path.join(org, 'cert.pem')];
+
+  function signedPdfFile(name = 'doc.pdf'): Promise<string> {
+    const file = path.join(dir, name);
+    writeFileSync(file, makePdf('Quyết định'));
+    return run('pdf sign', file, ...signingArgs()).then((r) => r.out as string);
+  }
+
+  async function signedPackageFile(): Promise<string> {
+    const { package: pkg, attachments } = buildPackage({
+      from: AGENCY, to: ['000.00.00.H41'], subject: 'Thử', codeNumber: '1', codeNotation: 'VPCP', typeName: 'Công văn',
+      files: [{ name: 'doc.pdf', contentType: 'application/pdf', bytes: readFileSync(await signedPdfFile('for-package.pdf')) }],
+    });
+    const unsigned = path.join(dir, 'package.edxml');
+    writeFileSync(unsigned, writeEdxml(serializeEnvelope(pkg), attachments));
+    return (await run('sign', unsigned, ...signingArgs())).out as string;
+  }
+
+  it('refuses to replace an existing dev PKI without --force', async () => {
+    await expect(run('pki init', '--dir', pki)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('signs a PDF and verifies it against the dev PKI', async () => {
+    const result = await run('verify', await signedPdfFile(), '--trust', pki);
+    expect(result).toMatchObject({ ok: true, signatures: [expect.objectContaining({ ok: true, signer: expect.objectContaining({ agencyCode: AGENCY, kind: 'organisation' }) })] });
+  });
+
+  it('signs an edXML package; verify passes, and fails with DIGEST_MISMATCH once altered', async () => {
+    const file = await signedPackageFile();
+    expect(await run('verify', file, '--trust', pki)).toMatchObject({ ok: true });
+    const altered = path.join(dir, 'altered.edxml');
+    writeFileSync(altered, readFileSync(file, 'utf8').replace('<Subject>Thử</Subject>', '<Subject>Sửa</Subject>'));
+    expect(await run('verify', altered, '--trust', pki)).toMatchObject({ ok: false, code: 'DIGEST_MISMATCH' });
+  });
+
+  it('takes --at as the validation time: an envelope (no signing time of its own) is CERT_NOT_YET_VALID before the certificate existed', async () => {
+    expect(await run('verify', await signedPackageFile(), '--trust', pki, '--at', '2001-01-01T00:00:00Z')).toMatchObject({ ok: false, code: 'CERT_NOT_YET_VALID' });
+  });
+
+  it('keeps a PDF valid at its own signing time while reporting the certificate not valid at --at', async () => {
+    const result = await run('verify', await signedPdfFile(), '--trust', pki, '--at', '2001-01-01T00:00:00Z');
+    expect(result).toMatchObject({ ok: true, signatures: [expect.objectContaining({ validAtSigningTime: true, validNow: false })] });
+  });
+
+  it('reports CERT_REVOKED after `pki revoke`', async () => {
+    const person = path.join(dir, 'revoked');
+    const issued = await run('pki issue', '--dir', pki, '--code', AGENCY, '--name', 'Văn phòng Chính phủ', '--out', person);
+    const file = path.join(dir, 'to-revoke.pdf');
+    writeFileSync(file, makePdf('x'));
+    const signed = (await run('pdf sign', file, '--key', path.join(person, 'key.pem'), '--cert', path.join(person, 'cert.pem'))).out as string;
+    await run('pki revoke', '--dir', pki, '--serial', issued.serialNumber as string);
+    expect(await run('verify', signed, '--trust', pki)).toMatchObject({ ok: false, code: 'CERT_REVOKED' });
+  });
+
+  it('loads the identity from the PKCS#12 file too', async () => {
+    const holder = path.join(dir, 'p12');
+    const issued = await run('pki issue', '--dir', pki, '--code', AGENCY, '--name', 'Văn phòng Chính phủ', '--out', holder);
+    const file = path.join(dir, 'p12.pdf');
+    writeFileSync(file, makePdf('p12'));
+    const signed = await run('pdf sign', file, '--p12', path.join(holder, `${AGENCY}.p12`), '--password', issued.pkcs12Password as string);
+    expect((await run('verify', signed.out as string, '--trust', pki)).ok).toBe(true);
+  });
+
+  it("reports the reference SDK's placeholder as SIGNATURE_PLACEHOLDER", async () => {
+    const result = await run('verify', path.join(standardsSamplesDir, 'vpcp-sdk_edoc_new_REDACTED.edxml'), '--trust', pki);
+    expect(result).toMatchObject({ ok: false, code: 'SIGNATURE_PLACEHOLDER' });
+  });
+
+  it('validates structure: a good package passes, a broken one lists its problems', async () => {
+    expect(await run('validate', await signedPackageFile())).toMatchObject({ ok: true, kind: 'package' });
+    const bad = path.join(dir, 'bad.edxml');
+    writeFileSync(bad, readFileSync(await signedPackageFile(), 'utf8').replace(/<Subject>[^<]*<\/Subject>/, ''));
+    expect(await run('validate', bad)).toMatchObject({ ok: false, code: 'EDXML_REQUIRED' });
+  });
+
+  it('throws a usage error (exit 2) for missing arguments', async () => {
+    await expect(run('pki issue', '--dir', pki)).rejects.toBeInstanceOf(UsageError);
+    await expect(run('verify')).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('exits 0 on success, 1 on a failed check and 2 on a usage error, with one JSON object on stdout', async () => {
+    const edx = (...args: string[]) => spawnSync(process.execPath, ['-r', path.join(ROOT, 'test/support/register-ts.js'), path.join(ROOT, 'apps/cli/src/main.ts'), ...args], { encoding: 'utf8' });
+    const ok = edx('validate', await signedPackageFile(), '--json');
+    expect([ok.status, JSON.parse(ok.stdout).ok]).toEqual([0, true]);
+    const failed = edx('verify', path.join(standardsSamplesDir, 'vpcp-sdk_status_inbox_01.edxml'), '--trust', pki, '--json');
+    expect([failed.status, JSON.parse(failed.stdout).code]).toEqual([1, 'SIGNATURE_MISSING']);
+    const usage = edx('verify', '--nope', '--json');
+    expect([usage.status, JSON.parse(usage.stdout).code]).toEqual([2, 'USAGE']);
+  });
+});

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { EdxError, isErrorCode } from '@edx/common';
+import { Command, UsageError, parseOptions } from '../command';
+import { readDemo, readInput } from '../output/files';
+
+interface DocumentView {
+  recipients: Array<{ organId: string; statusCode: string | null; description: string | null }>;
+}
+
+/** `edx send`: hands a document to a gateway (signed PDFs + fields, or a complete edXML package). */
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'send a document through a gateway and optionally wait for every receipt',
+  usage: 'send (FILE.pdf... --to CODE[,CODE] --subject S --number N --notation X [--type "Công văn"] | PACKAGE.edxml) [--gateway URL] [--api-key KEY] [--wait] [--timeout 60] [--json]',
+  async run({ args, print }) {
+    const { values, positionals } = parseOptions(args, {
+      gateway: { type: 'string' }, 'api-key': { type: 'string' }, to: { type: 'string' }, subject: { type: 'string' }, number: { type: 'string' },
+      notation: { type: 'string' }, type: { type: 'string' }, wait: { type: 'boolean' }, timeout: { type: 'string' },
+    });
+    const demo = readDemo();
+    const gateway = values.gateway ?? demo?.gateways[0]?.url;
+    const apiKey = values['api-key'] ?? demo?.gateways[0]?.agencies[0]?.apiKey;
+    if (!gateway || !apiKey) throw new UsageError('give --gateway URL and --api-key KEY (or run `npm start` first for the demo defaults)');
+    if (positionals.length === 0) throw new UsageError('name the signed PDF file(s), or one .edxml package');
+
+    let body: string | Buffer;
+    let contentType: string;
+    if (positionals.length === 1 && positionals[0].endsWith('.edxml')) {
+      body = readInput(positionals[0]);
+      contentType = 'application/xml';
+    } else {
+      if (!values.to || !values.subject || !values.number || !values.notation) throw new UsageError('--to, --subject, --number and --notation are required with PDF files');
+      body = JSON.stringify({
+        to: values.to.split(',').map((organId) => ({ organId: organId.trim() })),
+        subject: values.subject, codeNumber: values.number, codeNotation: values.notation, typeName: values.type ?? 'Công văn',
+        files: positionals.map((file) => ({ name: path.basename(file), contentType: 'application/pdf', base64: readInput(file).toString('base64') })),
+      });
+      contentType = 'application/json';
+    }
+    const sent = await call<{ id: string; documentId: string; recipients: string[] }>(`${gateway}/v1/documents`, apiKey, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': contentType } });
+    print(`accepted: ${sent.id} (${sent.documentId}) to ${sent.recipients.join(', ')}`);
+    if (!values.wait) return { ok: true, message: `Sent ${sent.id}`, ...sent };
+
+    const deadline = Date.now() + Number(values.timeout ?? 60) * 1000;
+    for (;;) {
+      const view = await call<DocumentView>(`${gateway}/v1/documents/${sent.id}`, apiKey, {});
+      const answered = view.recipients.filter((r) => r.statusCode);
+      print(`receipts: ${answered.length}/${view.recipients.length} ${answered.map((r) => `${r.organId}=${r.statusCode}`).join(' ')}`);
+      if (answered.length === view.recipients.length) {
+        const rejected = view.recipients.filter((r) => r.statusCode === '02');
+        return rejected.length === 0
+          ? { ok: true, message: `Every recipient has it (${sent.id})`, ...sent, receipts: view.recipients }
+          : { ok: false, code: 'SIGNATURE_INVALID', message: `Rejected by ${rejected.map((r) => `${r.organId}: ${r.description}`).join('; ')}`, ...sent, receipts: view.recipients };
+      }
+      if (Date.now() > deadline) return { ok: false, code: 'MESSAGING_PUBLISH_TIMEOUT', message: `Not every receipt arrived within ${values.timeout ?? 60} s`, ...sent, receipts: view.recipients };
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  },
+};
+
+async function call<T>(url: string, apiKey: string, init: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-api-key': apiKey } });
+  } catch (error) {
+    throw new EdxError('REQUEST_INVALID', `The gateway at ${url} cannot be reached: ${(error as Error).message}`);
+  }
+  const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string } & T;
+  if (!res.ok) throw new EdxError(payload.code && isErrorCode(payload.code) ? payload.code : 'INTERNAL_ERROR', payload.message ?? `HTTP ${res.status}`);
+  return payload;
+}

@@ -1,0 +1,49 @@
+import { EdxError, isErrorCode } from '@edx/common';
+
+/** The console's REST API as the CLI and the demo setup use it (never its tables). */
+export class ConsoleClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  createSystem(id: string, name: string): Promise<{ id: string; amqpUser: string; amqpPassword: string; amqpUrl: string }> {
+    return this.call('POST', '/v1/systems', { id, name });
+  }
+
+  addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string }): Promise<{ code: string }> {
+    return this.call('POST', '/v1/agencies', input);
+  }
+
+  addTrust(kind: 'anchors' | 'intermediates' | 'crls', pem: string, label?: string): Promise<{ id: string }> {
+    return this.call('POST', `/v1/trust/${kind}`, { pem, label });
+  }
+
+  setAgencyStatus(code: string, status: 'active' | 'suspended'): Promise<void> {
+    return this.call('PATCH', `/v1/agencies/${encodeURIComponent(code)}`, { status });
+  }
+
+  listAgencies(): Promise<{ items: Array<Record<string, unknown>> }> {
+    return this.call('GET', '/v1/agencies');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    } catch (error) {
+      throw new EdxError('REQUEST_INVALID', `The console at ${this.baseUrl} cannot be reached: ${(error as Error).message}`);
+    }
+    const text = await res.text();
+    const payload = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const code = typeof payload?.code === 'string' && isErrorCode(payload.code) ? payload.code : 'INTERNAL_ERROR';
+      throw new EdxError(code, payload?.message ?? `${method} ${path} answered ${res.status}`, payload?.details);
+    }
+    return payload as T;
+  }
+}

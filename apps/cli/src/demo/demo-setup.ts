@@ -1,0 +1,107 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DevPki } from '@edx/trust';
+import { ConsoleClient } from './console-client';
+
+export interface DemoAgency {
+  readonly code: string;
+  readonly name: string;
+}
+
+export interface DemoSystem {
+  readonly id: string;
+  readonly name: string;
+  readonly agencies: readonly DemoAgency[];
+  /** Where the gateway of this system will listen. */
+  readonly port: number;
+  readonly databaseUrl: string;
+}
+
+/** The demo: system A hosts one ministry, system B hosts two provinces. */
+export const DEMO_SYSTEMS = (databaseRoot: string, basePort = 8081): DemoSystem[] => [
+  { id: 'sys-a', name: 'Văn phòng Chính phủ e-office', port: basePort, databaseUrl: `${databaseRoot}/edx_gateway_sys_a`, agencies: [{ code: '000.00.00.G22', name: 'Văn phòng Chính phủ' }] },
+  {
+    id: 'sys-b',
+    name: 'Provincial e-office (shared)',
+    port: basePort + 2,
+    databaseUrl: `${databaseRoot}/edx_gateway_sys_b`,
+    agencies: [
+      { code: '000.00.00.H41', name: 'UBND tỉnh Nghệ An' },
+      { code: '000.00.00.H53', name: 'UBND tỉnh Tây Ninh' },
+    ],
+  },
+];
+
+export interface ProvisionedAgency extends DemoAgency {
+  readonly apiKey: string;
+  readonly keyFile: string;
+  readonly certFile: string;
+}
+
+export interface ProvisionedSystem {
+  readonly id: string;
+  readonly url: string;
+  readonly configFile: string;
+  readonly agencies: ProvisionedAgency[];
+}
+
+/**
+ * Onboards the demo systems through the console API: trust anchors, one broker user and inbox per
+ * system, each agency with a certificate from the dev PKI, and a gateway configuration file per
+ * system (API keys are stored hashed there; the keys themselves are returned to print once).
+ */
+export async function provisionSystems(options: {
+  readonly console: ConsoleClient;
+  readonly pki: DevPki;
+  readonly dir: string;
+  readonly systems: readonly DemoSystem[];
+  readonly log?: (line: string) => void;
+}): Promise<ProvisionedSystem[]> {
+  const { console, pki, dir, systems } = options;
+  const log = options.log ?? (() => undefined);
+  mkdirSync(dir, { recursive: true });
+  const anchorFile = path.join(dir, 'pki', 'root.pem');
+  const intermediateFile = path.join(dir, 'pki', 'intermediate.pem');
+  mkdirSync(path.dirname(anchorFile), { recursive: true });
+  writeFileSync(anchorFile, pki.rootCertificatePem);
+  writeFileSync(intermediateFile, pki.intermediateCertificatePem);
+  await console.addTrust('anchors', pki.rootCertificatePem, 'dev root CA');
+  await console.addTrust('intermediates', pki.intermediateCertificatePem, 'dev intermediate CA');
+  log('trust anchors registered');
+
+  const provisioned: ProvisionedSystem[] = [];
+  for (const system of systems) {
+    const credentials = await console.createSystem(system.id, system.name);
+    const agencies: ProvisionedAgency[] = [];
+    for (const agency of system.agencies) {
+      const issued = pki.issue({ code: agency.code, name: agency.name, kind: 'organisation' });
+      const agencyDir = path.join(dir, 'agencies', agency.code);
+      mkdirSync(agencyDir, { recursive: true });
+      const keyFile = path.join(agencyDir, 'key.pem');
+      const certFile = path.join(agencyDir, 'cert.pem');
+      writeFileSync(keyFile, issued.keyPem, { mode: 0o600 });
+      writeFileSync(certFile, issued.certificatePem);
+      await console.addAgency({ code: agency.code, name: agency.name, systemId: system.id, certificatePem: issued.certificatePem });
+      agencies.push({ ...agency, apiKey: `edx_${randomBytes(24).toString('base64url')}`, keyFile, certFile });
+    }
+    const configFile = path.join(dir, `gateway-${system.id}.json`);
+    const config = {
+      systemId: system.id,
+      amqpUrl: credentials.amqpUrl,
+      databaseUrl: system.databaseUrl,
+      trust: { anchors: [anchorFile], intermediates: [intermediateFile], crls: [] },
+      agencies: agencies.map((a) => ({
+        code: a.code,
+        name: a.name,
+        apiKeySha256: createHash('sha256').update(a.apiKey).digest('hex'),
+        keyFile: a.keyFile,
+        certFile: a.certFile,
+      })),
+    };
+    writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+    provisioned.push({ id: system.id, url: `http://127.0.0.1:${system.port}`, configFile, agencies });
+    log(`system ${system.id} onboarded: ${system.agencies.map((a) => a.code).join(', ')}`);
+  }
+  return provisioned;
+}

@@ -1,0 +1,80 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import path from 'node:path';
+import { EdxError } from '@edx/common';
+
+/** The checkout's root: the nearest folder above this file holding package.json (works from dist/ and from sources). */
+export function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) || path.basename(dir) === 'dist') {
+    if (path.dirname(dir) === dir) throw new EdxError('CONFIG_INVALID', `No edx checkout above ${__dirname}.`);
+    dir = path.dirname(dir);
+  }
+  return dir;
+}
+
+export interface AppProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** SIGTERM, then resolves when it exited. */
+  stop(): Promise<void>;
+  /** SIGKILL, then resolves when it exited. */
+  kill(): Promise<void>;
+  readonly exited: Promise<void>;
+}
+
+export interface LaunchOptions {
+  readonly env: Record<string, string>;
+  readonly port: number;
+  readonly name?: string;
+  /** `dist` runs the compiled app (npm run build); `sources` loads the TypeScript through SWC (tests). */
+  readonly from?: 'dist' | 'sources';
+  /** Extra node flags, e.g. --cpu-prof. */
+  readonly nodeFlags?: string[];
+  readonly stdio?: 'inherit' | 'ignore';
+}
+
+/** Starts hub, gateway or console as a child process listening on `port`. */
+export function launchApp(app: 'hub' | 'gateway' | 'console', options: LaunchOptions): AppProcess {
+  const root = projectRoot();
+  const fromSources = options.from === 'sources';
+  const register = fromSources ? path.join(root, 'test/support/register-ts.js') : path.join(root, 'bin/register-paths.js');
+  const entry = fromSources ? path.join(root, `apps/${app}/src/main.ts`) : path.join(root, `dist/apps/${app}/src/main.js`);
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '-r', register, entry], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const signal = (sig: NodeJS.Signals) => async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return { name: options.name ?? app, url: `http://127.0.0.1:${options.port}`, pid: child.pid!, child, exited, stop: signal('SIGTERM'), kill: signal('SIGKILL') };
+}
+
+/** Resolves when the app's /health answers 200; rejects if it exits or the time runs out. */
+export async function waitHealthy(app: AppProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (app.child.exitCode !== null) throw new EdxError('INTERNAL_ERROR', `${app.name} exited with code ${app.child.exitCode}; its log is above.`);
+    try {
+      if ((await fetch(`${app.url}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new EdxError('INTERNAL_ERROR', `${app.name} did not become healthy at ${app.url} within ${timeoutMs / 1000} s.`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EdxError } from '@edx/common';
+import { RequireRole, RoleGuard } from '../auth/role.guard';
+import { OnboardingService } from './onboarding.service';
+
+type Body_ = Record<string, unknown>;
+const text = (body: Body_, key: string): string => {
+  const value = body?.[key];
+  if (typeof value !== 'string' || !value.trim()) throw new EdxError('REQUEST_INVALID', `"${key}" is required.`);
+  return value;
+};
+
+@ApiTags('onboarding')
+@ApiBearerAuth()
+@UseGuards(RoleGuard)
+@Controller('v1')
+export class AgenciesController {
+  constructor(private readonly onboarding: OnboardingService) {}
+
+  @Post('systems')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Create a connected system (a gateway): its broker user and inbox. The password is shown once.' })
+  createSystem(@Body() body: Body_) {
+    return this.onboarding.createSystem(text(body, 'id'), text(body, 'name'));
+  }
+
+  @Post('agencies')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Register an agency hosted by a connected system, with its signing certificate (PEM)' })
+  addAgency(@Body() body: Body_) {
+    return this.onboarding.addAgency({
+      code: text(body, 'code'),
+      name: text(body, 'name'),
+      systemId: text(body, 'systemId'),
+      certificatePem: typeof body.certificatePem === 'string' ? body.certificatePem : undefined,
+    });
+  }
+
+  @Get('agencies')
+  @RequireRole('operator')
+  @ApiOperation({ summary: 'The agency directory' })
+  async listAgencies() {
+    return { items: await this.onboarding.listAgencies() };
+  }
+
+  @Post('agencies/:code/certificates')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Register another signing certificate for an agency (rotation)' })
+  addCertificate(@Param('code') code: string, @Body() body: Body_) {
+    return this.onboarding.addCertificate(code, text(body, 'certificatePem'));
+  }
+
+  @Patch('agencies/:code')
+  @RequireRole('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Suspend or resume an agency: { "status": "suspended" | "active" }' })
+  async setStatus(@Param('code') code: string, @Body() body: Body_) {
+    const status = body?.status;
+    if (status !== 'active' && status !== 'suspended') throw new EdxError('REQUEST_INVALID', '"status" must be "active" or "suspended".');
+    await this.onboarding.setAgencyStatus(code, status);
+  }
+
+  @Post('trust/:kind')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Add a trust anchor, an intermediate CA or a CRL (PEM): kind = anchors | intermediates | crls' })
+  addTrust(@Param('kind') kind: string, @Body() body: Body_) {
+    const kinds: Record<string, 'anchor' | 'intermediate' | 'crl'> = { anchors: 'anchor', intermediates: 'intermediate', crls: 'crl' };
+    if (!kinds[kind]) throw new EdxError('NOT_FOUND', `Unknown trust material "${kind}": use anchors, intermediates or crls.`);
+    return this.onboarding.addTrustMaterial(kinds[kind], text(body, 'pem'), typeof body.label === 'string' ? body.label : undefined);
+  }
+}

@@ -1,0 +1,144 @@
+import { X509Certificate, createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EdxError } from '@edx/common';
+import { parseAgencyCode } from '@edx/edxml';
+import { AmqpConnection, BrokerAdmin, declareSystemInbox, unbindAgencies } from '@edx/messaging';
+
+export interface SystemCredentials {
+  readonly id: string;
+  readonly amqpUser: string;
+  /** Shown once, never stored: the broker keeps only its hash. */
+  readonly amqpPassword: string;
+  readonly amqpUrl: string;
+}
+
+export interface CertificateSummary {
+  readonly fingerprint: string;
+  readonly serialNumber: string;
+  readonly subject: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+function readCertificate(pem: string): { cert: X509Certificate; summary: CertificateSummary } {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch (error) {
+    throw new EdxError('KEY_INVALID', `The certificate cannot be read: ${(error as Error).message}. Send one PEM certificate.`);
+  }
+  return {
+    cert,
+    summary: {
+      fingerprint: createHash('sha256').update(cert.raw).digest('hex'),
+      serialNumber: cert.serialNumber,
+      subject: cert.subject.replace(/\n/g, ', '),
+      notBefore: new Date(cert.validFrom),
+      notAfter: new Date(cert.validTo),
+    },
+  };
+}
+
+/**
+ * Onboarding: connected systems (a broker user and an inbox queue each), the agencies they host (one
+ * binding each), agency signing certificates and the trust anchors. Broker first, then the
+ * directory row, so a half-done onboarding is retried safely (every step is idempotent).
+ */
+export class OnboardingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly admin: BrokerAdmin,
+    private readonly amqp: AmqpConnection,
+    private readonly vhost: string,
+    private readonly publicAmqpUrl: string,
+  ) {}
+
+  async createSystem(id: string, name: string): Promise<SystemCredentials> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(id)) {
+      throw new EdxError('REQUEST_INVALID', `System id "${id}" must be 1-63 letters, digits, dots, dashes or underscores.`);
+    }
+    const existing = await this.dataSource.query('SELECT 1 FROM connected_systems WHERE id = $1', [id]);
+    if (existing.length > 0) throw new EdxError('CONFLICT', `Connected system ${id} exists already.`);
+    const password = randomBytes(24).toString('base64url');
+    await this.admin.ensureVhost(this.vhost);
+    const amqpUser = await this.admin.ensureSystemUser(this.vhost, id, password);
+    await this.withChannel((ch) => declareSystemInbox(ch, id, []));
+    await this.dataSource.query('INSERT INTO connected_systems (id, name, amqp_user) VALUES ($1, $2, $3)', [id, name, amqpUser]);
+    const url = new URL(this.publicAmqpUrl);
+    url.username = encodeURIComponent(amqpUser);
+    url.password = encodeURIComponent(password);
+    return { id, amqpUser, amqpPassword: password, amqpUrl: url.toString() };
+  }
+
+  async addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string }): Promise<{ code: string; certificate?: CertificateSummary }> {
+    const code = parseAgencyCode(input.code);
+    if (!input.name?.trim()) throw new EdxError('REQUEST_INVALID', 'The agency needs a name.');
+    const system = await this.dataSource.query('SELECT id FROM connected_systems WHERE id = $1', [input.systemId]);
+    if (system.length === 0) throw new EdxError('NOT_FOUND', `Connected system ${input.systemId} does not exist; create it first.`);
+    const current: Array<{ system_id: string | null }> = await this.dataSource.query('SELECT system_id FROM agencies WHERE code = $1', [code]);
+    if (current[0]?.system_id && current[0].system_id !== input.systemId) {
+      throw new EdxError('CONFLICT', `Agency ${code} is hosted by system ${current[0].system_id}; move it explicitly.`);
+    }
+    await this.withChannel((ch) => declareSystemInbox(ch, input.systemId, [code]));
+    await this.dataSource.query(
+      `INSERT INTO agencies (code, name, system_id) VALUES ($1, $2, $3)
+       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, system_id = EXCLUDED.system_id, updated_at = now()`,
+      [code, input.name.trim(), input.systemId],
+    );
+    const certificate = input.certificatePem ? await this.addCertificate(code, input.certificatePem) : undefined;
+    return { code, certificate };
+  }
+
+  async addCertificate(agencyCode: string, pem: string): Promise<CertificateSummary> {
+    const { summary } = readCertificate(pem);
+    const agency = await this.dataSource.query('SELECT 1 FROM agencies WHERE code = $1', [agencyCode]);
+    if (agency.length === 0) throw new EdxError('NOT_FOUND', `Agency ${agencyCode} is not registered.`);
+    await this.dataSource.query(
+      `INSERT INTO agency_certificates (fingerprint, agency_code, pem, serial_number, not_before, not_after)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fingerprint) DO NOTHING`,
+      [summary.fingerprint, agencyCode, pem.trim(), summary.serialNumber, summary.notBefore, summary.notAfter],
+    );
+    return summary;
+  }
+
+  async setAgencyStatus(code: string, status: 'active' | 'suspended'): Promise<void> {
+    const result: [unknown[], number] = await this.dataSource.query('UPDATE agencies SET status = $2, updated_at = now() WHERE code = $1', [code, status]);
+    if (result[1] === 0) throw new EdxError('NOT_FOUND', `Agency ${code} is not registered.`);
+  }
+
+  /** Stops routing to an agency's system: its binding goes, the directory keeps the agency unhosted. */
+  async unhostAgency(code: string): Promise<void> {
+    const rows: Array<{ system_id: string | null }> = await this.dataSource.query('SELECT system_id FROM agencies WHERE code = $1', [code]);
+    if (rows.length === 0) throw new EdxError('NOT_FOUND', `Agency ${code} is not registered.`);
+    const systemId = rows[0].system_id;
+    if (systemId) await this.withChannel((ch) => unbindAgencies(ch, systemId, [code]));
+    await this.dataSource.query('UPDATE agencies SET system_id = NULL, updated_at = now() WHERE code = $1', [code]);
+  }
+
+  async addTrustMaterial(kind: 'anchor' | 'intermediate' | 'crl', pem: string, label?: string): Promise<{ id: string }> {
+    if (kind !== 'crl') readCertificate(pem);
+    else if (!/-----BEGIN X509 CRL-----/.test(pem)) throw new EdxError('KEY_INVALID', 'Send the CRL in PEM form (-----BEGIN X509 CRL-----).');
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      'INSERT INTO trust_material (kind, pem, label) VALUES ($1, $2, $3) RETURNING id',
+      [kind, pem.trim(), label ?? null],
+    );
+    return { id: String(rows[0].id) };
+  }
+
+  listAgencies(): Promise<Array<Record<string, unknown>>> {
+    return this.dataSource.query(
+      `SELECT a.code, a.name, a.status, a.system_id AS "systemId", count(c.fingerprint)::int AS certificates
+       FROM agencies a LEFT JOIN agency_certificates c ON c.agency_code = a.code AND c.status = 'active'
+       GROUP BY a.code ORDER BY a.code`,
+    );
+  }
+
+  private async withChannel<T>(work: (ch: Awaited<ReturnType<AmqpConnection['createChannel']>>) => Promise<T>): Promise<T> {
+    const ch = await this.amqp.createChannel();
+    try {
+      return await work(ch);
+    } finally {
+      await ch.close().catch(() => undefined);
+    }
+  }
+}

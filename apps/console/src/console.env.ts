@@ -1,0 +1,29 @@
+import { loadSettings, setting, z } from '@edx/common';
+
+export const consoleSettingsSchema = z
+  .object({
+    EDX_HOST: setting.text('127.0.0.1'),
+    EDX_CONSOLE_PORT: setting.port(8080),
+    EDX_LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    EDX_AMQP_URL: setting.url('amqp://guest:guest@127.0.0.1:5672/edx'),
+    EDX_AMQP_MANAGEMENT_URL: setting.url('http://guest:guest@127.0.0.1:15672'),
+    /** Host and port gateways use to reach the broker (written into the credentials onboarding returns). */
+    EDX_AMQP_PUBLIC_URL: setting.optionalText(),
+    EDX_HUB_DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/edx_hub'),
+    /** SHA-256 (hex) of the administrator and operator bearer tokens. Unset: that role cannot sign in. */
+    EDX_CONSOLE_ADMIN_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    EDX_CONSOLE_OPERATOR_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  })
+  .transform((env) => ({
+    host: env.EDX_HOST,
+    port: env.EDX_CONSOLE_PORT,
+    logLevel: env.EDX_LOG_LEVEL,
+    amqpUrl: env.EDX_AMQP_URL,
+    amqpPublicUrl: env.EDX_AMQP_PUBLIC_URL ?? env.EDX_AMQP_URL,
+    managementUrl: env.EDX_AMQP_MANAGEMENT_URL,
+    databaseUrl: env.EDX_HUB_DATABASE_URL,
+    tokens: { admin: env.EDX_CONSOLE_ADMIN_TOKEN_SHA256, operator: env.EDX_CONSOLE_OPERATOR_TOKEN_SHA256 },
+  }));
+
+export type ConsoleSettings = z.infer<typeof consoleSettingsSchema>;
+export const loadConsoleSettings = (env?: Record<string, string | undefined>): ConsoleSettings => loadSettings(consoleSettingsSchema, env);

@@ -1,0 +1,74 @@
+import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EdxError, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY, createMetricsRegistry } from '@edx/common';
+import { AmqpConnection, BrokerAdmin, declareCoreTopology } from '@edx/messaging';
+import { createHubDataSource, openDataSource } from '@edx/storage';
+import { DataSource } from 'typeorm';
+import { AgenciesController } from './agencies/agencies.controller';
+import { OnboardingService } from './agencies/onboarding.service';
+import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
+import { ConsoleSettings } from './console.env';
+
+/** The console's connections: the hub database (shared with the hub) and an admin broker connection. */
+class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly dataSource: DataSource;
+  readonly amqp: AmqpConnection;
+  readonly admin: BrokerAdmin;
+
+  constructor(readonly settings: ConsoleSettings, logger: Logger) {
+    this.dataSource = createHubDataSource({ url: settings.databaseUrl, poolSize: 4 });
+    this.amqp = new AmqpConnection({ url: settings.amqpUrl, connectionName: 'edx-console' }, logger);
+    this.admin = new BrokerAdmin({ managementUrl: settings.managementUrl });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await openDataSource(this.dataSource);
+    await this.admin.ensureVhost(vhostOf(this.settings.amqpUrl));
+    // Inboxes bind to edx.deliver: the console may onboard before the hub ever ran.
+    this.amqp.onTopology((ch) => declareCoreTopology(ch));
+    await this.amqp.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.amqp.close().catch(() => undefined);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+export function vhostOf(amqpUrl: string): string {
+  const path = new URL(amqpUrl).pathname.replace(/^\//, '');
+  return path ? decodeURIComponent(path) : '/';
+}
+
+@Module({})
+export class ConsoleModule {
+  static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
+    return {
+      module: ConsoleModule,
+      controllers: [HealthController, AgenciesController],
+      providers: [
+        { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
+        {
+          provide: OnboardingService,
+          useFactory: (r: ConsoleResources) => new OnboardingService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqpUrl), settings.amqpPublicUrl),
+          inject: [ConsoleResources],
+        },
+        { provide: ROLE_TOKENS, useValue: settings.tokens },
+        RoleGuard,
+        {
+          provide: HEALTH_CHECKS,
+          useFactory: (r: ConsoleResources): HealthCheck[] => [
+            {
+              name: 'broker',
+              check: async () => {
+                if (!r.amqp.isConnected) throw new EdxError('MESSAGING_BROKER_UNAVAILABLE', 'The console is not connected to the broker.');
+              },
+            },
+            { name: 'database', check: async () => void (await r.dataSource.query('SELECT 1')) },
+          ],
+          inject: [ConsoleResources],
+        },
+        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('console') },
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { SigningIdentity, loadIdentity } from '@edx/trust';
+import { HostedAgencyConfig } from './gateway-config';
+
+export interface HostedAgency {
+  readonly code: string;
+  readonly name: string;
+  readonly identity: SigningIdentity;
+}
+
+/** The agencies this gateway hosts, their signing keys, and API-key lookup. */
+export class HostedAgencies {
+  private readonly byCode = new Map<string, HostedAgency>();
+  private readonly byKeyHash: Array<{ hash: Buffer; agency: HostedAgency }> = [];
+
+  constructor(configs: readonly HostedAgencyConfig[]) {
+    for (const c of configs) {
+      const identity = loadIdentity({ pem: { key: readFileSync(c.keyFile, 'utf8'), cert: readFileSync(c.certFile, 'utf8') } });
+      const agency = { code: c.code, name: c.name, identity };
+      this.byCode.set(c.code, agency);
+      this.byKeyHash.push({ hash: Buffer.from(c.apiKeySha256, 'hex'), agency });
+    }
+  }
+
+  get(code: string): HostedAgency | undefined {
+    return this.byCode.get(code);
+  }
+
+  codes(): string[] {
+    return [...this.byCode.keys()];
+  }
+
+  /** The agency whose API key this is, compared in constant time. */
+  byApiKey(apiKey: string): HostedAgency | undefined {
+    const hash = createHash('sha256').update(apiKey).digest();
+    return this.byKeyHash.find((k) => timingSafeEqual(k.hash, hash))?.agency;
+  }
+}

@@ -1,0 +1,117 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, Sse, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Observable, map } from 'rxjs';
+import { EdxError } from '@edx/common';
+import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard';
+import { HostedAgency } from '../config/hosted-agencies';
+import { GatewayEvents } from '../events/gateway-events';
+import { GatewayStore } from '../outbox/gateway.store';
+import { PostStatusUseCase } from '../statuses/post-status.usecase';
+import { PostStatusDto, SendDocumentDto } from './dto/send-document.dto';
+import { SendDocumentCommand } from './send-document.command';
+import { SendDocumentUseCase } from './send-document.usecase';
+
+const isXml = (req: Request) => /(^|\/|\+)xml\b|edxml/i.test(req.headers['content-type'] ?? '');
+
+@ApiTags('documents')
+@ApiSecurity('apiKey')
+@UseGuards(ApiKeyGuard)
+@Controller('v1')
+export class DocumentsController {
+  constructor(
+    private readonly send: SendDocumentUseCase,
+    private readonly postStatus: PostStatusUseCase,
+    private readonly store: GatewayStore,
+    private readonly events: GatewayEvents,
+  ) {}
+
+  @Post('documents')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a document: an edXML package (application/xml) or JSON fields and files' })
+  @ApiConsumes('application/xml', 'application/json')
+  @ApiBody({ type: SendDocumentDto })
+  sendDocument(@CurrentAgency() agency: HostedAgency, @Req() req: Request, @Body() body: unknown) {
+    const command = isXml(req) ? SendDocumentCommand.fromEdxml(agency, body as Buffer) : SendDocumentCommand.fromFields(agency, toFields(body));
+    return this.send.execute(command);
+  }
+
+  @Get('documents/inbox')
+  @ApiOperation({ summary: 'Documents received by this agency (oldest first); ?all=true includes fetched ones' })
+  async inbox(@CurrentAgency() agency: HostedAgency, @Query('all') all?: string, @Query('limit') limit?: string, @Query('since') since?: string) {
+    const items = await this.store.inbox(agency.code, {
+      limit: Math.min(Math.max(Number(limit) || 100, 1), 1000),
+      unfetchedOnly: all !== 'true',
+      since: since ? new Date(since) : undefined,
+    });
+    return { items: items.map(({ packageId, ...rest }) => ({ id: packageId, ...rest })) };
+  }
+
+  @Get('documents/:id')
+  @ApiOperation({ summary: 'A document sent or received by this agency, with its per-recipient statuses' })
+  async document(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string) {
+    const [outgoing, incoming, statuses] = await Promise.all([this.store.outgoing(agency.code, id), this.store.incoming(agency.code, id), this.store.statuses(id)]);
+    if (!outgoing && !incoming) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
+    const timeline = statuses
+      .filter((s) => s.agencyCode === agency.code)
+      .map((s) => ({ direction: s.direction, from: s.fromCode, statusCode: s.statusCode, description: s.description, at: s.at }));
+    if (outgoing) {
+      const recipients = outgoing.recipients.map((code) => {
+        const last = timeline.filter((s) => s.direction === 'in' && s.from === code).at(-1);
+        return { organId: code, statusCode: last?.statusCode ?? null, description: last?.description ?? null, at: last?.at ?? null };
+      });
+      return { id, direction: 'out', documentId: outgoing.edxmlDocumentId, subject: outgoing.subject, sha256: outgoing.sha256, createdAt: outgoing.createdAt, publishedAt: outgoing.publishedAt, recipients, statuses: timeline };
+    }
+    const d = incoming!;
+    return { id, direction: 'in', from: d.senderCode, documentId: d.edxmlDocumentId, subject: d.subject, sha256: d.sha256, verdict: d.verdict, rejectCode: d.rejectCode, rejectReason: d.rejectReason, receivedAt: d.receivedAt, fetchedAt: d.fetchedAt, statuses: timeline };
+  }
+
+  @Get('documents/:id/package')
+  @ApiOperation({ summary: 'The original signed edXML bytes; marks a received document as fetched' })
+  async package(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    const incoming = await this.store.incoming(agency.code, id, true);
+    const bytes = incoming?.package ?? (await this.store.outgoing(agency.code, id, true))?.package;
+    if (!bytes) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
+    if (incoming) await this.store.markFetched(agency.code, id);
+    res.setHeader('content-type', 'application/xml');
+    res.setHeader('content-disposition', `attachment; filename="${id}.edxml"`);
+    res.end(bytes);
+  }
+
+  @Post('documents/:id/statuses')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Report a status about a document (03 accepted ... 06 completed; 13 recall by the sender)' })
+  statuses(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string, @Body() body: PostStatusDto) {
+    if (!body || typeof body.statusCode !== 'string') throw new EdxError('REQUEST_INVALID', 'Send { "statusCode": "03", "description": "..." }.');
+    return this.postStatus.execute({ agency, packageId: id, statusCode: body.statusCode, description: body.description, staff: body.staff });
+  }
+
+  @Get('documents/:id/statuses')
+  @ApiOperation({ summary: 'Every status sent or received about a document' })
+  async statusList(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string) {
+    const statuses = (await this.store.statuses(id)).filter((s) => s.agencyCode === agency.code);
+    return { items: statuses.map((s) => ({ id: s.id, direction: s.direction, from: s.fromCode, statusCode: s.statusCode, description: s.description, at: s.at })) };
+  }
+
+  @Sse('events')
+  @ApiOperation({ summary: 'Live stream (Server-Sent Events) of new documents and statuses for this agency' })
+  stream(@CurrentAgency() agency: HostedAgency): Observable<{ type: string; data: Record<string, unknown> }> {
+    return this.events.forAgency(agency.code).pipe(map((e) => ({ type: e.type, data: e.data })));
+  }
+}
+
+function toFields(body: unknown) {
+  const dto = (body ?? {}) as Partial<SendDocumentDto>;
+  const files = Array.isArray(dto.files) ? dto.files : [];
+  return {
+    to: Array.isArray(dto.to) ? dto.to.map((t) => (typeof t === 'string' ? { organId: t } : t)) : [],
+    subject: dto.subject ?? '',
+    codeNumber: dto.codeNumber ?? '',
+    codeNotation: dto.codeNotation ?? '',
+    typeName: dto.typeName,
+    content: dto.content,
+    place: dto.place,
+    priority: dto.priority,
+    files: files.map((f) => ({ name: f.name, contentType: f.contentType ?? 'application/pdf', description: f.description, bytes: Buffer.from(f.base64 ?? '', 'base64') })),
+  };
+}

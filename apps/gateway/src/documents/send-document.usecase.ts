@@ -1,0 +1,90 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { EdxError } from '@edx/common';
+import { AttachmentInput, Package, assertValid, buildPackage, parseEdxml, validatePackage } from '@edx/edxml';
+import { attachmentsOf, verifyDocumentSignatures, verifyEnvelope, writeSignedPackage } from '@edx/trust';
+import { GatewayTrust } from '../config/gateway-trust';
+import { GatewayStore } from '../outbox/gateway.store';
+import { SendDocumentCommand } from './send-document.command';
+
+export interface SentDocument {
+  readonly id: string;
+  readonly documentId: string;
+  readonly recipients: string[];
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/**
+ * Sends a document: build or read the package, check the PDF signatures the policy requires, sign
+ * the envelope with the agency key, check the result exactly as a receiver will, and store it with
+ * its outbox row. Resolves when the package is durably queued (the broker may be away: the relay
+ * publishes it when it is back); rejects with the check that failed.
+ */
+export class SendDocumentUseCase {
+  constructor(
+    private readonly store: GatewayStore,
+    private readonly trust: GatewayTrust,
+    private readonly onQueued: () => void,
+    /** The largest package the broker takes (EDX_MAX_PACKAGE_BYTES, below the broker's max_message_size). */
+    private readonly maxPackageBytes: number,
+  ) {}
+
+  async execute(command: SendDocumentCommand): Promise<SentDocument> {
+    const { agency } = command;
+    const { package: model, attachments } = command.edxml ? this.readPackage(command) : this.buildFromFields(command);
+    if (model.from.organId !== agency.code) {
+      throw new EdxError('AUTH_FORBIDDEN', `This API key sends as ${agency.code}; the package says From ${model.from.organId ?? '(none)'}.`);
+    }
+    const bytes = writeSignedPackage(model, attachments, agency.identity);
+    if (bytes.length > this.maxPackageBytes) {
+      throw new EdxError('EDXML_TOO_LARGE', `The signed package is ${bytes.length} bytes; this gateway sends at most ${this.maxPackageBytes} (EDX_MAX_PACKAGE_BYTES).`);
+    }
+
+    // The outgoing check: what leaves is read back and verified as the hub and receivers will.
+    const parsed = parseEdxml(bytes);
+    if (parsed.kind !== 'package') throw new EdxError('EDXML_NOT_EDXML', 'The package did not read back as a package.');
+    assertValid(validatePackage(parsed));
+    const options = this.trust.options(agency.code);
+    const envelope = verifyEnvelope(parsed.envelopeXml, parsed.attachments, options);
+    if (!envelope.ok) throw new EdxError(envelope.code ?? 'SIGNATURE_INVALID', `Envelope signature: ${envelope.message}`);
+    const documents = verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy });
+    if (!documents.ok) throw new EdxError(documents.code ?? 'SIGNATURE_MISSING', `Document signature: ${documents.message}`, { signatures: documents.reports });
+
+    const id = randomUUID();
+    const recipients = [...new Set(model.to.map((t) => t.organId ?? ''))];
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await this.store.saveOutgoing(
+      { id, agencyCode: agency.code, edxmlDocumentId: model.documentId ?? '', subject: model.subject ?? '', recipients, package: bytes, sha256, createdAt: new Date(), publishedAt: null },
+      { messageId: id, type: 'package', routingKey: 'package', headers: {}, body: null, documentId: id },
+    );
+    this.onQueued();
+    return { id, documentId: model.documentId ?? '', recipients, sha256, size: bytes.length };
+  }
+
+  private readPackage(command: SendDocumentCommand): { package: Package; attachments: AttachmentInput[] } {
+    const parsed = parseEdxml(command.edxml!);
+    if (parsed.kind !== 'package') throw new EdxError('EDXML_NOT_EDXML', 'This is a status message; send statuses to /v1/documents/:id/statuses.');
+    assertValid(validatePackage(parsed));
+    // The DMS's own envelope signature (often the SDK placeholder) is replaced by the agency's.
+    return { package: parsed.package, attachments: attachmentsOf(parsed) };
+  }
+
+  private buildFromFields(command: SendDocumentCommand): { package: Package; attachments: AttachmentInput[] } {
+    const { agency } = command;
+    const f = command.fields!;
+    return buildPackage({
+      from: { organId: agency.code, organName: agency.name },
+      to: f.to.map((t) => ({ organId: t.organId, ...(t.organName ? { organName: t.organName } : {}) })),
+      subject: f.subject,
+      codeNumber: f.codeNumber,
+      codeNotation: f.codeNotation,
+      typeName: f.typeName ?? 'Công văn',
+      content: f.content,
+      place: f.place,
+      promulgationDate: f.promulgationDate,
+      signer: f.signer,
+      dueDate: f.dueDate,
+      files: f.files.map((file) => ({ name: file.name, contentType: file.contentType, bytes: file.bytes, description: file.description })),
+    });
+  }
+}

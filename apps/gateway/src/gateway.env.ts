@@ -1,0 +1,28 @@
+import { loadSettings, setting, z } from '@edx/common';
+
+export const gatewaySettingsSchema = z
+  .object({
+    EDX_HOST: setting.text('127.0.0.1'),
+    EDX_GATEWAY_PORT: setting.port(8081),
+    EDX_LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    /** The connected system this gateway is: its broker credentials, hosted agencies and keys. */
+    EDX_GATEWAY_CONFIG: setting.text('.edx/gateway.json'),
+    EDX_GATEWAY_PREFETCH: setting.int(200, 1),
+    EDX_GATEWAY_BATCH_SIZE: setting.int(50, 1),
+    EDX_GATEWAY_BATCH_WAIT_MS: setting.int(5, 0),
+    EDX_MAX_PACKAGE_BYTES: setting.int(160 * 1024 * 1024, 1024),
+    EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
+  })
+  .transform((env) => ({
+    host: env.EDX_HOST,
+    port: env.EDX_GATEWAY_PORT,
+    logLevel: env.EDX_LOG_LEVEL,
+    configFile: env.EDX_GATEWAY_CONFIG,
+    prefetch: env.EDX_GATEWAY_PREFETCH,
+    batch: { maxSize: env.EDX_GATEWAY_BATCH_SIZE, maxWaitMs: env.EDX_GATEWAY_BATCH_WAIT_MS },
+    maxPackageBytes: env.EDX_MAX_PACKAGE_BYTES,
+    signaturePolicy: env.EDX_SIGNATURE_POLICY,
+  }));
+
+export type GatewaySettings = z.infer<typeof gatewaySettingsSchema>;
+export const loadGatewaySettings = (env?: Record<string, string | undefined>): GatewaySettings => loadSettings(gatewaySettingsSchema, env);

@@ -1,0 +1,56 @@
+import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EdxError, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY, createMetricsRegistry } from '@edx/common';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { GatewayConfig } from './config/gateway-config';
+import { HostedAgencies } from './config/hosted-agencies';
+import { DocumentsController } from './documents/documents.controller';
+import { SendDocumentUseCase } from './documents/send-document.usecase';
+import { GatewayEvents } from './events/gateway-events';
+import { GatewaySettings } from './gateway.env';
+import { GatewayWorker } from './gateway.worker';
+import { GatewayStore } from './outbox/gateway.store';
+import { PostStatusUseCase } from './statuses/post-status.usecase';
+
+class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(private readonly worker: GatewayWorker) {}
+  onApplicationBootstrap(): Promise<void> {
+    return this.worker.start();
+  }
+  onApplicationShutdown(): Promise<void> {
+    return this.worker.stop();
+  }
+}
+
+@Module({})
+export class GatewayModule {
+  static register(settings: GatewaySettings, config: GatewayConfig, logger: Logger): DynamicModule {
+    const from = <T>(pick: (w: GatewayWorker) => T) => ({ useFactory: pick, inject: [GatewayWorker] });
+    return {
+      module: GatewayModule,
+      controllers: [HealthController, DocumentsController],
+      providers: [
+        { provide: GatewayWorker, useFactory: () => new GatewayWorker(settings, config, logger) },
+        { provide: GatewayLifecycle, ...from((w) => new GatewayLifecycle(w)) },
+        { provide: SendDocumentUseCase, ...from((w) => w.send) },
+        { provide: PostStatusUseCase, ...from((w) => w.postStatus) },
+        { provide: GatewayStore, ...from((w) => w.store) },
+        { provide: GatewayEvents, ...from((w) => w.events) },
+        { provide: HostedAgencies, ...from((w) => w.agencies) },
+        ApiKeyGuard,
+        {
+          provide: HEALTH_CHECKS,
+          ...from((w): HealthCheck[] => [
+            {
+              name: 'broker',
+              check: async () => {
+                if (!w.connection.isConnected) throw new EdxError('MESSAGING_BROKER_UNAVAILABLE', 'The gateway is not connected to the broker.');
+              },
+            },
+            { name: 'database', check: async () => void (await w.dataSource.query('SELECT 1')) },
+          ]),
+        },
+        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('gateway') },
+      ],
+    };
+  }
+}

@@ -1,0 +1,141 @@
+import { EdxError, ErrorCode, Logger, deterministicUuid, isUuid, toEdxError } from '@edx/common';
+import { ParsedPackage, assertValid, parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
+import { InboundMessage, Outcome } from '@edx/messaging';
+import { verifyDocumentSignatures, verifyEnvelope } from '@edx/trust';
+import { createHash } from 'node:crypto';
+import { GatewayTrust } from '../config/gateway-trust';
+import { HostedAgencies } from '../config/hosted-agencies';
+import { GatewayEvents } from '../events/gateway-events';
+import { GatewayStore, NewOutboxMessage, NewStatusRecord } from '../outbox/gateway.store';
+import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
+import { IncomingDocumentEntity } from '@edx/storage';
+
+const PACKAGE_ID_HEADER = 'x-edx-package-id';
+
+type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
+
+interface ReceivedPackage {
+  readonly document: IncomingDocumentEntity;
+  readonly status: NewStatusRecord;
+  readonly outbox: NewOutboxMessage;
+}
+
+/**
+ * Handles one batch from this system's inbox. A package is verified again (never trust the relay),
+ * stored, and answered with a signed 01 (arrived) or 02 (rejected, with the reason), all in one
+ * transaction with the status's outbox row; a status is verified and recorded. Acked only after the
+ * commit; a redelivered package or status is recognised and not stored or answered twice.
+ */
+export class InboxBatchHandler {
+  constructor(
+    private readonly agencies: HostedAgencies,
+    private readonly trust: GatewayTrust,
+    private readonly store: GatewayStore,
+    private readonly events: GatewayEvents,
+    private readonly onQueued: () => void,
+    private readonly logger: Logger,
+  ) {}
+
+  async handle(messages: InboundMessage[]): Promise<Outcome[]> {
+    const now = new Date();
+    const outcomes: Outcome[] = messages.map(() => Outcome.ack());
+    const packages: Array<{ index: number; item: ReceivedPackage }> = [];
+    const statuses: Array<{ index: number; record: NewStatusRecord }> = [];
+
+    messages.forEach((message, index) => {
+      try {
+        const recipient = this.agencies.get(message.routingKey);
+        if (!recipient) throw new EdxError('ROUTING_RECIPIENT_UNROUTABLE', `This gateway does not host agency ${message.routingKey}.`);
+        if (!isUuid(message.messageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.');
+        if (message.type === 'package') packages.push({ index, item: this.receivePackage(message, recipient.code, now) });
+        else if (message.type === 'status') statuses.push({ index, record: this.receiveStatus(message, recipient.code, now) });
+        else throw new EdxError('MESSAGING_BAD_MESSAGE', `Unknown message type "${message.type}".`);
+      } catch (error) {
+        const e = toEdxError(error);
+        outcomes[index] = e.isTransient ? Outcome.retry(e.message) : Outcome.deadLetter(e.code, e.message);
+      }
+    });
+
+    const freshPackages = await this.store.saveIncoming(packages.map((p) => p.item));
+    const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
+    if (packages.length > 0) this.onQueued();
+
+    for (const { item } of packages) {
+      const d = item.document;
+      if (!freshPackages.has(`${d.packageId}|${d.recipientCode}`)) continue;
+      this.events.emit({
+        agencyCode: d.recipientCode,
+        type: 'document',
+        data: { id: d.packageId, from: d.senderCode, documentId: d.edxmlDocumentId, subject: d.subject, verdict: d.verdict, rejectCode: d.rejectCode, receivedAt: d.receivedAt },
+      });
+    }
+    for (const { record } of statuses) {
+      if (!freshStatuses.has(record.id)) continue;
+      this.events.emit({ agencyCode: record.agencyCode, type: 'status', data: { packageId: record.packageId, from: record.fromCode, statusCode: record.statusCode, description: record.description, at: record.at } });
+    }
+    return outcomes;
+  }
+
+  private receivePackage(message: InboundMessage, recipientCode: string, now: Date): ReceivedPackage {
+    const packageId = message.messageId!;
+    const agency = this.agencies.get(recipientCode)!;
+    const parsed = parseEdxml(message.body); // unreadable: dead-lettered (the hub checked it, so this is a fault to look at)
+    if (parsed.kind !== 'package') throw new EdxError('EDXML_NOT_EDXML', 'A status arrived labelled as a package.');
+    const pkg = parsed.package;
+    const verdict = this.verify(parsed, now);
+    const statusCode = verdict.ok ? '01' : '02';
+    const description = verdict.ok ? STATUS_DESCRIPTIONS['01'] : `[${verdict.code}] ${verdict.reason}`;
+    const status = authorStatus(agency, pkg, statusCode, description, now);
+    // Same package, same recipient, same answer id: a re-run after a crash is deduplicated downstream.
+    const statusId = deterministicUuid(packageId, recipientCode, statusCode);
+    return {
+      document: {
+        packageId, recipientCode, senderCode: pkg.from.organId ?? '', edxmlDocumentId: pkg.documentId ?? '', subject: pkg.subject ?? '',
+        package: message.body, sha256: createHash('sha256').update(message.body).digest('hex'),
+        verdict: verdict.ok ? 'arrived' : 'rejected', rejectCode: verdict.ok ? null : verdict.code, rejectReason: verdict.ok ? null : verdict.reason,
+        receivedAt: now, fetchedAt: null,
+      },
+      status: { id: statusId, packageId, direction: 'out', agencyCode: recipientCode, fromCode: recipientCode, statusCode, description, at: now },
+      outbox: { messageId: statusId, type: 'status', routingKey: 'status', headers: { [PACKAGE_ID_HEADER]: packageId }, body: status.body, documentId: null },
+    };
+  }
+
+  /** The incoming check: structure, envelope signature of the sender, PDF signatures per policy. */
+  private verify(parsed: ParsedPackage, now: Date): Verdict {
+    try {
+      assertValid(validatePackage(parsed));
+    } catch (error) {
+      const e = toEdxError(error);
+      return { ok: false, code: e.code, reason: e.message };
+    }
+    const options = this.trust.options(parsed.package.from.organId ?? '', now);
+    const envelope = verifyEnvelope(parsed.envelopeXml, parsed.attachments, options);
+    if (!envelope.ok) return { ok: false, code: envelope.code ?? 'SIGNATURE_INVALID', reason: `Envelope signature: ${envelope.message}` };
+    const documents = verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy });
+    if (!documents.ok) return { ok: false, code: documents.code ?? 'SIGNATURE_INVALID', reason: `Document signature: ${documents.message}` };
+    return { ok: true };
+  }
+
+  private receiveStatus(message: InboundMessage, agencyCode: string, now: Date): NewStatusRecord {
+    const packageId = message.headers[PACKAGE_ID_HEADER];
+    if (!isUuid(packageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', `A status must carry the ${PACKAGE_ID_HEADER} header.`);
+    const parsed = parseEdxml(message.body);
+    if (parsed.kind !== 'status') throw new EdxError('EDXML_NOT_EDXML', 'A package arrived labelled as a status.');
+    assertValid(validateStatus(parsed));
+    const from = parsed.status.from.organId ?? '';
+    const verdict = verifyEnvelope(parsed.envelopeXml, [], this.trust.options(from, now));
+    if (!verdict.ok) throw new EdxError(verdict.code ?? 'SIGNATURE_INVALID', `Status signature from ${from}: ${verdict.message}`);
+    const about = message.headers['x-edx-about-recipient'];
+    return {
+      // One record per addressee: a recall sent to two agencies hosted here is recorded for each.
+      id: deterministicUuid(message.messageId!, agencyCode),
+      packageId,
+      direction: 'in',
+      agencyCode,
+      fromCode: typeof about === 'string' ? about : from,
+      statusCode: parsed.status.statusCode ?? '',
+      description: parsed.status.description ?? '',
+      at: now,
+    };
+  }
+}

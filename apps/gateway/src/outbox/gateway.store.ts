@@ -1,0 +1,159 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { OutboxStore } from '@edx/messaging';
+import { IncomingDocumentEntity, OutboxMessageEntity, OutgoingDocumentEntity, StatusRecordEntity, asStorageError, sqlValues } from '@edx/storage';
+
+export type NewOutboxMessage = Pick<OutboxMessageEntity, 'messageId' | 'type' | 'routingKey' | 'headers' | 'body' | 'documentId'>;
+export type NewStatusRecord = Omit<StatusRecordEntity, never>;
+export type PendingMessage = OutboxMessageEntity & { payload: Buffer };
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asStorageError(error, 'The gateway database');
+  }
+}
+
+/** The gateway's database: everything it sends or receives, written with its outbox row in one transaction. */
+export class GatewayStore implements OutboxStore<PendingMessage> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Stores a signed outgoing package and the outbox row that will publish it (one statement, atomic). */
+  saveOutgoing(d: OutgoingDocumentEntity, outbox: NewOutboxMessage): Promise<void> {
+    return guarded(async () => {
+      await this.dataSource.query(
+        `WITH document AS (
+           INSERT INTO outgoing_documents (id, agency_code, edxml_document_id, subject, recipients, package, sha256, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)
+         INSERT INTO outbox (message_id, type, routing_key, headers, document_id, created_at)
+         SELECT $9, $10, $11, $12, id, now() FROM document`,
+        [d.id, d.agencyCode, d.edxmlDocumentId, d.subject, d.recipients, d.package, d.sha256, d.createdAt, outbox.messageId, outbox.type, outbox.routingKey, JSON.stringify(outbox.headers)],
+      );
+    });
+  }
+
+  /**
+   * Stores received packages with the status each answers (01 or 02) and its outbox row. A package
+   * already stored for that recipient (a redelivery) is skipped: resolves with the keys that were new.
+   */
+  saveIncoming(items: ReadonlyArray<{ document: IncomingDocumentEntity; status: NewStatusRecord; outbox: NewOutboxMessage }>): Promise<Set<string>> {
+    if (items.length === 0) return Promise.resolve(new Set());
+    return guarded(() =>
+      this.dataSource.transaction(async (em) => {
+        const inserted: Array<{ package_id: string; recipient_code: string }> = await em.query(
+          `INSERT INTO incoming_documents (package_id, recipient_code, sender_code, edxml_document_id, subject, package, sha256, verdict, reject_code, reject_reason, received_at)
+           VALUES ${sqlValues(items.length, 11)} ON CONFLICT DO NOTHING RETURNING package_id, recipient_code`,
+          items.flatMap(({ document: d }) => [d.packageId, d.recipientCode, d.senderCode, d.edxmlDocumentId, d.subject, d.package, d.sha256, d.verdict, d.rejectCode, d.rejectReason, d.receivedAt]),
+        );
+        const fresh = new Set(inserted.map((r) => `${r.package_id}|${r.recipient_code}`));
+        const answered = items.filter((i) => fresh.has(`${i.document.packageId}|${i.document.recipientCode}`));
+        if (answered.length > 0) {
+          await this.insertStatuses(em, answered.map((i) => i.status));
+          await this.enqueue(em, answered.map((i) => i.outbox));
+        }
+        return fresh;
+      }),
+    );
+  }
+
+  /** Records statuses; resolves with the ids that were new (a redelivered status is recorded once). */
+  saveStatuses(records: readonly NewStatusRecord[], outbox: readonly NewOutboxMessage[] = []): Promise<Set<string>> {
+    return guarded(() =>
+      this.dataSource.transaction(async (em) => {
+        const fresh = await this.insertStatuses(em, records);
+        await this.enqueue(em, outbox);
+        return fresh;
+      }),
+    );
+  }
+
+  /** Inserts status records, skipping known ids; resolves with the ids that were new. */
+  private async insertStatuses(em: EntityManager, records: readonly NewStatusRecord[]): Promise<Set<string>> {
+    if (records.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await em.query(
+      `INSERT INTO status_records (id, package_id, direction, agency_code, from_code, status_code, description, at)
+       VALUES ${sqlValues(records.length, 8)} ON CONFLICT (id) DO NOTHING RETURNING id`,
+      records.flatMap((r) => [r.id, r.packageId, r.direction, r.agencyCode, r.fromCode, r.statusCode, r.description, r.at]),
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  private async enqueue(em: EntityManager, outbox: readonly NewOutboxMessage[]): Promise<void> {
+    if (outbox.length === 0) return;
+    await em.query(
+      `INSERT INTO outbox (message_id, type, routing_key, headers, body, document_id, created_at) VALUES ${sqlValues(outbox.length, 6, 'now()')}`,
+      outbox.flatMap((o) => [o.messageId, o.type, o.routingKey, JSON.stringify(o.headers), o.body, o.documentId]),
+    );
+  }
+
+  // OutboxStore: one relay per gateway process claims the oldest unpublished rows.
+  claim(limit: number): Promise<PendingMessage[]> {
+    return guarded(async () => {
+      const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+        `SELECT o.id, o.message_id, o.type, o.routing_key, o.headers, o.document_id, o.attempts, COALESCE(o.body, d.package) AS payload
+         FROM outbox o LEFT JOIN outgoing_documents d ON d.id = o.document_id
+         WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1`,
+        [limit],
+      );
+      return rows.map((r) => ({
+        id: String(r.id), messageId: r.message_id as string, type: r.type as 'package' | 'status', routingKey: r.routing_key as string,
+        headers: r.headers as Record<string, unknown>, documentId: r.document_id as string | null, attempts: r.attempts as number,
+        payload: r.payload as Buffer, body: null, createdAt: new Date(), publishedAt: null, lastError: null,
+      }));
+    });
+  }
+
+  markPublished(items: PendingMessage[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+    return guarded(async () => {
+      const ids = items.map((i) => i.id);
+      await this.dataSource.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+      const documents = items.flatMap((i) => (i.documentId ? [i.documentId] : []));
+      if (documents.length > 0) {
+        await this.dataSource.query('UPDATE outgoing_documents SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL', [documents]);
+      }
+    });
+  }
+
+  // Reads for the REST API.
+  inbox(agencyCode: string, options: { limit: number; unfetchedOnly: boolean; since?: Date }): Promise<IncomingDocumentEntity[]> {
+    const qb = this.dataSource
+      .getRepository(IncomingDocumentEntity)
+      .createQueryBuilder('d')
+      .select(['d.packageId', 'd.recipientCode', 'd.senderCode', 'd.edxmlDocumentId', 'd.subject', 'd.sha256', 'd.verdict', 'd.rejectCode', 'd.rejectReason', 'd.receivedAt', 'd.fetchedAt'])
+      .where('d.recipientCode = :agencyCode', { agencyCode })
+      .orderBy('d.receivedAt', 'ASC')
+      .limit(options.limit);
+    if (options.unfetchedOnly) qb.andWhere('d.fetchedAt IS NULL');
+    if (options.since) qb.andWhere('d.receivedAt > :since', { since: options.since });
+    return guarded(() => qb.getMany());
+  }
+
+  incoming(agencyCode: string, packageId: string, withPackage = false): Promise<IncomingDocumentEntity | null> {
+    return guarded(() =>
+      this.dataSource.getRepository(IncomingDocumentEntity).findOne({
+        where: { packageId, recipientCode: agencyCode },
+        select: withPackage ? undefined : ['packageId', 'recipientCode', 'senderCode', 'edxmlDocumentId', 'subject', 'sha256', 'verdict', 'rejectCode', 'rejectReason', 'receivedAt', 'fetchedAt'],
+      }),
+    );
+  }
+
+  outgoing(agencyCode: string, packageId: string, withPackage = false): Promise<OutgoingDocumentEntity | null> {
+    return guarded(() =>
+      this.dataSource.getRepository(OutgoingDocumentEntity).findOne({
+        where: { id: packageId, agencyCode },
+        select: withPackage ? undefined : ['id', 'agencyCode', 'edxmlDocumentId', 'subject', 'recipients', 'sha256', 'createdAt', 'publishedAt'],
+      }),
+    );
+  }
+
+  markFetched(agencyCode: string, packageId: string): Promise<void> {
+    return guarded(async () => {
+      await this.dataSource.query('UPDATE incoming_documents SET fetched_at = now() WHERE package_id = $1 AND recipient_code = $2 AND fetched_at IS NULL', [packageId, agencyCode]);
+    });
+  }
+
+  statuses(packageId: string): Promise<StatusRecordEntity[]> {
+    return guarded(() => this.dataSource.getRepository(StatusRecordEntity).find({ where: { packageId }, order: { at: 'ASC' } }));
+  }
+}

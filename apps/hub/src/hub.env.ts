@@ -1,0 +1,36 @@
+import { loadSettings, setting, z } from '@edx/common';
+
+export const hubSettingsSchema = z
+  .object({
+    EDX_HOST: setting.text('127.0.0.1'),
+    EDX_HUB_PORT: setting.port(8082),
+    EDX_LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    EDX_AMQP_URL: setting.url('amqp://guest:guest@127.0.0.1:5672/edx'),
+    EDX_HUB_DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/edx_hub'),
+    EDX_HUB_PREFETCH: setting.int(400, 1),
+    EDX_HUB_BATCH_SIZE: setting.int(100, 1),
+    EDX_HUB_BATCH_WAIT_MS: setting.int(5, 0),
+    EDX_HUB_ORGAN_ID: setting.text('edx.hub'),
+    EDX_HUB_ORGAN_NAME: setting.text('edx exchange hub'),
+    EDX_HUB_KEY_FILE: setting.text('.edx/pki/hub/key.pem'),
+    EDX_HUB_CERT_FILE: setting.text('.edx/pki/hub/cert.pem'),
+    EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
+    EDX_DIRECTORY_CACHE_MS: setting.int(2000),
+  })
+  .transform((env) => ({
+    host: env.EDX_HOST,
+    port: env.EDX_HUB_PORT,
+    logLevel: env.EDX_LOG_LEVEL,
+    amqpUrl: env.EDX_AMQP_URL,
+    databaseUrl: env.EDX_HUB_DATABASE_URL,
+    prefetch: env.EDX_HUB_PREFETCH,
+    batch: { maxSize: env.EDX_HUB_BATCH_SIZE, maxWaitMs: env.EDX_HUB_BATCH_WAIT_MS },
+    organId: env.EDX_HUB_ORGAN_ID,
+    organName: env.EDX_HUB_ORGAN_NAME,
+    identity: { keyFile: env.EDX_HUB_KEY_FILE, certFile: env.EDX_HUB_CERT_FILE },
+    signaturePolicy: env.EDX_SIGNATURE_POLICY,
+    directoryCacheMs: env.EDX_DIRECTORY_CACHE_MS,
+  }));
+
+export type HubSettings = z.infer<typeof hubSettingsSchema>;
+export const loadHubSettings = (env?: Record<string, string | undefined>): HubSettings => loadSettings(hubSettingsSchema, env);

@@ -1,0 +1,189 @@
+import { ErrorCode, Logger, isUuid, toEdxError } from '@edx/common';
+import { ConfirmedPublisher, InboundMessage, Outcome, Topology } from '@edx/messaging';
+import { asStorageError } from '@edx/storage';
+import { DirectoryRepository } from '../directory/directory.repository';
+import { ExchangeRepository } from '../records/exchange.repository';
+import { StatusRecord } from '../records/exchange-records';
+import { CheckStatusUseCase, CheckedStatus, PACKAGE_ID_HEADER } from '../receipts/apply-status.usecase';
+import { StatusIssuer } from '../receipts/status-issuer';
+import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.usecase';
+
+/** Headers the hub adds to what it sends to a gateway. */
+export const RECIPIENT_HEADER = 'x-edx-recipient';
+
+interface Publish {
+  readonly routingKey: string;
+  readonly messageId: string;
+  readonly type: 'package' | 'status';
+  readonly body: Buffer;
+  readonly headers: Record<string, unknown>;
+  readonly mandatory: boolean;
+  /** For deliveries: the package and recipient, to turn an unroutable return into a rejection. */
+  readonly delivery?: { packageId: string; recipientCode: string };
+}
+
+type Step =
+  | { kind: 'done'; outcome: Outcome }
+  | { kind: 'package'; decision: PackageDecision; message: InboundMessage }
+  | { kind: 'status'; checked: CheckedStatus; message: InboundMessage };
+
+/**
+ * Handles one batch from hub.inbound: decide every message, commit every effect in one
+ * transaction, publish what the decisions say (confirmed, pipelined), and only then answer each
+ * message's outcome, so nothing is acked before it is committed and sent on. A redelivered
+ * message finds its records already there and is sent on again; receivers dedupe by message id.
+ */
+export class InboundBatchHandler {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly records: ExchangeRepository,
+    private readonly routePackage: RoutePackageUseCase,
+    private readonly checkStatus: CheckStatusUseCase,
+    private readonly issuer: StatusIssuer,
+    private readonly publisher: ConfirmedPublisher,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Rejects STORAGE_UNAVAILABLE (the consumer retries the batch) when the database is away. */
+  async handle(messages: InboundMessage[]): Promise<Outcome[]> {
+    try {
+      return await this.handleBatch(messages);
+    } catch (error) {
+      throw asStorageError(error, 'The hub database');
+    }
+  }
+
+  private async handleBatch(messages: InboundMessage[]): Promise<Outcome[]> {
+    const now = new Date();
+    const directory = await this.directory.current();
+    const steps: Step[] = messages.map((message) => this.decide(message, directory, now));
+
+    // Statuses must be about a document the hub knows.
+    const statusSteps = steps.filter((s): s is Extract<Step, { kind: 'status' }> => s.kind === 'status');
+    const documents = await this.records.findDocuments(statusSteps.map((s) => s.checked.record.packageId));
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      if (step.kind === 'status' && !documents.has(step.checked.record.packageId)) {
+        steps[i] = done(Outcome.deadLetter('ROUTING_DOCUMENT_UNKNOWN', `Status about unknown package ${step.checked.record.packageId}.`));
+      }
+    }
+
+    const accepted = steps.flatMap((s) => (s.kind === 'package' && s.decision.kind === 'accepted' ? [s.decision.record] : []));
+    const statuses = steps.flatMap((s) => (s.kind === 'status' ? [s.checked.record] : []));
+    const { storedDigests } = await this.records.commit(accepted, statuses);
+    // A package id recorded with other content is a replay, not a redelivery: refuse it (also when
+    // both copies came in this very batch).
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      if (step.kind !== 'package' || step.decision.kind !== 'accepted') continue;
+      const stored = storedDigests.get(step.decision.record.packageId);
+      if (stored !== step.decision.record.sha256) {
+        steps[i] = done(Outcome.deadLetter('CONFLICT', `Package id ${step.decision.record.packageId} was already used for another package; a replayed id with new content is refused.`));
+      }
+    }
+
+    return Promise.all(
+      steps.map(async (step) => {
+        if (step.kind === 'done') return step.outcome;
+        try {
+          return await this.send(step, documents, now);
+        } catch (error) {
+          const e = toEdxError(asStorageError(error, 'The hub database'));
+          return e.isTransient ? Outcome.retry(e.message) : Outcome.deadLetter(e.code, e.message);
+        }
+      }),
+    );
+  }
+
+  private decide(message: InboundMessage, directory: Awaited<ReturnType<DirectoryRepository['current']>>, now: Date): Step {
+    if (!isUuid(message.messageId)) return done(Outcome.deadLetter('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.'));
+    const envelope = { messageId: message.messageId, userId: message.userId, body: message.body, headers: message.headers };
+    const type = message.type ?? message.routingKey;
+    if (type === 'package') return { kind: 'package', message, decision: this.routePackage.decide(envelope, directory, now) };
+    if (type === 'status') {
+      const checked = this.checkStatus.check(envelope, directory, now);
+      return checked.kind === 'checked' ? { kind: 'status', checked, message } : done(Outcome.deadLetter(checked.code, checked.reason));
+    }
+    return done(Outcome.deadLetter('MESSAGING_BAD_MESSAGE', `Unknown message type "${type}".`));
+  }
+
+  private async send(step: Exclude<Step, { kind: 'done' }>, documents: Map<string, { senderCode: string; recipients: string[] }>, now: Date): Promise<Outcome> {
+    if (step.kind === 'status') {
+      const record = step.checked.record;
+      const document = documents.get(record.packageId)!;
+      // A sender's own status (a recall, 13) goes to the recipients; a recipient's goes to the sender.
+      const targets = record.fromCode === document.senderCode ? document.recipients : [document.senderCode];
+      await Promise.all(targets.map((to) => this.publish(statusTo(to, record, step.message.body))));
+      return Outcome.ack();
+    }
+    const decision = step.decision;
+    const packageId = step.message.messageId!;
+    if (decision.kind === 'refused') {
+      if (decision.sender) {
+        const status = this.issuer.rejection(decision.sender.parsed, packageId, undefined, decision.code, decision.reason, now);
+        await this.publish(hubStatusTo(decision.sender.code, packageId, undefined, status));
+      }
+      return Outcome.deadLetter(decision.code, decision.reason);
+    }
+    const { record, parsed, deliveryBody } = decision;
+    const rejections = [...record.rejected];
+    const results = await Promise.allSettled(
+      record.routed.map((recipientCode) =>
+        this.publish({
+          routingKey: recipientCode, messageId: packageId, type: 'package', body: deliveryBody, mandatory: true,
+          headers: { [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem },
+          delivery: { packageId, recipientCode },
+        }),
+      ),
+    );
+    const unroutable: StatusRecord[] = [];
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i];
+      if (result.status === 'fulfilled') continue;
+      const error = toEdxError(result.reason);
+      if (error.code !== 'ROUTING_RECIPIENT_UNROUTABLE') throw error;
+      const recipientCode = record.routed[i];
+      const reason = `No queue is bound for agency ${recipientCode}; its connected system is not set up.`;
+      rejections.push({ recipientCode, code: error.code, reason });
+      unroutable.push({ messageId: `unroutable:${packageId}:${recipientCode}`, packageId, fromCode: recipientCode, statusCode: '02', description: `[${error.code}] ${reason}`, at: now, actor: 'hub' });
+    }
+    if (unroutable.length > 0) await this.records.commit([], unroutable);
+    await Promise.all(
+      rejections.map((r) => {
+        const status = this.issuer.rejection(parsed, packageId, r.recipientCode, r.code as ErrorCode, r.reason, now);
+        return this.publish(hubStatusTo(record.senderCode, packageId, r.recipientCode, status));
+      }),
+    );
+    return Outcome.ack();
+  }
+
+  private publish(p: Publish): Promise<void> {
+    return this.publisher.publish(Topology.deliverExchange, p.routingKey, p.body, {
+      messageId: p.messageId,
+      type: p.type,
+      headers: p.headers,
+      mandatory: p.mandatory,
+      contentType: 'application/xml',
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+  }
+}
+
+function done(outcome: Outcome): Step {
+  return { kind: 'done', outcome };
+}
+
+function statusTo(agencyCode: string, record: StatusRecord, body: Buffer): Publish {
+  return {
+    routingKey: agencyCode, messageId: record.messageId, type: 'status', body, mandatory: false,
+    headers: { [PACKAGE_ID_HEADER]: record.packageId, [RECIPIENT_HEADER]: agencyCode, 'x-edx-status-from': record.fromCode },
+  };
+}
+
+function hubStatusTo(senderCode: string, packageId: string, recipientCode: string | undefined, status: { messageId: string; body: Buffer }): Publish {
+  return {
+    routingKey: senderCode, messageId: status.messageId, type: 'status', body: status.body, mandatory: false,
+    headers: { [PACKAGE_ID_HEADER]: packageId, [RECIPIENT_HEADER]: senderCode, ...(recipientCode ? { 'x-edx-about-recipient': recipientCode } : {}) },
+  };
+}
+

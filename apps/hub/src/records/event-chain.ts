@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of an event that its hash covers. */
+export interface ChainedEventFields {
+  readonly id: string;
+  readonly documentId: string;
+  readonly seq: number;
+  readonly recipientCode: string | null;
+  readonly type: string;
+  readonly statusCode: string | null;
+  readonly actor: string;
+  readonly detail: Record<string, unknown>;
+  readonly at: Date;
+  readonly prevHash: string;
+}
+
+/** JSON with sorted keys, so the hash does not depend on property order (jsonb reorders keys). */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function eventHash(e: ChainedEventFields): string {
+  const covered = {
+    id: e.id, documentId: e.documentId, seq: e.seq, recipientCode: e.recipientCode, type: e.type,
+    statusCode: e.statusCode, actor: e.actor, detail: e.detail, at: e.at.toISOString(), prevHash: e.prevHash,
+  };
+  return createHash('sha256').update(canonicalJson(covered)).digest('hex');
+}
+
+export interface ChainBreak {
+  readonly seq: number;
+  readonly reason: string;
+}
+
+/** Checks a document's events in seq order; returns the first break, or undefined when intact. */
+export function findChainBreak(events: ReadonlyArray<ChainedEventFields & { hash: string }>): ChainBreak | undefined {
+  let prev = GENESIS_HASH;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    if (event.seq !== i + 1) return { seq: event.seq, reason: `expected event #${i + 1}, found #${event.seq} (an event was removed)` };
+    if (event.prevHash !== prev) return { seq: event.seq, reason: 'does not point at the previous event' };
+    if (eventHash(event) !== event.hash) return { seq: event.seq, reason: 'its content was changed after it was written' };
+    prev = event.hash;
+  }
+  return undefined;
+}

@@ -1,0 +1,44 @@
+import type { DeliveryState } from '@edx/storage';
+
+/** What the hub decided about an accepted package, ready to be committed. */
+export interface PackageRecord {
+  readonly packageId: string;
+  readonly edxmlDocumentId: string;
+  readonly senderCode: string;
+  readonly senderSystem: string;
+  readonly subject: string;
+  readonly codeNumber: string;
+  readonly codeNotation: string;
+  readonly businessType: number;
+  readonly sha256: string;
+  readonly size: number;
+  readonly receivedAt: Date;
+  readonly routed: readonly string[];
+  readonly rejected: ReadonlyArray<{ recipientCode: string; code: string; reason: string }>;
+}
+
+/** A verified status message about a known document. */
+export interface StatusRecord {
+  readonly messageId: string;
+  readonly packageId: string;
+  readonly fromCode: string;
+  readonly statusCode: string;
+  readonly description: string;
+  readonly at: Date;
+  readonly actor: string;
+}
+
+export interface StatusResult {
+  readonly duplicate: boolean;
+  /** The delivery's state after the status (undefined when the reporter is not a recipient). */
+  readonly state?: DeliveryState;
+}
+
+export interface EventInput {
+  readonly recipientCode: string | null;
+  readonly type: string;
+  readonly statusCode: string | null;
+  readonly actor: string;
+  readonly detail: Record<string, unknown>;
+  readonly at: Date;
+}

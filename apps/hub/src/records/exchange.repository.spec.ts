@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, TestDatabase } from '@edx/testing';
+import { findChainBreak } from './event-chain';
+import { PackageRecord } from './exchange-records';
+import { ExchangeRepository } from './exchange.repository';
+
+function aPackage(overrides: Partial<PackageRecord> = {}): PackageRecord {
+  return {
+    packageId: randomUUID(), edxmlDocumentId: 'G01,2026/11/22,1/VP', senderCode: 'G01', senderSystem: 'sys-a',
+    subject: 'Test', codeNumber: '1', codeNotation: 'VP', businessType: 0, sha256: 'ab'.repeat(32), size: 4096,
+    receivedAt: new Date(), routed: ['H41', 'H42'], rejected: [], ...overrides,
+  };
+}
+
+describe('ExchangeRepository (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let repo: ExchangeRepository;
+  beforeAll(async () => {
+    db = await createTestDatabase('hub');
+    repo = new ExchangeRepository(db.dataSource);
+  });
+  afterAll(async () => db?.drop());
+
+  const chainOf = async (documentId: string) =>
+    (await db.dataSource.query('SELECT * FROM events WHERE document_id = $1 ORDER BY seq', [documentId])).map((r: Record<string, unknown>) => ({
+      id: r.id, documentId: r.document_id, seq: r.seq, recipientCode: r.recipient_code, type: r.type, statusCode: r.status_code,
+      actor: r.actor, detail: r.detail, at: r.at, prevHash: r.prev_hash, hash: r.hash,
+    }));
+
+  it('records a package once, however often it is delivered', async () => {
+    const p = aPackage({ rejected: [{ recipientCode: 'X99', code: 'ROUTING_RECIPIENT_UNKNOWN', reason: 'not registered' }] });
+    const first = await repo.commit([p, p], []);
+    const again = await repo.commit([p], []);
+    expect(first.newPackages.has(p.packageId)).toBe(true);
+    expect(again.newPackages.size).toBe(0);
+    const deliveries = await db.dataSource.query('SELECT recipient_code, state FROM deliveries WHERE document_id = $1 ORDER BY 1', [p.packageId]);
+    expect(deliveries).toEqual([
+      { recipient_code: 'H41', state: 'routed' },
+      { recipient_code: 'H42', state: 'routed' },
+      { recipient_code: 'X99', state: 'rejected' },
+    ]);
+    expect(await repo.routedRecipients(p.packageId)).toEqual(['H41', 'H42']);
+    const events = await chainOf(p.packageId);
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['received', 'routed', 'routed', 'rejected']);
+    expect(findChainBreak(events)).toBeUndefined();
+  });
+
+  it('moves deliveries forward on statuses, ignores duplicates and never moves back', async () => {
+    const p = aPackage();
+    await repo.commit([p], []);
+    const status = (fromCode: string, statusCode: string, messageId = randomUUID()) => ({
+      messageId, packageId: p.packageId, fromCode, statusCode, description: 'ok', at: new Date(), actor: 'sys-b',
+    });
+    const arrived = status('H41', '01');
+    const result = await repo.commit([], [arrived, status('H42', '03'), status('H42', '01')]);
+    expect(result.statusResults.get(arrived.messageId)).toEqual({ duplicate: false, state: 'arrived' });
+    expect((await repo.commit([], [arrived])).statusResults.get(arrived.messageId)).toEqual({ duplicate: true });
+    const states = await db.dataSource.query('SELECT recipient_code, state FROM deliveries WHERE document_id = $1 ORDER BY 1', [p.packageId]);
+    expect(states).toEqual([
+      { recipient_code: 'H41', state: 'arrived' },
+      { recipient_code: 'H42', state: 'accepted' },
+    ]);
+    const events = await chainOf(p.packageId);
+    expect(events).toHaveLength(6); // received, 2 routed, 3 statuses (the late 01 is recorded too)
+    expect(findChainBreak(events)).toBeUndefined();
+  });
+
+  it('refuses to edit or delete the event log', async () => {
+    const p = aPackage();
+    await repo.commit([p], []);
+    await expect(db.dataSource.query("UPDATE events SET type = 'x' WHERE document_id = $1", [p.packageId])).rejects.toThrow(/append-only/);
+    await expect(db.dataSource.query('DELETE FROM events WHERE document_id = $1', [p.packageId])).rejects.toThrow(/append-only/);
+  });
+});

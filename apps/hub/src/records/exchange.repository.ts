@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { DeliveryState, asStorageError, sqlValues } from '@edx/storage';
+import { nextDeliveryState } from '../receipts/delivery-state';
+import { GENESIS_HASH, eventHash } from './event-chain';
+import { EventInput, PackageRecord, StatusRecord, StatusResult } from './exchange-records';
+
+interface ChainHead {
+  hash: string;
+  count: number;
+}
+
+/**
+ * The hub's writes. One call commits one consumed batch in one transaction (that is what makes
+ * thousands of documents per second possible on one PostgreSQL connection), appending each
+ * document's events to its hash chain under a row lock.
+ */
+export class ExchangeRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Records packages and statuses. Resolves with which packages were new (a known package id is a
+   * redelivery: nothing is written twice) and what each status did. Rejects STORAGE_UNAVAILABLE
+   * when the database is away (the caller retries the batch).
+   */
+  async commit(
+    packages: readonly PackageRecord[],
+    statuses: readonly StatusRecord[],
+  ): Promise<{ newPackages: Set<string>; storedDigests: Map<string, string>; statusResults: Map<string, StatusResult> }> {
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const newPackages = await this.insertPackages(em, packages);
+        // The digest each package id is recorded with, so a caller can tell a redelivery from a replay.
+        const storedDigests = new Map<string, string>();
+        if (packages.length > 0) {
+          const rows: Array<{ id: string; sha256: string }> = await em.query('SELECT id, sha256 FROM documents WHERE id = ANY($1::uuid[])', [packages.map((p) => p.packageId)]);
+          for (const row of rows) storedDigests.set(row.id, row.sha256);
+        }
+        const statusResults = await this.applyStatuses(em, statuses);
+        return { newPackages, storedDigests, statusResults };
+      });
+    } catch (error) {
+      throw asStorageError(error, 'The hub database');
+    }
+  }
+
+  private async insertPackages(em: EntityManager, packages: readonly PackageRecord[]): Promise<Set<string>> {
+    if (packages.length === 0) return new Set();
+    // The first occurrence of an id in the batch is the one recorded.
+    const unique = [...new Map([...packages].reverse().map((p) => [p.packageId, p])).values()];
+    const params: unknown[] = [];
+    for (const p of unique) {
+      params.push(p.packageId, p.edxmlDocumentId, p.senderCode, p.senderSystem, p.subject, p.codeNumber, p.codeNotation, p.businessType, p.sha256, p.size, p.receivedAt, GENESIS_HASH);
+    }
+    const inserted: Array<{ id: string }> = await em.query(
+      `INSERT INTO documents (id, edxml_document_id, sender_code, sender_system, subject, code_number, code_notation, business_type, sha256, size, received_at, last_event_hash)
+       VALUES ${sqlValues(unique.length, 12)} ON CONFLICT (id) DO NOTHING RETURNING id`,
+      params,
+    );
+    const fresh = new Set(inserted.map((r) => r.id));
+    const created = unique.filter((p) => fresh.has(p.packageId));
+    if (created.length === 0) return fresh;
+
+    const deliveries: unknown[] = [];
+    let deliveryRows = 0;
+    const events = new Map<string, EventInput[]>();
+    for (const p of created) {
+      const list: EventInput[] = [
+        { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject }, at: p.receivedAt },
+      ];
+      for (const code of p.routed) {
+        deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt);
+        deliveryRows++;
+        list.push({ recipientCode: code, type: 'routed', statusCode: null, actor: 'hub', detail: {}, at: p.receivedAt });
+      }
+      for (const r of p.rejected) {
+        deliveries.push(p.packageId, r.recipientCode, 'rejected', '02', `${r.code}: ${r.reason}`, p.receivedAt);
+        deliveryRows++;
+        list.push({ recipientCode: r.recipientCode, type: 'rejected', statusCode: '02', actor: 'hub', detail: { code: r.code, reason: r.reason }, at: p.receivedAt });
+      }
+      events.set(p.packageId, list);
+    }
+    if (deliveryRows > 0) {
+      await em.query(
+        `INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at) VALUES ${sqlValues(deliveryRows, 6)}`,
+        deliveries,
+      );
+    }
+    const heads = new Map(created.map((p) => [p.packageId, { hash: GENESIS_HASH, count: 0 }]));
+    await this.appendEvents(em, events, heads);
+    return fresh;
+  }
+
+  private async applyStatuses(em: EntityManager, statuses: readonly StatusRecord[]): Promise<Map<string, StatusResult>> {
+    const results = new Map<string, StatusResult>();
+    if (statuses.length === 0) return results;
+    const unique = [...new Map(statuses.map((s) => [s.messageId, s])).values()];
+    const fresh: Array<{ message_id: string }> = await em.query(
+      `INSERT INTO processed_messages (message_id, processed_at) VALUES ${sqlValues(unique.length, 2)}
+       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+      unique.flatMap((s) => [s.messageId, s.at]),
+    );
+    const freshIds = new Set(fresh.map((r) => r.message_id));
+    for (const s of unique) if (!freshIds.has(s.messageId)) results.set(s.messageId, { duplicate: true });
+    const toApply = unique.filter((s) => freshIds.has(s.messageId));
+    if (toApply.length === 0) return results;
+
+    const documentIds = [...new Set(toApply.map((s) => s.packageId))].sort();
+    // Lock in a stable order so two hub copies never deadlock on the same documents.
+    const headRows: Array<{ id: string; last_event_hash: string; event_count: number }> = await em.query(
+      'SELECT id, last_event_hash, event_count FROM documents WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+      [documentIds],
+    );
+    const heads = new Map<string, ChainHead>(headRows.map((r) => [r.id, { hash: r.last_event_hash, count: r.event_count }]));
+    const deliveryRows: Array<{ document_id: string; recipient_code: string; state: DeliveryState }> = await em.query(
+      'SELECT document_id, recipient_code, state FROM deliveries WHERE document_id = ANY($1)',
+      [documentIds],
+    );
+    const states = new Map(deliveryRows.map((d) => [`${d.document_id}|${d.recipient_code}`, d.state]));
+    const changed = new Map<string, { documentId: string; recipient: string; state: DeliveryState; code: string; reason: string | null; at: Date }>();
+    const events = new Map<string, EventInput[]>();
+
+    for (const s of toApply) {
+      const key = `${s.packageId}|${s.fromCode}`;
+      const before = states.get(key);
+      const after = before === undefined ? undefined : nextDeliveryState(before, s.statusCode);
+      if (before !== undefined && after !== undefined && after !== before) {
+        states.set(key, after);
+        changed.set(key, { documentId: s.packageId, recipient: s.fromCode, state: after, code: s.statusCode, reason: s.statusCode === '02' ? s.description : null, at: s.at });
+      }
+      const list = events.get(s.packageId) ?? [];
+      list.push({
+        recipientCode: s.fromCode,
+        type: 'status',
+        statusCode: s.statusCode,
+        actor: s.actor,
+        detail: { messageId: s.messageId, description: s.description, moved: after !== before, state: after ?? null },
+        at: s.at,
+      });
+      events.set(s.packageId, list);
+      results.set(s.messageId, { duplicate: false, state: after });
+    }
+    if (changed.size > 0) {
+      const rows = [...changed.values()];
+      await em.query(
+        `UPDATE deliveries d SET state = v.state, last_status_code = v.code, reason = COALESCE(v.reason, d.reason), updated_at = v.at::timestamptz
+         FROM (VALUES ${sqlValues(rows.length, 6)}) AS v(document_id, recipient_code, state, code, reason, at)
+         WHERE d.document_id = v.document_id::uuid AND d.recipient_code = v.recipient_code`,
+        rows.flatMap((c) => [c.documentId, c.recipient, c.state, c.code, c.reason, c.at]),
+      );
+    }
+    await this.appendEvents(em, events, heads);
+    return results;
+  }
+
+  /** Appends events to each document's chain and moves the chain heads, in one insert and one update. */
+  private async appendEvents(em: EntityManager, events: Map<string, EventInput[]>, heads: Map<string, ChainHead>): Promise<void> {
+    const rows: unknown[] = [];
+    let count = 0;
+    const headUpdates: unknown[] = [];
+    for (const [documentId, list] of events) {
+      const head = heads.get(documentId);
+      if (!head) continue;
+      let { hash, count: seq } = head;
+      for (const e of list) {
+        seq++;
+        const fields = { id: randomUUID(), documentId, seq, recipientCode: e.recipientCode, type: e.type, statusCode: e.statusCode, actor: e.actor, detail: e.detail, at: e.at, prevHash: hash };
+        hash = eventHash(fields);
+        rows.push(fields.id, documentId, seq, e.recipientCode, e.type, e.statusCode, e.actor, JSON.stringify(e.detail), e.at, fields.prevHash, hash);
+        count++;
+      }
+      headUpdates.push(documentId, hash, seq);
+    }
+    if (count === 0) return;
+    await em.query(
+      `INSERT INTO events (id, document_id, seq, recipient_code, type, status_code, actor, detail, at, prev_hash, hash) VALUES ${sqlValues(count, 11)}`,
+      rows,
+    );
+    await em.query(
+      `UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq::int
+       FROM (VALUES ${sqlValues(headUpdates.length / 3, 3)}) AS v(id, hash, seq) WHERE d.id = v.id::uuid`,
+      headUpdates,
+    );
+  }
+
+  /** The recipients a document was routed to (for re-publishing after a redelivery). */
+  async routedRecipients(packageId: string): Promise<string[]> {
+    const rows: Array<{ recipient_code: string }> = await this.dataSource.query(
+      "SELECT recipient_code FROM deliveries WHERE document_id = $1 AND state <> 'rejected' ORDER BY recipient_code",
+      [packageId],
+    );
+    return rows.map((r) => r.recipient_code);
+  }
+
+  /** The documents with these package ids: their sender and the recipients they were routed to. */
+  async findDocuments(packageIds: readonly string[]): Promise<Map<string, { senderCode: string; recipients: string[] }>> {
+    const found = new Map<string, { senderCode: string; recipients: string[] }>();
+    if (packageIds.length === 0) return found;
+    const rows: Array<{ id: string; sender_code: string; recipients: string[] | null }> = await this.dataSource.query(
+      `SELECT d.id, d.sender_code, array_remove(array_agg(v.recipient_code ORDER BY v.recipient_code), NULL) AS recipients
+       FROM documents d LEFT JOIN deliveries v ON v.document_id = d.id AND v.state <> 'rejected'
+       WHERE d.id = ANY($1::uuid[]) GROUP BY d.id`,
+      [[...new Set(packageIds)]],
+    );
+    for (const row of rows) found.set(row.id, { senderCode: row.sender_code, recipients: row.recipients ?? [] });
+    return found;
+  }
+}

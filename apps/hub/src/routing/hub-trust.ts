@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
+import { Directory } from '../directory/directory';
+
+/** SHA-256 (hex) of a PEM certificate's DER bytes: how the directory names registered certificates. */
+export function certificateFingerprint(pem: string): string {
+  const der = Buffer.from(pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, ''), 'base64');
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/**
+ * Turns the directory's trust material into verification options. The trust store is rebuilt only
+ * when the directory snapshot changes, so chain validation caches survive across messages.
+ */
+export class HubTrust {
+  private built?: { directory: Directory; store: TrustStore };
+  private readonly fingerprints = new Map<string, string>();
+
+  constructor(readonly policy: SignaturePolicy) {}
+
+  verifyOptions(directory: Directory, senderCode: string, at: Date): VerifyOptions {
+    return {
+      trustStore: this.storeFor(directory),
+      at,
+      senderCode,
+      isRegisteredFor: (agencyCode, signer) => directory.isRegisteredFor(agencyCode, this.fingerprintOf(signer.certificatePem)),
+    };
+  }
+
+  private storeFor(directory: Directory): TrustStore {
+    if (this.built?.directory !== directory) {
+      const { anchors, intermediates, crls } = directory.trust;
+      this.built = { directory, store: TrustStore.fromPem(anchors, intermediates, crls, { crlPolicy: 'if-present', staleCrl: 'fail' }) };
+    }
+    return this.built.store;
+  }
+
+  private fingerprintOf(pem: string): string {
+    let fingerprint = this.fingerprints.get(pem);
+    if (!fingerprint) {
+      fingerprint = certificateFingerprint(pem);
+      if (this.fingerprints.size > 10_000) this.fingerprints.clear();
+      this.fingerprints.set(pem, fingerprint);
+    }
+    return fingerprint;
+  }
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { EdxError, ErrorCode } from '@edx/common';
+import { ParsedPackage, appendTraceHop, assertValid, parseEdxml, validatePackage } from '@edx/edxml';
+import { verifyDocumentSignatures, verifyEnvelope } from '@edx/trust';
+import { Directory } from '../directory/directory';
+import { PackageRecord } from '../records/exchange-records';
+import { HubTrust } from './hub-trust';
+import { InboundEnvelope } from './inbound-envelope';
+
+/** A package the hub accepted: what to record and what to send to each recipient. */
+export interface AcceptedPackage {
+  readonly kind: 'accepted';
+  readonly record: PackageRecord;
+  /** The package with the hub's TraceHeader hop, as every recipient receives it. */
+  readonly deliveryBody: Buffer;
+  readonly parsed: ParsedPackage;
+}
+
+/** A package refused as a whole. `sender` is set when the refusal can be told to a known sender. */
+export interface RefusedPackage {
+  readonly kind: 'refused';
+  readonly code: ErrorCode;
+  readonly reason: string;
+  readonly sender?: { code: string; parsed: ParsedPackage };
+}
+
+export type PackageDecision = AcceptedPackage | RefusedPackage;
+
+/**
+ * Decides what the hub does with one package message: parse and validate the edXML, check that the
+ * connected system that published it (AMQP user_id) hosts the active From agency, verify the envelope
+ * signature (an agency certificate registered for From) and the PDF signatures per policy, and
+ * resolve every recipient. Pure decision: nothing is written or sent here.
+ */
+export class RoutePackageUseCase {
+  constructor(
+    private readonly trust: HubTrust,
+    private readonly hubOrganId: string,
+  ) {}
+
+  decide(message: InboundEnvelope, directory: Directory, now: Date): PackageDecision {
+    const system = directory.systemByAmqpUser(message.userId);
+    if (!system || system.status !== 'active') {
+      return refuse('ROUTING_SENDER_NOT_HOSTED', `The broker user "${message.userId ?? '(none)'}" is not an active connected system.`);
+    }
+    let parsed: ParsedPackage;
+    try {
+      const result = parseEdxml(message.body);
+      if (result.kind !== 'package') return refuse('EDXML_NOT_EDXML', 'A status message was published with the routing key of a package.');
+      parsed = result;
+    } catch (error) {
+      const e = error instanceof EdxError ? error : new EdxError('EDXML_MALFORMED', String(error));
+      return refuse(e.code, e.message);
+    }
+    const pkg = parsed.package;
+    const senderCode = pkg.from.organId ?? '';
+    const sender = directory.agency(senderCode);
+    // A system may speak only for the agencies it hosts: anything else is a spoofed sender, and
+    // the claimed sender is not told (it did not send it).
+    if (!sender) return refuse('ROUTING_SENDER_UNKNOWN', `The sending agency ${senderCode} is not registered.`);
+    if (sender.systemId !== system.id) {
+      return refuse('ROUTING_SENDER_NOT_HOSTED', `Connected system ${system.id} does not host agency ${senderCode}; the package was refused as a spoofed sender.`);
+    }
+    const told = (code: ErrorCode, reason: string): RefusedPackage => ({ kind: 'refused', code, reason, sender: { code: senderCode, parsed } });
+    if (sender.status !== 'active') return told('ROUTING_SENDER_SUSPENDED', `The sending agency ${senderCode} is suspended.`);
+
+    try {
+      assertValid(validatePackage(parsed));
+    } catch (error) {
+      const e = error as EdxError;
+      return told(e.code, e.message);
+    }
+
+    const options = this.trust.verifyOptions(directory, senderCode, now);
+    const envelope = verifyEnvelope(parsed.envelopeXml, parsed.attachments, options);
+    if (!envelope.ok) return told(envelope.code ?? 'SIGNATURE_INVALID', `Envelope signature: ${envelope.message}`);
+    const documents = verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy });
+    if (!documents.ok) return told(documents.code ?? 'SIGNATURE_INVALID', `Document signature: ${documents.message}`);
+
+    const routed: string[] = [];
+    const rejected: Array<{ recipientCode: string; code: ErrorCode; reason: string }> = [];
+    for (const to of new Set(pkg.to.map((t) => t.organId ?? ''))) {
+      const recipient = directory.agency(to);
+      if (!recipient) rejected.push({ recipientCode: to, code: 'ROUTING_RECIPIENT_UNKNOWN', reason: `Agency ${to} is not registered.` });
+      else if (recipient.status !== 'active') rejected.push({ recipientCode: to, code: 'ROUTING_RECIPIENT_SUSPENDED', reason: `Agency ${to} is suspended.` });
+      else if (!recipient.systemId) rejected.push({ recipientCode: to, code: 'ROUTING_RECIPIENT_UNROUTABLE', reason: `No connected system hosts agency ${to}.` });
+      else routed.push(to);
+    }
+
+    const deliveryBody = appendTraceHop(message.body, { organId: this.hubOrganId, timestamp: now }, parsed);
+    return {
+      kind: 'accepted',
+      parsed,
+      deliveryBody,
+      record: {
+        packageId: message.messageId,
+        edxmlDocumentId: pkg.documentId ?? '',
+        senderCode,
+        senderSystem: system.id,
+        subject: pkg.subject ?? '',
+        codeNumber: pkg.code?.codeNumber ?? '',
+        codeNotation: pkg.code?.codeNotation ?? '',
+        businessType: Number(pkg.business?.docType ?? 0),
+        sha256: createHash('sha256').update(message.body).digest('hex'),
+        size: message.body.length,
+        receivedAt: now,
+        routed,
+        rejected,
+      },
+    };
+  }
+}
+
+function refuse(code: ErrorCode, reason: string): RefusedPackage {
+  return { kind: 'refused', code, reason };
+}

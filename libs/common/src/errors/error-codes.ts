@@ -1,0 +1,92 @@
+/**
+ * The one catalogue of error codes. Every failure that reaches a person, an HTTP client or the
+ * broker carries one of these codes. `http` is the status an API answers with; `amqp` is what a
+ * consumer does with a message that failed this way:
+ *   - `reject`: permanent; dead-letter it with the reason and tell the sender where one is known;
+ *   - `retry`: transient (broker, database away); leave it on the queue and try again later.
+ * Codes are stable: add new ones, never rename or reuse one.
+ */
+export type AmqpDisposition = 'reject' | 'retry';
+
+export interface ErrorCodeSpec {
+  readonly http: number;
+  readonly amqp: AmqpDisposition;
+  readonly summary: string;
+}
+
+const permanent = (http: number, summary: string): ErrorCodeSpec => ({ http, amqp: 'reject', summary });
+const transient = (http: number, summary: string): ErrorCodeSpec => ({ http, amqp: 'retry', summary });
+
+export const ERROR_CODES = {
+  // edXML parsing and validation
+  EDXML_MALFORMED: permanent(400, 'The document is not well-formed XML.'),
+  EDXML_DTD_FORBIDDEN: permanent(400, 'The document declares a DTD or entities, which edXML never needs.'),
+  EDXML_TOO_LARGE: permanent(413, 'The document is larger than the configured limit.'),
+  EDXML_TOO_DEEP: permanent(400, 'The document nests elements deeper than the configured limit.'),
+  EDXML_TOO_MANY_ELEMENTS: permanent(400, 'The document has more elements than the configured limit.'),
+  EDXML_ENCODING: permanent(400, 'The document is not UTF-8 encoded.'),
+  EDXML_NOT_EDXML: permanent(400, 'The root is not an edXML package or status in the QCVN 102:2016 namespace.'),
+  EDXML_REQUIRED: permanent(400, 'A required element is missing or empty.'),
+  EDXML_CARDINALITY: permanent(400, 'An element occurs more or fewer times than allowed.'),
+  EDXML_AGENCY_CODE: permanent(400, 'An agency code is not in a recognised form.'),
+  EDXML_DATE: permanent(400, 'A date or timestamp is not in yyyy/MM/dd (HH:mm:ss) form.'),
+  EDXML_STATUS_CODE: permanent(400, 'A status code is not a two-digit code.'),
+  EDXML_VALUE: permanent(400, 'An element holds a value outside its allowed set.'),
+  EDXML_LENGTH: permanent(400, 'A text is longer than its limit.'),
+  EDXML_REFERENCE_UNRESOLVED: permanent(400, 'A manifest reference has no matching attachment.'),
+  EDXML_ATTACHMENT_UNREFERENCED: permanent(400, 'An attachment is not listed in the manifest.'),
+  EDXML_ATTACHMENT_ENCODING: permanent(400, 'An attachment is not valid base64.'),
+  EDXML_ATTACHMENT_TYPE: permanent(400, 'An attachment content does not match its declared type.'),
+
+  // Signatures and certificates
+  SIGNATURE_MISSING: permanent(422, 'A required signature is missing.'),
+  SIGNATURE_PLACEHOLDER: permanent(422, 'The signature is the reference SDK placeholder, not a real signature.'),
+  SIGNATURE_INVALID: permanent(422, 'The signature value does not verify.'),
+  SIGNATURE_MALFORMED: permanent(422, 'The signature block cannot be read.'),
+  SIGNATURE_UNSUPPORTED: permanent(422, 'The signature uses an algorithm or layout edx does not accept.'),
+  DIGEST_MISMATCH: permanent(422, 'The signed content was altered after signing.'),
+  PDF_MODIFIED_AFTER_SIGNING: permanent(422, 'Bytes were added to the PDF after its last signature.'),
+  PDF_MALFORMED: permanent(422, 'The PDF or its signature dictionary cannot be read.'),
+  CERT_UNTRUSTED: permanent(422, 'The certificate does not chain to a trust anchor.'),
+  CERT_EXPIRED: permanent(422, 'The certificate had expired.'),
+  CERT_NOT_YET_VALID: permanent(422, 'The certificate was not yet valid.'),
+  CERT_REVOKED: permanent(422, 'The certificate is revoked.'),
+  CERT_KEY_USAGE: permanent(422, 'The certificate is not allowed to sign.'),
+  CRL_STALE: permanent(422, 'The revocation list is past its next-update time.'),
+  CRL_MISSING: permanent(422, 'No revocation list is available for the issuing CA.'),
+  SIGNER_NOT_SENDER: permanent(422, 'The signing certificate does not belong to the sending agency.'),
+  KEY_INVALID: permanent(400, 'The key or certificate file cannot be read.'),
+
+  // Routing and the agency directory
+  ROUTING_SENDER_UNKNOWN: permanent(422, 'The sending agency is not registered.'),
+  ROUTING_SENDER_SUSPENDED: permanent(422, 'The sending agency is suspended.'),
+  ROUTING_SENDER_NOT_HOSTED: permanent(403, 'The connected system does not host the sending agency.'),
+  ROUTING_RECIPIENT_UNKNOWN: permanent(422, 'A recipient agency is not registered.'),
+  ROUTING_RECIPIENT_SUSPENDED: permanent(422, 'A recipient agency is suspended.'),
+  ROUTING_RECIPIENT_UNROUTABLE: permanent(422, 'No connected system hosts the recipient agency.'),
+  ROUTING_DOCUMENT_UNKNOWN: permanent(404, 'The document a status refers to is not known.'),
+
+  // Messaging and storage (transient by nature)
+  MESSAGING_BROKER_UNAVAILABLE: transient(503, 'The message broker cannot be reached.'),
+  MESSAGING_PUBLISH_TIMEOUT: transient(503, 'The broker did not confirm a publish in time.'),
+  MESSAGING_PUBLISH_NACKED: transient(503, 'The broker refused to take a message.'),
+  MESSAGING_BAD_MESSAGE: permanent(400, 'A message lacks the properties edx requires.'),
+  STORAGE_UNAVAILABLE: transient(503, 'The database cannot be reached.'),
+
+  // HTTP APIs
+  AUTH_REQUIRED: permanent(401, 'Credentials are missing or wrong.'),
+  AUTH_FORBIDDEN: permanent(403, 'These credentials may not do this.'),
+  REQUEST_INVALID: permanent(400, 'The request is invalid.'),
+  NOT_FOUND: permanent(404, 'Nothing was found there.'),
+  CONFLICT: permanent(409, 'The request conflicts with the current state.'),
+
+  // Start-up and everything unexpected
+  CONFIG_INVALID: permanent(500, 'The settings are invalid.'),
+  INTERNAL_ERROR: permanent(500, 'An unexpected error happened.'),
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Something a process depends on (broker, database) and a cheap way to see that it answers. */
+export interface HealthCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+
+export function createMetricsRegistry(app: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ app });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+async function runCheck(check: HealthCheck): Promise<{ name: string; ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check.check(), timeout]);
+    return { name: check.name, ok: true };
+  } catch (error) {
+    return { name: check.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+  ) {}
+
+  /** 200 when every dependency answers, 503 naming the ones that do not. */
+  @Get('health')
+  async health(@Res() res: Response): Promise<void> {
+    const results = await Promise.all(this.checks.map(runCheck));
+    const ok = results.every((r) => r.ok);
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ok' : 'degraded', checks: results });
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response): Promise<void> {
+    res.type(this.registry.contentType).send(await this.registry.metrics());
+  }
+}

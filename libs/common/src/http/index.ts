@@ -1,0 +1,3 @@
+export * from './bootstrap';
+export * from './edx-exception.filter';
+export * from './health';

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './config';
+export * from './logging';
+export * from './http';
+export * from './time';
+export * from './ids';

@@ -1,0 +1,24 @@
+/** edXML (QCVN 102:2016): read, write and validate packages and status messages. */
+export { EDXML_NS, XMLDSIG_NS } from './model/namespaces';
+export * from './model/package.model';
+export { STATUS_CODES, isKnownStatusCode, isTwoDigitStatusCode } from './model/status-codes';
+export type { StatusCode, KnownStatusCode } from './model/status-codes';
+export { parseAgencyCode, agencyCodeForm, isAgencyCode } from './model/agency-code';
+export type { AgencyCode, AgencyCodeForm } from './model/agency-code';
+export { formatEdxmlDate, formatEdxmlTimestamp, parseEdxmlDate } from './model/edxml-date';
+export { parseEdxml } from './parse/edxml.parser';
+export type { ParsedEdxml, ParsedPackage, ParsedStatus, Attachment, SignatureBlock } from './parse/edxml.parser';
+export type { TracePoint } from './parse/trace-point';
+export { DEFAULT_PARSE_LIMITS } from './parse/xml-scanner';
+export type { ParseLimits } from './parse/xml-scanner';
+export { serializeEnvelope } from './build/envelope.serializer';
+export type { SerializeOptions } from './build/envelope.serializer';
+export { writeEdxml } from './build/edxml.writer';
+export type { AttachmentInput } from './build/edxml.writer';
+export { appendTraceHop } from './build/trace-hop';
+export { buildPackage, buildStatus, responseForPackage } from './build/package.builder';
+export type { BuildPackageInput, BuildStatusInput } from './build/package.builder';
+export { validatePackage } from './validate/package.validator';
+export { validateStatus } from './validate/status.validator';
+export { assertValid } from './validate/validation-issue';
+export type { ValidationIssue } from './validate/validation-issue';

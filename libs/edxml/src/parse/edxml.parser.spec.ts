@@ -1,0 +1,244 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { EdxError } from '@edx/common';
+import { parseEdxml, ParsedEdxml, ParsedPackage, validatePackage, validateStatus, serializeEnvelope } from '@edx/edxml';
+import { DSIG, NS, PDF_BYTES, handPackage, readSample, sampleFiles } from '../testing/edxml.fixtures';
+
+const pkgOf = (p: ParsedEdxml): ParsedPackage => {
+  if (p.kind !== 'package') throw new EdxError('INTERNAL_ERROR', 'expected a package');
+  return p;
+};
+const codeOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof EdxError) return e.code;
+    return `not an EdxError: ${String(e)}`;
+  }
+  return 'no error';
+};
+
+describe('the SDK sample packets', () => {
+  it.each(sampleFiles())('%s parses, validates and round-trips its header', (file) => {
+    const parsed = parseEdxml(readSample(file));
+    if (parsed.kind === 'package') {
+      expect(file).toMatch(/edoc/);
+      expect(parsed.package.from.organId).toMatch(/\S/);
+      expect(parsed.package.to.length).toBeGreaterThan(0);
+      expect(parsed.package.references).toHaveLength(1);
+      // the SDK placeholder signature is reported, not taken for anything
+      expect(parsed.signature?.namespace).toBe('qcvn');
+      expect(parsed.signature?.xml).toMatch(/^<Signature>[\s\S]*<\/Signature>$/);
+      // the bracketed placeholder payload is reported clearly, not a crash
+      const issues = validatePackage(parsed);
+      const enc = issues.filter((i) => i.code === 'EDXML_ATTACHMENT_ENCODING');
+      expect(enc).toHaveLength(1);
+      expect(enc[0].path).toBe('/edXML/AttachmentEncoded/Attachment[1]/ContentTransferEncoded');
+      expect(enc[0].message).toMatch(/cannot be decoded: invalid base64/);
+      expect(issues.filter((i) => i.severity === 'error')).toEqual(enc);
+      expect(parsed.attachments[0].encodingError).toBeDefined();
+      expect(parsed.attachments[0].contentId).toBe(parsed.package.references[0].contentId?.replace(/^cid:/, ''));
+      const again = pkgOf(parseEdxml(Buffer.from(serializeEnvelope(parsed.package).replace(/^<edXMLEnvelope/, `<edXML xmlns="${NS}"><edXMLEnvelope`) + '</edXML>')));
+      expect(again.package).toEqual(parsed.package);
+    } else {
+      expect(file).toMatch(/status/);
+      expect(parsed.status.statusCode).toMatch(/^\d\d$/);
+      expect(file.includes(`_${parsed.status.statusCode}`) || file === 'vpcp-sdk_status.edxml').toBe(true);
+      expect(validateStatus(parsed)).toEqual([]);
+      const again = parseEdxml(Buffer.from(`<edXML xmlns="${NS}">${serializeEnvelope(parsed.status)}</edXML>`));
+      expect(again.kind === 'status' && again.status).toEqual(parsed.status);
+    }
+  });
+
+  it('reads every header field of the replacement sample', () => {
+    const p = pkgOf(parseEdxml(readSample('vpcp-sdk_edoc_replacement_REDACTED.edxml'))).package;
+    expect(p.documentId).toBe('000.00.00.G22,2015/09/30,7816/VPCP-TTĐT');
+    expect(p.code).toEqual({ codeNumber: '7816', codeNotation: 'VPCP-TTĐT' });
+    expect(p.promulgationInfo).toEqual({ place: 'Hà Nội', promulgationDate: '2018/09/28' });
+    expect(p.to.map((t) => t.organId)).toEqual(['000.00.00.H41', '000.00.00.H14', '000.00.00.G17']);
+    expect(p.otherInfo?.appendixes).toHaveLength(1);
+    expect(p.steeringType).toBe('1');
+    expect(p.toPlaces).toHaveLength(2);
+    expect(p.traces).toEqual([{ organId: '000.00.00.G22', timestamp: '2018/09/28 00:00:00' }]);
+    expect(p.business?.docType).toBe('3');
+    expect(p.business?.replacements?.[0].organIds).toEqual(['000.00.00.H41', '000.00.00.H14']);
+    expect(p.business?.staffInfo?.staff).toBe('Nguyễn Thị Ngọc Trâm');
+    expect(p.manifestVersion).toBe('1.0');
+  });
+
+  it('reads the update sample receiver list', () => {
+    const p = pkgOf(parseEdxml(readSample('vpcp-sdk_edoc_update_REDACTED.edxml'))).package;
+    expect(p.business?.documentInfo?.receivers).toEqual([
+      { organId: '000.00.00.H41', receiverType: '0' },
+      { organId: '000.00.00.H14', receiverType: '1' },
+    ]);
+  });
+
+  it('gives envelopeXml as the exact source text plus the root default namespace, parseable alone', () => {
+    const bytes = readSample('vpcp-sdk_edoc_replacement_REDACTED.edxml');
+    const src = bytes.toString('utf8');
+    const parsed = parseEdxml(bytes);
+    const start = src.indexOf('<edXML:edXMLEnvelope');
+    const end = src.indexOf('</edXML:edXMLEnvelope>') + '</edXML:edXMLEnvelope>'.length;
+    const expected = src.slice(start, end).replace('<edXML:edXMLEnvelope', `<edXML:edXMLEnvelope xmlns="${NS}"`);
+    expect(parsed.envelopeXml).toBe(expected);
+    const doc = new DOMParser().parseFromString(parsed.envelopeXml, 'text/xml');
+    const sig = doc.getElementsByTagName('Signature')[0];
+    expect(sig.namespaceURI).toBe(NS);
+    expect(parsed.envelopeXml).toContain(parsed.signature?.xml);
+  });
+
+  it('keeps entities and whitespace verbatim in envelopeXml', () => {
+    const xml = handPackage({ afterTo: handPackage().match(/<DocumentId>.*<\/Subject>/)![0].replace('<Subject>Thử', '<Subject>A &amp; B &#x1EF1;\r\n  x') });
+    const parsed = pkgOf(parseEdxml(Buffer.from(xml)));
+    expect(parsed.envelopeXml).toContain('<Subject>A &amp; B &#x1EF1;\r\n  x</Subject>');
+    expect(parsed.package.subject).toBe('A & B ự\n  x');
+  });
+});
+
+describe('variations real producers make', () => {
+  it('reads prefixed, unprefixed and mixed prefix styles the same way', () => {
+    const plain = pkgOf(parseEdxml(Buffer.from(handPackage())));
+    const prefixed = handPackage({ rootOpen: `<q:edXML xmlns:q="${NS}">` })
+      .replace(/<(\/?)(?!q:|\?)([A-Za-z]+)/g, '<$1q:$2')
+      .replace('</edXML>', '</q:edXML>');
+    const p2 = pkgOf(parseEdxml(Buffer.from(prefixed)));
+    expect(p2.package).toEqual(plain.package);
+    expect(p2.attachments[0].bytes.equals(PDF_BYTES)).toBe(true);
+    expect(p2.envelopeXml.startsWith(`<q:edXMLEnvelope xmlns:q="${NS}">`)).toBe(true);
+  });
+
+  it('reads elements in any order, Bussiness before TraceHeader, and manifest first', () => {
+    const base = pkgOf(parseEdxml(Buffer.from(handPackage())));
+    const shuffled = handPackage({
+      from: '<Subject>Thử</Subject><To><OrganId>000.00.00.H41</OrganId></To>',
+      to: '<From><OrganName>VPCP</OrganName><OrganId>000.00.00.G22</OrganId></From>',
+      afterTo: '<PromulgationInfo><PromulgationDate>2018/09/28</PromulgationDate><Place>Hà Nội</Place></PromulgationInfo><Code><CodeNotation>VPCP</CodeNotation><CodeNumber>1</CodeNumber></Code><DocumentId>000.00.00.G22,2018/09/28,1/VPCP</DocumentId>',
+      trace:
+        '<TraceHeaderList><Bussiness><Paper>0</Paper><BussinessDocType>0</BussinessDocType></Bussiness><TraceHeader><Timestamp>2018/09/28 10:00:00</Timestamp><OrganId>000.00.00.G22</OrganId></TraceHeader></TraceHeaderList>',
+    });
+    expect(pkgOf(parseEdxml(Buffer.from(shuffled))).package).toEqual(base.package);
+  });
+
+  it('accepts a package with every optional part missing and hops without OrganId', () => {
+    const xml = handPackage({
+      trace: '<TraceHeaderList><TraceHeader><Timestamp>2018/09/28 10:00:00</Timestamp></TraceHeader></TraceHeaderList>',
+      manifest: '<edXMLBody><edXMLManifest/></edXMLBody>',
+      attachments: '',
+    });
+    const parsed = pkgOf(parseEdxml(Buffer.from(xml)));
+    expect(parsed.package.business).toBeUndefined();
+    expect(parsed.package.traces).toEqual([{ timestamp: '2018/09/28 10:00:00' }]);
+    expect(validatePackage(parsed).filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it.each([
+    ['xmldsig', `<ds:Signature xmlns:ds="${DSIG}"><ds:SignedInfo/></ds:Signature>`],
+    ['qcvn', '<Signature><SignedInfo/></Signature>'],
+    ['none', '<Signature xmlns=""><SignedInfo/></Signature>'],
+  ])('reports a Signature in the %s namespace with its exact text', (ns, sig) => {
+    const parsed = parseEdxml(Buffer.from(handPackage({ signature: sig })));
+    expect(parsed.signature).toEqual({ namespace: ns, xml: sig });
+  });
+
+  it('ignores extra attributes and unknown elements but keeps the Id targets', () => {
+    const xml = handPackage({
+      mhAttrs: ' Id="mh" wsu:Id="x" xmlns:wsu="urn:wsu" xlink:href="#a" xmlns:xlink="http://www.w3.org/1999/xlink"',
+      from: '<From version="2"><OrganId id="o">000.00.00.G22</OrganId><Extra>e</Extra></From><Unknown/>',
+    });
+    const p = pkgOf(parseEdxml(Buffer.from(xml)));
+    expect(p.package.messageHeaderId).toBe('mh');
+    expect(p.package.from).toEqual({ organId: '000.00.00.G22' });
+    expect(serializeEnvelope(p.package)).toContain('<MessageHeader Id="mh">');
+  });
+
+  it('does not take a foreign-namespace lookalike for an edXML element', () => {
+    const xml = handPackage({ from: '<From xmlns="urn:other"><OrganId>evil</OrganId></From><From><OrganId>000.00.00.G22</OrganId></From>' });
+    expect(pkgOf(parseEdxml(Buffer.from(xml))).package.from.organId).toBe('000.00.00.G22');
+  });
+
+  it('tells a status from a package and reads its fields', () => {
+    const parsed = parseEdxml(readSample('vpcp-sdk_status_rejection_02.edxml'));
+    expect(parsed.kind).toBe('status');
+    if (parsed.kind !== 'status') return;
+    expect(parsed.status.from.organId).toBe('000.00.00.H41');
+    expect(parsed.status.responseFor?.code).toMatch(/\//);
+    expect(parsed.status.timestamp).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
+  });
+
+  it('accepts a UTF-8 byte order mark', () => {
+    const b = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(handPackage())]);
+    expect(pkgOf(parseEdxml(b)).package.subject).toBe('Thử');
+  });
+});
+
+describe('hostile and broken input fails fast with a clear code', () => {
+  const doc = (s: string) => Buffer.from(s);
+  it.each([
+    ['an external entity (XXE)', `<?xml version="1.0"?><!DOCTYPE edXML [<!ENTITY x SYSTEM "file:///etc/passwd">]><edXML xmlns="${NS}">&x;</edXML>`, 'EDXML_DTD_FORBIDDEN'],
+    [
+      'billion laughs',
+      `<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><edXML xmlns="${NS}">&c;</edXML>`,
+      'EDXML_DTD_FORBIDDEN',
+    ],
+    ['a bare DOCTYPE', `<!DOCTYPE edXML><edXML xmlns="${NS}"/>`, 'EDXML_DTD_FORBIDDEN'],
+    ['an ENTITY declaration outside a DOCTYPE', `<edXML xmlns="${NS}"><!ENTITY a "b"></edXML>`, 'EDXML_DTD_FORBIDDEN'],
+    ['an undefined entity reference', `<edXML xmlns="${NS}">&nbsp;</edXML>`, 'EDXML_MALFORMED'],
+    ['a truncated document', handPackage().slice(0, 300), 'EDXML_MALFORMED'],
+    ['an empty document', '', 'EDXML_MALFORMED'],
+    ['not XML at all', 'hello', 'EDXML_MALFORMED'],
+    ['an unbound prefix', `<edXML xmlns="${NS}"><x:a/></edXML>`, 'EDXML_MALFORMED'],
+    ['a declared non-UTF-8 encoding', `<?xml version="1.0" encoding="ISO-8859-1"?><edXML xmlns="${NS}"/>`, 'EDXML_ENCODING'],
+    ['a root in no namespace', '<edXML><edXMLEnvelope/></edXML>', 'EDXML_NOT_EDXML'],
+    ['a root with another name', `<Envelope xmlns="${NS}"/>`, 'EDXML_NOT_EDXML'],
+    ['an envelope outside the QCVN namespace', `<edXML xmlns="${NS}"><edXMLEnvelope xmlns="urn:x"/></edXML>`, 'EDXML_NOT_EDXML'],
+  ])('%s', (_what, text, code) => {
+    expect(codeOf(() => parseEdxml(doc(text)))).toBe(code);
+  });
+
+  it('rejects invalid UTF-8 bytes', () => {
+    const b = Buffer.from(handPackage());
+    const at = b.indexOf('Thử');
+    b[at] = 0xff;
+    expect(codeOf(() => parseEdxml(b))).toBe('EDXML_ENCODING');
+  });
+
+  it('rejects invalid UTF-8 inside a skipped attachment payload', () => {
+    const b = Buffer.from(handPackage());
+    b[b.indexOf('JVBER')] = 0xc3;
+    expect(codeOf(() => parseEdxml(b))).toBe('EDXML_ENCODING');
+  });
+
+  it('rejects UTF-16 documents', () => {
+    const b = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(handPackage(), 'utf16le')]);
+    expect(codeOf(() => parseEdxml(b))).toBe('EDXML_ENCODING');
+  });
+
+  it('rejects deep nesting', () => {
+    const deep = `<edXML xmlns="${NS}">${'<a>'.repeat(100)}${'</a>'.repeat(100)}</edXML>`;
+    expect(codeOf(() => parseEdxml(doc(deep)))).toBe('EDXML_TOO_DEEP');
+    expect(codeOf(() => parseEdxml(doc(`<edXML xmlns="${NS}">${'<a>'.repeat(100_000)}`)))).toBe('EDXML_TOO_DEEP');
+  });
+
+  it('rejects a huge element count', () => {
+    const many = `<edXML xmlns="${NS}">${'<a/>'.repeat(25_000)}</edXML>`;
+    expect(codeOf(() => parseEdxml(doc(many)))).toBe('EDXML_TOO_MANY_ELEMENTS');
+    expect(codeOf(() => parseEdxml(doc(handPackage()), { maxElements: 10 }))).toBe('EDXML_TOO_MANY_ELEMENTS');
+  });
+
+  it('rejects a document over the size limit before reading it', () => {
+    expect(codeOf(() => parseEdxml(doc(handPackage()), { maxBytes: 100 }))).toBe('EDXML_TOO_LARGE');
+  });
+
+  it('rejects more attachments than the limit', () => {
+    expect(codeOf(() => parseEdxml(doc(handPackage()), { maxAttachments: 0 }))).toBe('EDXML_CARDINALITY');
+  });
+
+  it('rejects a non-Buffer input with an EdxError', () => {
+    expect(codeOf(() => parseEdxml('<edXML/>' as unknown as Buffer))).toBe('EDXML_MALFORMED');
+  });
+
+  it('reads a lookalike payload tag in a comment as a comment', () => {
+    const xml = handPackage({ attachments: '<!-- <ContentTransferEncoded>abc --><AttachmentEncoded/>', manifest: '<edXMLBody/>' });
+    expect(pkgOf(parseEdxml(doc(xml))).attachments).toEqual([]);
+  });
+});

@@ -1,0 +1,166 @@
+import { EdxError } from '@edx/common';
+import { Topology, assertSystemId } from '../topology/topology';
+
+export interface BrokerAdminOptions {
+  /** e.g. http://guest:guest@127.0.0.1:15672 (credentials in the URL are sent as Basic auth). */
+  managementUrl: string;
+}
+
+/** A connection as the management API lists it (the fields we use). */
+export interface BrokerConnectionInfo {
+  name: string;
+  vhost: string;
+  user: string;
+  client_properties?: { connection_name?: string };
+  [key: string]: unknown;
+}
+
+export interface BrokerPermissions {
+  configure: string;
+  write: string;
+  read: string;
+}
+
+/** Escapes a literal for use inside a RabbitMQ permission regex. */
+export function escapeRegex(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The broker user of a connected system. Its AMQP `user_id` property must equal it, so the hub learns
+ * from the broker (not from the message) which system sent a message.
+ */
+export function systemUserName(systemId: string): string {
+  return `system.${assertSystemId(systemId)}`;
+}
+
+/**
+ * Least privilege for a connected system: publish on edx.hub (and edx.dead, where its consumer puts a
+ * message it cannot handle, stamped with its user_id), consume its own inbox, declare nothing.
+ */
+export function systemPermissions(systemId: string): BrokerPermissions {
+  return {
+    configure: '^$',
+    write: `^(${escapeRegex(Topology.hubExchange)}|${escapeRegex(Topology.deadExchange)})$`,
+    read: `^${escapeRegex(Topology.systemInbox(systemId))}$`,
+  };
+}
+
+/**
+ * The hub's service user: declares the topology (exchanges, hub.inbound, edx.dead, system inboxes),
+ * consumes hub.inbound and edx.dead, publishes on edx.deliver, edx.dead and edx.hub (dead-letter replay).
+ * Binding a queue needs write on the queue and read on the exchange. Declaring a queue with
+ * x-dead-letter-exchange needs read on the queue (RabbitMQ's guard against exfiltration through a DLX),
+ * so the hub also has read on system inboxes: it could consume them, which it never does. To take that
+ * away, provision inboxes with a dead-letter policy instead of queue arguments.
+ */
+export const HUB_PERMISSIONS: BrokerPermissions = {
+  configure: '^(edx\\.(hub|deliver|dead)|hub\\.inbound|system\\..+\\.inbox)$',
+  write: '^(edx\\.(hub|deliver|dead)|hub\\.inbound|system\\..+\\.inbox)$',
+  read: '^(edx\\.(hub|deliver|dead)|hub\\.inbound|system\\..+\\.inbox)$',
+};
+
+/**
+ * Provisioning through the RabbitMQ management HTTP API. Every method is idempotent and rejects with
+ * MESSAGING_BROKER_UNAVAILABLE when the API cannot be reached or answers with an error.
+ */
+export class BrokerAdmin {
+  private readonly base: string;
+  private readonly authorization: string;
+
+  constructor(options: BrokerAdminOptions) {
+    const url = new URL(options.managementUrl);
+    const user = decodeURIComponent(url.username || 'guest');
+    const password = decodeURIComponent(url.password || 'guest');
+    url.username = '';
+    url.password = '';
+    this.base = url.toString().replace(/\/$/, '');
+    this.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  }
+
+  async ensureVhost(vhost: string): Promise<void> {
+    await this.request('PUT', `/api/vhosts/${enc(vhost)}`, {});
+  }
+
+  /** Deletes a vhost with everything in it; resolves if it does not exist. */
+  async deleteVhost(vhost: string): Promise<void> {
+    await this.request('DELETE', `/api/vhosts/${enc(vhost)}`, undefined, [404]);
+  }
+
+  /** Creates or updates a user (password reset) with the given tags. */
+  async ensureUser(name: string, password: string, tags: string[] = []): Promise<void> {
+    await this.request('PUT', `/api/users/${enc(name)}`, { password, tags: tags.join(',') });
+  }
+
+  async setPermissions(vhost: string, user: string, permissions: BrokerPermissions): Promise<void> {
+    await this.request('PUT', `/api/permissions/${enc(vhost)}/${enc(user)}`, permissions);
+  }
+
+  /** User `system.<id>` with the least-privilege permissions of `systemPermissions` on `vhost`. */
+  async ensureSystemUser(vhost: string, systemId: string, password: string): Promise<string> {
+    const name = systemUserName(systemId);
+    await this.ensureUser(name, password);
+    await this.setPermissions(vhost, name, systemPermissions(systemId));
+    return name;
+  }
+
+  /** The hub's service user with HUB_PERMISSIONS on `vhost`. */
+  async ensureHubUser(vhost: string, name: string, password: string): Promise<void> {
+    await this.ensureUser(name, password);
+    await this.setPermissions(vhost, name, HUB_PERMISSIONS);
+  }
+
+  /** Deletes a user (its connections are closed by the broker); resolves if it does not exist. */
+  async deleteUser(name: string): Promise<void> {
+    await this.request('DELETE', `/api/users/${enc(name)}`, undefined, [404]);
+  }
+
+  /** Routing keys binding `queue` to `exchange` now (e.g. the agency codes of a system inbox). */
+  async listBindingKeys(vhost: string, queue: string, exchange: string = Topology.deliverExchange): Promise<string[]> {
+    const bindings = (await this.request('GET', `/api/bindings/${enc(vhost)}/e/${enc(exchange)}/q/${enc(queue)}`)) as Array<{ routing_key: string }>;
+    return bindings.map((b) => b.routing_key);
+  }
+
+  /** Connections the management API knows about (its statistics lag a few seconds behind). */
+  async listConnections(vhost?: string): Promise<BrokerConnectionInfo[]> {
+    const path = vhost === undefined ? '/api/connections' : `/api/vhosts/${enc(vhost)}/connections`;
+    return (await this.request('GET', path)) as BrokerConnectionInfo[];
+  }
+
+  /**
+   * Force-closes the connections the filter selects (all if none) and resolves with how many.
+   * Used by fault tests to simulate a network loss; scope the filter to your own vhost.
+   */
+  async closeConnections(filter: (conn: BrokerConnectionInfo) => boolean = () => true, vhost?: string): Promise<number> {
+    const chosen = (await this.listConnections(vhost)).filter(filter);
+    for (const conn of chosen) {
+      await this.request('DELETE', `/api/connections/${enc(conn.name)}`, undefined, [404], { 'X-Reason': 'closed by edx BrokerAdmin' });
+    }
+    return chosen.length;
+  }
+
+  private async request(method: string, path: string, body?: unknown, okStatuses: number[] = [], extraHeaders: Record<string, string> = {}): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { authorization: this.authorization, 'content-type': 'application/json', ...extraHeaders },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new EdxError('MESSAGING_BROKER_UNAVAILABLE', `The broker management API cannot be reached at ${this.base}.`, { path }, { cause: error });
+    }
+    const text = await response.text();
+    if (!response.ok && !okStatuses.includes(response.status)) {
+      throw new EdxError('MESSAGING_BROKER_UNAVAILABLE', `The broker management API answered ${response.status} to ${method} ${path}: ${text.slice(0, 300)}`, {
+        status: response.status,
+        path,
+      });
+    }
+    return text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined;
+  }
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}

@@ -1,0 +1,223 @@
+import { EdxError } from '@edx/common';
+import { AmqpConnection } from '../connection/amqp-connection';
+import { ConfirmedPublisher } from '../publisher/confirmed-publisher';
+import { TestBroker, collect, createTestBroker, waitFor } from '../testing/broker-fixture';
+import { Topology, WORK_QUEUE_ARGUMENTS, declareCoreTopology } from '../topology/topology';
+import { Consumer, InboundMessage } from './consumer';
+import { DeadLetterHeaders, Outcome } from './outcome';
+
+describe('Consumer (real broker)', () => {
+  let broker: TestBroker;
+  let connection: AmqpConnection;
+  let publisher: ConfirmedPublisher;
+  let queueNo = 0;
+
+  beforeAll(async () => {
+    broker = await createTestBroker();
+    connection = new AmqpConnection({ url: broker.url(), connectionName: 'consumer-spec' });
+    connection.onTopology(declareCoreTopology);
+    await connection.start();
+    publisher = new ConfirmedPublisher(connection);
+  });
+
+  afterAll(async () => {
+    await publisher.close();
+    await connection.close();
+    await broker.dispose();
+  });
+
+  /** A fresh quorum work queue (same arguments as the real ones) for one test. */
+  async function workQueue(): Promise<string> {
+    const queue = `work.${++queueNo}`;
+    const ch = await (await broker.raw()).createChannel();
+    await ch.assertQueue(queue, { durable: true, arguments: WORK_QUEUE_ARGUMENTS });
+    await ch.close();
+    return queue;
+  }
+
+  async function messageCount(queue: string): Promise<number> {
+    const ch = await (await broker.raw()).createChannel();
+    const { messageCount: count } = await ch.checkQueue(queue);
+    await ch.close();
+    return count;
+  }
+
+  const send = (queue: string, id: string, extra: Record<string, unknown> = {}) =>
+    publisher.publish('', queue, Buffer.from(`body of ${id}`), { messageId: id, type: 'package', headers: { 'x-trace': 't-1' }, ...extra });
+
+  it('acks a message only after the handler resolved with ack', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
+    const seen: InboundMessage[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await consumer.start(async (messages) => {
+      seen.push(...messages);
+      await gate; // the "commit" is still running: the message must stay unacked
+      return messages.map(() => Outcome.ack());
+    });
+    await send(queue, 'a-1');
+    await waitFor(() => seen.length === 1, 5000, 'delivery');
+    expect(seen[0]).toMatchObject({ messageId: 'a-1', type: 'package', routingKey: queue, redelivered: false, headers: { 'x-trace': 't-1' } });
+    expect(seen[0].body.toString()).toBe('body of a-1');
+    release();
+    await consumer.stop();
+    expect(await messageCount(queue)).toBe(0);
+  });
+
+  it('hands batches of at most maxSize messages, one outcome per message in order', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 10, maxWaitMs: 20 } });
+    const sizes: number[] = [];
+    const ids = new Set<string>();
+    await consumer.start(async (messages) => {
+      sizes.push(messages.length);
+      messages.forEach((m) => ids.add(m.messageId!));
+      return messages.map(() => Outcome.ack());
+    });
+    await Promise.all(Array.from({ length: 25 }, (_, i) => send(queue, `b-${i}`)));
+    await waitFor(() => ids.size === 25, 5000, '25 messages');
+    await consumer.stop();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(25);
+    expect(await messageCount(queue)).toBe(0);
+  });
+
+  it('redelivers a message after the retry delay, not at once', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
+    const deliveries: Array<{ at: number; message: InboundMessage }> = [];
+    await consumer.start(async (messages) => {
+      deliveries.push({ at: Date.now(), message: messages[0] });
+      return [deliveries.length === 1 ? Outcome.retry('database busy', 300) : Outcome.ack()];
+    });
+    await send(queue, 'r-1');
+    await waitFor(() => deliveries.length === 2, 5000, 'redelivery');
+    await consumer.stop();
+    expect(deliveries[1].at - deliveries[0].at).toBeGreaterThanOrEqual(280);
+    expect(deliveries[1].message).toMatchObject({ messageId: 'r-1', redelivered: true, deliveryCount: 1 });
+    expect(await messageCount(queue)).toBe(0);
+  });
+
+  it('retries when the handler throws a transient EdxError', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10, retryBackoff: { initialMs: 50, maxMs: 100 } });
+    let calls = 0;
+    await consumer.start(async (messages) => {
+      if (++calls === 1) throw new EdxError('STORAGE_UNAVAILABLE', 'database restarting');
+      return messages.map(() => Outcome.ack());
+    });
+    await send(queue, 't-1');
+    await waitFor(() => calls === 2, 5000, 'second attempt');
+    await consumer.stop();
+    expect(await messageCount(queue)).toBe(0);
+  });
+
+  it('dead-letters: a confirmed copy with the reason headers lands in edx.dead, and the original is acked', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
+    await consumer.start(async (messages) => messages.map(() => Outcome.deadLetter('SIGNATURE_INVALID', 'envelope signature does not verify')));
+    await send(queue, 'd-1', { userId: 'guest' });
+    const [dead] = await collect(await broker.raw(), Topology.deadQueue, 1);
+    await consumer.stop();
+    expect(dead.content.toString()).toBe('body of d-1');
+    expect(dead.properties).toMatchObject({ messageId: 'd-1', userId: 'guest', deliveryMode: 2 });
+    expect(dead.properties.headers).toMatchObject({
+      [DeadLetterHeaders.code]: 'SIGNATURE_INVALID',
+      [DeadLetterHeaders.reason]: 'envelope signature does not verify',
+      [DeadLetterHeaders.sourceQueue]: queue,
+      [DeadLetterHeaders.originalUserId]: 'guest',
+      'x-trace': 't-1',
+    });
+    expect(Date.parse(String(dead.properties.headers![DeadLetterHeaders.failedAt]))).not.toBeNaN();
+    expect(await messageCount(queue)).toBe(0);
+  });
+
+  it('dead-letters a message whose handler throws an unexpected error, once, never looping', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
+    let calls = 0;
+    await consumer.start(async () => {
+      calls++;
+      throw new TypeError("Cannot read properties of undefined (reading 'header')");
+    });
+    await send(queue, 'x-1');
+    const [dead] = await collect(await broker.raw(), Topology.deadQueue, 1);
+    await consumer.stop();
+    expect(calls).toBe(1);
+    expect(dead.properties.messageId).toBe('x-1');
+    expect(dead.properties.headers).toMatchObject({ [DeadLetterHeaders.code]: 'INTERNAL_ERROR', [DeadLetterHeaders.sourceQueue]: queue });
+    expect(String(dead.properties.headers![DeadLetterHeaders.reason])).toContain("reading 'header'");
+    expect(await messageCount(queue)).toBe(0);
+  });
+
+  it('dead-letters a batch whose handler returned the wrong number of outcomes', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
+    await consumer.start(async () => []);
+    await send(queue, 'w-1');
+    const [dead] = await collect(await broker.raw(), Topology.deadQueue, 1);
+    await consumer.stop();
+    expect(dead.properties.headers).toMatchObject({ [DeadLetterHeaders.code]: 'INTERNAL_ERROR' });
+    expect(String(dead.properties.headers![DeadLetterHeaders.reason])).toContain('0 outcomes for 1 messages');
+  });
+
+  it('lets the broker dead-letter a message retried past the delivery limit (x-death: delivery_limit)', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
+    let attempts = 0;
+    await consumer.start(async (messages) => {
+      attempts++;
+      return messages.map(() => Outcome.retry('keeps failing', 1));
+    });
+    await send(queue, 'l-1');
+    const [dead] = await collect(await broker.raw(), Topology.deadQueue, 1, 20_000);
+    await consumer.stop();
+    expect(dead.properties.messageId).toBe('l-1');
+    expect(attempts).toBe(21);
+    expect(dead.properties.headers!['x-death']).toEqual([expect.objectContaining({ queue, reason: 'delivery_limit' })]);
+  });
+
+  it('start() on a connection that is not up yet waits for it, then consumes', async () => {
+    const queue = await workQueue();
+    const late = new AmqpConnection({ url: broker.url(), connectionName: 'late-consumer' });
+    const consumer = new Consumer(late, publisher, { queue, prefetch: 10 });
+    const ids: string[] = [];
+    const started = consumer.start(async (messages) => {
+      ids.push(...messages.map((m) => m.messageId!));
+      return messages.map(() => Outcome.ack());
+    });
+    await late.start();
+    await started;
+    await send(queue, 'late-1');
+    await waitFor(() => ids.includes('late-1'), 5000, 'delivery');
+    await consumer.stop();
+    await late.close();
+  });
+
+  it('start() rejects when the queue does not exist', async () => {
+    const consumer = new Consumer(connection, publisher, { queue: 'no.such.queue', prefetch: 10 });
+    await expect(consumer.start(async () => [])).rejects.toMatchObject({
+      code: 'MESSAGING_BROKER_UNAVAILABLE',
+      message: expect.stringContaining('NOT_FOUND'),
+    });
+  });
+
+  it('stop() waits for the in-flight handler and its ack', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
+    let started = false;
+    let finished = false;
+    await consumer.start(async (messages) => {
+      started = true;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      finished = true;
+      return messages.map(() => Outcome.ack());
+    });
+    await send(queue, 's-1');
+    await waitFor(() => started, 5000, 'handler start');
+    await consumer.stop();
+    expect(finished).toBe(true);
+    expect(await messageCount(queue)).toBe(0);
+  });
+});

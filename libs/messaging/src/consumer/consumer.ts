@@ -1,0 +1,296 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { EdxError, Logger, createLogger, toEdxError } from '@edx/common';
+import { AmqpConnection, unavailable } from '../connection/amqp-connection';
+import { ConfirmedPublisher } from '../publisher/confirmed-publisher';
+import { Topology } from '../topology/topology';
+import { DeadLetterHeaders, Outcome } from './outcome';
+
+export interface InboundMessage {
+  body: Buffer;
+  messageId?: string;
+  userId?: string;
+  type?: string;
+  headers: Record<string, unknown>;
+  routingKey: string;
+  redelivered: boolean;
+  /** Earlier deliveries of this message (quorum queues count them); absent on the first delivery. */
+  deliveryCount?: number;
+}
+
+export interface ConsumerOptions {
+  queue: string;
+  /** Unacknowledged messages the broker hands this consumer at once. */
+  prefetch: number;
+  /** Hand the handler up to maxSize messages, waiting at most maxWaitMs to fill a batch. Default: batches of 1. */
+  batch?: { maxSize: number; maxWaitMs: number };
+  /** Default retry delay: initialMs x 2^deliveryCount, capped at maxMs. Default 1 000 / 30 000. */
+  retryBackoff?: { initialMs: number; maxMs: number };
+}
+
+export type BatchHandler = (messages: InboundMessage[]) => Promise<Outcome[]>;
+
+interface Delivery {
+  readonly raw: ConsumeMessage;
+  readonly channel: Channel;
+  readonly message: InboundMessage;
+}
+
+/**
+ * Consumes a queue with manual acks and hands messages to a batch handler that returns one Outcome
+ * per message. A message is acked only after the handler resolved (the handler commits first).
+ * - retry: held for its delay, then nacked with requeue (no hot loop; the queue's delivery limit
+ *   dead-letters a message that keeps failing);
+ * - dead-letter: a confirmed copy goes to edx.dead with the reason headers, then the original is acked;
+ * - the handler throws: a transient EdxError retries the batch, anything else dead-letters it with
+ *   INTERNAL_ERROR.
+ * After a connection loss the consumer re-subscribes by itself; unacked messages come back redelivered.
+ */
+export class Consumer {
+  private handler: BatchHandler | undefined;
+  private channel: Channel | undefined;
+  private consumerTag: string | undefined;
+  private buffer: Delivery[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly held = new Map<Delivery, NodeJS.Timeout>();
+  private subscribedWaiters: Array<() => void> = [];
+  private stopping = false;
+  private readonly log: Logger;
+  private readonly onConnected = (): void => {
+    if (!this.stopping && this.handler) this.subscribe().catch((error) => this.onSubscribeFailed(error));
+  };
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly publisher: ConfirmedPublisher,
+    private readonly options: ConsumerOptions,
+    logger?: Logger,
+  ) {
+    this.log = (logger ?? createLogger('messaging')).child({ component: 'consumer', queue: options.queue });
+  }
+
+  /**
+   * Subscribes and resolves once consuming. While the connection is down it waits for the reconnect;
+   * rejects only if subscribing fails on a live connection (e.g. the queue does not exist, 404/403).
+   */
+  async start(handler: BatchHandler): Promise<void> {
+    if (this.handler) throw new EdxError('CONFLICT', `The consumer of ${this.options.queue} is already started.`);
+    this.handler = handler;
+    this.stopping = false;
+    if (!this.connection.isConnected) {
+      // The 'connected' listener below subscribes; resolve when it has.
+      await new Promise<void>((resolve) => {
+        this.subscribedWaiters.push(resolve);
+        this.connection.on('connected', this.onConnected);
+      });
+      return;
+    }
+    this.connection.on('connected', this.onConnected);
+    try {
+      await this.subscribe();
+    } catch (error) {
+      this.connection.removeListener('connected', this.onConnected);
+      this.handler = undefined;
+      throw error;
+    }
+  }
+
+  /** Stops taking new messages, waits for in-flight handlers (and their acks), then closes the channel. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.connection.removeListener('connected', this.onConnected);
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    this.consumerTag = undefined;
+    this.flush();
+    for (const [delivery, timer] of this.held) {
+      clearTimeout(timer);
+      this.settle(delivery, (ch) => ch.nack(delivery.raw, false, true));
+    }
+    this.held.clear();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    this.channel = undefined;
+    if (channel) await channel.close().catch(() => undefined);
+    this.handler = undefined;
+  }
+
+  private async subscribe(): Promise<void> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', (error: Error) => this.log.warn({ err: error.message }, 'Consumer channel error'));
+    channel.on('close', () => this.onChannelClosed(channel));
+    this.channel = channel;
+    try {
+      await channel.prefetch(this.options.prefetch);
+      const { consumerTag } = await channel.consume(this.options.queue, (raw) => this.onDelivery(channel, raw), { noAck: false });
+      this.consumerTag = consumerTag;
+    } catch (error) {
+      if (this.channel === channel) this.channel = undefined;
+      throw unavailable(`Could not consume queue ${this.options.queue}`, error);
+    }
+    this.log.info({ prefetch: this.options.prefetch }, 'Consuming');
+    const waiters = this.subscribedWaiters;
+    this.subscribedWaiters = [];
+    waiters.forEach((resolve) => resolve());
+  }
+
+  private onSubscribeFailed(error: unknown): void {
+    this.log.error({ err: toEdxError(error).message }, 'Could not subscribe; retrying in 1 s');
+    this.resubscribeLater();
+  }
+
+  /** Re-subscribes in 1 s unless the 'connected' handler did it first (after a connection loss). */
+  private resubscribeLater(): void {
+    setTimeout(() => {
+      if (!this.stopping && this.handler && !this.channel && this.connection.isConnected) {
+        this.log.warn('Re-subscribing after the consumer channel closed');
+        this.subscribe().catch((again) => this.onSubscribeFailed(again));
+      }
+    }, 1000).unref();
+  }
+
+  private onChannelClosed(channel: Channel): void {
+    if (this.channel !== channel) return;
+    this.channel = undefined;
+    this.consumerTag = undefined;
+    // Messages of the dead channel come back to the queue by themselves: forget them here.
+    this.buffer = this.buffer.filter((d) => d.channel !== channel);
+    for (const [delivery, timer] of this.held) {
+      if (delivery.channel === channel) {
+        clearTimeout(timer);
+        this.held.delete(delivery);
+      }
+    }
+    // If only the channel died (e.g. a channel error), reopen it ourselves.
+    if (!this.stopping) this.resubscribeLater();
+  }
+
+  private onDelivery(channel: Channel, raw: ConsumeMessage | null): void {
+    if (raw === null) {
+      this.log.warn('The broker cancelled the consumer (queue deleted?)');
+      return;
+    }
+    if (this.stopping) {
+      channel.nack(raw, false, true);
+      return;
+    }
+    const headers = (raw.properties.headers ?? {}) as Record<string, unknown>;
+    const count = headers['x-delivery-count'];
+    const message: InboundMessage = {
+      body: raw.content,
+      messageId: raw.properties.messageId ?? undefined,
+      userId: raw.properties.userId ?? undefined,
+      type: raw.properties.type ?? undefined,
+      headers,
+      routingKey: raw.fields.routingKey,
+      redelivered: raw.fields.redelivered,
+      deliveryCount: typeof count === 'number' ? count : undefined,
+    };
+    this.buffer.push({ raw, channel, message });
+    const batch = this.options.batch;
+    if (!batch || this.buffer.length >= batch.maxSize) this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), batch.maxWaitMs);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    const run = this.process(batch).catch((error) => this.log.error({ err: toEdxError(error).message }, 'Batch processing failed'));
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+
+  private async process(batch: Delivery[]): Promise<void> {
+    const outcomes = await this.runHandler(batch);
+    await Promise.all(batch.map((delivery, i) => this.apply(delivery, outcomes[i])));
+  }
+
+  private async runHandler(batch: Delivery[]): Promise<Outcome[]> {
+    try {
+      const outcomes = await this.handler!(batch.map((d) => d.message));
+      if (!Array.isArray(outcomes) || outcomes.length !== batch.length) {
+        throw new EdxError('INTERNAL_ERROR', `The handler returned ${Array.isArray(outcomes) ? outcomes.length : 'no'} outcomes for ${batch.length} messages.`);
+      }
+      return outcomes;
+    } catch (thrown) {
+      const error = toEdxError(thrown);
+      const outcome = error.isTransient ? Outcome.retry(`${error.code}: ${error.message}`) : Outcome.deadLetter('INTERNAL_ERROR', `${error.code}: ${error.message}`);
+      this.log.warn({ err: error.message, code: error.code, outcome: outcome.kind, size: batch.length }, 'Handler threw');
+      return batch.map(() => outcome);
+    }
+  }
+
+  private async apply(delivery: Delivery, outcome: Outcome): Promise<void> {
+    switch (outcome.kind) {
+      case 'ack':
+        this.settle(delivery, (ch) => ch.ack(delivery.raw));
+        return;
+      case 'retry':
+        this.hold(delivery, outcome.delayMs ?? this.backoff(delivery.message.deliveryCount ?? 0));
+        return;
+      case 'dead-letter':
+        await this.deadLetter(delivery, outcome);
+        return;
+    }
+  }
+
+  private backoff(deliveryCount: number): number {
+    const { initialMs, maxMs } = this.options.retryBackoff ?? { initialMs: 1000, maxMs: 30_000 };
+    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(deliveryCount, 20));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  private hold(delivery: Delivery, delayMs: number): void {
+    if (this.stopping) {
+      this.settle(delivery, (ch) => ch.nack(delivery.raw, false, true));
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.held.delete(delivery);
+      this.settle(delivery, (ch) => ch.nack(delivery.raw, false, true));
+    }, delayMs);
+    this.held.set(delivery, timer);
+  }
+
+  private async deadLetter(delivery: Delivery, outcome: Extract<Outcome, { kind: 'dead-letter' }>): Promise<void> {
+    const { message, raw } = delivery;
+    const headers: Record<string, unknown> = {
+      ...message.headers,
+      [DeadLetterHeaders.code]: outcome.code,
+      [DeadLetterHeaders.reason]: outcome.reason.slice(0, 2000),
+      [DeadLetterHeaders.sourceQueue]: this.options.queue,
+      [DeadLetterHeaders.failedAt]: new Date().toISOString(),
+      [DeadLetterHeaders.originalExchange]: raw.fields.exchange,
+      [DeadLetterHeaders.originalRoutingKey]: raw.fields.routingKey,
+    };
+    if (message.userId) headers[DeadLetterHeaders.originalUserId] = message.userId;
+    try {
+      await this.publisher.publish(Topology.deadExchange, this.options.queue, message.body, {
+        messageId: message.messageId ?? `${this.options.queue}:${raw.fields.deliveryTag}:${Date.now()}`,
+        type: message.type,
+        // user_id can only name the publishing connection's user; the original travels in a header.
+        userId: message.userId === this.connection.username ? message.userId : undefined,
+        headers,
+        contentType: raw.properties.contentType ?? undefined,
+      });
+    } catch (error) {
+      // Never drop it: keep it on its queue and try again later.
+      this.log.error({ err: toEdxError(error).message, messageId: message.messageId }, 'Could not dead-letter; will retry');
+      this.hold(delivery, this.backoff(message.deliveryCount ?? 0));
+      return;
+    }
+    this.settle(delivery, (ch) => ch.ack(raw));
+  }
+
+  /** Acks/nacks on the channel the message came from, if it is still open (else it is redelivered anyway). */
+  private settle(delivery: Delivery, action: (channel: Channel) => void): void {
+    if (this.channel !== delivery.channel) return;
+    try {
+      action(delivery.channel);
+    } catch (error) {
+      this.log.warn({ err: toEdxError(error).message }, 'Could not settle a message; it will be redelivered');
+    }
+  }
+}

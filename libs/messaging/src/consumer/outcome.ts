@@ -1,0 +1,34 @@
+import type { ErrorCode } from '@edx/common';
+
+/** What a handler decided for one message. Handlers return outcomes; they do not throw on purpose. */
+export type Outcome =
+  | { kind: 'ack' }
+  | { kind: 'retry'; reason: string; delayMs?: number }
+  | { kind: 'dead-letter'; code: ErrorCode; reason: string };
+
+export const Outcome = {
+  /** The effect is committed: remove the message. */
+  ack(): Outcome {
+    return { kind: 'ack' };
+  },
+  /** Transient failure: hold the message `delayMs` (default: backoff by delivery count), then requeue it. */
+  retry(reason: string, delayMs?: number): Outcome {
+    return delayMs === undefined ? { kind: 'retry', reason } : { kind: 'retry', reason, delayMs };
+  },
+  /** Permanent failure: copy it to edx.dead with the code and reason, then remove it. */
+  deadLetter(code: ErrorCode, reason: string): Outcome {
+    return { kind: 'dead-letter', code, reason };
+  },
+};
+
+/** Headers a dead letter carries (besides the original headers). */
+export const DeadLetterHeaders = {
+  code: 'x-edx-error-code',
+  reason: 'x-edx-error-reason',
+  sourceQueue: 'x-edx-source-queue',
+  failedAt: 'x-edx-failed-at',
+  /** The original AMQP user_id (the property itself can only name the publishing connection's user). */
+  originalUserId: 'x-edx-original-user-id',
+  originalRoutingKey: 'x-edx-original-routing-key',
+  originalExchange: 'x-edx-original-exchange',
+} as const;

@@ -1,0 +1,21 @@
+// Public API of @edx/messaging. See libs/messaging/README.md.
+export { AmqpConnection } from './connection/amqp-connection';
+export type { AmqpOptions, TopologySetup } from './connection/amqp-connection';
+export {
+  Topology,
+  DELIVERY_LIMIT,
+  WORK_QUEUE_ARGUMENTS,
+  assertSystemId,
+  declareCoreTopology,
+  declareSystemInbox,
+  unbindAgencies,
+} from './topology/topology';
+export { ConfirmedPublisher } from './publisher/confirmed-publisher';
+export type { ConfirmedPublisherOptions, PublishProperties } from './publisher/confirmed-publisher';
+export { Outcome, DeadLetterHeaders } from './consumer/outcome';
+export { Consumer } from './consumer/consumer';
+export type { BatchHandler, ConsumerOptions, InboundMessage } from './consumer/consumer';
+export { BrokerAdmin, HUB_PERMISSIONS, escapeRegex, systemPermissions, systemUserName } from './admin/broker-admin';
+export type { BrokerAdminOptions, BrokerConnectionInfo, BrokerPermissions } from './admin/broker-admin';
+export { OutboxRelay } from './outbox/outbox-relay';
+export type { OutboxMessage, OutboxRelayOptions, OutboxStore } from './outbox/outbox-relay';

@@ -1,0 +1,23 @@
+import { DataSource } from 'typeorm';
+import { DatabaseOptions, pgOptions } from '../shared/database';
+import { IncomingDocumentEntity } from './incoming-document.entity';
+import { GatewayInitial1700000000000 } from './migrations/1700000000000-gateway-initial';
+import { OutboxMessageEntity } from './outbox-message.entity';
+import { OutgoingDocumentEntity } from './outgoing-document.entity';
+import { StatusRecordEntity } from './status-record.entity';
+
+export * from './incoming-document.entity';
+export * from './outbox-message.entity';
+export * from './outgoing-document.entity';
+export * from './status-record.entity';
+
+export const GATEWAY_ENTITIES = [OutgoingDocumentEntity, IncomingDocumentEntity, StatusRecordEntity, OutboxMessageEntity];
+
+/** A gateway's own database: its outbox, inbox and statuses. */
+export function createGatewayDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    ...pgOptions(options),
+    entities: GATEWAY_ENTITIES,
+    migrations: [GatewayInitial1700000000000],
+  } as never);
+}

@@ -1,0 +1,15 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A signing certificate registered for an agency: the envelope and organisation signatures must use one. */
+@Entity({ name: 'agency_certificates' })
+export class AgencyCertificateEntity {
+  /** SHA-256 of the DER certificate, hex. */
+  @PrimaryColumn({ type: 'text' }) fingerprint!: string;
+  @Index() @Column({ name: 'agency_code', type: 'text' }) agencyCode!: string;
+  @Column({ type: 'text' }) pem!: string;
+  @Column({ name: 'serial_number', type: 'text' }) serialNumber!: string;
+  @Column({ name: 'not_before', type: 'timestamptz' }) notBefore!: Date;
+  @Column({ name: 'not_after', type: 'timestamptz' }) notAfter!: Date;
+  @Column({ type: 'text', default: 'active' }) status!: 'active' | 'retired';
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,17 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A message that failed for good, with its reason, kept for an operator to see and replay. */
+@Entity({ name: 'dead_letters' })
+export class DeadLetterEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  @Index() @Column({ name: 'message_id', type: 'text', nullable: true }) messageId!: string | null;
+  @Column({ name: 'source_queue', type: 'text' }) sourceQueue!: string;
+  @Column({ name: 'message_type', type: 'text', nullable: true }) messageType!: string | null;
+  @Column({ name: 'user_id', type: 'text', nullable: true }) userId!: string | null;
+  @Index() @Column({ type: 'text' }) code!: string;
+  @Column({ type: 'text' }) reason!: string;
+  @Column({ type: 'bytea' }) body!: Buffer;
+  @Column({ type: 'jsonb', default: {} }) headers!: Record<string, unknown>;
+  @Index() @Column({ name: 'failed_at', type: 'timestamptz' }) failedAt!: Date;
+  @Column({ name: 'replayed_at', type: 'timestamptz', nullable: true }) replayedAt!: Date | null;
+}

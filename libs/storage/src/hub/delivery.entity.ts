@@ -1,0 +1,24 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type DeliveryState =
+  | 'queued'
+  | 'routed'
+  | 'arrived'
+  | 'rejected'
+  | 'accepted'
+  | 'assigned'
+  | 'processing'
+  | 'completed'
+  | 'recalled'
+  | 'failed';
+
+/** One document to one recipient. Its state only moves forward (see delivery-state.ts). */
+@Entity({ name: 'deliveries' })
+export class DeliveryEntity {
+  @PrimaryColumn({ name: 'document_id', type: 'uuid' }) documentId!: string;
+  @PrimaryColumn({ name: 'recipient_code', type: 'text' }) recipientCode!: string;
+  @Index() @Column({ type: 'text' }) state!: DeliveryState;
+  @Column({ name: 'last_status_code', type: 'text', nullable: true }) lastStatusCode!: string | null;
+  @Column({ name: 'reason', type: 'text', nullable: true }) reason!: string | null;
+  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,39 @@
+import { DataSource } from 'typeorm';
+import { DatabaseOptions, pgOptions } from '../shared/database';
+import { AgencyCertificateEntity } from './agency-certificate.entity';
+import { AgencyEntity } from './agency.entity';
+import { ConnectedSystemEntity } from './connected-system.entity';
+import { DeadLetterEntity } from './dead-letter.entity';
+import { DeliveryEntity } from './delivery.entity';
+import { DocumentEntity } from './document.entity';
+import { EventEntity } from './event.entity';
+import { HubInitial1700000000000 } from './migrations/1700000000000-hub-initial';
+import { ProcessedMessageEntity } from './processed-message.entity';
+import { TrustMaterialEntity } from './trust-material.entity';
+
+export * from './agency-certificate.entity';
+export * from './agency.entity';
+export * from './connected-system.entity';
+export * from './dead-letter.entity';
+export * from './delivery.entity';
+export * from './document.entity';
+export * from './event.entity';
+export * from './processed-message.entity';
+export * from './trust-material.entity';
+
+export const HUB_ENTITIES = [
+  AgencyEntity,
+  ConnectedSystemEntity,
+  AgencyCertificateEntity,
+  TrustMaterialEntity,
+  DocumentEntity,
+  DeliveryEntity,
+  EventEntity,
+  DeadLetterEntity,
+  ProcessedMessageEntity,
+];
+
+/** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
+export function createHubDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000] } as never);
+}

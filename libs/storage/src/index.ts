@@ -1,0 +1,4 @@
+export * from './shared/database';
+export * from './shared/sql-values';
+export * from './hub';
+export * from './gateway';

@@ -1,0 +1,90 @@
+import { Client } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { EdxError } from '@edx/common';
+
+/** Creates the database named in `url` if it does not exist (connects to the `postgres` database to do so). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new EdxError('CONFIG_INVALID', `Database name "${name}" must be letters, digits and underscores.`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  try {
+    await client.connect();
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P04') return; // created concurrently by another process
+    throw new EdxError('STORAGE_UNAVAILABLE', `Cannot create database ${name}: ${(error as Error).message}`, undefined, { cause: error });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface DatabaseOptions {
+  readonly url: string;
+  readonly poolSize?: number;
+  readonly logging?: boolean;
+}
+
+/** Common pg settings: bounded pool, a statement timeout so a stuck query fails instead of hanging a worker. */
+export function pgOptions(options: DatabaseOptions): Pick<DataSourceOptions, 'type'> & Record<string, unknown> {
+  return {
+    type: 'postgres',
+    url: options.url,
+    logging: options.logging ?? false,
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+  };
+}
+
+/** Opens the data source and runs pending migrations; STORAGE_UNAVAILABLE when the database cannot be reached. */
+export async function openDataSource(dataSource: DataSource, migrate = true): Promise<DataSource> {
+  try {
+    await ensureDatabase((dataSource.options as { url: string }).url);
+    await dataSource.initialize();
+    if (migrate) await dataSource.runMigrations({ transaction: 'each' });
+    return dataSource;
+  } catch (error) {
+    if (error instanceof EdxError) throw error;
+    throw new EdxError('STORAGE_UNAVAILABLE', `Cannot open the database: ${(error as Error).message}`, undefined, { cause: error });
+  }
+}
+
+/**
+ * The database being away is transient (retry later), never a reason to dead-letter a message:
+ * returns STORAGE_UNAVAILABLE for a connection error, the error itself otherwise.
+ */
+export function asStorageError(error: unknown, what = 'The database'): unknown {
+  if (error instanceof EdxError || !isConnectionError(error)) return error;
+  return new EdxError('STORAGE_UNAVAILABLE', `${what} is unavailable: ${(error as Error).message}`, undefined, { cause: error });
+}
+
+/** Errors from pg that mean "the database is away", as opposed to a bad statement. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code ?? '';
+  const message = (error as Error)?.message ?? '';
+  // TypeORM releases a query runner whose connection emitted an error; its next query then throws these.
+  const name = (error as Error)?.name ?? '';
+  if (name === 'QueryRunnerAlreadyReleasedError' || name === 'QueryRunnerProviderAlreadyReleasedError') return true;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(code) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|terminating connection|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(message)
+  );
+}

@@ -1,0 +1,13 @@
+export * from './certs/certificate';
+export * from './certs/crl';
+export * from './certs/identity';
+export * from './certs/trust-store';
+export * from './pki/dev-pki';
+export * from './verdict';
+export * from './xmldsig/envelope-signature';
+export { SDK_PLACEHOLDER_DIGEST } from './xmldsig/placeholder';
+export * from './pdf/document-signatures';
+export * from './pdf/make-pdf';
+export * from './pdf/pdf-signature';
+export * from './pdf/pdf-signer';
+export * from './xmldsig/package-signing';

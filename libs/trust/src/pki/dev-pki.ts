@@ -1,0 +1,238 @@
+import { generateKeyPairSync, randomBytes, sign as signBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import forge from 'node-forge';
+import { EdxError } from '@edx/common';
+import { AGENCY_CODE_OID } from '../certs/certificate';
+import { SigningIdentity, loadIdentity } from '../certs/identity';
+
+const DAY = 24 * 3600 * 1000;
+
+export interface IssueRequest {
+  /** Agency code, written in the subject UID attribute. */
+  readonly code: string;
+  /** The organisation's name (kind organisation) or the person's (kind person). */
+  readonly name: string;
+  readonly kind?: 'organisation' | 'person';
+  /** For a person: the organisation they sign for (default: the code). */
+  readonly organisation?: string;
+  readonly validFrom?: Date;
+  readonly validDays?: number;
+  /** false: a certificate without signing key usage (for tests of CERT_KEY_USAGE). */
+  readonly canSign?: boolean;
+}
+
+export interface IssuedIdentity {
+  readonly identity: SigningIdentity;
+  readonly keyPem: string;
+  readonly certificatePem: string;
+  /** Intermediate then root: what a receiver needs besides the leaf. */
+  readonly chainPem: string;
+  readonly serialNumber: string;
+  /** The same key and certificate as PKCS#12, protected by `pkcs12Password`. */
+  readonly pkcs12: Buffer;
+  readonly pkcs12Password: string;
+}
+
+interface CaState {
+  keyPem: string;
+  certificatePem: string;
+}
+
+interface PkiState {
+  root: CaState;
+  intermediate: CaState;
+  revoked: Array<{ serial: string; at: string }>;
+}
+
+function newKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
+  // Native key generation: node-forge's pure-JS RSA keygen is tens of times slower.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
+}
+
+function serial(): string {
+  const bytes = randomBytes(12);
+  bytes[0] &= 0x7f; // positive INTEGER
+  bytes[0] |= 0x10; // no leading zero, so the hex form is stable
+  return bytes.toString('hex');
+}
+
+const utf8 = (value: string) => ({ value: forge.util.encodeUtf8(value), valueTagClass: forge.asn1.Type.UTF8 as unknown as number });
+
+/**
+ * A development PKI: a root CA, an intermediate CA, agency and person certificates, and a CRL.
+ * Tests, the CLI (`edx pki`) and the demo make their certificates with it; never for production.
+ */
+export class DevPki {
+  private constructor(private readonly state: PkiState) {}
+
+  static create(options: { validFrom?: Date; validDays?: number } = {}): DevPki {
+    const from = options.validFrom ?? new Date(Date.now() - DAY);
+    const days = options.validDays ?? 3650;
+    const rootKeys = newKeyPair();
+    const rootCert = DevPki.makeCertificate({
+      subject: [{ shortName: 'CN', ...utf8('edx Dev Root CA') }, { shortName: 'O', ...utf8('edx development') }, { shortName: 'C', value: 'VN' }],
+      publicKey: rootKeys.publicKey,
+      issuer: undefined,
+      signingKey: rootKeys.privateKey,
+      from,
+      days,
+      ca: true,
+    });
+    const intermediateKeys = newKeyPair();
+    const intermediateCert = DevPki.makeCertificate({
+      subject: [{ shortName: 'CN', ...utf8('edx Dev Issuing CA') }, { shortName: 'O', ...utf8('edx development') }, { shortName: 'C', value: 'VN' }],
+      publicKey: intermediateKeys.publicKey,
+      issuer: rootCert,
+      signingKey: rootKeys.privateKey,
+      from,
+      days,
+      ca: true,
+    });
+    return new DevPki({
+      root: { keyPem: rootKeys.keyPem, certificatePem: forge.pki.certificateToPem(rootCert) },
+      intermediate: { keyPem: intermediateKeys.keyPem, certificatePem: forge.pki.certificateToPem(intermediateCert) },
+      revoked: [],
+    });
+  }
+
+  static load(dir: string): DevPki {
+    try {
+      return new DevPki(JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8')) as PkiState);
+    } catch (error) {
+      throw new EdxError('KEY_INVALID', `No dev PKI in ${dir} (${(error as Error).message}); run \`edx pki init --dir ${dir}\` first.`);
+    }
+  }
+
+  /** Writes the PKI state (CA keys included: development only) and the public files to `dir`. */
+  save(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'state.json'), JSON.stringify(this.state, null, 2), { mode: 0o600 });
+    writeFileSync(path.join(dir, 'root.pem'), this.rootCertificatePem);
+    writeFileSync(path.join(dir, 'intermediate.pem'), this.intermediateCertificatePem);
+    writeFileSync(path.join(dir, 'crl.pem'), this.crlPem());
+  }
+
+  get rootCertificatePem(): string {
+    return this.state.root.certificatePem;
+  }
+
+  get intermediateCertificatePem(): string {
+    return this.state.intermediate.certificatePem;
+  }
+
+  /** Issues a signing certificate for an agency (kind organisation, CN = O = name) or a person. */
+  issue(request: IssueRequest): IssuedIdentity {
+    const keys = newKeyPair();
+    const kind = request.kind ?? 'organisation';
+    const organisation = kind === 'organisation' ? request.name : (request.organisation ?? request.code);
+    const issuer = forge.pki.certificateFromPem(this.state.intermediate.certificatePem);
+    const cert = DevPki.makeCertificate({
+      subject: [
+        { shortName: 'CN', ...utf8(request.name) },
+        { shortName: 'O', ...utf8(organisation) },
+        { type: AGENCY_CODE_OID, ...utf8(request.code) },
+        { shortName: 'C', value: 'VN' },
+      ],
+      publicKey: keys.publicKey,
+      issuer,
+      signingKey: forge.pki.privateKeyFromPem(this.state.intermediate.keyPem),
+      from: request.validFrom ?? new Date(Date.now() - DAY),
+      days: request.validDays ?? 730,
+      ca: false,
+      canSign: request.canSign ?? true,
+    });
+    const certificatePem = forge.pki.certificateToPem(cert);
+    const chainPem = this.state.intermediate.certificatePem + this.state.root.certificatePem;
+    const pkcs12Password = randomBytes(9).toString('base64url');
+    const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keys.keyPem), [cert, issuer, forge.pki.certificateFromPem(this.state.root.certificatePem)], pkcs12Password, { algorithm: '3des' });
+    return {
+      identity: loadIdentity({ pem: { key: keys.keyPem, cert: certificatePem, chain: chainPem } }),
+      keyPem: keys.keyPem,
+      certificatePem,
+      chainPem,
+      serialNumber: cert.serialNumber,
+      pkcs12: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'),
+      pkcs12Password,
+    };
+  }
+
+  /** Revokes a certificate by serial (hex) and returns the new CRL. */
+  revoke(serialHex: string, at: Date = new Date()): string {
+    this.state.revoked.push({ serial: serialHex.toLowerCase(), at: at.toISOString() });
+    return this.crlPem();
+  }
+
+  /** The current CRL of the issuing CA, valid for `validDays` from `thisUpdate`. */
+  crlPem(options: { thisUpdate?: Date; validDays?: number } = {}): string {
+    const asn1 = forge.asn1;
+    const thisUpdate = options.thisUpdate ?? new Date();
+    const nextUpdate = new Date(thisUpdate.getTime() + (options.validDays ?? 7) * DAY);
+    const issuer = forge.pki.certificateFromPem(this.state.intermediate.certificatePem);
+    const algorithm = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(forge.pki.oids.sha256WithRSAEncryption).getBytes()),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
+    ]);
+    const entries = this.state.revoked.map((r) =>
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, forge.util.hexToBytes(r.serial.length % 2 ? `0${r.serial}` : r.serial)),
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(new Date(r.at))),
+      ]),
+    );
+    const tbs = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(1).getBytes()),
+      algorithm,
+      forge.pki.distinguishedNameToAsn1(issuer.subject),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(thisUpdate)),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(nextUpdate)),
+      ...(entries.length > 0 ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, entries)] : []),
+    ]);
+    const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
+    const signature = signBytes('sha256', tbsDer, this.state.intermediate.keyPem);
+    const crl = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      tbs,
+      algorithm,
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\u0000${signature.toString('binary')}`),
+    ]);
+    const der = Buffer.from(asn1.toDer(crl).getBytes(), 'binary');
+    return `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END X509 CRL-----\n`;
+  }
+
+  private static makeCertificate(input: {
+    subject: forge.pki.CertificateField[];
+    publicKey: forge.pki.rsa.PublicKey;
+    issuer: forge.pki.Certificate | undefined;
+    signingKey: forge.pki.rsa.PrivateKey;
+    from: Date;
+    days: number;
+    ca: boolean;
+    canSign?: boolean;
+  }): forge.pki.Certificate {
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = input.publicKey;
+    cert.serialNumber = serial();
+    cert.validity.notBefore = input.from;
+    cert.validity.notAfter = new Date(input.from.getTime() + input.days * DAY);
+    cert.setSubject(input.subject);
+    cert.setIssuer(input.issuer ? input.issuer.subject.attributes : input.subject);
+    const extensions: object[] = [
+      { name: 'basicConstraints', cA: input.ca, critical: true },
+      input.ca
+        ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
+        : input.canSign === false
+          ? { name: 'keyUsage', keyEncipherment: true, critical: true }
+          : { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+    ];
+    cert.setExtensions(extensions);
+    cert.sign(input.signingKey, forge.md.sha256.create());
+    return cert;
+  }
+}
+
+export function createDevPki(options?: { validFrom?: Date; validDays?: number }): DevPki {
+  return DevPki.create(options);
+}

@@ -1,0 +1,42 @@
+import { ErrorCode } from '@edx/common';
+import type { SignerKind } from './certs/certificate';
+import type { TrustStore } from './certs/trust-store';
+
+/** Who signed, as a report shows it. */
+export interface SignerInfo {
+  readonly subject: string;
+  readonly agencyCode?: string;
+  readonly kind: SignerKind;
+  readonly serialNumber: string;
+  readonly certificatePem: string;
+}
+
+export interface SignatureVerdict {
+  readonly ok: boolean;
+  readonly code?: ErrorCode;
+  readonly message: string;
+  readonly signer?: SignerInfo;
+  readonly signingTime?: Date;
+  readonly validAtSigningTime: boolean;
+  readonly validNow: boolean;
+}
+
+export interface VerifyOptions {
+  readonly trustStore: TrustStore;
+  /** Validation time (default now): when the signature is taken to have been made, if it says nothing. */
+  readonly at?: Date;
+  /** The From agency: the envelope and the organisation signature must belong to it. */
+  readonly senderCode?: string;
+  /** The directory's say on whether a certificate is registered for an agency (default: the code in the certificate). */
+  readonly isRegisteredFor?: (agencyCode: string, signer: SignerInfo) => boolean;
+  /** "Now" for the valid-now report (default: the real now). */
+  readonly now?: Date;
+}
+
+export function belongsTo(options: VerifyOptions, agencyCode: string, signer: SignerInfo): boolean {
+  return options.isRegisteredFor ? options.isRegisteredFor(agencyCode, signer) : signer.agencyCode === agencyCode;
+}
+
+export function failed(code: ErrorCode, message: string, extra: Partial<SignatureVerdict> = {}): SignatureVerdict {
+  return { ok: false, code, message, validAtSigningTime: false, validNow: false, ...extra };
+}

@@ -1,0 +1,27 @@
+import { IssuedIdentity, makePdf, signPdf } from '@edx/trust';
+
+/** A legal document as a DMS would hand it over: a PDF signed by the issuing organisation. */
+export function signedPdf(organisation: IssuedIdentity, text = 'Công văn thử nghiệm'): Buffer {
+  return signPdf(makePdf(text), organisation.identity);
+}
+
+export function documentFields(to: string[], pdf: Buffer, subject = 'V/v thử nghiệm liên thông') {
+  return {
+    to: to.map((organId) => ({ organId })),
+    subject,
+    codeNumber: String(Math.floor(Math.random() * 100000)),
+    codeNotation: 'VPCP-TTĐT',
+    typeName: 'Công văn',
+    files: [{ name: 'cong-van.pdf', contentType: 'application/pdf', base64: pdf.toString('base64') }],
+  };
+}
+
+export async function api<T = Record<string, unknown>>(url: string, apiKey: string, init: { method?: string; body?: unknown; raw?: Buffer } = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    method: init.method ?? (init.body || init.raw ? 'POST' : 'GET'),
+    headers: { 'x-api-key': apiKey, ...(init.raw ? { 'content-type': 'application/xml' } : init.body ? { 'content-type': 'application/json' } : {}) },
+    body: init.raw ? new Uint8Array(init.raw) : init.body ? JSON.stringify(init.body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };
+}

@@ -1,0 +1,245 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { EdxExceptionFilter, createLogger } from '@edx/common';
+import { AmqpConnection, BrokerAdmin } from '@edx/messaging';
+import { dropDatabase } from '@edx/storage';
+import { Client } from 'pg';
+import { DevPki, SigningIdentity, createDevPki, loadIdentity } from '@edx/trust';
+import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
+import { ConsoleClient } from '../../apps/cli/src/demo/console-client';
+import { freePort, launchApp, waitHealthy } from '../../apps/cli/src/processes/app-process';
+import { DemoSystem, ProvisionedSystem, provisionSystems } from '../../apps/cli/src/demo/demo-setup';
+import { ConsoleModule } from '../../apps/console/src/console.module';
+import { loadConsoleSettings } from '../../apps/console/src/console.env';
+import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { loadGatewaySettings } from '../../apps/gateway/src/gateway.env';
+import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
+import { HubModule } from '../../apps/hub/src/hub.module';
+import { loadHubSettings } from '../../apps/hub/src/hub.env';
+
+export const MANAGEMENT_URL = process.env.EDX_TEST_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
+export const AMQP_ROOT = process.env.EDX_TEST_AMQP_ROOT ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+const logger = createLogger('e2e');
+
+async function listen(app: INestApplication): Promise<string> {
+  app.useGlobalFilters(new EdxExceptionFilter(logger));
+  app.enableShutdownHooks();
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}
+
+async function create(module: Parameters<typeof NestFactory.create>[0], bodyLimit = 200 * 1024 * 1024): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: false, bodyParser: false, abortOnError: false });
+  app.useBodyParser('json', { limit: bodyLimit });
+  app.useBodyParser('raw', { type: ['application/xml', 'text/xml', 'application/edxml+xml'], limit: bodyLimit });
+  return app;
+}
+
+/** A running app: in this process (INestApplication) or a child process. */
+export interface RunningApp {
+  readonly url: string;
+  stop(): Promise<void>;
+  /** SIGKILL for a child process (in-process apps cannot be killed, only stopped). */
+  kill?(): Promise<void>;
+  readonly pid?: number;
+}
+
+export interface RunningGateway extends RunningApp {
+  readonly systemId: string;
+  readonly configFile: string;
+}
+
+function inProcess(app: INestApplication, url: string): RunningApp {
+  return { url, stop: () => app.close() };
+}
+
+/** Starts an app's main.ts (sources, through SWC) as a child process; resolves when it is healthy. */
+export async function spawnApp(app: 'hub' | 'gateway', env: Record<string, string>, port: number): Promise<RunningApp> {
+  const child = launchApp(app, { env: { EDX_LOG_LEVEL: process.env.EDX_TEST_LOG_LEVEL ?? 'silent', ...env }, port, from: 'sources' });
+  await waitHealthy(child);
+  return { url: child.url, pid: child.pid, stop: child.stop, kill: child.kill };
+}
+
+export class ExchangeHarness {
+  readonly suffix = randomBytes(3).toString('hex');
+  readonly vhost = uniqueName('edx_e2e');
+  readonly amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
+  readonly admin = new BrokerAdmin({ managementUrl: MANAGEMENT_URL });
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-e2e-'));
+  readonly hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_hub')}`;
+  readonly adminToken = `adm_${randomBytes(16).toString('hex')}`;
+  pki!: DevPki;
+  consoleUrl!: string;
+  hubUrl!: string;
+  systems: ProvisionedSystem[] = [];
+  readonly gateways = new Map<string, RunningGateway>();
+  private consoleApp?: INestApplication;
+  hub?: RunningApp;
+
+  /** Run hub and gateways as child processes (so they can be SIGKILLed) instead of in this process. */
+  constructor(readonly mode: 'in-process' | 'processes' = 'in-process') {}
+  private readonly databases: string[] = [this.hubDatabaseUrl];
+
+  /** Systems with ids made unique to this run (broker users are global to the broker). */
+  systemId(base: string): string {
+    return `${base}-${this.suffix}`;
+  }
+
+  async start(systems: Array<{ id: string; agencies: Array<{ code: string; name: string }> }>): Promise<this> {
+    await this.admin.ensureVhost(this.vhost);
+    this.pki = createDevPki();
+    const hub = this.pki.issue({ code: 'edx.hub', name: 'edx exchange hub', kind: 'organisation' });
+    mkdirSync(path.join(this.dir, 'hub'), { recursive: true });
+    writeFileSync(path.join(this.dir, 'hub', 'key.pem'), hub.keyPem);
+    writeFileSync(path.join(this.dir, 'hub', 'cert.pem'), hub.certificatePem);
+
+    const consoleSettings = loadConsoleSettings({
+      EDX_AMQP_URL: this.amqpUrl,
+      EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_URL,
+      EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
+      EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(this.adminToken).digest('hex'),
+    });
+    this.consoleApp = await create(ConsoleModule.register(consoleSettings, logger));
+    this.consoleUrl = await listen(this.consoleApp);
+
+    const demoSystems: DemoSystem[] = systems.map((s) => {
+      const databaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_gw')}`;
+      this.databases.push(databaseUrl);
+      return { id: this.systemId(s.id), name: s.id, port: 0, databaseUrl, agencies: s.agencies };
+    });
+    this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems });
+    await this.startHub();
+    for (const system of this.systems) await this.startGateway(system.id);
+    return this;
+  }
+
+  console(): ConsoleClient {
+    return new ConsoleClient(this.consoleUrl, this.adminToken);
+  }
+
+  private hubEnv(): Record<string, string> {
+    return {
+      EDX_AMQP_URL: this.amqpUrl,
+      EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
+      EDX_HUB_KEY_FILE: path.join(this.dir, 'hub', 'key.pem'),
+      EDX_HUB_CERT_FILE: path.join(this.dir, 'hub', 'cert.pem'),
+      EDX_DIRECTORY_CACHE_MS: '0',
+    };
+  }
+
+  async startHub(): Promise<RunningApp> {
+    if (this.mode === 'processes') {
+      const port = await freePort();
+      this.hub = await spawnApp('hub', { ...this.hubEnv(), EDX_HUB_PORT: String(port) }, port);
+    } else {
+      const app = await create(HubModule.register(loadHubSettings(this.hubEnv()), logger));
+      this.hub = inProcess(app, await listen(app));
+    }
+    this.hubUrl = this.hub.url;
+    return this.hub;
+  }
+
+  async stopHub(): Promise<void> {
+    await this.hub?.stop();
+    this.hub = undefined;
+  }
+
+  async startGateway(systemId: string): Promise<RunningGateway> {
+    const system = this.systems.find((s) => s.id === systemId)!;
+    let app: RunningApp;
+    if (this.mode === 'processes') {
+      const port = await freePort();
+      app = await spawnApp('gateway', { EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port) }, port);
+    } else {
+      const nest = await create(GatewayModule.register(loadGatewaySettings({}), loadGatewayConfig(system.configFile), logger));
+      app = inProcess(nest, await listen(nest));
+    }
+    const running: RunningGateway = { ...app, stop: app.stop, kill: app.kill, systemId, configFile: system.configFile };
+    this.gateways.set(systemId, running);
+    return running;
+  }
+
+  async stopGateway(systemId: string): Promise<void> {
+    await this.gateways.get(systemId)?.stop();
+    this.gateways.delete(systemId);
+  }
+
+  gateway(baseId: string): RunningGateway {
+    const g = this.gateways.get(this.systemId(baseId));
+    if (!g) throw new Error(`gateway ${baseId} is not running`);
+    return g;
+  }
+
+  apiKey(agencyCode: string): string {
+    for (const s of this.systems) for (const a of s.agencies) if (a.code === agencyCode) return a.apiKey;
+    throw new Error(`no agency ${agencyCode}`);
+  }
+
+  /** The signing identity the gateway uses for a hosted agency (envelope signatures). */
+  identityOf(agencyCode: string): SigningIdentity {
+    for (const s of this.systems) {
+      const a = s.agencies.find((x) => x.code === agencyCode);
+      if (a) return loadIdentity({ pem: { key: readFileSync(a.keyFile, 'utf8'), cert: readFileSync(a.certFile, 'utf8') } });
+    }
+    throw new Error(`no agency ${agencyCode}`);
+  }
+
+  /** Reads the hub database (assertions only: the apps never read each other's tables). */
+  async hubQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.hubDatabaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** An administrator's broker connection on this exchange's vhost (to act as the hub or as an intruder would). */
+  async adminConnection(): Promise<AmqpConnection> {
+    const connection = new AmqpConnection({ url: this.amqpUrl, connectionName: `e2e-admin-${this.suffix}` }, logger);
+    await connection.start();
+    return connection;
+  }
+
+  /** A broker connection as a system's own least-privilege user (to publish like its gateway would). */
+  async connectAs(baseId: string): Promise<AmqpConnection> {
+    const config = loadGatewayConfig(this.systems.find((s) => s.id === this.systemId(baseId))!.configFile);
+    const connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `e2e-${baseId}` }, logger);
+    await connection.start();
+    return connection;
+  }
+
+  async stop(): Promise<void> {
+    for (const id of [...this.gateways.keys()]) await this.stopGateway(id).catch(() => undefined);
+    await this.stopHub().catch(() => undefined);
+    await this.consoleApp?.close().catch(() => undefined);
+    await this.admin.deleteVhost(this.vhost).catch(() => undefined);
+    for (const s of this.systems) await this.admin.deleteUser(`system.${s.id}`).catch(() => undefined);
+    for (const url of this.databases) await dropDatabase(url).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until `probe` returns a value (not undefined/false), polling; fails with `what` after the timeout. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
