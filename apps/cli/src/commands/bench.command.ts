@@ -19,7 +19,9 @@ interface Job {
   readonly body: string;
 }
 
-const progress = (line: string) => process.stderr.write(`\r${line.padEnd(100)}`);
+// On a terminal the progress line rewrites itself twice a second; in a log, a line every 5 s.
+const interactive = Boolean(process.stderr.isTTY);
+const progress = (line: string) => process.stderr.write(interactive ? `\r${line.padEnd(100)}` : `${line}\n`);
 
 /**
  * `edx bench` (`npm run bench`): an isolated exchange on this machine's broker and database, the raw
@@ -129,7 +131,7 @@ export const benchCommand: Command = {
       const ticker = setInterval(() => {
         const elapsed = (performance.now() - startedAt) / 1000;
         progress(`sent ${acceptedAt.size}/${count}  receipted ${completions.length}  ${(completions.length / elapsed).toFixed(0)} docs/s  ${elapsed.toFixed(0)} s`);
-      }, 500);
+      }, interactive ? 500 : 5000);
       if (rate) {
         // Open loop: documents leave on schedule whether or not earlier ones are done.
         await Promise.all(jobs.map((job) => new Promise<void>((resolve) => setTimeout(() => void send(job).finally(resolve), (job.index * 1000) / rate))));
@@ -140,9 +142,11 @@ export const benchCommand: Command = {
         }));
       }
       const timeoutMs = 120_000 + count * (size === '100m' ? 60_000 : 50);
-      await Promise.race([allDone, new Promise((r) => setTimeout(r, timeoutMs))]);
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([allDone, new Promise((r) => (deadline = setTimeout(r, timeoutMs)))]);
+      clearTimeout(deadline);
       clearInterval(ticker);
-      process.stderr.write('\n');
+      if (interactive) process.stderr.write('\n');
       const endedAt = completions.length ? completions[completions.length - 1].at : performance.now();
       const seconds = (endedAt - startedAt) / 1000;
       const docsPerSecond = completions.length / seconds;
