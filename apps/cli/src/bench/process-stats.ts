@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -22,3 +22,27 @@ export function peakRssMiB(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU seconds used so far by every process whose command name is one of `names` (e.g. RabbitMQ's
+ * beam.smp, PostgreSQL's postgres backends), from /proc. Backends that exit between two readings
+ * drop out, so over a run this slightly under-counts; edx keeps its connections for the whole run.
+ */
+export function cpuSecondsByName(names: readonly string[]): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!names.includes(comm)) continue;
+      total += cpuSeconds(Number(entry)) ?? 0;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
+/** The servers edx runs on, by command name. */
+export const SERVERS: Readonly<Record<string, readonly string[]>> = { rabbitmq: ['beam.smp'], postgresql: ['postgres'] };

@@ -34,3 +34,16 @@ export function perSecond(completions: ReadonlyArray<{ at: number; latencyMs: nu
     return { second, completed: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
   });
 }
+
+/**
+ * What limits the run: the machine's CPU when edx and its servers together kept nearly every core
+ * busy, else the broker or the database if one of them used most of a core, else nothing saturated
+ * (the load generator or the closed loop's window is the limit).
+ */
+export function bindingResource(cpuSecondsByPart: Readonly<Record<string, number>>, wallSeconds: number, cores: number): string {
+  const busy = Object.values(cpuSecondsByPart).reduce((a, b) => a + b, 0) / wallSeconds;
+  const share = (part: string) => (cpuSecondsByPart[part] ?? 0) / wallSeconds;
+  if (busy >= 0.85 * cores) return `CPU: ${busy.toFixed(2)} of ${cores} cores busy`;
+  for (const server of ['rabbitmq', 'postgresql']) if (share(server) >= 0.8) return `${server}: ${share(server).toFixed(2)} cores`;
+  return `nothing saturated: ${busy.toFixed(2)} of ${cores} cores busy`;
+}

@@ -4,10 +4,11 @@ import { buildPackage } from '@edx/edxml';
 import { makePdf, signPdf, writeSignedPackage } from '@edx/trust';
 import { benchChart } from '../bench/chart';
 import { IsolatedExchange } from '../bench/isolated-exchange';
-import { cpuSeconds, peakRssMiB } from '../bench/process-stats';
+import { availableParallelism } from 'node:os';
+import { SERVERS, cpuSeconds, cpuSecondsByName, peakRssMiB } from '../bench/process-stats';
 import { measureRawBroker } from '../bench/raw-broker';
 import { listenSse } from '../bench/sse';
-import { efficiency, percentile, perSecond } from '../bench/stats';
+import { bindingResource, efficiency, percentile, perSecond } from '../bench/stats';
 import { Command, UsageError, parseOptions } from '../command';
 
 const SIZES: Record<string, number> = { '4k': 0, '1m': 1024 * 1024, '100m': 100 * 1024 * 1024 };
@@ -115,6 +116,9 @@ export const benchCommand: Command = {
       }
 
       const cpuBefore = new Map(exchange.processes.map((p) => [p.pid, cpuSeconds(p.pid) ?? 0]));
+      const serverCpu = () => Object.fromEntries(Object.entries(SERVERS).map(([server, names]) => [server, cpuSecondsByName(names)]));
+      const serversBefore = serverCpu();
+      const clientBefore = process.cpuUsage();
       let refused = 0;
       const send = async (job: Job) => {
         const res = await fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': 'application/json' }, body: job.body });
@@ -156,6 +160,12 @@ export const benchCommand: Command = {
         cpuSeconds: Number(((cpuSeconds(p.pid) ?? 0) - (cpuBefore.get(p.pid) ?? 0)).toFixed(2)),
         peakRssMiB: Math.round(peakRssMiB(p.pid) ?? 0),
       }));
+      const serversAfter = serverCpu();
+      const clientCpu = process.cpuUsage(clientBefore);
+      const servers = Object.fromEntries(Object.keys(SERVERS).map((server) => [server, Number((serversAfter[server] - serversBefore[server]).toFixed(2))]));
+      const loadGeneratorCpuSeconds = Number(((clientCpu.user + clientCpu.system) / 1e6).toFixed(2));
+      const cpuByPart = { ...Object.fromEntries(processes.map((p) => [p.name, p.cpuSeconds])), ...servers, 'bench client': loadGeneratorCpuSeconds };
+      const bound = bindingResource(cpuByPart, seconds, availableParallelism());
       const result = {
         when: new Date().toISOString(),
         count, size, packageBytes, recipients, hubs, senders, receivers, mode: rate ? `open loop ${rate} docs/s` : `closed loop, ${concurrency} in flight`,
@@ -166,6 +176,9 @@ export const benchCommand: Command = {
         efficiency: Number(efficiency(docsPerSecond, recipients, rawMessagesPerSecond).toFixed(3)),
         latencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)), max: Math.round(percentile(latencies, 100)) },
         processes,
+        servers,
+        loadGeneratorCpuSeconds,
+        bound,
         busiest: [...processes].sort((a, b) => b.cpuSeconds - a.cpuSeconds)[0]?.name,
         perSecond: perSecond(completions, startedAt),
       };
@@ -180,6 +193,9 @@ export const benchCommand: Command = {
       print(`latency        p50 ${result.latencyMs.p50} ms  p95 ${result.latencyMs.p95} ms  p99 ${result.latencyMs.p99} ms  max ${result.latencyMs.max} ms  (202 -> last 01 at the sender)`);
       print(`raw broker     ${result.rawMessagesPerSecond} msg/s  ->  efficiency ${result.efficiency} = docs/s x ${1 + 3 * recipients} / raw`);
       for (const p of processes) print(`  ${p.name.padEnd(20)} cpu ${p.cpuSeconds.toFixed(1).padStart(6)} s  peak rss ${String(p.peakRssMiB).padStart(5)} MiB`);
+      for (const [server, cpu] of Object.entries(servers)) print(`  ${server.padEnd(20)} cpu ${cpu.toFixed(1).padStart(6)} s`);
+      print(`  ${'bench client'.padEnd(20)} cpu ${loadGeneratorCpuSeconds.toFixed(1).padStart(6)} s`);
+      print(`bound          ${bound}`);
       print(`written        ${jsonFile} and ${svg}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
       const ok = result.missing === 0 && result.rejected === 0 && result.refused === 0;
       return ok ? { ok, message: 'bench complete', ...result } : { ok, code: 'MESSAGING_PUBLISH_TIMEOUT', message: `${result.missing} documents were not receipted in time, ${result.rejected} rejected, ${result.refused} refused`, ...result };
