@@ -33,6 +33,14 @@ describe('the envelope signature (XML-DSig)', () => {
     expect(verdict).toMatchObject({ ok: true, validAtSigningTime: true, validNow: true, signer: { agencyCode: SENDER, kind: 'organisation' } });
   });
 
+  it('signs SignedInfo exactly as exclusive c14n reads it back, even for ContentIds that need escaping', () => {
+    const envelope = signEnvelope(serializeEnvelope(buildPackage({ from: SENDER, to: ['000.00.00.H41'], subject: 'Thử', codeNumber: '1', codeNotation: 'VPCP', typeName: 'Công văn', files: [] }).package), [
+      { contentId: 'a&b"<c>\td$&', sha256: createHash('sha256').update('x').digest('hex') },
+    ], sender.identity);
+    expect(envelope).not.toContain('edx-signature-');
+    expect(verifyEnvelope(envelope, [{ contentId: 'a&b"<c>\td$&', sha256: createHash('sha256').update('x').digest('hex') }], { trustStore: store, senderCode: SENDER })).toMatchObject({ ok: true });
+  });
+
   it('still verifies after the hub appended its TraceHeader hop', () => {
     const relayed = appendTraceHop(signedPackage(), { organId: 'edx.hub', timestamp: new Date() });
     expect(verify(relayed).ok).toBe(true);

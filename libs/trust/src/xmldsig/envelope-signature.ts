@@ -1,4 +1,4 @@
-import { createHash, sign as signBytes, verify as verifyBytes } from 'node:crypto';
+import { createHash, randomBytes, sign as signBytes, verify as verifyBytes } from 'node:crypto';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization } from 'xml-crypto';
 import { EdxError } from '@edx/common';
@@ -63,15 +63,18 @@ function signedParts(header: Element): { messageHeader: Element; business?: Elem
 const canonical = (node: Node): string => new ExclusiveCanonicalization().process(node as never, {}) as string;
 const digest = (algorithm: string, data: string | Buffer): string => createHash(algorithm).update(data).digest('base64');
 
+// The Signature is written already in exclusive-c14n form (empty elements expanded, attribute values
+// escaped as c14n does), so SignedInfo's canonical bytes are known without a DOM round trip.
 function referenceXml(uri: string, digestValue: string, transform: boolean): string {
   return (
     `<ds:Reference URI="${uri}">` +
-    (transform ? `<ds:Transforms><ds:Transform Algorithm="${EXC_C14N}"/></ds:Transforms>` : '') +
-    `<ds:DigestMethod Algorithm="${SHA256}"/><ds:DigestValue>${digestValue}</ds:DigestValue></ds:Reference>`
+    (transform ? `<ds:Transforms><ds:Transform Algorithm="${EXC_C14N}"></ds:Transform></ds:Transforms>` : '') +
+    `<ds:DigestMethod Algorithm="${SHA256}"></ds:DigestMethod><ds:DigestValue>${digestValue}</ds:DigestValue></ds:Reference>`
   );
 }
 
-const escapeAttr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const ATTR_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
+const escapeAttr = (value: string) => value.replace(/[&"<\t\n\r]/g, (c) => ATTR_ESCAPES[c]);
 
 /**
  * Signs an edXML envelope (the standalone edXMLEnvelope element) with the identity's key: RSA-SHA256,
@@ -94,18 +97,19 @@ export function signEnvelope(envelopeXml: string, attachments: readonly Attachme
     references.push(referenceXml(`cid:${escapeAttr(a.contentId)}`, Buffer.from(a.sha256, 'hex').toString('base64'), false));
   }
   const signedInfo =
-    `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/><ds:SignatureMethod Algorithm="${RSA_SHA256}"/>` +
-    `${references.join('')}</ds:SignedInfo>`;
+    `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${EXC_C14N}"></ds:CanonicalizationMethod>` +
+    `<ds:SignatureMethod Algorithm="${RSA_SHA256}"></ds:SignatureMethod>${references.join('')}</ds:SignedInfo>`;
+  // Exclusive c14n of SignedInfo: its own text plus the one namespace it visibly uses.
+  const canonicalSignedInfo = `<ds:SignedInfo xmlns:ds="${XMLDSIG_NS}">${signedInfo.slice('<ds:SignedInfo>'.length)}`;
+  const value = signBytes('sha256', Buffer.from(canonicalSignedInfo, 'utf8'), identity.privateKey).toString('base64');
   const certificate = identity.certificate.der.toString('base64');
   const signatureXml =
-    `<ds:Signature xmlns:ds="${XMLDSIG_NS}">${signedInfo}<ds:SignatureValue/>` +
+    `<ds:Signature xmlns:ds="${XMLDSIG_NS}">${signedInfo}<ds:SignatureValue>${value}</ds:SignatureValue>` +
     `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificate}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>`;
-  const signature = doc.importNode(parse(signatureXml).documentElement!, true) as Element;
-  header.appendChild(signature);
-  const signedInfoNode = children(signature, XMLDSIG_NS, 'SignedInfo')[0];
-  const value = signBytes('sha256', Buffer.from(canonical(signedInfoNode), 'utf8'), identity.privateKey).toString('base64');
-  children(signature, XMLDSIG_NS, "SignatureValue")[0].appendChild(doc.createTextNode(value));
-  return new XMLSerializer().serializeToString(doc);
+  // Serialize with a unique marker where the Signature goes, then put the Signature's text there.
+  const marker = `edx-signature-${randomBytes(8).toString('hex')}`;
+  header.appendChild(doc.createComment(marker));
+  return new XMLSerializer().serializeToString(doc).replace(`<!--${marker}-->`, () => signatureXml);
 }
 
 /**
