@@ -2,15 +2,20 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined once it is gone. */
-export function cpuSeconds(pid: number): number | undefined {
+/** Command name and CPU seconds (user + system) of a process, from /proc; undefined once it is gone. */
+function readStat(pid: number | string): { comm: string; cpuSeconds: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds (user + system) a process has used so far; undefined once it is gone. */
+export function cpuSeconds(pid: number): number | undefined {
+  return readStat(pid)?.cpuSeconds;
 }
 
 /** Peak resident memory (VmHWM) in MiB, from /proc. */
@@ -32,14 +37,8 @@ export function cpuSecondsByName(names: readonly string[]): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!names.includes(comm)) continue;
-      total += cpuSeconds(Number(entry)) ?? 0;
-    } catch {
-      // the process ended while we looked
-    }
+    const stat = readStat(entry); // undefined when the process ended while we looked
+    if (stat && names.includes(stat.comm)) total += stat.cpuSeconds;
   }
   return total;
 }

@@ -1,3 +1,5 @@
+import { SERVERS } from './process-stats';
+
 /** Percentile of sorted-or-not samples (nearest rank); 0 for none. */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return 0;
@@ -40,10 +42,15 @@ export function perSecond(completions: ReadonlyArray<{ at: number; latencyMs: nu
  * busy, else the broker or the database if one of them used most of a core, else nothing saturated
  * (the load generator or the closed loop's window is the limit).
  */
-export function bindingResource(cpuSecondsByPart: Readonly<Record<string, number>>, wallSeconds: number, cores: number): string {
+export function bindingResource(
+  cpuSecondsByPart: Readonly<Record<string, number>>,
+  wallSeconds: number,
+  cores: number,
+  servers: readonly string[] = Object.keys(SERVERS),
+): string {
   const busy = Object.values(cpuSecondsByPart).reduce((a, b) => a + b, 0) / wallSeconds;
   const share = (part: string) => (cpuSecondsByPart[part] ?? 0) / wallSeconds;
   if (busy >= 0.85 * cores) return `CPU: ${busy.toFixed(2)} of ${cores} cores busy`;
-  for (const server of ['rabbitmq', 'postgresql']) if (share(server) >= 0.8) return `${server}: ${share(server).toFixed(2)} cores`;
+  for (const server of servers) if (share(server) >= 0.8) return `${server}: ${share(server).toFixed(2)} cores`;
   return `nothing saturated: ${busy.toFixed(2)} of ${cores} cores busy`;
 }
