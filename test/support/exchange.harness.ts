@@ -3,9 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { EdxExceptionFilter, createLogger } from '@edx/common';
+import { createLogger } from '@edx/common';
 import { AmqpConnection, BrokerAdmin } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { Client } from 'pg';
@@ -14,12 +12,12 @@ import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
 import { ConsoleClient } from '../../apps/cli/src/demo/console-client';
 import { freePort, launchApp, waitHealthy } from '../../apps/cli/src/processes/app-process';
 import { DemoSystem, ProvisionedSystem, provisionSystems } from '../../apps/cli/src/demo/demo-setup';
-import { ConsoleModule } from '../../apps/console/src/console.module';
+import { createConsoleApp } from '../../apps/console/src/console.app';
 import { loadConsoleSettings } from '../../apps/console/src/console.env';
-import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { loadGatewaySettings } from '../../apps/gateway/src/gateway.env';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
-import { HubModule } from '../../apps/hub/src/hub.module';
+import { createHubApp } from '../../apps/hub/src/hub.app';
 import { loadHubSettings } from '../../apps/hub/src/hub.env';
 
 export const MANAGEMENT_URL = process.env.EDX_TEST_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
@@ -28,18 +26,9 @@ export const AMQP_ROOT = process.env.EDX_TEST_AMQP_ROOT ?? 'amqp://guest:guest@1
 const logger = createLogger('e2e');
 
 async function listen(app: INestApplication): Promise<string> {
-  app.useGlobalFilters(new EdxExceptionFilter(logger));
-  app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return `http://127.0.0.1:${address.port}`;
-}
-
-async function create(module: Parameters<typeof NestFactory.create>[0], bodyLimit = 200 * 1024 * 1024): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { logger: false, bodyParser: false, abortOnError: false });
-  app.useBodyParser('json', { limit: bodyLimit });
-  app.useBodyParser('raw', { type: ['application/xml', 'text/xml', 'application/edxml+xml'], limit: bodyLimit });
-  return app;
 }
 
 /** A running app: in this process (INestApplication) or a child process. */
@@ -106,7 +95,7 @@ export class ExchangeHarness {
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(this.adminToken).digest('hex'),
     });
-    this.consoleApp = await create(ConsoleModule.register(consoleSettings, logger));
+    this.consoleApp = await createConsoleApp(consoleSettings, logger, { nestLogs: false });
     this.consoleUrl = await listen(this.consoleApp);
 
     const demoSystems: DemoSystem[] = systems.map((s) => {
@@ -139,7 +128,7 @@ export class ExchangeHarness {
       const port = await freePort();
       this.hub = await spawnApp('hub', { ...this.hubEnv(), EDX_HUB_PORT: String(port) }, port);
     } else {
-      const app = await create(HubModule.register(loadHubSettings(this.hubEnv()), logger));
+      const app = await createHubApp(loadHubSettings(this.hubEnv()), logger, { nestLogs: false });
       this.hub = inProcess(app, await listen(app));
     }
     this.hubUrl = this.hub.url;
@@ -158,7 +147,7 @@ export class ExchangeHarness {
       const port = await freePort();
       app = await spawnApp('gateway', { EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port) }, port);
     } else {
-      const nest = await create(GatewayModule.register(loadGatewaySettings({}), loadGatewayConfig(system.configFile), logger));
+      const nest = await createGatewayApp(loadGatewaySettings({}), loadGatewayConfig(system.configFile), logger, { nestLogs: false });
       app = inProcess(nest, await listen(nest));
     }
     const running: RunningGateway = { ...app, stop: app.stop, kill: app.kill, systemId, configFile: system.configFile };

@@ -1,13 +1,15 @@
 import 'reflect-metadata';
-import { createLogger, startHttpApp } from '@edx/common';
-import { ConsoleModule } from './console.module';
+import { createLogger } from '@edx/common';
+import { createConsoleApp } from './console.app';
 import { loadConsoleSettings } from './console.env';
 
 async function main(): Promise<void> {
   const settings = loadConsoleSettings();
   const logger = createLogger('console', settings.logLevel);
   if (!settings.tokens.admin) logger.warn('EDX_CONSOLE_ADMIN_TOKEN_SHA256 is not set: nobody can administer this console');
-  await startHttpApp(ConsoleModule.register(settings, logger), { title: 'edx console', host: settings.host, port: settings.port, logger, openApi: true, bodyLimit: 4 * 1024 * 1024 });
+  const app = await createConsoleApp(settings, logger);
+  await app.listen(settings.port, settings.host);
+  logger.info({ url: `http://${settings.host}:${settings.port}` }, 'edx console listening');
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
-import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EdxError, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY, createMetricsRegistry } from '@edx/common';
+import { AmqpBatchTransport } from '@edx/messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { GatewayConfig } from './config/gateway-config';
 import { HostedAgencies } from './config/hosted-agencies';
@@ -7,7 +8,9 @@ import { DocumentsController } from './documents/documents.controller';
 import { SendDocumentUseCase } from './documents/send-document.usecase';
 import { GatewayEvents } from './events/gateway-events';
 import { GatewaySettings } from './gateway.env';
+import { gatewayRoutes } from './gateway.routes';
 import { GatewayWorker } from './gateway.worker';
+import { InboxConsumer } from './inbox/inbox.consumer';
 import { GatewayStore } from './outbox/gateway.store';
 import { PostStatusUseCase } from './statuses/post-status.usecase';
 
@@ -27,7 +30,7 @@ export class GatewayModule {
     const from = <T>(pick: (w: GatewayWorker) => T) => ({ useFactory: pick, inject: [GatewayWorker] });
     return {
       module: GatewayModule,
-      controllers: [HealthController, DocumentsController],
+      controllers: [HealthController, DocumentsController, InboxConsumer],
       providers: [
         { provide: GatewayWorker, useFactory: () => new GatewayWorker(settings, config, logger) },
         { provide: GatewayLifecycle, ...from((w) => new GatewayLifecycle(w)) },
@@ -51,6 +54,13 @@ export class GatewayModule {
         },
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('gateway') },
       ],
+    };
+  }
+
+  /** Connects the gateway's AMQP transport (its inbox) to `app` (createHttpApp's `microservices` hook). */
+  static microservices(settings: GatewaySettings, config: GatewayConfig, logger: Logger): (app: INestApplication) => void {
+    return (app) => {
+      app.connectMicroservice({ strategy: new AmqpBatchTransport(() => app.get(GatewayWorker), gatewayRoutes(settings, config), logger) });
     };
   }
 }

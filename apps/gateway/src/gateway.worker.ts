@@ -1,6 +1,7 @@
 import { Logger, toEdxError } from '@edx/common';
-import { AmqpConnection, ConfirmedPublisher, Consumer, OutboxRelay, Topology } from '@edx/messaging';
+import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
+import { assertOwnCertificateAccepted } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { GatewayConfig } from './config/gateway-config';
 import { GatewayTrust } from './config/gateway-trust';
@@ -14,10 +15,10 @@ import { PostStatusUseCase } from './statuses/post-status.usecase';
 
 /**
  * One connected system: its database, its broker connection (as its own least-privilege user), the
- * consumer of its inbox and the relay of its outbox. The REST API keeps accepting documents while
- * the broker is away; the relay sends them when it is back.
+ * handler its inbox edge hands batches to, and the relay of its outbox. The REST API keeps accepting
+ * documents while the broker is away; the relay sends them when it is back.
  */
-export class GatewayWorker {
+export class GatewayWorker implements AmqpTransportResources {
   readonly dataSource: DataSource;
   readonly connection: AmqpConnection;
   readonly store: GatewayStore;
@@ -26,9 +27,9 @@ export class GatewayWorker {
   readonly trust: GatewayTrust;
   readonly send: SendDocumentUseCase;
   readonly postStatus: PostStatusUseCase;
-  private readonly publisher: ConfirmedPublisher;
+  readonly publisher: ConfirmedPublisher;
   private readonly relay: OutboxRelay<PendingMessage>;
-  private consumer?: Consumer;
+  private readonly inbox: InboxBatchHandler;
 
   constructor(
     private readonly settings: GatewaySettings,
@@ -57,28 +58,37 @@ export class GatewayWorker {
     const kick = () => this.relay.kick();
     this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.maxPackageBytes);
     this.postStatus = new PostStatusUseCase(this.store, kick);
+    this.inbox = new InboxBatchHandler(this.agencies, this.trust, this.store, this.events, kick, this.logger);
   }
 
+  /** Refuses to run with a signing certificate its receivers would refuse; opens the database; the broker may come later. */
   async start(): Promise<void> {
+    this.checkOwnCertificates();
     await openDataSource(this.dataSource);
     // The broker may be down: the gateway still starts, accepts documents and keeps them in its outbox.
     this.connection.start().catch((error) => this.logger.warn({ err: toEdxError(error).message }, 'broker not reachable yet; retrying'));
     this.relay.start();
-    const handler = new InboxBatchHandler(this.agencies, this.trust, this.store, this.events, () => this.relay.kick(), this.logger);
-    this.consumer = new Consumer(
-      this.connection,
-      this.publisher,
-      { queue: Topology.systemInbox(this.config.systemId), prefetch: this.settings.prefetch, batch: this.settings.batch },
-      this.logger,
-    );
-    await this.consumer.start((messages) => handler.handle(messages));
-    this.logger.info({ systemId: this.config.systemId, agencies: this.agencies.codes() }, 'gateway consuming');
+    this.logger.info({ systemId: this.config.systemId, agencies: this.agencies.codes() }, 'gateway started');
+  }
+
+  /** A batch from this system's inbox: packages and statuses for its agencies, one Outcome each. */
+  handleInbox(messages: InboundMessage[]): Promise<Outcome[]> {
+    return this.inbox.handle(messages);
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.stop().catch(() => undefined);
     await this.relay.stop();
     await this.connection.close().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** Every hosted agency's certificate must chain to this gateway's anchors and name that agency. */
+  private checkOwnCertificates(): void {
+    for (const code of this.agencies.codes()) {
+      assertOwnCertificateAccepted(this.agencies.get(code)!.identity, this.trust.store, code, {
+        who: `Agency ${code} at gateway ${this.config.systemId}`,
+        fix: `Give it a certificate for ${code} issued under this gateway's trust anchors (${this.config.trust.anchors.join(', ')}), or for the demo start over with \`npx edx up --reset\`.`,
+      });
+    }
   }
 }

@@ -1,22 +1,16 @@
 import 'reflect-metadata';
-import { createLogger, startHttpApp } from '@edx/common';
+import { createLogger } from '@edx/common';
 import { loadGatewayConfig } from './config/gateway-config';
-import { GatewayModule } from './gateway.module';
+import { createGatewayApp } from './gateway.app';
 import { loadGatewaySettings } from './gateway.env';
 
 async function main(): Promise<void> {
   const settings = loadGatewaySettings();
   const config = loadGatewayConfig(settings.configFile);
   const logger = createLogger(`gateway:${config.systemId}`, settings.logLevel);
-  await startHttpApp(GatewayModule.register(settings, config, logger), {
-    title: 'edx gateway',
-    host: settings.host,
-    port: settings.port,
-    logger,
-    openApi: true,
-    bodyLimit: settings.maxPackageBytes,
-    rawTypes: ['application/xml', 'text/xml', 'application/edxml+xml', 'application/octet-stream'],
-  });
+  const app = await createGatewayApp(settings, config, logger);
+  await app.listen(settings.port, settings.host);
+  logger.info({ url: `http://${settings.host}:${settings.port}` }, 'edx gateway listening');
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,10 @@
-import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EdxError, HEALTH_CHECKS, HealthController, HealthCheck, Logger, METRICS_REGISTRY, createMetricsRegistry } from '@edx/common';
+import { AmqpBatchTransport } from '@edx/messaging';
 import { HubSettings } from './hub.env';
+import { hubRoutes } from './hub.routes';
 import { HubWorker } from './hub.worker';
-
-export const HUB_SETTINGS = Symbol('HUB_SETTINGS');
-export const HUB_LOGGER = Symbol('HUB_LOGGER');
+import { HubInboundConsumer } from './inbound/hub-inbound.consumer';
 
 class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(private readonly worker: HubWorker) {}
@@ -16,13 +16,13 @@ class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
-/** The hub's HTTP face is health and metrics only; its work is the AMQP worker. */
+/** The hub: its work is the AMQP edges (HubInboundConsumer); its HTTP face is health and metrics only. */
 @Module({})
 export class HubModule {
   static register(settings: HubSettings, logger: Logger): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HealthController],
+      controllers: [HealthController, HubInboundConsumer],
       providers: [
         { provide: HubWorker, useFactory: () => new HubWorker(settings, logger) },
         { provide: HubLifecycle, useFactory: (worker: HubWorker) => new HubLifecycle(worker), inject: [HubWorker] },
@@ -41,6 +41,13 @@ export class HubModule {
         },
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('hub') },
       ],
+    };
+  }
+
+  /** Connects the hub's AMQP transport to `app` (createHttpApp's `microservices` hook). */
+  static microservices(settings: HubSettings, logger: Logger): (app: INestApplication) => void {
+    return (app) => {
+      app.connectMicroservice({ strategy: new AmqpBatchTransport(() => app.get(HubWorker), hubRoutes(settings), logger) });
     };
   }
 }

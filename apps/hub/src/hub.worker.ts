@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Logger, toEdxError } from '@edx/common';
-import { AmqpConnection, ConfirmedPublisher, Consumer, Outcome, Topology, declareCoreTopology } from '@edx/messaging';
+import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
-import { loadIdentity } from '@edx/trust';
+import { SigningIdentity, assertOwnCertificateAccepted, loadIdentity } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -15,14 +15,16 @@ import { HubTrust } from './routing/hub-trust';
 import { RoutePackageUseCase } from './routing/route-package.usecase';
 
 /**
- * The hub process's moving parts: database, broker connection, the hub.inbound consumer and the
- * dead-letter recorder. Stateless apart from caches: run as many copies as the broker and database
- * allow; they compete for hub.inbound.
+ * The hub process's resources: database, broker connection, and the handlers its AMQP edges hand
+ * batches to (hub.inbound, edx.dead). Stateless apart from caches: run as many copies as the broker
+ * and database allow; they compete for hub.inbound.
  */
-export class HubWorker {
+export class HubWorker implements AmqpTransportResources {
   readonly dataSource: DataSource;
   readonly connection: AmqpConnection;
-  private readonly consumers: Consumer[] = [];
+  readonly publisher: ConfirmedPublisher;
+  private inboundHandler?: InboundBatchHandler;
+  private readonly recorder: DeadLetterRecorder;
 
   constructor(
     private readonly settings: HubSettings,
@@ -30,50 +32,58 @@ export class HubWorker {
   ) {
     this.dataSource = createHubDataSource({ url: settings.databaseUrl, poolSize: 8 });
     this.connection = new AmqpConnection({ url: settings.amqpUrl, connectionName: 'edx-hub' }, logger);
+    this.publisher = new ConfirmedPublisher(this.connection);
+    this.recorder = new DeadLetterRecorder(this.dataSource);
   }
 
+  /** Opens the database and the broker, and refuses to run with a certificate the gateways would refuse. */
   async start(): Promise<void> {
     const identity = loadIdentity({
       pem: { key: readFileSync(this.settings.identity.keyFile, 'utf8'), cert: readFileSync(this.settings.identity.certFile, 'utf8') },
     });
     await openDataSource(this.dataSource);
+    const directory = new DirectoryRepository(this.dataSource, this.settings.directoryCacheMs);
+    const trust = new HubTrust({ requireOrganisationSignature: this.settings.signaturePolicy });
+    await this.checkOwnCertificate(identity, directory, trust);
     this.connection.onTopology((ch) => declareCoreTopology(ch));
     await this.connection.start();
-    const publisher = new ConfirmedPublisher(this.connection);
-    const trust = new HubTrust({ requireOrganisationSignature: this.settings.signaturePolicy });
-    const handler = new InboundBatchHandler(
-      new DirectoryRepository(this.dataSource, this.settings.directoryCacheMs),
+    this.inboundHandler = new InboundBatchHandler(
+      directory,
       new ExchangeRepository(this.dataSource),
       new RoutePackageUseCase(trust, this.settings.organId),
       new CheckStatusUseCase(trust),
       new StatusIssuer(identity, this.settings.organId, this.settings.organName),
-      publisher,
+      this.publisher,
       this.logger,
     );
-    const inbound = new Consumer(
-      this.connection,
-      publisher,
-      { queue: Topology.hubInboundQueue, prefetch: this.settings.prefetch, batch: this.settings.batch },
-      this.logger,
-    );
-    await inbound.start((messages) => handler.handle(messages));
-    const recorder = new DeadLetterRecorder(this.dataSource);
-    const dead = new Consumer(this.connection, publisher, { queue: Topology.deadQueue, prefetch: 100, batch: { maxSize: 50, maxWaitMs: 20 } }, this.logger);
-    // A dead letter that cannot be recorded stays on edx.dead: never dead-letter a dead letter.
-    await dead.start(async (messages) => {
-      try {
-        return await recorder.handle(messages);
-      } catch (error) {
-        return messages.map(() => Outcome.retry(toEdxError(error).message, 1000));
-      }
-    });
-    this.consumers.push(inbound, dead);
-    this.logger.info({ queue: Topology.hubInboundQueue, prefetch: this.settings.prefetch }, 'hub consuming');
+  }
+
+  /** A batch from hub.inbound: packages and statuses, one Outcome each. */
+  handleInbound(messages: InboundMessage[]): Promise<Outcome[]> {
+    return this.inboundHandler!.handle(messages);
+  }
+
+  /** A batch from edx.dead. One that cannot be recorded stays on edx.dead: never dead-letter a dead letter. */
+  async recordDeadLetters(messages: InboundMessage[]): Promise<Outcome[]> {
+    try {
+      return await this.recorder.handle(messages);
+    } catch (error) {
+      return messages.map(() => Outcome.retry(toEdxError(error).message, 1000));
+    }
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled(this.consumers.map((c) => c.stop()));
     await this.connection.close().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** The statuses the hub signs are checked by gateways against the anchors the directory hands out. */
+  private async checkOwnCertificate(identity: SigningIdentity, directory: DirectoryRepository, trust: HubTrust): Promise<void> {
+    assertOwnCertificateAccepted(identity, trust.trustStore(await directory.current()), this.settings.organId, {
+      who: 'The hub',
+      fix:
+        `Give the hub (EDX_HUB_KEY_FILE, EDX_HUB_CERT_FILE) a certificate for ${this.settings.organId} from a CA the console lists ` +
+        '(POST /v1/trust/anchors), or for the demo start over with `npx edx up --reset`.',
+    });
   }
 }

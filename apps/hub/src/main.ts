@@ -1,12 +1,14 @@
 import 'reflect-metadata';
-import { createLogger, startHttpApp } from '@edx/common';
-import { HubModule } from './hub.module';
+import { createLogger } from '@edx/common';
+import { createHubApp } from './hub.app';
 import { loadHubSettings } from './hub.env';
 
 async function main(): Promise<void> {
   const settings = loadHubSettings();
   const logger = createLogger('hub', settings.logLevel);
-  await startHttpApp(HubModule.register(settings, logger), { title: 'edx hub', host: settings.host, port: settings.port, logger });
+  const app = await createHubApp(settings, logger);
+  await app.listen(settings.port, settings.host);
+  logger.info({ url: `http://${settings.host}:${settings.port}` }, 'edx hub listening');
 }
 
 main().catch((error: unknown) => {

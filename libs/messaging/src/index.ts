@@ -19,3 +19,5 @@ export { BrokerAdmin, HUB_PERMISSIONS, escapeRegex, systemPermissions, systemUse
 export type { BrokerAdminOptions, BrokerConnectionInfo, BrokerPermissions } from './admin/broker-admin';
 export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxMessage, OutboxRelayOptions, OutboxStore } from './outbox/outbox-relay';
+export { AmqpBatchContext, AmqpBatchTransport, RethrowRpcErrors } from './nest/amqp-batch.transport';
+export type { AmqpTransportResources } from './nest/amqp-batch.transport';

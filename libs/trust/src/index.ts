@@ -1,6 +1,7 @@
 export * from './certs/certificate';
 export * from './certs/crl';
 export * from './certs/identity';
+export * from './certs/own-certificate';
 export * from './certs/trust-store';
 export * from './pki/dev-pki';
 export * from './verdict';

@@ -20,14 +20,15 @@ export class HubTrust {
 
   verifyOptions(directory: Directory, senderCode: string, at: Date): VerifyOptions {
     return {
-      trustStore: this.storeFor(directory),
+      trustStore: this.trustStore(directory),
       at,
       senderCode,
       isRegisteredFor: (agencyCode, signer) => directory.isRegisteredFor(agencyCode, this.fingerprintOf(signer.certificatePem)),
     };
   }
 
-  private storeFor(directory: Directory): TrustStore {
+  /** The directory's anchors, intermediates and CRLs as a trust store (rebuilt when the snapshot changes). */
+  trustStore(directory: Directory): TrustStore {
     if (this.built?.directory !== directory) {
       const { anchors, intermediates, crls } = directory.trust;
       this.built = { directory, store: TrustStore.fromPem(anchors, intermediates, crls, { crlPolicy: 'if-present', staleCrl: 'fail' }) };

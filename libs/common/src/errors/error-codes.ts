@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   CRL_MISSING: permanent(422, 'No revocation list is available for the issuing CA.'),
   SIGNER_NOT_SENDER: permanent(422, 'The signing certificate does not belong to the sending agency.'),
   KEY_INVALID: permanent(400, 'The key or certificate file cannot be read.'),
+  CERT_OWN_REFUSED: permanent(500, "This service's own signing certificate would be refused by those who verify it."),
 
   // Routing and the agency directory
   ROUTING_SENDER_UNKNOWN: permanent(422, 'The sending agency is not registered.'),
@@ -82,6 +83,8 @@ export const ERROR_CODES = {
 
   // Start-up and everything unexpected
   CONFIG_INVALID: permanent(500, 'The settings are invalid.'),
+  PREREQUISITE_MISSING: permanent(500, 'Something the exchange needs on this machine is missing or not running.'),
+  EXCHANGE_INCONSISTENT: permanent(500, 'The local exchange state does not hang together.'),
   INTERNAL_ERROR: permanent(500, 'An unexpected error happened.'),
 } as const satisfies Record<string, ErrorCodeSpec>;
 

@@ -7,25 +7,31 @@ import { EdxExceptionFilter } from './edx-exception.filter';
 
 export interface HttpAppOptions {
   readonly title: string;
-  readonly host: string;
-  readonly port: number;
   readonly logger: Logger;
+  /** Nest's own log lines go to `logger`; `false` silences them (tests). */
+  readonly nestLogs?: boolean;
   /** Serve OpenAPI at /docs. */
   readonly openApi?: boolean;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Content types whose body reaches the controller as raw bytes (a Buffer), e.g. edXML. */
   readonly rawTypes?: string[];
+  /**
+   * Connects the app's message transports (`app.connectMicroservice`). They start listening after
+   * the app's bootstrap hooks ran (databases and broker open), before the HTTP port opens.
+   */
+  readonly microservices?: (app: INestApplication) => void;
 }
 
 /**
- * Creates, configures and starts an HTTP NestJS app. Resolves once it listens; shutdown hooks are on
- * so SIGTERM closes connections cleanly.
+ * Creates and initialises an HTTP NestJS app: body parsers, the error filter, OpenAPI, shutdown hooks,
+ * then every bootstrap hook and message transport. Resolves when it is ready to listen.
  */
-export async function startHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<INestApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, {
-    logger: new PinoNestLogger(options.logger),
+    logger: options.nestLogs === false ? false : new PinoNestLogger(options.logger),
     bodyParser: false,
+    abortOnError: false,
   });
   const limit = options.bodyLimit ?? 1024 * 1024;
   app.useBodyParser('json', { limit });
@@ -36,7 +42,8 @@ export async function startHttpApp(module: Type<unknown> | DynamicModule, option
     const config = new DocumentBuilder().setTitle(options.title).setVersion('1').addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey').build();
     SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
   }
-  await app.listen(options.port, options.host);
-  options.logger.info({ url: `http://${options.host}:${options.port}` }, `${options.title} listening`);
+  options.microservices?.(app);
+  await app.init();
+  await app.startAllMicroservices();
   return app;
 }

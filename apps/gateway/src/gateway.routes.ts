@@ -1,0 +1,12 @@
+import { ConsumerOptions, Topology } from '@edx/messaging';
+import { GatewayConfig } from './config/gateway-config';
+import { GatewaySettings } from './gateway.env';
+
+/** The gateway's message pattern: its connected system's inbox (AmqpBatchTransport routes). */
+export const GatewayRoutes = {
+  inbox: 'system.inbox',
+} as const;
+
+export function gatewayRoutes(settings: GatewaySettings, config: GatewayConfig): Record<string, ConsumerOptions> {
+  return { [GatewayRoutes.inbox]: { queue: Topology.systemInbox(config.systemId), prefetch: settings.prefetch, batch: settings.batch } };
+}
