@@ -1,2 +1,3 @@
 export * from './test-database';
-export * from './samples';
+// The shapes other producers send, for specs and scenarios outside libs/edxml.
+export * from '../../edxml/src/testing/axis-shapes.fixtures';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildPackage, serializeEnvelope, writeEdxml } from '@edx/edxml';
-import { standardsSamplesDir } from '@edx/testing';
+import { sdkStylePrefixedPackage, sdkStylePrefixedStatus } from '@edx/testing';
 import { makePdf } from '@edx/trust';
 import { Command, CommandResult, UsageError } from '../command';
 import { COMMANDS } from './index';
@@ -97,7 +97,9 @@ describe('the edx CLI', () => {
   });
 
   it("reports the reference SDK's placeholder as SIGNATURE_PLACEHOLDER", async () => {
-    const result = await run('verify', path.join(standardsSamplesDir, 'vpcp-sdk_edoc_new_REDACTED.edxml'), '--trust', pki);
+    const file = path.join(dir, 'sdk-style-placeholder.edxml');
+    writeFileSync(file, sdkStylePrefixedPackage('new'));
+    const result = await run('verify', file, '--trust', pki);
     expect(result).toMatchObject({ ok: false, code: 'SIGNATURE_PLACEHOLDER' });
   });
 
@@ -117,7 +119,9 @@ describe('the edx CLI', () => {
     const edx = (...args: string[]) => spawnSync(process.execPath, ['-r', path.join(ROOT, 'test/support/register-ts.js'), path.join(ROOT, 'apps/cli/src/main.ts'), ...args], { encoding: 'utf8' });
     const ok = edx('validate', await signedPackageFile(), '--json');
     expect([ok.status, JSON.parse(ok.stdout).ok]).toEqual([0, true]);
-    const failed = edx('verify', path.join(standardsSamplesDir, 'vpcp-sdk_status_inbox_01.edxml'), '--trust', pki, '--json');
+    const unsignedStatus = path.join(dir, 'sdk-style-status-01.edxml');
+    writeFileSync(unsignedStatus, sdkStylePrefixedStatus('01'));
+    const failed = edx('verify', unsignedStatus, '--trust', pki, '--json');
     expect([failed.status, JSON.parse(failed.stdout).code]).toEqual([1, 'SIGNATURE_MISSING']);
     const usage = edx('verify', '--nope', '--json');
     expect([usage.status, JSON.parse(usage.stdout).code]).toEqual([2, 'USAGE']);

@@ -1,6 +1,6 @@
 import type { DeliveryState } from '@edx/storage';
 
-/** Where each business status code moves a delivery (standards/README.md, "Status message"). */
+/** Where each business status code moves a delivery (docs/edxml.md, "Status codes"). */
 const STATE_BY_STATUS: Readonly<Record<string, DeliveryState>> = {
   '01': 'arrived',
   '02': 'rejected',

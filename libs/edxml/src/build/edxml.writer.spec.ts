@@ -1,6 +1,7 @@
 import { buildPackage, formatEdxmlTimestamp, parseEdxml, ParsedPackage, serializeEnvelope, writeEdxml, appendTraceHop, validatePackage } from '@edx/edxml';
 import { EdxError } from '@edx/common';
-import { NS, PDF_BYTES, ZIP_BYTES, handPackage, readSample, samplePackage, samplePackageBytes } from '../testing/edxml.fixtures';
+import { NS, PDF_BYTES, ZIP_BYTES, handPackage, samplePackage, samplePackageBytes } from '../testing/edxml.fixtures';
+import { BUSINESS_KINDS, sdkStylePrefixedPackage, unprefixedPackageWithBussiness } from '../testing/axis-shapes.fixtures';
 
 const asPkg = (b: Buffer): ParsedPackage => parseEdxml(b) as ParsedPackage;
 
@@ -44,8 +45,8 @@ describe('serializeEnvelope and writeEdxml', () => {
     expect(parsed.signature).toEqual({ namespace: 'xmldsig', xml: sig });
   });
 
-  it('keeps every element and attribute understood of the samples', () => {
-    const parsed = asPkg(readSample('vpcp-sdk_edoc_update_REDACTED.edxml'));
+  it.each(BUSINESS_KINDS)('keeps every element and attribute understood of an SDK-style %s package', (kind) => {
+    const parsed = asPkg(sdkStylePrefixedPackage(kind));
     const again = asPkg(writeEdxml(serializeEnvelope(parsed.package), []));
     expect(again.package).toEqual(parsed.package);
   });
@@ -75,8 +76,11 @@ describe('appendTraceHop', () => {
 
   it.each([
     ['a built package', () => samplePackageBytes()],
-    ['the SDK replacement sample (prefixed)', () => readSample('vpcp-sdk_edoc_replacement_REDACTED.edxml')],
+    ['an SDK-style replacement package (edXML: prefix)', () => sdkStylePrefixedPackage('replacement')],
+    ['an SDK-style package with the ns: prefix', () => sdkStylePrefixedPackage('new', { prefix: 'ns' })],
     ['a package whose Bussiness comes first', () => Buffer.from(handPackage({ trace: '<TraceHeaderList><Bussiness><BussinessDocType>0</BussinessDocType></Bussiness><TraceHeader><Timestamp>2018/09/28 10:00:00</Timestamp></TraceHeader></TraceHeaderList>' }))],
+    ['a built package whose Bussiness comes before its TraceHeader', () => unprefixedPackageWithBussiness('before-trace-header')],
+    ['a built package whose Bussiness sits in edXMLHeader', () => unprefixedPackageWithBussiness('in-edxml-header')],
   ])('adds one hop to %s and leaves every other byte untouched', (_w, make) => {
     const before = make();
     const after = appendTraceHop(before, hop);

@@ -6,8 +6,8 @@ export type AgencyCode = string & { readonly __brand: 'AgencyCode' };
 export type AgencyCodeForm = 'legacy' | 'centre' | 'new' | 'enterprise' | 'system';
 
 /**
- * The forms seen on the axis (standards/README.md). Whether a code exists and is active is the
- * directory's business, not this check's. Kept in one table so a newly seen form is one line.
+ * The forms seen on the axis (docs/edxml.md, "Agency codes"). Whether a code exists and is active
+ * is the directory's business, not this check's. Kept in one table so a newly seen form is one line.
  */
 const FORMS: ReadonlyArray<readonly [AgencyCodeForm, RegExp]> = [
   ['legacy', /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/], // 000.00.00.G22

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { EdxError } from '@edx/common';
 import { parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
-import { readSample, samplePackageBytes } from '../testing/edxml.fixtures';
+import { samplePackageBytes } from '../testing/edxml.fixtures';
+import { builtUnprefixedStatus, sdkStylePrefixedPackage, sdkStylePrefixedStatus } from '../testing/axis-shapes.fixtures';
 
 const RUNS = Number(process.env.EDX_FUZZ_RUNS ?? 300);
-const seeds = [samplePackageBytes(), readSample('vpcp-sdk_edoc_update_REDACTED.edxml'), readSample('vpcp-sdk_status.edxml')];
+const seeds = [samplePackageBytes(), sdkStylePrefixedPackage('update'), sdkStylePrefixedStatus('01'), builtUnprefixedStatus('02')];
 const TOKENS = ['<', '>', '&', '&amp;', '&#0;', '&#x110000;', '<!DOCTYPE x>', '<!ENTITY a "b">', '<![CDATA[', ']]>', '<!--', '-->', '"', "'", '</', '/>', 'xmlns=""', 'xmlns:edXML="urn:x"', '\u0000', '\uffff', '\ud800', 'ContentTransferEncoded', '<ContentTransferEncoded>', '=', '<?xml version="1.0" encoding="latin1"?>'];
 
 const mutation = fc.oneof(

@@ -1,12 +1,29 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { EdxError } from '@edx/common';
 import { parseEdxml, ParsedEdxml, ParsedPackage, validatePackage, validateStatus, serializeEnvelope } from '@edx/edxml';
-import { DSIG, NS, PDF_BYTES, handPackage, readSample, sampleFiles } from '../testing/edxml.fixtures';
+import { DSIG, NS, PDF_BYTES, ZIP_BYTES, handPackage } from '../testing/edxml.fixtures';
+import {
+  AXIS_CONTENT_ID,
+  AXIS_DOCUMENT_ID,
+  AXIS_EARLIER_DOCUMENT_ID,
+  AXIS_RECIPIENTS,
+  AXIS_SENDER,
+  BUSINESS_KINDS,
+  KNOWN_STATUS_CODES,
+  SDK_PLACEHOLDER_SIGNATURE_XML,
+  axisShapes,
+  builtUnprefixedPackage,
+  builtUnprefixedStatus,
+  sdkStylePrefixedPackage,
+  sdkStylePrefixedStatus,
+} from '../testing/axis-shapes.fixtures';
 
 const pkgOf = (p: ParsedEdxml): ParsedPackage => {
   if (p.kind !== 'package') throw new EdxError('INTERNAL_ERROR', 'expected a package');
   return p;
 };
+/** The text with its indentation folded (a block indented where it was placed). */
+const squash = (xml: string | undefined): string => (xml ?? '').replace(/\s+/g, ' ');
 const codeOf = (fn: () => unknown): string => {
   try {
     fn();
@@ -17,64 +34,137 @@ const codeOf = (fn: () => unknown): string => {
   return 'no error';
 };
 
-describe('the SDK sample packets', () => {
-  it.each(sampleFiles())('%s parses, validates and round-trips its header', (file) => {
-    const parsed = parseEdxml(readSample(file));
-    if (parsed.kind === 'package') {
-      expect(file).toMatch(/edoc/);
-      expect(parsed.package.from.organId).toMatch(/\S/);
-      expect(parsed.package.to.length).toBeGreaterThan(0);
+describe('the shapes other producers send', () => {
+  it.each(axisShapes().map((s) => [s.name, s] as const))('%s parses, validates and round-trips its header', (_name, shape) => {
+    const parsed = parseEdxml(shape.bytes);
+    expect(parsed.kind).toBe(shape.expect.kind);
+    if (parsed.kind === 'package' && shape.expect.kind === 'package') {
+      expect(parsed.package.from.organId).toBe(AXIS_SENDER);
+      expect(parsed.package.to.map((t) => t.organId)).toEqual([...AXIS_RECIPIENTS]);
+      expect(parsed.package.documentId).toBe(AXIS_DOCUMENT_ID);
+      expect(parsed.package.business?.docType).toBe(shape.expect.businessDocType);
       expect(parsed.package.references).toHaveLength(1);
-      // the SDK placeholder signature is reported, not taken for anything
-      expect(parsed.signature?.namespace).toBe('qcvn');
-      expect(parsed.signature?.xml).toMatch(/^<Signature>[\s\S]*<\/Signature>$/);
-      // the bracketed placeholder payload is reported clearly, not a crash
-      const issues = validatePackage(parsed);
-      const enc = issues.filter((i) => i.code === 'EDXML_ATTACHMENT_ENCODING');
-      expect(enc).toHaveLength(1);
-      expect(enc[0].path).toBe('/edXML/AttachmentEncoded/Attachment[1]/ContentTransferEncoded');
-      expect(enc[0].message).toMatch(/cannot be decoded: invalid base64/);
-      expect(issues.filter((i) => i.severity === 'error')).toEqual(enc);
-      expect(parsed.attachments[0].encodingError).toBeDefined();
+      if (shape.expect.placeholderSignature) {
+        // the SDK placeholder signature is reported, not taken for anything
+        expect(parsed.signature?.namespace).toBe('qcvn');
+        expect(squash(parsed.signature?.xml)).toBe(squash(SDK_PLACEHOLDER_SIGNATURE_XML));
+      } else {
+        expect(parsed.signature).toBeUndefined();
+      }
+      expect(validatePackage(parsed)).toEqual([]);
+      expect(parsed.attachments).toHaveLength(1);
+      expect(parsed.attachments[0]).toMatchObject({ contentId: AXIS_CONTENT_ID, format: 'zip', contentType: 'application/zip' });
+      expect(parsed.attachments[0].bytes.equals(ZIP_BYTES)).toBe(true);
       expect(parsed.attachments[0].contentId).toBe(parsed.package.references[0].contentId?.replace(/^cid:/, ''));
       const again = pkgOf(parseEdxml(Buffer.from(serializeEnvelope(parsed.package).replace(/^<edXMLEnvelope/, `<edXML xmlns="${NS}"><edXMLEnvelope`) + '</edXML>')));
       expect(again.package).toEqual(parsed.package);
-    } else {
-      expect(file).toMatch(/status/);
-      expect(parsed.status.statusCode).toMatch(/^\d\d$/);
-      expect(file.includes(`_${parsed.status.statusCode}`) || file === 'vpcp-sdk_status.edxml').toBe(true);
+    } else if (parsed.kind === 'status' && shape.expect.kind === 'status') {
+      expect(parsed.status.statusCode).toBe(shape.expect.statusCode);
+      expect(parsed.status.responseFor).toMatchObject({ organId: AXIS_SENDER, code: '1234/VPCP-HC', documentId: AXIS_DOCUMENT_ID, promulgationDate: '2024/03/15' });
+      expect(parsed.status.description).toMatch(/\S/);
+      expect(parsed.status.staffInfo?.staff).toMatch(/\S/);
       expect(validateStatus(parsed)).toEqual([]);
       const again = parseEdxml(Buffer.from(`<edXML xmlns="${NS}">${serializeEnvelope(parsed.status)}</edXML>`));
       expect(again.kind === 'status' && again.status).toEqual(parsed.status);
     }
   });
 
-  it('reads every header field of the replacement sample', () => {
-    const p = pkgOf(parseEdxml(readSample('vpcp-sdk_edoc_replacement_REDACTED.edxml'))).package;
-    expect(p.documentId).toBe('000.00.00.G22,2015/09/30,7816/VPCP-TTĐT');
-    expect(p.code).toEqual({ codeNumber: '7816', codeNotation: 'VPCP-TTĐT' });
-    expect(p.promulgationInfo).toEqual({ place: 'Hà Nội', promulgationDate: '2018/09/28' });
-    expect(p.to.map((t) => t.organId)).toEqual(['000.00.00.H41', '000.00.00.H14', '000.00.00.G17']);
-    expect(p.otherInfo?.appendixes).toHaveLength(1);
-    expect(p.steeringType).toBe('1');
-    expect(p.toPlaces).toHaveLength(2);
-    expect(p.traces).toEqual([{ organId: '000.00.00.G22', timestamp: '2018/09/28 00:00:00' }]);
-    expect(p.business?.docType).toBe('3');
-    expect(p.business?.replacements?.[0].organIds).toEqual(['000.00.00.H41', '000.00.00.H14']);
-    expect(p.business?.staffInfo?.staff).toBe('Nguyễn Thị Ngọc Trâm');
-    expect(p.manifestVersion).toBe('1.0');
+  it('reads an SDK-style package and its built twin to the same model, apart from what only one writes', () => {
+    for (const kind of BUSINESS_KINDS) {
+      const prefixed = pkgOf(parseEdxml(sdkStylePrefixedPackage(kind))).package;
+      const built = builtUnprefixedPackage(kind).package;
+      expect(prefixed.business?.replacements).toEqual(built.business?.replacements);
+      expect(prefixed.business?.documentInfo).toEqual(built.business?.documentInfo);
+      expect(prefixed.business?.staffInfo).toEqual(built.business?.staffInfo);
+      expect(prefixed.responseFor).toEqual(built.responseFor);
+      expect([prefixed.code, prefixed.promulgationInfo, prefixed.signerInfo]).toEqual([built.code, built.promulgationInfo, built.signerInfo]);
+    }
   });
 
-  it('reads the update sample receiver list', () => {
-    const p = pkgOf(parseEdxml(readSample('vpcp-sdk_edoc_update_REDACTED.edxml'))).package;
-    expect(p.business?.documentInfo?.receivers).toEqual([
-      { organId: '000.00.00.H41', receiverType: '0' },
-      { organId: '000.00.00.H14', receiverType: '1' },
+  it('reads a prefixed status and its built twin to the same model', () => {
+    for (const code of KNOWN_STATUS_CODES) {
+      const prefixed = parseEdxml(sdkStylePrefixedStatus(code));
+      const built = parseEdxml(builtUnprefixedStatus(code));
+      if (prefixed.kind !== 'status' || built.kind !== 'status') throw new EdxError('INTERNAL_ERROR', 'expected statuses');
+      expect({ ...prefixed.status, from: prefixed.status.from.organId }).toEqual({ ...built.status, from: built.status.from.organId });
+    }
+  });
+
+  it('reads every header field of the SDK-style replacement package', () => {
+    const p = pkgOf(parseEdxml(sdkStylePrefixedPackage('replacement'))).package;
+    expect(p.documentId).toBe('000.00.00.G22,2024/03/15,1234/VPCP-HC');
+    expect(p.from).toEqual({
+      organId: '000.00.00.G22',
+      organizationInCharge: 'Văn phòng Chính phủ',
+      organName: 'Văn phòng Chính phủ',
+      organAdd: 'Ba Đình, Hà Nội',
+      email: 'vanthu.g22@example.gov.vn',
+      telephone: '024 3800 0000',
+      fax: '024 3800 0001',
+      website: 'example.gov.vn',
+    });
+    expect(p.code).toEqual({ codeNumber: '1234', codeNotation: 'VPCP-HC' });
+    expect(p.promulgationInfo).toEqual({ place: 'Hà Nội', promulgationDate: '2024/03/15' });
+    expect(p.documentType).toEqual({ type: '1', typeDetail: '0', typeName: 'Công văn' });
+    expect(p.to.map((t) => t.organId)).toEqual(['000.00.00.H41', '000.00.00.H53', '000.00.00.G09']);
+    expect(p.signerInfo).toEqual({ competence: 'KT. BỘ TRƯỞNG, CHỦ NHIỆM', position: 'Phó Chủ nhiệm', fullName: 'Trần Văn Bình' });
+    expect(p.dueDate).toBe('2024/06/30');
+    expect(p.otherInfo).toEqual({
+      priority: '1',
+      sphereOfPromulgation: 'Liên thông văn bản quốc gia',
+      typerNotation: 'HC',
+      promulgationAmount: '3',
+      pageAmount: '2',
+      direction: 'false',
+      appendixes: ['Danh sách đơn vị kết nối'],
+    });
+    expect(p.steeringType).toBe('1');
+    expect(p.toPlaces).toEqual(['Các bộ, cơ quan ngang bộ', 'UBND các tỉnh, thành phố trực thuộc trung ương']);
+    expect(p.traces).toEqual([{ organId: '000.00.00.G22', timestamp: '2024/03/15 08:30:00' }]);
+    expect(p.business?.docType).toBe('3');
+    expect(p.business?.replacements).toEqual([
+      { documentId: AXIS_EARLIER_DOCUMENT_ID, organIds: ['000.00.00.H41', '000.00.00.H53'] },
+      { documentId: '000.00.00.G22,2024/02/22,990/VPCP-HC', organIds: ['000.00.00.G09'] },
     ]);
+    expect(p.business?.staffInfo?.staff).toBe('Nguyễn Thị Hoa');
+    expect(p.manifestVersion).toBe('1.0');
+    expect(p.references).toEqual([{ contentId: 'cid:101', contentType: 'application/zip', description: 'Công văn 1234/VPCP-HC', attachmentName: 'cv-1234-VPCP-HC.zip' }]);
+  });
+
+  it('reads the SDK-style update receiver list', () => {
+    const p = pkgOf(parseEdxml(sdkStylePrefixedPackage('update'))).package;
+    expect(p.business?.documentId).toBe(AXIS_EARLIER_DOCUMENT_ID);
+    expect(p.business?.documentInfo).toEqual({
+      documentInfo: '0',
+      documentReceiver: '1',
+      receivers: [
+        { organId: '000.00.00.H41', receiverType: '0' },
+        { organId: '000.00.00.H53', receiverType: '1' },
+      ],
+    });
+  });
+
+  it('reads the SDK-style revocation ResponseFor', () => {
+    const p = pkgOf(parseEdxml(sdkStylePrefixedPackage('revocation'))).package;
+    expect(p.business).toMatchObject({ docType: '1', docReason: 'Thu hồi văn bản gửi nhầm nơi nhận' });
+    expect(p.responseFor).toEqual([{ organId: '000.00.00.H41', code: '56/UBND-VX', documentId: '000.00.00.H41,2024/02/01,56/UBND-VX', promulgationDate: '2024/02/01' }]);
+  });
+
+  it('reads the header of a package whose payload is not base64 and reports the payload with a clear code', () => {
+    const parsed = pkgOf(parseEdxml(sdkStylePrefixedPackage('new', { payload: 'not-base64' })));
+    expect(parsed.package.from.organId).toBe(AXIS_SENDER);
+    const issues = validatePackage(parsed);
+    const enc = issues.filter((i) => i.code === 'EDXML_ATTACHMENT_ENCODING');
+    expect(enc).toHaveLength(1);
+    expect(enc[0].path).toBe('/edXML/AttachmentEncoded/Attachment[1]/ContentTransferEncoded');
+    expect(enc[0].message).toMatch(/cannot be decoded: invalid base64/);
+    expect(issues.filter((i) => i.severity === 'error')).toEqual(enc);
+    expect(parsed.attachments[0]).toMatchObject({ contentId: AXIS_CONTENT_ID, sha256: '', encodingError: expect.stringMatching(/not base64/) });
+    expect(parsed.attachments[0].bytes).toHaveLength(0);
   });
 
   it('gives envelopeXml as the exact source text plus the root default namespace, parseable alone', () => {
-    const bytes = readSample('vpcp-sdk_edoc_replacement_REDACTED.edxml');
+    const bytes = sdkStylePrefixedPackage('replacement');
     const src = bytes.toString('utf8');
     const parsed = parseEdxml(bytes);
     const start = src.indexOf('<edXML:edXMLEnvelope');
@@ -157,10 +247,12 @@ describe('variations real producers make', () => {
   });
 
   it('tells a status from a package and reads its fields', () => {
-    const parsed = parseEdxml(readSample('vpcp-sdk_status_rejection_02.edxml'));
+    const parsed = parseEdxml(sdkStylePrefixedStatus('02'));
     expect(parsed.kind).toBe('status');
     if (parsed.kind !== 'status') return;
-    expect(parsed.status.from.organId).toBe('000.00.00.H41');
+    expect(parsed.status.from).toEqual({ organId: '000.00.00.H41', organName: 'UBND tỉnh Nghệ An', organizationInCharge: 'UBND tỉnh Nghệ An', email: 'vanthu@nghean.example.vn' });
+    expect(parsed.status.description).toBe('Từ chối tiếp nhận: văn bản gửi nhầm đơn vị');
+    expect(parsed.status.staffInfo).toEqual({ department: 'Văn phòng UBND tỉnh', staff: 'Lê Thị Mai', email: 'vanthu@nghean.example.vn', mobile: '0900000202' });
     expect(parsed.status.responseFor?.code).toMatch(/\//);
     expect(parsed.status.timestamp).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
   });

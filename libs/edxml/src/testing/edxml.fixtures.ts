@@ -1,22 +1,11 @@
-/** Test fixtures made by code (the builder), and the sample packets of standards/samples. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+/**
+ * Test fixtures made by code (the builder) and hand-written variations of it. The shapes other
+ * producers send (prefixes, the SDK's placeholder Signature, statuses) are in axis-shapes.fixtures.ts.
+ */
 import { zipSync } from 'fflate';
 import { buildPackage } from '../build/package.builder';
 import { serializeEnvelope } from '../build/envelope.serializer';
 import { writeEdxml } from '../build/edxml.writer';
-
-export const SAMPLES_DIR = path.resolve(__dirname, '../../../../../shared/standards/samples');
-const candidates = [SAMPLES_DIR, '/work/shared/standards/samples'];
-export const samplesDir = candidates.find((d) => fs.existsSync(d)) ?? SAMPLES_DIR;
-
-export function sampleFiles(): string[] {
-  return fs.readdirSync(samplesDir).filter((f) => f.endsWith('.edxml')).sort();
-}
-
-export function readSample(name: string): Buffer {
-  return fs.readFileSync(path.join(samplesDir, name));
-}
 
 export const PDF_BYTES = Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 export const ZIP_BYTES = Buffer.from(zipSync({ 'a.pdf': new Uint8Array(PDF_BYTES) }));

@@ -1,6 +1,6 @@
 /**
- * Rules from standards/README.md that are our best understanding, not confirmed normative text:
- * kept here so they are easy to change.
+ * Rules that are our best understanding, not confirmed normative text (docs/edxml.md, "Other value
+ * sets"): kept here so they are easy to change.
  */
 
 /** Length limits used by one provincial hub (unconfirmed): reported as warnings. */

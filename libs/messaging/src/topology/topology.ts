@@ -1,7 +1,7 @@
 import type { Channel } from 'amqplib';
 import { EdxError } from '@edx/common';
 
-/** Names every app agrees on (see DESIGN.md, "AMQP topology"). */
+/** Names every app agrees on (see README.md, "AMQP topology"). */
 export const Topology = {
   hubExchange: 'edx.hub',
   deliverExchange: 'edx.deliver',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendTraceHop, buildPackage, parseEdxml, serializeEnvelope, writeEdxml, ParsedPackage } from '@edx/edxml';
-import { readStandardsSample } from '@edx/testing';
+import { SDK_PLACEHOLDER_SIGNATURE_XML, sdkStylePrefixedPackage, sdkStylePrefixedStatus } from '@edx/testing';
 import { DevPki, IssuedIdentity, TrustStore, createDevPki, signEnvelope, verifyEnvelope } from '@edx/trust';
 
 const SENDER = '000.00.00.G22';
@@ -70,13 +70,19 @@ describe('the envelope signature (XML-DSig)', () => {
   });
 
   it('recognises the reference SDK placeholder (SIGNATURE_PLACEHOLDER)', () => {
-    const sample = readStandardsSample('vpcp-sdk_status_inbox_01.edxml');
-    const parsed = parseEdxml(sample);
-    const verdict = verifyEnvelope(parsed.envelopeXml, [], { trustStore: store });
-    // The status sample has no Signature; the document sample carries the placeholder.
+    const status = parseEdxml(sdkStylePrefixedStatus('01'));
+    const verdict = verifyEnvelope(status.envelopeXml, [], { trustStore: store });
+    // The SDK-style status has no Signature; the SDK-style package carries the placeholder.
     expect(verdict.code).toBe('SIGNATURE_MISSING');
-    const doc = read(readStandardsSample('vpcp-sdk_edoc_new_REDACTED.edxml'));
+    const doc = read(sdkStylePrefixedPackage('new'));
     expect(verifyEnvelope(doc.envelopeXml, doc.attachments, { trustStore: store }).code).toBe('SIGNATURE_PLACEHOLDER');
+  });
+
+  it('reports the SDK placeholder put in place of a real signature as SIGNATURE_PLACEHOLDER', () => {
+    const signed = signedPackage().toString('utf8');
+    const swapped = Buffer.from(signed.replace(/<ds:Signature [\s\S]*?<\/ds:Signature>/, SDK_PLACEHOLDER_SIGNATURE_XML));
+    expect(swapped.toString('utf8')).not.toBe(signed);
+    expect(verify(swapped)).toMatchObject({ ok: false, code: 'SIGNATURE_PLACEHOLDER' });
   });
 
   it('refuses a signer whose certificate is not the sending agency (SIGNER_NOT_SENDER)', () => {
