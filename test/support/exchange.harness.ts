@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { createLogger } from '@edx/common';
+import { createLogger, loadGatewayConfig } from '@edx/common';
 import { AmqpConnection, BrokerAdmin } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { Client } from 'pg';
@@ -16,7 +16,6 @@ import { createConsoleApp } from '../../apps/console/src/console.app';
 import { loadConsoleSettings } from '../../apps/console/src/console.env';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { loadGatewaySettings } from '../../apps/gateway/src/gateway.env';
-import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { createHubApp } from '../../apps/hub/src/hub.app';
 import { loadHubSettings } from '../../apps/hub/src/hub.env';
 

@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { HttpAppOptions, Logger, createHttpApp } from '@edx/common';
-import { GatewayConfig } from './config/gateway-config';
+import { createHttpApp, GatewayConfig, HttpAppOptions, Logger } from '@edx/common';
 import { GatewayModule } from './gateway.module';
 import { GatewaySettings } from './gateway.env';
 

@@ -1,8 +1,7 @@
 import { DynamicModule, INestApplication, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EdxError, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY, createMetricsRegistry } from '@edx/common';
+import { createMetricsRegistry, EdxError, GatewayConfig, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY } from '@edx/common';
 import { AmqpBatchTransport } from '@edx/messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { GatewayConfig } from './config/gateway-config';
 import { HostedAgencies } from './config/hosted-agencies';
 import { DocumentsController } from './documents/documents.controller';
 import { SendDocumentUseCase } from './documents/send-document.usecase';

@@ -1,5 +1,5 @@
 import { ConsumerOptions, Topology } from '@edx/messaging';
-import { GatewayConfig } from './config/gateway-config';
+import { GatewayConfig } from '@edx/common';
 import { GatewaySettings } from './gateway.env';
 
 /** The gateway's message pattern: its connected system's inbox (AmqpBatchTransport routes). */

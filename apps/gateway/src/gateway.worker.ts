@@ -1,9 +1,8 @@
-import { Logger, toEdxError } from '@edx/common';
+import { GatewayConfig, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
 import { assertOwnCertificateAccepted } from '@edx/trust';
 import { DataSource } from 'typeorm';
-import { GatewayConfig } from './config/gateway-config';
 import { GatewayTrust } from './config/gateway-trust';
 import { HostedAgencies } from './config/hosted-agencies';
 import { SendDocumentUseCase } from './documents/send-document.usecase';

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { createLogger } from '@edx/common';
-import { loadGatewayConfig } from './config/gateway-config';
+import { createLogger, loadGatewayConfig } from '@edx/common';
 import { createGatewayApp } from './gateway.app';
 import { loadGatewaySettings } from './gateway.env';
 

@@ -2,7 +2,7 @@ import { X509Certificate, createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
-import { AmqpConnection, BrokerAdmin, declareSystemInbox, unbindAgencies } from '@edx/messaging';
+import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
 
 export interface SystemCredentials {
   readonly id: string;
@@ -106,15 +106,6 @@ export class OnboardingService {
     if (result[1] === 0) throw new EdxError('NOT_FOUND', `Agency ${code} is not registered.`);
   }
 
-  /** Stops routing to an agency's system: its binding goes, the directory keeps the agency unhosted. */
-  async unhostAgency(code: string): Promise<void> {
-    const rows: Array<{ system_id: string | null }> = await this.dataSource.query('SELECT system_id FROM agencies WHERE code = $1', [code]);
-    if (rows.length === 0) throw new EdxError('NOT_FOUND', `Agency ${code} is not registered.`);
-    const systemId = rows[0].system_id;
-    if (systemId) await this.withChannel((ch) => unbindAgencies(ch, systemId, [code]));
-    await this.dataSource.query('UPDATE agencies SET system_id = NULL, updated_at = now() WHERE code = $1', [code]);
-  }
-
   async addTrustMaterial(kind: 'anchor' | 'intermediate' | 'crl', pem: string, label?: string): Promise<{ id: string }> {
     if (kind !== 'crl') readCertificate(pem);
     else if (!/-----BEGIN X509 CRL-----/.test(pem)) throw new EdxError('KEY_INVALID', 'Send the CRL in PEM form (-----BEGIN X509 CRL-----).');
@@ -127,7 +118,8 @@ export class OnboardingService {
 
   listAgencies(): Promise<Array<Record<string, unknown>>> {
     return this.dataSource.query(
-      `SELECT a.code, a.name, a.status, a.system_id AS "systemId", count(c.fingerprint)::int AS certificates
+      `SELECT a.code, a.name, a.status, a.system_id AS "systemId", count(c.fingerprint)::int AS certificates,
+              coalesce(array_agg(c.fingerprint ORDER BY c.fingerprint) FILTER (WHERE c.fingerprint IS NOT NULL), '{}') AS "certificateFingerprints"
        FROM agencies a LEFT JOIN agency_certificates c ON c.agency_code = a.code AND c.status = 'active'
        GROUP BY a.code ORDER BY a.code`,
     );

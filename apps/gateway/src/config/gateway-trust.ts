@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
-import { GatewayConfig } from './gateway-config';
+import { GatewayConfig } from '@edx/common';
 
 /**
  * The gateway's own trust: anchors from its configuration. It has no directory, so a signer belongs

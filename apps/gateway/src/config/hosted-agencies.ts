@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SigningIdentity, loadIdentity } from '@edx/trust';
-import { HostedAgencyConfig } from './gateway-config';
+import { HostedAgencyConfig } from '@edx/common';
 
 export interface HostedAgency {
   readonly code: string;

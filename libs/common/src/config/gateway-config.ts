@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EdxError, z } from '@edx/common';
+import { z } from 'zod';
+import { EdxError } from '../errors';
 
 const agencySchema = z.object({
   code: z.string().min(1),

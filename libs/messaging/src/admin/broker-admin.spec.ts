@@ -110,4 +110,16 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
     await ch.close();
     expect((await broker.admin.listBindingKeys(broker.vhost, inbox)).sort()).toEqual(['A01', 'A04']);
   });
+
+  it("keeps a vhost's description when the vhost is ensured again, and tells a missing vhost apart", async () => {
+    const vhost = `${broker.vhost}_described`;
+    expect(await broker.admin.vhostDescription(vhost)).toBeUndefined();
+    await broker.admin.ensureVhost(vhost, 'made by exchange X');
+    await broker.admin.ensureVhost(vhost);
+    expect(await broker.admin.vhostDescription(vhost)).toBe('made by exchange X');
+    await broker.admin.describeVhost(vhost, 'made by exchange Y');
+    expect(await broker.admin.vhostDescription(vhost)).toBe('made by exchange Y');
+    await broker.admin.deleteVhost(vhost);
+    expect(await broker.admin.vhostDescription(vhost)).toBeUndefined();
+  });
 });

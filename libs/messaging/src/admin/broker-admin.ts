@@ -78,8 +78,21 @@ export class BrokerAdmin {
     this.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
 
-  async ensureVhost(vhost: string): Promise<void> {
-    await this.request('PUT', `/api/vhosts/${enc(vhost)}`, {});
+  /** Creates the vhost if it does not exist; an existing one (and its description) is left as it is. */
+  async ensureVhost(vhost: string, description?: string): Promise<void> {
+    if ((await this.vhostDescription(vhost)) !== undefined) return;
+    await this.request('PUT', `/api/vhosts/${enc(vhost)}`, description === undefined ? {} : { description });
+  }
+
+  /** The vhost's description ('' when it has none), or undefined when there is no such vhost. */
+  async vhostDescription(vhost: string): Promise<string | undefined> {
+    const found = (await this.request('GET', `/api/vhosts/${enc(vhost)}`, undefined, [404])) as { description?: string } | undefined;
+    return found === undefined ? undefined : (found.description ?? '');
+  }
+
+  /** Replaces the vhost's description (edx up records which exchange made the vhost there). */
+  async describeVhost(vhost: string, description: string): Promise<void> {
+    await this.request('PUT', `/api/vhosts/${enc(vhost)}`, { description });
   }
 
   /** Deletes a vhost with everything in it; resolves if it does not exist. */
@@ -157,6 +170,8 @@ export class BrokerAdmin {
         path,
       });
     }
+    // An accepted error status (e.g. 404 for "already gone") carries no result.
+    if (!response.ok) return undefined;
     return text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined;
   }
 }

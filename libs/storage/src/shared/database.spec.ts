@@ -1,7 +1,7 @@
 import { EdxError } from '@edx/common';
 import { QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
-import { createTestDatabase, TestDatabase } from '@edx/testing';
-import { asStorageError, isConnectionError } from './database';
+import { TEST_PG_ROOT, createTestDatabase, TestDatabase, uniqueName } from '@edx/testing';
+import { asStorageError, databaseComment, dropDatabase, ensureDatabase, isConnectionError, setDatabaseComment } from './database';
 
 describe('asStorageError (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -31,5 +31,20 @@ describe('asStorageError (real PostgreSQL)', () => {
     const error = await db.dataSource.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
     expect(isConnectionError(error)).toBe(false);
     expect(asStorageError(error)).toBe(error);
+  });
+});
+
+describe('database comments (real PostgreSQL)', () => {
+  const url = `${TEST_PG_ROOT}/${uniqueName('edx_test_comment')}`;
+  afterAll(() => dropDatabase(url));
+
+  it('tells a missing database from one without a comment, and reads back what was written', async () => {
+    expect(await databaseComment(url)).toBeUndefined();
+    await ensureDatabase(url);
+    expect(await databaseComment(url)).toBe('');
+    await setDatabaseComment(url, `edx exchange {"id":"x","note":"it's quoted"}`);
+    expect(await databaseComment(url)).toBe(`edx exchange {"id":"x","note":"it's quoted"}`);
+    await dropDatabase(url);
+    expect(await databaseComment(url)).toBeUndefined();
   });
 });

@@ -2,38 +2,61 @@ import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { EdxError } from '@edx/common';
 
-/** Creates the database named in `url` if it does not exist (connects to the `postgres` database to do so). */
-export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new EdxError('CONFIG_INVALID', `Database name "${name}" must be letters, digits and underscores.`);
+/** Runs `work` on a connection to the server's `postgres` database (creating, dropping, describing databases). */
+async function onServer<T>(url: string, work: (client: Client, name: string) => Promise<T>): Promise<T> {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
   } catch (error) {
-    if ((error as { code?: string }).code === '42P04') return; // created concurrently by another process
-    throw new EdxError('STORAGE_UNAVAILABLE', `Cannot create database ${name}: ${(error as Error).message}`, undefined, { cause: error });
+    throw new EdxError('STORAGE_UNAVAILABLE', `PostgreSQL at ${admin.host} cannot be reached: ${(error as Error).message}`, undefined, { cause: error });
+  }
+  try {
+    return await work(client, name);
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-export async function dropDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+/**
+ * The comment on the database named in `url` ('' when it has none), or undefined when there is no
+ * such database. `edx up` keeps there which exchange made the database.
+ */
+export function databaseComment(url: string): Promise<string | undefined> {
+  return onServer(url, async (client, name) => {
+    const rows = await client.query('SELECT shobj_description(oid, $2) AS comment FROM pg_database WHERE datname = $1', [name, 'pg_database']);
+    return rows.rowCount === 0 ? undefined : ((rows.rows[0].comment as string | null) ?? '');
+  });
+}
+
+/** Sets the comment on the database named in `url` (which must exist). */
+export function setDatabaseComment(url: string, comment: string): Promise<void> {
+  return onServer(url, async (client, name) => {
+    await client.query(`COMMENT ON DATABASE "${name.replace(/"/g, '""')}" IS ${client.escapeLiteral(comment)}`);
+  });
+}
+
+/** Creates the database named in `url` if it does not exist. */
+export function ensureDatabase(url: string): Promise<void> {
+  return onServer(url, async (client, name) => {
+    if (!/^[A-Za-z0-9_]+$/.test(name)) throw new EdxError('CONFIG_INVALID', `Database name "${name}" must be letters, digits and underscores.`);
+    try {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P04') return; // created concurrently by another process
+      throw new EdxError('STORAGE_UNAVAILABLE', `Cannot create database ${name}: ${(error as Error).message}`, undefined, { cause: error });
+    }
+  });
+}
+
+/** Drops the database named in `url` (closing its connections); resolves if there is none. */
+export function dropDatabase(url: string): Promise<void> {
+  return onServer(url, async (client, name) => {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  });
 }
 
 export interface DatabaseOptions {
