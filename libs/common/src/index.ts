@@ -2,5 +2,4 @@ export * from './errors';
 export * from './config';
 export * from './logging';
 export * from './http';
-export * from './time';
 export * from './ids';

@@ -103,6 +103,17 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     });
   }
 
+  /** Counts the attempt and keeps the last error on each row (visible to operators; parking is issue 17's). */
+  markFailed(failures: ReadonlyArray<{ item: PendingMessage; error: string }>): Promise<void> {
+    return guarded(async () => {
+      await this.dataSource.query(
+        `UPDATE outbox o SET attempts = o.attempts + 1, last_error = f.error
+         FROM unnest($1::bigint[], $2::text[]) AS f(id, error) WHERE o.id = f.id`,
+        [failures.map((f) => f.item.id), failures.map((f) => f.error.slice(0, 2000))],
+      );
+    });
+  }
+
   markPublished(items: PendingMessage[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
     return guarded(async () => {

@@ -12,7 +12,6 @@ const STATE_BY_STATUS: Readonly<Record<string, DeliveryState>> = {
 };
 
 const RANK: Readonly<Record<DeliveryState, number>> = {
-  queued: 0,
   routed: 1,
   arrived: 2,
   accepted: 3,
@@ -21,10 +20,9 @@ const RANK: Readonly<Record<DeliveryState, number>> = {
   completed: 6,
   rejected: 7,
   recalled: 8,
-  failed: 9,
 };
 
-const TERMINAL: ReadonlySet<DeliveryState> = new Set(['rejected', 'recalled', 'failed']);
+const TERMINAL: ReadonlySet<DeliveryState> = new Set(['rejected', 'recalled']);
 
 /**
  * The next state of a delivery after a status, or the current one when the status may not move it:

@@ -8,6 +8,8 @@ interface OutboxItem {
   id: string;
   recipient: string;
   published: boolean;
+  attempts?: number;
+  lastError?: string;
 }
 
 /** A real (in-memory) OutboxStore: claim = oldest unpublished items. */
@@ -21,6 +23,9 @@ class MemoryOutbox implements OutboxStore<OutboxItem> {
   }
   async markPublished(items: OutboxItem[]): Promise<void> {
     for (const item of items) item.published = true;
+  }
+  async markFailed(failures: ReadonlyArray<{ item: OutboxItem; error: string }>): Promise<void> {
+    for (const { item, error } of failures) Object.assign(item, { attempts: (item.attempts ?? 0) + 1, lastError: error });
   }
   get pending(): number {
     return this.items.filter((item) => !item.published).length;
@@ -76,6 +81,9 @@ describe('OutboxRelay (real broker)', () => {
     const first = await relay.relayOnce();
     expect(first).toEqual({ claimed: 25, published: 10, failed: 15 });
     expect(store.pending).toBe(15);
+    // Each refused item carries its attempt and the broker's reason.
+    const refused = store.items.filter((item) => !item.published);
+    expect(refused.every((item) => item.attempts === 1 && /MESSAGING_PUBLISH_NACKED/.test(item.lastError ?? ''))).toBe(true);
     // Drain the queue while the relay keeps going: the rest gets through (at-least-once).
     const ids = new Set<string>();
     relay.start();

@@ -7,6 +7,8 @@ export interface OutboxStore<T> {
   claim(limit: number): Promise<T[]>;
   /** Records that these items reached the broker (confirmed). */
   markPublished(items: T[]): Promise<void>;
+  /** Records a failed attempt and its error on each item (they stay in the outbox). */
+  markFailed(failures: ReadonlyArray<{ item: T; error: string }>): Promise<void>;
 }
 
 export interface OutboxMessage {
@@ -81,7 +83,7 @@ export class OutboxRelay<T> {
       }),
     );
     const done: T[] = [];
-    let failed = 0;
+    const failures: Array<{ item: T; error: string }> = [];
     for (let i = 0; i < items.length; i++) {
       const result = results[i];
       if (result.status === 'fulfilled') {
@@ -100,10 +102,11 @@ export class OutboxRelay<T> {
       } else {
         this.log.warn({ code: error.code, err: error.message }, 'Outbox publish failed; it stays for the next round');
       }
-      failed++;
+      failures.push({ item: items[i], error: `${error.code}: ${error.message}` });
     }
     if (done.length > 0) await this.store.markPublished(done);
-    return { claimed: items.length, published: done.length, failed };
+    if (failures.length > 0) await this.store.markFailed(failures);
+    return { claimed: items.length, published: done.length, failed: failures.length };
   }
 
   private async run(): Promise<void> {

@@ -10,7 +10,6 @@ export class AgencyEntity {
   @Column({ type: 'text', default: 'active' }) status!: AgencyStatus;
   @Column({ name: 'system_id', type: 'text', nullable: true }) systemId!: string | null;
   /** Older QCVN 102 code of the same agency, when it has a newer one. */
-  @Column({ name: 'legacy_code', type: 'text', nullable: true }) legacyCode!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

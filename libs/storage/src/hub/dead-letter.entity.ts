@@ -13,5 +13,4 @@ export class DeadLetterEntity {
   @Column({ type: 'bytea' }) body!: Buffer;
   @Column({ type: 'jsonb', default: {} }) headers!: Record<string, unknown>;
   @Index() @Column({ name: 'failed_at', type: 'timestamptz' }) failedAt!: Date;
-  @Column({ name: 'replayed_at', type: 'timestamptz', nullable: true }) replayedAt!: Date | null;
 }

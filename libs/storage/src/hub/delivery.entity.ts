@@ -1,7 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type DeliveryState =
-  | 'queued'
   | 'routed'
   | 'arrived'
   | 'rejected'
@@ -9,8 +8,7 @@ export type DeliveryState =
   | 'assigned'
   | 'processing'
   | 'completed'
-  | 'recalled'
-  | 'failed';
+  | 'recalled';
 
 /** One document to one recipient. Its state only moves forward (see delivery-state.ts). */
 @Entity({ name: 'deliveries' })

@@ -8,6 +8,7 @@ import { DeliveryEntity } from './delivery.entity';
 import { DocumentEntity } from './document.entity';
 import { EventEntity } from './event.entity';
 import { HubInitial1700000000000 } from './migrations/1700000000000-hub-initial';
+import { DropUnusedColumns1764600000000 } from './migrations/1764600000000-drop-unused-columns';
 import { ProcessedMessageEntity } from './processed-message.entity';
 import { TrustMaterialEntity } from './trust-material.entity';
 
@@ -35,5 +36,5 @@ export const HUB_ENTITIES = [
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000] } as never);
 }
