@@ -1,9 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { Command, UsageError, parseOptions } from '../command';
+import { Command, OptionTable, UsageError, parseOptions } from '../command';
 import { ConsoleClient } from '../demo/console-client';
 import { readDemo } from '../output/files';
 
-const consoleOptions = { console: { type: 'string' }, token: { type: 'string' } } as const;
+const consoleOptions = {
+  console: { type: 'string', value: 'URL', help: "the console's URL (default: the demo's, from .edx/demo.json)" },
+  token: { type: 'string', value: 'TOKEN', help: "an admin token of the console (default: the demo's)" },
+} as const satisfies OptionTable;
+
+const addOptions = {
+  code: { type: 'string', help: 'the agency code, e.g. 000.00.00.H41 (required)' },
+  name: { type: 'string', help: "the agency's name (required)" },
+  system: { type: 'string', value: 'SYSTEM_ID', help: 'the connected system that hosts it, e.g. sys-b (required)' },
+  cert: { type: 'string', value: 'cert.pem', help: "the agency's signing certificate (PEM), which receivers trust for its code" },
+  ...consoleOptions,
+} as const satisfies OptionTable;
 
 /** The console client from --console/--token, defaulting to the demo's (`.edx/demo.json`). */
 function consoleFrom(values: { console?: string; token?: string }): ConsoleClient {
@@ -17,9 +28,17 @@ function consoleFrom(values: { console?: string; token?: string }): ConsoleClien
 export const agencyAddCommand: Command = {
   name: 'agency add',
   summary: 'register an agency hosted by a connected system, with its signing certificate',
-  usage: 'agency add --code CODE --name NAME --system SYSTEM_ID [--cert cert.pem] [--console URL --token T] [--json]',
+  usage: 'agency add --code CODE --name NAME --system SYSTEM_ID [--cert cert.pem] [--console URL --token TOKEN] [--json]',
+  description:
+    'Registers an agency in the exchange\'s directory through the console API: its code and name, the connected system (gateway) that hosts it and, with --cert, its signing certificate (e.g. from `edx pki issue --out DIR`: DIR/cert.pem). ' +
+    'The hub then routes documents for the code to that system, and --cert is what the agency\'s signatures are checked against. After `npm start` it needs no --console or --token.',
+  options: addOptions,
+  examples: [
+    'edx agency add --code 000.00.00.H42 --name "UBND tỉnh Hà Tĩnh" --system sys-b --cert ha-tinh/cert.pem',
+    'edx agency add --code 000.00.00.H42 --name "UBND tỉnh Hà Tĩnh" --system sys-b --console http://127.0.0.1:8080 --token TOKEN',
+  ],
   async run({ args }) {
-    const { values } = parseOptions(args, { ...consoleOptions, code: { type: 'string' }, name: { type: 'string' }, system: { type: 'string' }, cert: { type: 'string' } });
+    const { values } = parseOptions(args, addOptions);
     if (!values.code || !values.name || !values.system) throw new UsageError('--code, --name and --system are required');
     const certificatePem = values.cert ? readFileSync(values.cert, 'utf8') : undefined;
     const result = await consoleFrom(values).addAgency({ code: values.code, name: values.name, systemId: values.system, certificatePem });
@@ -30,7 +49,10 @@ export const agencyAddCommand: Command = {
 export const agencyListCommand: Command = {
   name: 'agency list',
   summary: 'list the agency directory',
-  usage: 'agency list [--console URL --token T] [--json]',
+  usage: 'agency list [--console URL --token TOKEN] [--json]',
+  description: 'Lists the agencies in the exchange\'s directory, from the console API: code, status (active or suspended), hosting system, number of certificates and name.',
+  options: consoleOptions,
+  examples: ['edx agency list', 'edx agency list --console http://127.0.0.1:8080 --token TOKEN --json'],
   async run({ args, print }) {
     const { values } = parseOptions(args, consoleOptions);
     const { items } = await consoleFrom(values).listAgencies();
@@ -43,7 +65,13 @@ function statusCommand(verb: 'suspend' | 'resume'): Command {
   return {
     name: `agency ${verb}`,
     summary: verb === 'suspend' ? 'suspend an agency: it can neither send nor receive' : 'resume a suspended agency',
-    usage: `agency ${verb} CODE [--console URL --token T] [--json]`,
+    usage: `agency ${verb} CODE [--console URL --token TOKEN] [--json]`,
+    description:
+      verb === 'suspend'
+        ? 'Suspends the agency CODE in the directory: the hub refuses documents from it and to it until it is resumed. Its certificates and registration stay as they are.'
+        : 'Makes the suspended agency CODE active again: it can send and receive documents.',
+    options: consoleOptions,
+    examples: [`edx agency ${verb} 000.00.00.H53`],
     async run({ args }) {
       const { values, positionals } = parseOptions(args, consoleOptions);
       if (!positionals[0]) throw new UsageError('CODE is required');

@@ -9,9 +9,25 @@ import { SERVERS, cpuSeconds, cpuSecondsByName, peakRssMiB } from '../bench/proc
 import { measureRawBroker } from '../bench/raw-broker';
 import { listenSse } from '../bench/sse';
 import { bindingResource, efficiency, percentile, perSecond } from '../bench/stats';
-import { Command, UsageError, parseOptions } from '../command';
+import { loadCliSettings } from '../cli.env';
+import { Command, OptionTable, UsageError, parseOptions } from '../command';
 
 const SIZES: Record<string, number> = { '4k': 0, '1m': 1024 * 1024, '100m': 100 * 1024 * 1024 };
+
+// Counts stay strings here: their defaults depend on other options (see run).
+const options = {
+  count: { type: 'string', value: 'N', help: 'documents to send (default: 2000; 200 with --size 1m, 3 with --size 100m)' },
+  recipients: { type: 'string', value: 'N', default: '2', help: 'recipients per document' },
+  size: { type: 'string', value: '4k|1m|100m', default: '4k', help: 'the signed PDF in each document: a small one, 1 MiB or 100 MiB' },
+  rate: { type: 'string', value: 'DOCS_PER_S', help: 'open loop: send at this rate whatever the exchange does (default: closed loop, --concurrency in flight)' },
+  concurrency: { type: 'string', value: 'N', default: '48', help: 'closed loop: documents in flight at once' },
+  hubs: { type: 'string', value: 'N', default: '1', help: 'hub processes' },
+  senders: { type: 'string', value: 'N', default: '2', help: 'sending gateways (at most 4)' },
+  receivers: { type: 'string', value: 'N', help: 'receiving gateways, at most 8 (default: 4, or --recipients if more)' },
+  json: { type: 'string', value: 'FILE', help: 'where to write the result (default: bench-results/bench-SIZE-rRECIPIENTS-hHUBS.json, with an .svg chart beside it)' },
+  profile: { type: 'boolean', help: 'write CPU profiles of every process to bench-results/profiles/' },
+  'raw-count': { type: 'string', value: 'N', help: 'messages for the raw broker measurement (default: about 400 MiB of packages, 200 to 20000)' },
+} as const satisfies OptionTable;
 
 interface Job {
   readonly index: number;
@@ -33,34 +49,40 @@ const progress = (line: string) => process.stderr.write(interactive ? `\r${line.
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure end-to-end throughput and latency against the raw broker rate',
-  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--json FILE] [--profile]',
+  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--json FILE] [--profile] [--raw-count N]',
+  description:
+    'Starts an isolated exchange (its own vhost, databases, hub, sending and receiving gateways) on this machine\'s RabbitMQ and PostgreSQL, measures the raw broker rate in the same run, ' +
+    'then sends --count signed documents through the sending gateways\' REST API and times each from the 202 to the last recipient\'s receipt. ' +
+    'Prints throughput, latency percentiles, CPU per process and what binds; writes the result as JSON (--json FILE, not the usual JSON on stdout) with a chart.',
+  options,
+  examples: ['edx bench', 'edx bench --size 1m --recipients 3 --hubs 2', 'edx bench --rate 300 --count 6000 --json bench-results/open-loop.json'],
   jsonOption: 'file',
   async run({ args, print }) {
-    const { values } = parseOptions(args, {
-      count: { type: 'string' }, recipients: { type: 'string' }, size: { type: 'string' }, rate: { type: 'string' }, concurrency: { type: 'string' },
-      hubs: { type: 'string' }, senders: { type: 'string' }, receivers: { type: 'string' }, json: { type: 'string' }, profile: { type: 'boolean' }, 'raw-count': { type: 'string' },
-    });
-    const size = values.size ?? '4k';
+    const { values } = parseOptions(args, options);
+    const size = values.size;
     if (!(size in SIZES)) throw new UsageError('--size must be 4k, 1m or 100m');
     const count = Number(values.count ?? (size === '100m' ? 3 : size === '1m' ? 200 : 2000));
-    const recipients = Number(values.recipients ?? 2);
+    const recipients = Number(values.recipients);
     const receivers = Number(values.receivers ?? Math.max(4, recipients));
-    const senders = Number(values.senders ?? 2);
-    const hubs = Number(values.hubs ?? 1);
-    const rate = values.rate ? Number(values.rate) : undefined;
-    const concurrency = Number(values.concurrency ?? 48);
+    const senders = Number(values.senders);
+    const hubs = Number(values.hubs);
+    const rate = values.rate !== undefined ? Number(values.rate) : undefined;
+    const concurrency = Number(values.concurrency);
+    if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate ${values.rate} is not a positive number of documents per second`);
+    if (values['raw-count'] !== undefined && !(Number.isInteger(Number(values['raw-count'])) && Number(values['raw-count']) > 0)) throw new UsageError('--raw-count must be a positive integer');
     if (![count, recipients, receivers, senders, hubs, concurrency].every((n) => Number.isInteger(n) && n > 0) || recipients > receivers || senders > 4 || receivers > 8) {
       throw new UsageError('counts must be positive integers; recipients <= receivers <= 8; senders <= 4');
     }
+    const settings = loadCliSettings();
     const outDir = path.resolve('bench-results');
     const jsonFile = path.resolve(values.json ?? path.join(outDir, `bench-${size}-r${recipients}-h${hubs}${rate ? `-rate${rate}` : ''}.json`));
     const profileDir = values.profile ? path.join(outDir, 'profiles') : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
 
     const exchange = new IsolatedExchange({
-      amqpRoot: process.env.EDX_BENCH_AMQP_ROOT ?? 'amqp://guest:guest@127.0.0.1:5672',
-      managementUrl: process.env.EDX_AMQP_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672',
-      databaseRoot: process.env.EDX_DATABASE_ROOT ?? 'postgres://postgres@127.0.0.1:5432',
+      amqpRoot: settings.benchAmqpRoot,
+      managementUrl: settings.managementUrl,
+      databaseRoot: settings.databaseRoot,
       senders, receivers, hubs, profileDir, log: print,
     });
     const abort = new AbortController();

@@ -1,4 +1,5 @@
 import { Command } from '../command';
+import { CommandGroup } from '../help';
 import { benchCommand } from './bench.command';
 import { agencyAddCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
 import { pdfSignCommand } from './pdf-sign.command';
@@ -11,19 +12,13 @@ import { upCommand } from './up.command';
 import { validateCommand } from './validate.command';
 import { verifyCommand } from './verify.command';
 
-export const COMMANDS: readonly Command[] = [
-  upCommand,
-  validateCommand,
-  verifyCommand,
-  signCommand,
-  pkiInitCommand,
-  pkiIssueCommand,
-  pkiRevokeCommand,
-  pdfSignCommand,
-  sendCommand,
-  agencyAddCommand,
-  agencyListCommand,
-  agencySuspendCommand,
-  agencyResumeCommand,
-  benchCommand,
+/** Every verb, under the headings `edx help` lists them by. */
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  { title: 'Run the demo', commands: [upCommand] },
+  { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, pdfSignCommand, signCommand, sendCommand] },
+  { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
+  { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand] },
+  { title: 'Measure', commands: [benchCommand] },
 ];
+
+export const COMMANDS: readonly Command[] = COMMAND_GROUPS.flatMap((g) => g.commands);

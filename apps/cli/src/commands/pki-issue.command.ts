@@ -2,22 +2,37 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAgencyCode } from '@edx/edxml';
 import { DevPki } from '@edx/trust';
-import { Command, UsageError, parseOptions } from '../command';
+import { Command, OptionTable, UsageError, parseOptions } from '../command';
+
+const options = {
+  code: { type: 'string', help: 'the agency code written in the certificate, e.g. 000.00.00.G22 (required)' },
+  name: { type: 'string', help: "the organisation's name, or for --kind person the person's (required)" },
+  kind: { type: 'string', value: 'organisation|person', default: 'organisation', help: 'an organisation seal certificate, or a person signing for the agency' },
+  organisation: { type: 'string', value: 'NAME', help: 'for --kind person: the organisation they sign for (default: the code)' },
+  dir: { type: 'string', value: 'DIR', default: '.edx/pki', help: 'the dev PKI to issue from, made by `edx pki init`' },
+  out: { type: 'string', value: 'DIR', help: 'where to write key.pem, cert.pem, chain.pem and CODE.p12 (default: DIR/issued/CODE-SERIAL)' },
+} as const satisfies OptionTable;
 
 /** `edx pki issue`: an agency (organisation) or person signing certificate from the dev PKI. */
 export const pkiIssueCommand: Command = {
   name: 'pki issue',
   summary: 'issue an organisation or person signing certificate (PEM key, cert, chain and PKCS#12)',
   usage: 'pki issue --code CODE --name NAME [--kind organisation|person] [--organisation NAME] [--dir .edx/pki] [--out DIR] [--json]',
+  description:
+    'Issues a signing certificate from the dev PKI in --dir, for an agency (organisation) or a person of it, and writes the new key and certificate as PEM (key.pem, cert.pem, chain.pem) and as PKCS#12 (CODE.p12, whose password is printed). ' +
+    'Use them with `edx pdf sign` and `edx sign`, and register an agency\'s certificate with `edx agency add --cert`.',
+  options,
+  examples: [
+    'edx pki issue --code 000.00.00.G22 --name "Văn phòng Chính phủ" --out org',
+    'edx pki issue --code 000.00.00.G22 --kind person --name "Nguyễn Văn A" --organisation "Văn phòng Chính phủ" --out person',
+  ],
   async run({ args, print }) {
-    const { values } = parseOptions(args, {
-      dir: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, organisation: { type: 'string' }, out: { type: 'string' },
-    });
+    const { values } = parseOptions(args, options);
     if (!values.code || !values.name) throw new UsageError('--code and --name are required');
-    const kind = (values.kind ?? 'organisation') as 'organisation' | 'person';
+    const kind = values.kind as 'organisation' | 'person';
     if (kind !== 'organisation' && kind !== 'person') throw new UsageError('--kind must be organisation or person');
     const code = parseAgencyCode(values.code);
-    const dir = values.dir ?? '.edx/pki';
+    const dir = values.dir;
     const pki = DevPki.load(dir);
     const issued = pki.issue({ code, name: values.name, kind, organisation: values.organisation });
     const out = values.out ?? path.join(dir, 'issued', `${code}-${issued.serialNumber}`);

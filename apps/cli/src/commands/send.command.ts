@@ -1,22 +1,41 @@
 import path from 'node:path';
 import { EdxError, isErrorCode } from '@edx/common';
-import { Command, UsageError, parseOptions } from '../command';
+import { Command, OptionTable, UsageError, parseOptions } from '../command';
 import { readDemo, readInput } from '../output/files';
 
 interface DocumentView {
   recipients: Array<{ organId: string; statusCode: string | null; description: string | null }>;
 }
 
+const options = {
+  to: { type: 'string', value: 'CODE[,CODE]', help: 'the receiving agencies, comma-separated (required with PDF files)' },
+  subject: { type: 'string', value: 'S', help: "the document's subject, trích yếu (required with PDF files)" },
+  number: { type: 'string', value: 'N', help: "the document's number, số (required with PDF files)" },
+  notation: { type: 'string', value: 'X', help: "the document's notation, ký hiệu, e.g. VPCP-TTĐT (required with PDF files)" },
+  type: { type: 'string', value: 'TYPE', default: 'Công văn', help: "the document's type" },
+  gateway: { type: 'string', value: 'URL', help: "the sending agency's gateway (default: the demo's first, from .edx/demo.json)" },
+  'api-key': { type: 'string', value: 'KEY', help: "the sending agency's API key at that gateway (default: the demo's first agency, 000.00.00.G22)" },
+  wait: { type: 'boolean', help: 'wait until every recipient has answered with a receipt; exit 1 if one rejects it' },
+  timeout: { type: 'string', value: 'SECONDS', default: '60', help: 'how long --wait waits for the receipts' },
+} as const satisfies OptionTable;
+
 /** `edx send`: hands a document to a gateway (signed PDFs + fields, or a complete edXML package). */
 export const sendCommand: Command = {
   name: 'send',
   summary: 'send a document through a gateway and optionally wait for every receipt',
   usage: 'send (FILE.pdf... --to CODE[,CODE] --subject S --number N --notation X [--type "Công văn"] | PACKAGE.edxml) [--gateway URL] [--api-key KEY] [--wait] [--timeout 60] [--json]',
+  description:
+    'Hands a document to the sending agency\'s gateway, which signs the envelope and sends it through the hub. Give signed PDF files and the document\'s fields (the gateway builds the edXML package), ' +
+    'or one complete .edxml package. Prints the package id; with --wait, follows the receipts until every recipient has answered. After `npm start` it needs no --gateway or --api-key.',
+  options,
+  examples: [
+    'edx send cong-van.pdf --to 000.00.00.H41,000.00.00.H53 --subject "Về việc thử nghiệm" --number 7816 --notation VPCP-TTĐT --wait',
+    'edx send package.signed.edxml --gateway http://127.0.0.1:8081 --api-key KEY',
+  ],
   async run({ args, print }) {
-    const { values, positionals } = parseOptions(args, {
-      gateway: { type: 'string' }, 'api-key': { type: 'string' }, to: { type: 'string' }, subject: { type: 'string' }, number: { type: 'string' },
-      notation: { type: 'string' }, type: { type: 'string' }, wait: { type: 'boolean' }, timeout: { type: 'string' },
-    });
+    const { values, positionals } = parseOptions(args, options);
+    const timeoutSeconds = Number(values.timeout);
+    if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout ${values.timeout} is not a positive number of seconds`);
     const demo = readDemo();
     const gateway = values.gateway ?? demo?.gateways[0]?.url;
     const apiKey = values['api-key'] ?? demo?.gateways[0]?.agencies[0]?.apiKey;
@@ -32,7 +51,7 @@ export const sendCommand: Command = {
       if (!values.to || !values.subject || !values.number || !values.notation) throw new UsageError('--to, --subject, --number and --notation are required with PDF files');
       body = JSON.stringify({
         to: values.to.split(',').map((organId) => ({ organId: organId.trim() })),
-        subject: values.subject, codeNumber: values.number, codeNotation: values.notation, typeName: values.type ?? 'Công văn',
+        subject: values.subject, codeNumber: values.number, codeNotation: values.notation, typeName: values.type,
         files: positionals.map((file) => ({ name: path.basename(file), contentType: 'application/pdf', base64: readInput(file).toString('base64') })),
       });
       contentType = 'application/json';
@@ -41,7 +60,7 @@ export const sendCommand: Command = {
     print(`accepted: ${sent.id} (${sent.documentId}) to ${sent.recipients.join(', ')}`);
     if (!values.wait) return { ok: true, message: `Sent ${sent.id}`, ...sent };
 
-    const deadline = Date.now() + Number(values.timeout ?? 60) * 1000;
+    const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
       const view = await call<DocumentView>(`${gateway}/v1/documents/${sent.id}`, apiKey, {});
       const answered = view.recipients.filter((r) => r.statusCode);
@@ -52,7 +71,7 @@ export const sendCommand: Command = {
           ? { ok: true, message: `Every recipient has it (${sent.id})`, ...sent, receipts: view.recipients }
           : { ok: false, code: 'SIGNATURE_INVALID', message: `Rejected by ${rejected.map((r) => `${r.organId}: ${r.description}`).join('; ')}`, ...sent, receipts: view.recipients };
       }
-      if (Date.now() > deadline) return { ok: false, code: 'MESSAGING_PUBLISH_TIMEOUT', message: `Not every receipt arrived within ${values.timeout ?? 60} s`, ...sent, receipts: view.recipients };
+      if (Date.now() > deadline) return { ok: false, code: 'MESSAGING_PUBLISH_TIMEOUT', message: `Not every receipt arrived within ${timeoutSeconds} s`, ...sent, receipts: view.recipients };
       await new Promise((r) => setTimeout(r, 500));
     }
   },

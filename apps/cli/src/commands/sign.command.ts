@@ -1,19 +1,31 @@
 import { writeFileSync } from 'node:fs';
 import { resignEdxml } from '@edx/trust';
-import { Command, parseOptions } from '../command';
-import { identityFromOptions, readInput } from '../output/files';
+import { Command, OptionTable, parseOptions } from '../command';
+import { readInput } from '../output/files';
+import { SIGNING_OPTIONS, SIGNING_USAGE, signingIdentity } from './signing-options';
+
+const options = {
+  ...SIGNING_OPTIONS,
+  out: { type: 'string', value: 'OUT.edxml', help: 'where to write the signed file (default: FILE with .signed.edxml)' },
+} as const satisfies OptionTable;
 
 /** `edx sign FILE`: puts the agency's envelope signature on an edXML package or status message. */
 export const signCommand: Command = {
   name: 'sign',
   summary: "sign an edXML package or status message with an agency's key (envelope XML-DSig)",
-  usage: 'sign FILE (--key KEY.pem --cert CERT.pem | --p12 FILE --password P) [--out OUT] [--json]',
+  usage: `sign FILE ${SIGNING_USAGE} [--out OUT.edxml] [--json]`,
+  description:
+    'Puts the sending agency\'s envelope signature (XML-DSig over the envelope and every attachment) on the edXML package or status message FILE, replacing any envelope signature it has. ' +
+    'The PDFs inside keep their own signatures: sign those first with `edx pdf sign`. The signer must be the agency the document is from, or receivers reject it.',
+  options,
+  examples: [
+    'edx sign package.edxml --agency 000.00.00.G22',
+    'edx sign package.edxml --key org/key.pem --cert org/cert.pem --out package.signed.edxml',
+  ],
   async run({ args }) {
-    const { values, positionals } = parseOptions(args, {
-      key: { type: 'string' }, cert: { type: 'string' }, p12: { type: 'string' }, password: { type: 'string' }, out: { type: 'string' },
-    });
+    const { values, positionals } = parseOptions(args, options);
     const input = readInput(positionals[0]);
-    const identity = identityFromOptions(values);
+    const identity = signingIdentity(values);
     const out = values.out ?? positionals[0]!.replace(/(\.edxml)?$/, '.signed.edxml');
     writeFileSync(out, resignEdxml(input, identity));
     return { ok: true, message: `Signed as ${identity.certificate.subject}: ${out}`, out, signer: identity.certificate.subject };

@@ -1,103 +1,91 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { EdxError } from '@edx/common';
 import { BrokerAdmin } from '@edx/messaging';
-import { dropDatabase } from '@edx/storage';
-import { DevPki, createDevPki } from '@edx/trust';
-import { Command, parseOptions } from '../command';
+import { createDevPki } from '@edx/trust';
+import { CliSettings, loadCliSettings } from '../cli.env';
+import { Command, OptionTable, parseOptions } from '../command';
 import { ConsoleClient } from '../demo/console-client';
-import { DEMO_SYSTEMS, ProvisionedSystem, provisionSystems } from '../demo/demo-setup';
+import { provisionSystems } from '../demo/demo-setup';
 import { AppProcess, launchApp, waitHealthy } from '../processes/app-process';
+import { directoryProblems, hubKeyFiles, HUB_CODE, localProblems } from '../up/consistency';
+import { crashPoint } from '../up/crash-point';
+import { DemoPlan, demoPlan } from '../up/demo-plan';
+import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
+import { DemoFile, inspectExchange, resetExchange, resetHint } from '../up/local-exchange';
+import { brokerPrerequisite, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
 
-interface DemoFile {
-  readonly createdAt: string;
-  readonly console: { url: string; adminToken: string; operatorToken: string };
-  readonly hub: { url: string };
-  readonly gateways: ProvisionedSystem[];
-}
+const UP_OPTIONS = {
+  dir: { type: 'string', value: 'DIR', default: '.edx', help: 'the folder holding the dev PKI, keys, gateway configurations and demo.json' },
+  reset: { type: 'boolean', help: "drop the demo's databases, vhost and broker users, delete the folder, and start over" },
+} as const satisfies OptionTable;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Apps run from the same form as this CLI: compiled (npm start) or TypeScript sources (npx edx before a build, tests). */
+const APP_FORM = __filename.endsWith('.ts') ? 'sources' : 'dist';
 
 /**
- * `edx up` (what `npm start` runs): on first run makes a dev PKI and the demo (hub, console, two
- * connected systems: sys-a hosting one agency, sys-b hosting two), writes `.edx/demo.json`, then runs
- * every process until Ctrl-C. Later runs reuse `.edx/`; `--reset` starts over (drops the demo
- * databases and the vhost).
+ * `edx up` (what `npm start` runs). Checks the machine (and fixes what it can locally), then:
+ * - first run: marks the demo's databases and vhost as `provisioning`, builds `.edx/` aside, onboards
+ *   the demo through the console, renames the folder into place and marks the hub database `ready`:
+ *   a run that dies on the way leaves nothing a later run trusts (the next start removes it);
+ * - later runs: check that `.edx/` hangs together and matches the directory, then start everything.
+ * An exchange this `.edx/` did not make is named, never taken over; `--reset` starts over.
  */
 export const upCommand: Command = {
   name: 'up',
   summary: 'run hub, console and two demo gateways on this machine (what `npm start` does)',
-  usage: 'up [--dir .edx] [--reset]',
+  usage: 'up [--dir DIR] [--reset] [--json]',
+  description:
+    'Runs the whole exchange on this machine until Ctrl-C: the console (8080), the hub (8082) and two demo gateways (8081, 8083). ' +
+    'It first makes sure PostgreSQL and RabbitMQ answer and that RabbitMQ\'s management API is on; on a local broker it enables the plugin itself and says so. ' +
+    'The first run makes a dev PKI and the demo agencies and writes their URLs and API keys to .edx/demo.json; it is all or nothing: a run that dies part-way leaves nothing a later run trusts. ' +
+    'Every later run checks that .edx/ still hangs together (certificates, gateway configurations, the directory) before it starts anything. ' +
+    'Settings: EDX_AMQP_URL, EDX_AMQP_MANAGEMENT_URL, EDX_DATABASE_ROOT, EDX_HUB_DATABASE_URL, the EDX_*_PORT settings (README, "Configuration").',
+  options: UP_OPTIONS,
+  examples: ['edx up', 'edx up --reset', 'EDX_CONSOLE_PORT=9080 edx up --dir /tmp/edx-demo'],
   async run({ args, print }) {
-    const { values } = parseOptions(args, { dir: { type: 'string' }, reset: { type: 'boolean' } });
-    const dir = path.resolve(values.dir ?? '.edx');
-    const demoFile = path.join(dir, 'demo.json');
-    const amqpUrl = process.env.EDX_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/edx';
-    const managementUrl = process.env.EDX_AMQP_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
-    const databaseRoot = process.env.EDX_DATABASE_ROOT ?? 'postgres://postgres@127.0.0.1:5432';
-    const hubDatabaseUrl = process.env.EDX_HUB_DATABASE_URL ?? `${databaseRoot}/edx_hub`;
-    const systems = DEMO_SYSTEMS(databaseRoot);
+    const { values } = parseOptions(args, UP_OPTIONS);
+    const settings = loadCliSettings();
+    const plan = demoPlan(settings, values.dir);
+    const admin = new BrokerAdmin({ managementUrl: plan.managementUrl });
 
+    await ensurePrerequisites(
+      [postgresPrerequisite(settings.databaseRoot), brokerPrerequisite(plan.amqpUrl), managementPrerequisite(plan.managementUrl, plan.amqpUrl), messageSizePrerequisite(plan.amqpUrl)],
+      print,
+    );
     if (values.reset) {
-      print('resetting the demo: dropping its databases and vhost');
-      for (const url of [hubDatabaseUrl, ...systems.map((s) => s.databaseUrl)]) await dropDatabase(url);
-      await new BrokerAdmin({ managementUrl }).deleteVhost(decodeURIComponent(new URL(amqpUrl).pathname.slice(1)) || '/');
-      for (const s of systems) await new BrokerAdmin({ managementUrl }).deleteUser(`system.${s.id}`).catch(() => undefined);
-      if (existsSync(demoFile)) writeFileSync(demoFile, '');
+      print(`edx up --reset: dropping the demo's databases, vhost ${plan.vhost} and broker users, and deleting ${plan.dir}`);
+      await resetExchange(plan, admin);
     }
-    const existing: DemoFile | undefined = existsSync(demoFile) && readFileSync(demoFile, 'utf8').trim() ? JSON.parse(readFileSync(demoFile, 'utf8')) : undefined;
+    let state = await inspectExchange(plan, admin);
+    if (state.kind === 'foreign') throw new EdxError('EXCHANGE_INCONSISTENT', `${state.explanation} ${resetHint(plan)}`);
+    if (state.kind === 'unfinished') {
+      print(`edx up: an earlier first run did not finish; removing what it left (${state.remains.join(', ')}) and starting over`);
+      await resetExchange(plan, admin);
+      state = { kind: 'fresh' };
+    }
 
-    mkdirSync(dir, { recursive: true });
-    const pkiDir = path.join(dir, 'pki');
-    const pki: DevPki = existing && existsSync(path.join(pkiDir, 'state.json')) ? DevPki.load(pkiDir) : createDevPki();
-    pki.save(pkiDir);
-    const hubKey = path.join(pkiDir, 'hub', 'key.pem');
-    const hubCert = path.join(pkiDir, 'hub', 'cert.pem');
-    if (!existsSync(hubKey)) {
-      const hub = pki.issue({ code: 'edx.hub', name: 'edx exchange hub', kind: 'organisation' });
-      mkdirSync(path.dirname(hubKey), { recursive: true });
-      writeFileSync(hubKey, hub.keyPem, { mode: 0o600 });
-      writeFileSync(hubCert, hub.certificatePem);
-    }
-    const adminToken = existing?.console.adminToken ?? `adm_${randomBytes(24).toString('base64url')}`;
-    const operatorToken = existing?.console.operatorToken ?? `op_${randomBytes(24).toString('base64url')}`;
-    const common = { EDX_AMQP_URL: amqpUrl, EDX_AMQP_MANAGEMENT_URL: managementUrl, EDX_HUB_DATABASE_URL: hubDatabaseUrl };
     const running: AppProcess[] = [];
     const stopAll = () => running.forEach((m) => void m.stop());
     process.once('SIGINT', stopAll);
     process.once('SIGTERM', stopAll);
-
     try {
-      const consoleApp = launchApp('console', { port: 8080, env: { ...common, EDX_CONSOLE_ADMIN_TOKEN_SHA256: sha256(adminToken), EDX_CONSOLE_OPERATOR_TOKEN_SHA256: sha256(operatorToken) } });
-      running.push(consoleApp);
-      await waitHealthy(consoleApp);
-      let gateways = existing?.gateways;
-      if (!gateways) {
-        print('first run: onboarding the demo systems and agencies');
-        gateways = await provisionSystems({ console: new ConsoleClient('http://127.0.0.1:8080', adminToken), pki, dir, systems, log: print });
+      let demo: DemoFile;
+      if (state.kind === 'fresh') {
+        demo = await firstRun(plan, settings, admin, running, print);
+      } else {
+        demo = state.demo;
+        const problems = localProblems(plan, demo);
+        if (problems.length) throw inconsistent(plan, problems);
+        running.push(startConsole(plan, demo));
+        await waitHealthy(running[0]);
       }
-      const hubApp = launchApp('hub', { port: 8082, env: { ...common, EDX_HUB_KEY_FILE: hubKey, EDX_HUB_CERT_FILE: hubCert } });
-      running.push(hubApp);
-      for (const g of gateways) {
-        const port = Number(new URL(g.url).port);
-        running.push(launchApp('gateway', { name: `gateway ${g.id}`, port, env: { EDX_GATEWAY_CONFIG: g.configFile, EDX_GATEWAY_PORT: String(port) } }));
-      }
-      await Promise.all(running.map((m) => waitHealthy(m)));
-      const demo: DemoFile = {
-        createdAt: existing?.createdAt ?? new Date().toISOString(),
-        console: { url: 'http://127.0.0.1:8080', adminToken, operatorToken },
-        hub: { url: 'http://127.0.0.1:8082' },
-        gateways,
-      };
-      writeFileSync(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
-      print('');
-      print(`console  http://127.0.0.1:8080   (docs /docs)  admin token ${adminToken}`);
-      print(`hub      http://127.0.0.1:8082   (health, metrics)`);
-      for (const g of gateways) {
-        print(`gateway  ${g.url}   (docs /docs)  system ${g.id}`);
-        for (const a of g.agencies) print(`           ${a.code.padEnd(15)} ${a.name.padEnd(24)} x-api-key: ${a.apiKey}`);
-      }
-      print(`\nwritten to ${path.relative(process.cwd(), demoFile)}; Ctrl-C stops everything`);
+      const directory = await directoryProblems(demo, new ConsoleClient(demo.console.url, demo.console.adminToken), plan.dir);
+      if (directory.length) throw inconsistent(plan, directory);
+      await startExchange(plan, demo, running);
+      printWelcome(plan, demo, print);
     } catch (error) {
       stopAll();
       throw error;
@@ -106,3 +94,110 @@ export const upCommand: Command = {
     return { ok: true, message: 'stopped' };
   },
 };
+
+function inconsistent(plan: DemoPlan, problems: string[]): EdxError {
+  return new EdxError('EXCHANGE_INCONSISTENT', `${plan.dir} does not hang together:\n  - ${problems.join('\n  - ')}\n${resetHint(plan)}`, { problems });
+}
+
+/** Builds the exchange in the staging folder, commits it by renaming it into place, then marks it ready. */
+async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmin, running: AppProcess[], print: (line: string) => void): Promise<DemoFile> {
+  print(`first run: making the dev PKI and onboarding the demo systems and agencies into ${plan.dir}`);
+  const mark: ExchangeMark = { id: randomUUID(), state: 'provisioning', dir: plan.dir, createdAt: new Date().toISOString() };
+  await markDatabase(plan.hubDatabaseUrl, mark);
+  for (const s of plan.systems) await markDatabase(s.databaseUrl, mark);
+  await markVhost(admin, plan.vhost, mark);
+  crashPoint('up:after-marks', settings.crashAt, running);
+
+  const staging = plan.stagingDir;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true, mode: 0o700 });
+  const pki = createDevPki();
+  pki.save(path.join(staging, 'pki'));
+  const hub = pki.issue({ code: HUB_CODE, name: 'edx exchange hub', kind: 'organisation' });
+  const hubFiles = hubKeyFiles(staging);
+  mkdirSync(path.dirname(hubFiles.key), { recursive: true });
+  writeFileSync(hubFiles.key, hub.keyPem, { mode: 0o600 });
+  writeFileSync(hubFiles.cert, hub.certificatePem);
+
+  const tokens = { adminToken: `adm_${randomBytes(24).toString('base64url')}`, operatorToken: `op_${randomBytes(24).toString('base64url')}` };
+  const consoleUrl = `http://127.0.0.1:${plan.ports.console}`;
+  const partial: Omit<DemoFile, 'gateways'> = { exchangeId: mark.id, createdAt: mark.createdAt, console: { url: consoleUrl, ...tokens }, hub: { url: `http://127.0.0.1:${plan.ports.hub}` } };
+  running.push(startConsole(plan, { ...partial, gateways: [] }));
+  await waitHealthy(running[0]);
+  const provisioned = await provisionSystems({
+    console: new ConsoleClient(consoleUrl, tokens.adminToken),
+    pki,
+    dir: staging,
+    systems: plan.systems,
+    log: print,
+    afterSystem: (id) => (id === plan.systems[0].id ? crashPoint('up:after-first-system', settings.crashAt, running) : undefined),
+  });
+  crashPoint('up:after-onboarding', settings.crashAt, running);
+
+  const inFolder = (file: string) => path.relative(staging, file);
+  const demo: DemoFile = {
+    ...partial,
+    gateways: provisioned.map((g) => ({
+      ...g,
+      configFile: inFolder(g.configFile),
+      agencies: g.agencies.map((a) => ({ ...a, keyFile: inFolder(a.keyFile), certFile: inFolder(a.certFile) })),
+    })),
+  };
+  const problems = localProblems(plan, demo, staging);
+  if (problems.length) throw inconsistent(plan, problems);
+  writeFileSync(path.join(staging, 'demo.json'), JSON.stringify(demo, null, 2), { mode: 0o600 });
+  crashPoint('up:before-commit', settings.crashAt, running);
+  renameSync(staging, plan.dir);
+  crashPoint('up:after-commit', settings.crashAt, running);
+  await markDatabase(plan.hubDatabaseUrl, { ...mark, state: 'ready' });
+  for (const s of plan.systems) await markDatabase(s.databaseUrl, { ...mark, state: 'ready' });
+  await markVhost(admin, plan.vhost, { ...mark, state: 'ready' });
+  return demo;
+}
+
+function startConsole(plan: DemoPlan, demo: DemoFile): AppProcess {
+  return launchApp('console', {
+    port: plan.ports.console,
+    from: APP_FORM,
+    env: {
+      ...commonEnv(plan),
+      EDX_CONSOLE_PORT: String(plan.ports.console),
+      EDX_CONSOLE_ADMIN_TOKEN_SHA256: sha256(demo.console.adminToken),
+      EDX_CONSOLE_OPERATOR_TOKEN_SHA256: sha256(demo.console.operatorToken),
+    },
+  });
+}
+
+function commonEnv(plan: DemoPlan): Record<string, string> {
+  return { EDX_AMQP_URL: plan.amqpUrl, EDX_AMQP_MANAGEMENT_URL: plan.managementUrl, EDX_HUB_DATABASE_URL: plan.hubDatabaseUrl };
+}
+
+/** The hub and every gateway; resolves when all of them (and the console) answer /health. */
+async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess[]): Promise<void> {
+  const hubFiles = hubKeyFiles(plan.dir);
+  running.push(
+    launchApp('hub', {
+      port: plan.ports.hub,
+      from: APP_FORM,
+      env: { ...commonEnv(plan), EDX_HUB_PORT: String(plan.ports.hub), EDX_HUB_KEY_FILE: hubFiles.key, EDX_HUB_CERT_FILE: hubFiles.cert },
+    }),
+  );
+  for (const g of demo.gateways) {
+    const port = Number(new URL(g.url).port);
+    running.push(
+      launchApp('gateway', { name: `gateway ${g.id}`, port, from: APP_FORM, env: { EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile), EDX_GATEWAY_PORT: String(port) } }),
+    );
+  }
+  await Promise.all(running.map((m) => waitHealthy(m)));
+}
+
+function printWelcome(plan: DemoPlan, demo: DemoFile, print: (line: string) => void): void {
+  print('');
+  print(`console  ${demo.console.url}   (docs /docs)  admin token ${demo.console.adminToken}`);
+  print(`hub      ${demo.hub.url}   (health, metrics)`);
+  for (const g of demo.gateways) {
+    print(`gateway  ${g.url}   (docs /docs)  system ${g.id}`);
+    for (const a of g.agencies) print(`           ${a.code.padEnd(15)} ${a.name.padEnd(24)} x-api-key: ${a.apiKey}`);
+  }
+  print(`\nwritten to ${path.relative(process.cwd(), path.join(plan.dir, 'demo.json')) || 'demo.json'}; Ctrl-C stops everything`);
+}

@@ -7,6 +7,11 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'check an edXML package or status message against the format (structure only)',
   usage: 'validate FILE [--json]',
+  description:
+    'Checks the edXML package or status message FILE against the edXML format (QCVN 102:2016): the envelope\'s required fields and their forms, agency codes, dates, and that every attachment the envelope names is there. ' +
+    'It does not check signatures (that is `edx verify`). Each problem is printed with its code and where it is; warnings do not fail the check.',
+  options: {},
+  examples: ['edx validate package.edxml', 'edx validate status.edxml --json'],
   async run({ args, print }) {
     const { positionals } = parseOptions(args, {});
     const parsed = parseEdxml(readInput(positionals[0]));

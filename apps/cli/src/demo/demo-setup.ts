@@ -19,19 +19,23 @@ export interface DemoSystem {
 }
 
 /** The demo: system A hosts one ministry, system B hosts two provinces. */
-export const DEMO_SYSTEMS = (databaseRoot: string, basePort = 8081): DemoSystem[] => [
-  { id: 'sys-a', name: 'Văn phòng Chính phủ e-office', port: basePort, databaseUrl: `${databaseRoot}/edx_gateway_sys_a`, agencies: [{ code: '000.00.00.G22', name: 'Văn phòng Chính phủ' }] },
-  {
-    id: 'sys-b',
-    name: 'Provincial e-office (shared)',
-    port: basePort + 2,
-    databaseUrl: `${databaseRoot}/edx_gateway_sys_b`,
-    agencies: [
-      { code: '000.00.00.H41', name: 'UBND tỉnh Nghệ An' },
-      { code: '000.00.00.H53', name: 'UBND tỉnh Tây Ninh' },
-    ],
-  },
-];
+export function demoSystems(options: { readonly databaseRoot: string; readonly ports: readonly [number, number]; readonly prefix?: string }): DemoSystem[] {
+  const id = (base: string) => `${options.prefix ?? ''}${base}`;
+  const database = (systemId: string) => `${options.databaseRoot}/edx_gateway_${systemId.replace(/[^a-z0-9]/g, '_')}`;
+  return [
+    { id: id('sys-a'), name: 'Văn phòng Chính phủ e-office', port: options.ports[0], databaseUrl: database(id('sys-a')), agencies: [{ code: '000.00.00.G22', name: 'Văn phòng Chính phủ' }] },
+    {
+      id: id('sys-b'),
+      name: 'Provincial e-office (shared)',
+      port: options.ports[1],
+      databaseUrl: database(id('sys-b')),
+      agencies: [
+        { code: '000.00.00.H41', name: 'UBND tỉnh Nghệ An' },
+        { code: '000.00.00.H53', name: 'UBND tỉnh Tây Ninh' },
+      ],
+    },
+  ];
+}
 
 export interface ProvisionedAgency extends DemoAgency {
   readonly apiKey: string;
@@ -57,6 +61,8 @@ export async function provisionSystems(options: {
   readonly dir: string;
   readonly systems: readonly DemoSystem[];
   readonly log?: (line: string) => void;
+  /** Called after each system is onboarded (edx up's crash points). */
+  readonly afterSystem?: (systemId: string) => void;
 }): Promise<ProvisionedSystem[]> {
   const { console, pki, dir, systems } = options;
   const log = options.log ?? (() => undefined);
@@ -86,22 +92,25 @@ export async function provisionSystems(options: {
       agencies.push({ ...agency, apiKey: `edx_${randomBytes(24).toString('base64url')}`, keyFile, certFile });
     }
     const configFile = path.join(dir, `gateway-${system.id}.json`);
+    // Paths relative to the configuration file, so the folder can move (edx up builds it aside first).
+    const relative = (file: string) => path.relative(dir, file);
     const config = {
       systemId: system.id,
       amqpUrl: credentials.amqpUrl,
       databaseUrl: system.databaseUrl,
-      trust: { anchors: [anchorFile], intermediates: [intermediateFile], crls: [] },
+      trust: { anchors: [relative(anchorFile)], intermediates: [relative(intermediateFile)], crls: [] },
       agencies: agencies.map((a) => ({
         code: a.code,
         name: a.name,
         apiKeySha256: createHash('sha256').update(a.apiKey).digest('hex'),
-        keyFile: a.keyFile,
-        certFile: a.certFile,
+        keyFile: relative(a.keyFile),
+        certFile: relative(a.certFile),
       })),
     };
     writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
     provisioned.push({ id: system.id, url: `http://127.0.0.1:${system.port}`, configFile, agencies });
     log(`system ${system.id} onboarded: ${system.agencies.map((a) => a.code).join(', ')}`);
+    options.afterSystem?.(system.id);
   }
   return provisioned;
 }

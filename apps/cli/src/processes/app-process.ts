@@ -41,7 +41,7 @@ export interface LaunchOptions {
 export function launchApp(app: 'hub' | 'gateway' | 'console', options: LaunchOptions): AppProcess {
   const root = projectRoot();
   const fromSources = options.from === 'sources';
-  const register = fromSources ? path.join(root, 'test/support/register-ts.js') : path.join(root, 'bin/register-paths.js');
+  const register = fromSources ? path.join(root, 'bin/register-ts.js') : path.join(root, 'bin/register-paths.js');
   const entry = fromSources ? path.join(root, `apps/${app}/src/main.ts`) : path.join(root, `dist/apps/${app}/src/main.js`);
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '-r', register, entry], {
     env: { ...process.env, ...options.env },

@@ -1,0 +1,37 @@
+import { loadSettings, setting, z } from '@edx/common';
+
+/**
+ * What `edx up` and the benchmark read from the environment (the same `EDX_*` names the apps read),
+ * validated once. Defaults fit a machine that runs RabbitMQ and PostgreSQL locally.
+ */
+export const cliSettingsSchema = z
+  .object({
+    EDX_AMQP_URL: setting.url('amqp://guest:guest@127.0.0.1:5672/edx'),
+    EDX_AMQP_MANAGEMENT_URL: setting.url('http://guest:guest@127.0.0.1:15672'),
+    /** The PostgreSQL server (a user allowed to create databases); the demo's databases live there. */
+    EDX_DATABASE_ROOT: setting.url('postgres://postgres@127.0.0.1:5432'),
+    EDX_HUB_DATABASE_URL: setting.optionalText(),
+    EDX_CONSOLE_PORT: setting.port(8080),
+    EDX_HUB_PORT: setting.port(8082),
+    EDX_GATEWAY_PORT: setting.port(8081),
+    EDX_SECOND_GATEWAY_PORT: setting.port(8083),
+    /** Prefix of the demo's connected-system ids (broker users are global to a broker: two demos on one broker need two prefixes). */
+    EDX_DEMO_SYSTEM_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and dashes').default(''),
+    /** Tests only: the named point where `edx up` dies at once, with its children (see up/crash-point.ts). */
+    EDX_TEST_CRASH_AT: setting.optionalText(),
+    /** The benchmark's broker (it makes a vhost of its own there). */
+    EDX_BENCH_AMQP_ROOT: setting.url('amqp://guest:guest@127.0.0.1:5672'),
+  })
+  .transform((env) => ({
+    amqpUrl: env.EDX_AMQP_URL,
+    managementUrl: env.EDX_AMQP_MANAGEMENT_URL,
+    databaseRoot: env.EDX_DATABASE_ROOT.replace(/\/+$/, ''),
+    hubDatabaseUrl: env.EDX_HUB_DATABASE_URL ?? `${env.EDX_DATABASE_ROOT.replace(/\/+$/, '')}/edx_hub`,
+    ports: { console: env.EDX_CONSOLE_PORT, hub: env.EDX_HUB_PORT, gateways: [env.EDX_GATEWAY_PORT, env.EDX_SECOND_GATEWAY_PORT] as const },
+    demoSystemPrefix: env.EDX_DEMO_SYSTEM_PREFIX,
+    crashAt: env.EDX_TEST_CRASH_AT,
+    benchAmqpRoot: env.EDX_BENCH_AMQP_ROOT,
+  }));
+
+export type CliSettings = z.infer<typeof cliSettingsSchema>;
+export const loadCliSettings = (env?: Record<string, string | undefined>): CliSettings => loadSettings(cliSettingsSchema, env);

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GatewayConfig, loadGatewayConfig, toEdxError } from '@edx/common';
+import { DevPki, SigningIdentity, TrustStore, assertOwnCertificateAccepted, loadIdentity } from '@edx/trust';
+import { ConsoleClient } from '../demo/console-client';
+import { DemoPlan } from './demo-plan';
+import { DemoFile } from './local-exchange';
+
+/** The hub's identity in the dev PKI: the code in its certificate and the files under `.edx/pki/hub/`. */
+export const HUB_CODE = 'edx.hub';
+export const hubKeyFiles = (dir: string) => ({ key: path.join(dir, 'pki', 'hub', 'key.pem'), cert: path.join(dir, 'pki', 'hub', 'cert.pem') });
+
+function identityAt(key: string, cert: string): SigningIdentity {
+  return loadIdentity({ pem: { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') } });
+}
+
+/** Runs one check; its EdxError (or any error) becomes a problem sentence. */
+function attempt(problems: string[], what: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    problems.push(`${what}: ${toEdxError(error).message}`);
+  }
+}
+
+/**
+ * Does `.edx/` hang together? Every certificate chains to the current dev PKI and names its owner,
+ * every gateway configuration names the system, database and files the settings name, and every
+ * gateway trusts the hub's certificate. Returns the problems, one sentence each (none: it does).
+ */
+export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): string[] {
+  const problems: string[] = [];
+  let pki: DevPki | undefined;
+  attempt(problems, 'the dev PKI in pki/', () => {
+    pki = DevPki.load(path.join(dir, 'pki'));
+    for (const [file, pem] of [['root.pem', pki.rootCertificatePem], ['intermediate.pem', pki.intermediateCertificatePem]] as const) {
+      if (readFileSync(path.join(dir, 'pki', file), 'utf8').trim() !== pem.trim()) problems.push(`pki/${file} is not the certificate of the dev PKI in pki/state.json`);
+    }
+  });
+  if (!pki) return problems;
+  const devStore = TrustStore.fromPem([pki.rootCertificatePem], [pki.intermediateCertificatePem]);
+  let hub: SigningIdentity | undefined;
+  attempt(problems, "the hub's key and certificate in pki/hub/", () => {
+    const files = hubKeyFiles(dir);
+    hub = identityAt(files.key, files.cert);
+    assertOwnCertificateAccepted(hub, devStore, HUB_CODE, { who: 'The hub', fix: '' });
+  });
+
+  const expected = new Map(plan.systems.map((s) => [s.id, s]));
+  for (const gateway of demo.gateways) {
+    const system = expected.get(gateway.id);
+    if (!system) {
+      problems.push(`demo.json names system ${gateway.id}, but the settings name ${[...expected.keys()].join(' and ')} (was EDX_DEMO_SYSTEM_PREFIX changed?)`);
+      continue;
+    }
+    const file = path.join(dir, gateway.configFile);
+    let config: GatewayConfig | undefined;
+    attempt(problems, `gateway ${gateway.id} (${gateway.configFile})`, () => {
+      config = loadGatewayConfig(file);
+    });
+    if (!config) continue;
+    if (config.systemId !== system.id) problems.push(`${gateway.configFile} is for system ${config.systemId}, not ${system.id}`);
+    if (config.databaseUrl !== system.databaseUrl) problems.push(`${gateway.configFile} uses database ${config.databaseUrl}, the settings ${system.databaseUrl}`);
+    const missing = [...config.trust.anchors, ...config.trust.intermediates].filter((f) => !existsSync(f));
+    if (missing.length) {
+      problems.push(`${gateway.configFile} names trust files that are missing: ${missing.join(', ')}`);
+      continue;
+    }
+    const store = TrustStore.fromPem(config.trust.anchors.map((f) => readFileSync(f, 'utf8')), config.trust.intermediates.map((f) => readFileSync(f, 'utf8')));
+    for (const agency of config.agencies) {
+      attempt(problems, `agency ${agency.code} at gateway ${config.systemId}`, () =>
+        assertOwnCertificateAccepted(identityAt(agency.keyFile, agency.certFile), store, agency.code, { who: `Agency ${agency.code}`, fix: '' }),
+      );
+    }
+    // Statuses the hub signs (a 02 for an unknown recipient) are checked by the gateways against their anchors.
+    if (hub) attempt(problems, `gateway ${config.systemId}`, () => assertOwnCertificateAccepted(hub!, store, HUB_CODE, { who: 'The hub', fix: '' }));
+  }
+  const described = new Set(demo.gateways.map((g) => g.id));
+  for (const id of expected.keys()) if (!described.has(id)) problems.push(`demo.json has no gateway for system ${id}`);
+  return problems;
+}
+
+/** Does the directory (through the console) host each configured agency at its system, with its certificate registered? */
+export async function directoryProblems(demo: DemoFile, console: ConsoleClient, dir: string): Promise<string[]> {
+  const { items } = await console.listAgencies();
+  const byCode = new Map(items.map((a) => [String(a.code), a]));
+  const problems: string[] = [];
+  for (const gateway of demo.gateways) {
+    const config = loadGatewayConfig(path.join(dir, gateway.configFile));
+    for (const agency of config.agencies) {
+      const entry = byCode.get(agency.code);
+      if (!entry) {
+        problems.push(`agency ${agency.code} (gateway ${config.systemId}) is not in the directory`);
+        continue;
+      }
+      if (entry.systemId !== config.systemId) problems.push(`the directory says ${agency.code} is hosted by ${String(entry.systemId ?? 'no system')}, its gateway config says ${config.systemId}`);
+      const fingerprint = identityAt(agency.keyFile, agency.certFile).certificate.fingerprint;
+      if (!(entry.certificateFingerprints as string[] | undefined)?.includes(fingerprint)) {
+        problems.push(`the certificate ${agency.code}'s gateway signs with is not registered for ${agency.code} in the directory`);
+      }
+    }
+    const hosted = items.filter((a) => a.systemId === config.systemId).map((a) => String(a.code));
+    const configured = new Set(config.agencies.map((a) => a.code));
+    for (const code of hosted) if (!configured.has(code)) problems.push(`the directory has ${code} hosted by ${config.systemId}, but its gateway config does not`);
+  }
+  return problems;
+}

@@ -1,0 +1,59 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Prerequisite, ensurePrerequisites, isLocalHost, managementPrerequisite, postgresPrerequisite } from './prerequisites';
+
+describe('edx up prerequisites', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'edx-prereq-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A prerequisite that is met when its file exists; its local fix creates the file with `touch`. */
+  function fileExists(name: string, fixable: boolean): Prerequisite {
+    const file = path.join(dir, name);
+    return {
+      name: `the file ${name}`,
+      check: async () => (existsSync(file) ? { met: true } : { met: false, problem: `${name} is missing`, fixable }),
+      localFix: { says: 'creating it', commands: [['touch', file]] },
+      manualFix: `Run \`touch ${file}\`.`,
+    };
+  }
+
+  it('fixes what it can here, says what it ran, and checks again', async () => {
+    const lines: string[] = [];
+    await ensurePrerequisites([fileExists('a', true)], (l) => lines.push(l));
+    expect(existsSync(path.join(dir, 'a'))).toBe(true);
+    expect(lines.join('\n')).toMatch(/a is missing; creating it: `touch .*a`/);
+  });
+
+  it('stops with PREREQUISITE_MISSING and the exact fix when it cannot fix it here', async () => {
+    await expect(ensurePrerequisites([fileExists('b', false)], () => undefined)).rejects.toMatchObject({
+      code: 'PREREQUISITE_MISSING',
+      message: expect.stringContaining('Run `touch'),
+    });
+    expect(existsSync(path.join(dir, 'b'))).toBe(false);
+  });
+
+  it('reports a fix that failed with its output', async () => {
+    const broken: Prerequisite = { ...fileExists('c', true), localFix: { says: 'trying', commands: [['false']] } };
+    await expect(ensurePrerequisites([broken], () => undefined)).rejects.toMatchObject({ code: 'PREREQUISITE_MISSING', message: expect.stringContaining('`false` failed') });
+  });
+
+  it('only notes an optional prerequisite that is not met', async () => {
+    const lines: string[] = [];
+    await ensurePrerequisites([{ ...fileExists('d', false), optional: true }], (l) => lines.push(l));
+    expect(lines).toEqual([expect.stringContaining('note: d is missing')]);
+  });
+
+  it('offers no local fix for a broker or database on another host', () => {
+    expect(isLocalHost('127.0.0.1')).toBe(true);
+    expect(isLocalHost('broker.example.gov.vn')).toBe(false);
+    expect(managementPrerequisite('http://guest:guest@mq.example.gov.vn:15672', 'amqp://mq.example.gov.vn').localFix).toBeUndefined();
+    expect(postgresPrerequisite('postgres://edx@db.example.gov.vn:5432').localFix).toBeUndefined();
+    expect(managementPrerequisite('http://guest:guest@mq.example.gov.vn:15672', 'amqp://mq.example.gov.vn').manualFix).toContain('rabbitmq-plugins enable rabbitmq_management');
+  });
+
+  it('sees a real PostgreSQL answer, and names the server that does not', async () => {
+    expect(await postgresPrerequisite('postgres://postgres@127.0.0.1:5432').check()).toEqual({ met: true });
+    expect(await postgresPrerequisite('postgres://postgres@127.0.0.1:1').check()).toMatchObject({ met: false, problem: expect.stringContaining('127.0.0.1:1') });
+  });
+});
