@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { EdxError, isErrorCode } from '@edx/common';
+import { EdxError, ErrorCode, isErrorCode } from '@edx/common';
 import { Command, OptionTable, UsageError, parseOptions } from '../command';
 import { readDemo, readInput } from '../output/files';
 
@@ -69,13 +69,19 @@ export const sendCommand: Command = {
         const rejected = view.recipients.filter((r) => r.statusCode === '02');
         return rejected.length === 0
           ? { ok: true, message: `Every recipient has it (${sent.id})`, ...sent, receipts: view.recipients }
-          : { ok: false, code: 'SIGNATURE_INVALID', message: `Rejected by ${rejected.map((r) => `${r.organId}: ${r.description}`).join('; ')}`, ...sent, receipts: view.recipients };
+          : { ok: false, code: rejectionCode(rejected[0].description), message: `Rejected by ${rejected.map((r) => `${r.organId}: ${r.description}`).join('; ')}`, ...sent, receipts: view.recipients };
       }
       if (Date.now() > deadline) return { ok: false, code: 'MESSAGING_PUBLISH_TIMEOUT', message: `Not every receipt arrived within ${timeoutSeconds} s`, ...sent, receipts: view.recipients };
       await new Promise((r) => setTimeout(r, 500));
     }
   },
 };
+
+/** A 02 names its reason's code first ("[ROUTING_RECIPIENT_UNKNOWN] …"); a DMS's own words get DELIVERY_REJECTED. */
+function rejectionCode(description: string | null): ErrorCode {
+  const code = /^\[([A-Z_]+)\]/.exec(description ?? '')?.[1];
+  return code && isErrorCode(code) ? code : 'DELIVERY_REJECTED';
+}
 
 async function call<T>(url: string, apiKey: string, init: RequestInit): Promise<T> {
   let res: Response;

@@ -66,6 +66,7 @@ export const ERROR_CODES = {
   ROUTING_RECIPIENT_SUSPENDED: permanent(422, 'A recipient agency is suspended.'),
   ROUTING_RECIPIENT_UNROUTABLE: permanent(422, 'No connected system hosts the recipient agency.'),
   ROUTING_DOCUMENT_UNKNOWN: permanent(404, 'The document a status refers to is not known.'),
+  DELIVERY_REJECTED: permanent(422, 'A recipient rejected the document (status 02).'),
 
   // Messaging and storage (transient by nature)
   MESSAGING_BROKER_UNAVAILABLE: transient(503, 'The message broker cannot be reached.'),
