@@ -12,3 +12,4 @@ export * from './pdf/make-pdf';
 export * from './pdf/pdf-signature';
 export * from './pdf/pdf-signer';
 export * from './xmldsig/package-signing';
+export * from './attestation/receipt-attestation';

@@ -52,10 +52,13 @@ export const ERROR_CODES = {
   CERT_NOT_YET_VALID: permanent(422, 'The certificate was not yet valid.'),
   CERT_REVOKED: permanent(422, 'The certificate is revoked.'),
   CERT_KEY_USAGE: permanent(422, 'The certificate is not allowed to sign.'),
+  CERT_CHAIN_INVALID: permanent(422, 'A certificate in the chain is not allowed to issue what it issued (not a CA, no keyCertSign or cRLSign, or past its path length).'),
+  SIGNATURE_ALGORITHM_WEAK: permanent(422, 'A signature, digest or key uses an algorithm or size the algorithm policy refuses (MD5, SHA-1 after the cut-off, RSA under 2048 bits).'),
   CRL_STALE: permanent(422, 'The revocation list is past its next-update time.'),
   CRL_MISSING: permanent(422, 'No revocation list is available for the issuing CA.'),
   SIGNER_NOT_SENDER: permanent(422, 'The signing certificate does not belong to the sending agency.'),
   KEY_INVALID: permanent(400, 'The key or certificate file cannot be read.'),
+  ATTESTATION_INVALID: permanent(422, "The hub's signed receipt attestation is missing, altered or not the hub's."),
   CERT_OWN_REFUSED: permanent(500, "This service's own signing certificate would be refused by those who verify it."),
 
   // Routing and the agency directory

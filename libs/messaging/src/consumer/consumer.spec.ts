@@ -83,7 +83,7 @@ describe('Consumer (real broker)', () => {
     expect(await messageCount(queue)).toBe(0);
   });
 
-  it('redelivers a message after the retry delay, not at once', async () => {
+  it('retries a message after its delay, from memory: not redelivered, its delivery count untouched', async () => {
     const queue = await workQueue();
     const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
     const deliveries: Array<{ at: number; message: InboundMessage }> = [];
@@ -92,10 +92,11 @@ describe('Consumer (real broker)', () => {
       return [deliveries.length === 1 ? Outcome.retry('database busy', 300) : Outcome.ack()];
     });
     await send(queue, 'r-1');
-    await waitFor(() => deliveries.length === 2, 5000, 'redelivery');
+    await waitFor(() => deliveries.length === 2, 5000, 'second attempt');
     await consumer.stop();
     expect(deliveries[1].at - deliveries[0].at).toBeGreaterThanOrEqual(280);
-    expect(deliveries[1].message).toMatchObject({ messageId: 'r-1', redelivered: true, deliveryCount: 1 });
+    expect(deliveries[1].message).toMatchObject({ messageId: 'r-1', redelivered: false });
+    expect(deliveries[1].message.deliveryCount).toBeUndefined();
     expect(await messageCount(queue)).toBe(0);
   });
 
@@ -162,20 +163,50 @@ describe('Consumer (real broker)', () => {
     expect(String(dead.properties.headers![DeadLetterHeaders.reason])).toContain('0 outcomes for 1 messages');
   });
 
-  it('lets the broker dead-letter a message retried past the delivery limit (x-death: delivery_limit)', async () => {
+  it('spends none of the delivery limit on a dependency outage longer than the whole budget, and fetches nothing new meanwhile', async () => {
     const queue = await workQueue();
-    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });
-    let attempts = 0;
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10, retryBackoff: { initialMs: 5, maxMs: 20 } });
+    let failuresLeft = 30; // the queue's delivery limit is 20
+    const handedWhileDown = new Set<string>();
+    const seen: InboundMessage[] = [];
     await consumer.start(async (messages) => {
-      attempts++;
-      return messages.map(() => Outcome.retry('keeps failing', 1));
+      if (failuresLeft-- > 0) {
+        messages.forEach((m) => handedWhileDown.add(m.messageId!));
+        // A document sent during the outage waits on the broker: the paused consumer does not fetch it.
+        if (failuresLeft === 25) await send(queue, 'o-2');
+        throw new EdxError('STORAGE_UNAVAILABLE', 'the database is restarting');
+      }
+      seen.push(...messages);
+      return messages.map(() => Outcome.ack());
     });
-    await send(queue, 'l-1');
-    const [dead] = await collect(await broker.raw(), Topology.deadQueue, 1, 20_000);
+    await send(queue, 'o-1');
+    await waitFor(() => seen.length === 2, 20_000, 'both documents once the database is back');
     await consumer.stop();
-    expect(dead.properties.messageId).toBe('l-1');
-    expect(attempts).toBe(21);
-    expect(dead.properties.headers!['x-death']).toEqual([expect.objectContaining({ queue, reason: 'delivery_limit' })]);
+    expect([...handedWhileDown]).toEqual(['o-1']);
+    expect(seen.map((m) => [m.messageId, m.redelivered, m.deliveryCount])).toEqual([['o-1', false, undefined], ['o-2', false, undefined]]);
+    expect(await messageCount(queue)).toBe(0);
+    expect(await messageCount(Topology.deadQueue)).toBe(0);
+  });
+
+  it('splits a failing batch down to the one message that fails on its own, and dead-letters only that one', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 8, maxWaitMs: 200 } });
+    const acked = new Set<string>();
+    const sizes: number[] = [];
+    await consumer.start(async (messages) => {
+      sizes.push(messages.length);
+      if (messages.some((m) => m.messageId === 'poison')) throw new EdxError('EDXML_TOO_MANY_ELEMENTS', 'too many parameters in one statement');
+      messages.forEach((m) => acked.add(m.messageId!));
+      return messages.map(() => Outcome.ack());
+    });
+    await Promise.all(['p-1', 'p-2', 'p-3', 'poison', 'p-5', 'p-6', 'p-7', 'p-8'].map((id) => send(queue, id)));
+    const [dead] = await collect(await broker.raw(), Topology.deadQueue, 1);
+    await waitFor(() => acked.size === 7, 5000, 'the seven innocent messages');
+    await consumer.stop();
+    expect(dead.properties.messageId).toBe('poison');
+    expect(dead.properties.headers).toMatchObject({ [DeadLetterHeaders.code]: 'EDXML_TOO_MANY_ELEMENTS' });
+    expect(sizes).toContain(1);
+    expect(await messageCount(queue)).toBe(0);
   });
 
   it('start() on a connection that is not up yet waits for it, then consumes', async () => {

@@ -29,6 +29,9 @@ export interface ConsumerOptions {
 
 export type BatchHandler = (messages: InboundMessage[]) => Promise<Outcome[]>;
 
+/** Codes that mean a dependency every message needs is away: the consumer pauses instead of spinning. */
+const DEPENDENCY_CODES: ReadonlySet<string> = new Set(['STORAGE_UNAVAILABLE', 'MESSAGING_BROKER_UNAVAILABLE']);
+
 interface Delivery {
   readonly raw: ConsumeMessage;
   readonly channel: Channel;
@@ -38,11 +41,14 @@ interface Delivery {
 /**
  * Consumes a queue with manual acks and hands messages to a batch handler that returns one Outcome
  * per message. A message is acked only after the handler resolved (the handler commits first).
- * - retry: held for its delay, then nacked with requeue (no hot loop; the queue's delivery limit
- *   dead-letters a message that keeps failing);
+ * - retry: the message stays unacked here and goes to the handler again after its delay, so a
+ *   transient failure never spends the queue's delivery limit (that budget is for messages that
+ *   crash consumers); while a dependency is down (`dependencyDown`) the consumer stops fetching and
+ *   resumes when the retried batch goes through;
  * - dead-letter: a confirmed copy goes to edx.dead with the reason headers, then the original is acked;
- * - the handler throws: a transient EdxError retries the batch, anything else dead-letters it with
- *   INTERNAL_ERROR.
+ * - the handler throws: a transient EdxError retries the batch (a database or broker outage pauses
+ *   the consumer); anything else splits the batch in halves and runs them again, down to the one
+ *   message that fails on its own, which alone is dead-lettered with its reason.
  * After a connection loss the consumer re-subscribes by itself; unacked messages come back redelivered.
  */
 export class Consumer {
@@ -53,6 +59,9 @@ export class Consumer {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly held = new Map<Delivery, NodeJS.Timeout>();
+  /** Batches waiting in memory for their next attempt, and whether each waits on a dependency. */
+  private readonly retries = new Map<NodeJS.Timeout, { deliveries: Delivery[]; dependencyDown: boolean }>();
+  private paused = false;
   private subscribedWaiters: Array<() => void> = [];
   private stopping = false;
   private readonly log: Logger;
@@ -108,6 +117,11 @@ export class Consumer {
       this.settle(delivery, (ch) => ch.nack(delivery.raw, false, true));
     }
     this.held.clear();
+    for (const [timer, group] of this.retries) {
+      clearTimeout(timer);
+      for (const delivery of group.deliveries) this.settle(delivery, (ch) => ch.nack(delivery.raw, false, true));
+    }
+    this.retries.clear();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     this.channel = undefined;
     if (channel) await channel.close().catch(() => undefined);
@@ -119,10 +133,10 @@ export class Consumer {
     channel.on('error', (error: Error) => this.log.warn({ err: error.message }, 'Consumer channel error'));
     channel.on('close', () => this.onChannelClosed(channel));
     this.channel = channel;
+    this.paused = false;
     try {
       await channel.prefetch(this.options.prefetch);
-      const { consumerTag } = await channel.consume(this.options.queue, (raw) => this.onDelivery(channel, raw), { noAck: false });
-      this.consumerTag = consumerTag;
+      await this.consumeOn(channel);
     } catch (error) {
       if (this.channel === channel) this.channel = undefined;
       throw unavailable(`Could not consume queue ${this.options.queue}`, error);
@@ -131,6 +145,33 @@ export class Consumer {
     const waiters = this.subscribedWaiters;
     this.subscribedWaiters = [];
     waiters.forEach((resolve) => resolve());
+  }
+
+  private async consumeOn(channel: Channel): Promise<void> {
+    const { consumerTag } = await channel.consume(this.options.queue, (raw) => this.onDelivery(channel, raw), { noAck: false });
+    this.consumerTag = consumerTag;
+  }
+
+  /** Stops fetching (what it holds stays unacked and is retried); resume() starts again. */
+  private pause(reason: string): void {
+    const channel = this.channel;
+    const tag = this.consumerTag;
+    if (this.paused || !channel || !tag) return;
+    this.paused = true;
+    this.consumerTag = undefined;
+    this.log.warn({ reason }, 'A dependency is down: pausing the consumer until it is back');
+    channel.cancel(tag).catch(() => undefined);
+  }
+
+  private resume(): void {
+    const channel = this.channel;
+    if (!this.paused || this.stopping || !channel) return;
+    if ([...this.retries.values()].some((g) => g.dependencyDown)) return;
+    this.paused = false;
+    this.consumeOn(channel).then(
+      () => this.log.info('Dependency back: consuming again'),
+      (error) => this.log.warn({ err: toEdxError(error).message }, 'Could not resume consuming; the channel will be reopened'),
+    );
   }
 
   private onSubscribeFailed(error: unknown): void {
@@ -197,16 +238,57 @@ export class Consumer {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    const run = this.process(batch).catch((error) => this.log.error({ err: toEdxError(error).message }, 'Batch processing failed'));
-    this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run));
+    this.track(this.process(batch));
   }
 
-  private async process(batch: Delivery[]): Promise<void> {
+  private async process(batch: Delivery[], attempt = 0): Promise<void> {
     const outcomes = await this.runHandler(batch);
-    await Promise.all(batch.map((delivery, i) => this.apply(delivery, outcomes[i])));
+    const again: Delivery[] = [];
+    let retry: Extract<Outcome, { kind: 'retry' }> | undefined;
+    await Promise.all(
+      batch.map((delivery, i) => {
+        const outcome = outcomes[i];
+        if (outcome.kind !== 'retry') return this.apply(delivery, outcome);
+        again.push(delivery);
+        if (!retry || outcome.dependencyDown) retry = outcome;
+        return undefined;
+      }),
+    );
+    if (retry) this.retryLater(again, retry, attempt + 1);
+    else if (this.paused) this.resume();
   }
 
+  /** Keeps `deliveries` unacked and hands them to the handler again after the delay. */
+  private retryLater(deliveries: Delivery[], outcome: Extract<Outcome, { kind: 'retry' }>, attempt: number): void {
+    if (this.stopping) {
+      for (const d of deliveries) this.settle(d, (ch) => ch.nack(d.raw, false, true));
+      return;
+    }
+    const dependencyDown = outcome.dependencyDown === true;
+    if (dependencyDown) this.pause(outcome.reason);
+    const delay = outcome.delayMs ?? this.backoff(attempt - 1);
+    this.log.warn({ reason: outcome.reason, attempt, size: deliveries.length, delayMs: delay }, 'Retrying later');
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      // Messages of a channel that closed meanwhile come back by themselves, redelivered.
+      const alive = deliveries.filter((d) => d.channel === this.channel);
+      if (alive.length === 0) return this.resume();
+      this.track(this.process(alive, attempt));
+    }, delay);
+    this.retries.set(timer, { deliveries, dependencyDown });
+  }
+
+  private track(run: Promise<void>): void {
+    const tracked = run.catch((error) => this.log.error({ err: toEdxError(error).message }, 'Batch processing failed'));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  /**
+   * The handler's outcomes. A transient throw retries the batch; any other throw is narrowed down:
+   * the batch is split in halves and each runs again, so only a message that fails alone is
+   * dead-lettered, with its own code and reason.
+   */
   private async runHandler(batch: Delivery[]): Promise<Outcome[]> {
     try {
       const outcomes = await this.handler!(batch.map((d) => d.message));
@@ -216,9 +298,19 @@ export class Consumer {
       return outcomes;
     } catch (thrown) {
       const error = toEdxError(thrown);
-      const outcome = error.isTransient ? Outcome.retry(`${error.code}: ${error.message}`) : Outcome.deadLetter('INTERNAL_ERROR', `${error.code}: ${error.message}`);
-      this.log.warn({ err: error.message, code: error.code, outcome: outcome.kind, size: batch.length }, 'Handler threw');
-      return batch.map(() => outcome);
+      if (error.isTransient) {
+        const reason = `${error.code}: ${error.message}`;
+        const outcome = DEPENDENCY_CODES.has(error.code) ? Outcome.dependencyDown(reason) : Outcome.retry(reason);
+        this.log.warn({ err: error.message, code: error.code, size: batch.length }, 'Handler threw a transient error');
+        return batch.map(() => outcome);
+      }
+      if (batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        this.log.warn({ err: error.message, code: error.code, size: batch.length }, 'Handler threw: splitting the batch to find the message that fails');
+        return [...(await this.runHandler(batch.slice(0, half))), ...(await this.runHandler(batch.slice(half)))];
+      }
+      this.log.warn({ err: error.message, code: error.code, messageId: batch[0].message.messageId }, 'Handler threw for this message alone: dead-lettering it');
+      return [Outcome.deadLetter(error.code, `${error.code}: ${error.message}`)];
     }
   }
 
@@ -228,7 +320,7 @@ export class Consumer {
         this.settle(delivery, (ch) => ch.ack(delivery.raw));
         return;
       case 'retry':
-        this.hold(delivery, outcome.delayMs ?? this.backoff(delivery.message.deliveryCount ?? 0));
+        // process() keeps retried messages in memory; apply() never sees them.
         return;
       case 'dead-letter':
         await this.deadLetter(delivery, outcome);

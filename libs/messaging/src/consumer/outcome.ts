@@ -3,7 +3,7 @@ import type { ErrorCode } from '@edx/common';
 /** What a handler decided for one message. Handlers return outcomes; they do not throw on purpose. */
 export type Outcome =
   | { kind: 'ack' }
-  | { kind: 'retry'; reason: string; delayMs?: number }
+  | { kind: 'retry'; reason: string; delayMs?: number; dependencyDown?: boolean }
   | { kind: 'dead-letter'; code: ErrorCode; reason: string };
 
 export const Outcome = {
@@ -11,9 +11,16 @@ export const Outcome = {
   ack(): Outcome {
     return { kind: 'ack' };
   },
-  /** Transient failure: hold the message `delayMs` (default: backoff by delivery count), then requeue it. */
+  /**
+   * Transient failure: keep the message (unacked, so its delivery count is untouched) and hand it to
+   * the handler again after `delayMs` (default: backoff by attempt).
+   */
   retry(reason: string, delayMs?: number): Outcome {
     return delayMs === undefined ? { kind: 'retry', reason } : { kind: 'retry', reason, delayMs };
+  },
+  /** A dependency every message needs (database, broker) is away: retry, and stop fetching until it is back. */
+  dependencyDown(reason: string): Outcome {
+    return { kind: 'retry', reason, dependencyDown: true };
   },
   /** Permanent failure: copy it to edx.dead with the code and reason, then remove it. */
   deadLetter(code: ErrorCode, reason: string): Outcome {

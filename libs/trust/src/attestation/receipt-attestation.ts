@@ -1,0 +1,84 @@
+import { createHash, sign as signBytes, verify as verifyBytes } from 'node:crypto';
+import { EdxError } from '@edx/common';
+import { Certificate } from '../certs/certificate';
+import { SigningIdentity } from '../certs/identity';
+import { TrustStore } from '../certs/trust-store';
+
+/**
+ * What the hub attests when it accepts a package: these exact bytes (the package as it delivers it,
+ * with its TraceHeader hop) were verified at `receivedAt`, with this verdict. The receiving gateway
+ * judges the package's signatures at that time, and anyone can later prove the document was valid
+ * when it arrived: a signer's claimed signing time is never what decides.
+ */
+export interface ReceiptAttestation {
+  readonly packageId: string;
+  /** SHA-256 (hex) of the delivered package bytes. */
+  readonly sha256: string;
+  /** ISO 8601, the hub's clock when it verified the package. */
+  readonly receivedAt: string;
+  readonly verdict: 'valid';
+  /** Who signed what, as the hub judged it: the envelope signer and each PDF signature. */
+  readonly signatures: ReadonlyArray<{ readonly what: string; readonly signer: string; readonly serialNumber: string }>;
+  /** The hub's identity (its certificate's agency code). */
+  readonly attestedBy: string;
+}
+
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+/**
+ * Signs an attestation as a JWS compact serialization (RFC 7515: RS256, the signing certificate in
+ * `x5c`), so any JOSE tool can check it offline. Returns the token.
+ */
+export function signReceiptAttestation(attestation: ReceiptAttestation, identity: SigningIdentity): string {
+  const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'edx-receipt+jwt', x5c: [identity.certificate.der.toString('base64')] }));
+  const payload = b64url(JSON.stringify(attestation));
+  const signature = signBytes('sha256', Buffer.from(`${header}.${payload}`), identity.privateKey);
+  return `${header}.${payload}.${b64url(signature)}`;
+}
+
+export interface AttestationCheck {
+  /** The package bytes as received, the message id they came under and the hub's expected code. */
+  readonly body: Buffer;
+  readonly packageId: string;
+  readonly hubCode: string;
+  readonly trustStore: TrustStore;
+  readonly now?: Date;
+  /** How far the hub's clock may run ahead of the verifier's (default 5 minutes). */
+  readonly clockSkewMs?: number;
+}
+
+const refused = (message: string) => new EdxError('ATTESTATION_INVALID', message);
+
+/**
+ * Reads and checks a receipt attestation: its signature, the hub's certificate (chains to the
+ * anchors now, issued for `hubCode`), and that it is about these exact bytes under this package id
+ * and not dated in the future. Returns it; throws ATTESTATION_INVALID saying what is wrong.
+ */
+export function verifyReceiptAttestation(token: string | undefined, check: AttestationCheck): ReceiptAttestation {
+  if (!token) throw refused('The package arrived without the hub\'s signed receipt attestation.');
+  const parts = token.split('.');
+  if (parts.length !== 3) throw refused('The receipt attestation is not a JWS compact token.');
+  let header: { alg?: string; x5c?: string[] };
+  let attestation: ReceiptAttestation;
+  try {
+    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+    attestation = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+  } catch {
+    throw refused('The receipt attestation cannot be read.');
+  }
+  if (header.alg !== 'RS256' || !header.x5c?.[0]) throw refused(`The receipt attestation uses ${header.alg ?? 'no algorithm'}; RS256 with x5c is required.`);
+  const certificate = Certificate.from(Buffer.from(header.x5c[0], 'base64'));
+  if (!verifyBytes('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), certificate.native.publicKey, Buffer.from(parts[2], 'base64url'))) {
+    throw refused('The receipt attestation\'s signature does not verify.');
+  }
+  if (certificate.agencyCode !== check.hubCode) throw refused(`The receipt attestation is signed by ${certificate.subject}, not by the hub ${check.hubCode}.`);
+  const now = check.now ?? new Date();
+  const trusted = check.trustStore.check(certificate, [], now, now);
+  if (!trusted.ok) throw refused(`The hub's attestation certificate is refused: ${trusted.code}: ${trusted.message}`);
+  if (attestation.packageId !== check.packageId) throw refused(`The receipt attestation is about package ${attestation.packageId}, not ${check.packageId}.`);
+  if (attestation.sha256 !== createHash('sha256').update(check.body).digest('hex')) throw refused('The receipt attestation is about other bytes than the package that arrived.');
+  const receivedAt = new Date(attestation.receivedAt);
+  if (Number.isNaN(receivedAt.getTime())) throw refused('The receipt attestation carries no receipt time.');
+  if (receivedAt.getTime() > now.getTime() + (check.clockSkewMs ?? 5 * 60_000)) throw refused(`The receipt attestation is dated ${attestation.receivedAt}, in the future.`);
+  return attestation;
+}
