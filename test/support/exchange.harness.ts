@@ -63,6 +63,8 @@ export class ExchangeHarness {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-e2e-'));
   readonly hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_hub')}`;
   readonly adminToken = `adm_${randomBytes(16).toString('hex')}`;
+  /** The hub and the console run as their own least-privilege broker users, as `edx up` sets them up. */
+  readonly serviceUsers = { hub: `edx-hub-${this.suffix}`, console: `edx-console-${this.suffix}`, password: randomBytes(12).toString('hex') };
   pki!: DevPki;
   consoleUrl!: string;
   hubUrl!: string;
@@ -80,8 +82,17 @@ export class ExchangeHarness {
     return `${base}-${this.suffix}`;
   }
 
+  /** The exchange's broker URL as one of its service users. */
+  amqpUrlAs(user: string): string {
+    const url = new URL(`${AMQP_ROOT}/${this.vhost}`);
+    url.username = user;
+    url.password = this.serviceUsers.password;
+    return url.toString();
+  }
+
   async start(systems: Array<{ id: string; agencies: Array<{ code: string; name: string }> }>): Promise<this> {
     await this.admin.ensureVhost(this.vhost);
+    for (const user of [this.serviceUsers.hub, this.serviceUsers.console]) await this.admin.ensureServiceUser(this.vhost, user, this.serviceUsers.password);
     this.pki = createDevPki();
     const hub = this.pki.issue({ code: 'edx.hub', name: 'edx exchange hub', kind: 'organisation' });
     mkdirSync(path.join(this.dir, 'hub'), { recursive: true });
@@ -89,7 +100,7 @@ export class ExchangeHarness {
     writeFileSync(path.join(this.dir, 'hub', 'cert.pem'), hub.certificatePem);
 
     const consoleSettings = loadConsoleSettings({
-      EDX_AMQP_URL: this.amqpUrl,
+      EDX_AMQP_URL: this.amqpUrlAs(this.serviceUsers.console),
       EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_URL,
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(this.adminToken).digest('hex'),
@@ -114,7 +125,7 @@ export class ExchangeHarness {
 
   private hubEnv(): Record<string, string> {
     return {
-      EDX_AMQP_URL: this.amqpUrl,
+      EDX_AMQP_URL: this.amqpUrlAs(this.serviceUsers.hub),
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_HUB_KEY_FILE: path.join(this.dir, 'hub', 'key.pem'),
       EDX_HUB_CERT_FILE: path.join(this.dir, 'hub', 'cert.pem'),
@@ -211,6 +222,7 @@ export class ExchangeHarness {
     await this.consoleApp?.close().catch(() => undefined);
     await this.admin.deleteVhost(this.vhost).catch(() => undefined);
     for (const s of this.systems) await this.admin.deleteUser(`system.${s.id}`).catch(() => undefined);
+    for (const user of [this.serviceUsers.hub, this.serviceUsers.console]) await this.admin.deleteUser(user).catch(() => undefined);
     for (const url of this.databases) await dropDatabase(url).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }

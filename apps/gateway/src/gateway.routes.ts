@@ -8,5 +8,6 @@ export const GatewayRoutes = {
 } as const;
 
 export function gatewayRoutes(settings: GatewaySettings, config: GatewayConfig): Record<string, ConsumerOptions> {
-  return { [GatewayRoutes.inbox]: { queue: Topology.systemInbox(config.systemId), prefetch: settings.prefetch, batch: settings.batch } };
+  // A connected system may not write to edx.dead: what it cannot handle, the broker dead-letters.
+  return { [GatewayRoutes.inbox]: { queue: Topology.systemInbox(config.systemId), prefetch: settings.prefetch, batch: settings.batch, deadLetterBy: 'reject' } };
 }

@@ -33,7 +33,7 @@ export class HubWorker implements AmqpTransportResources {
     this.dataSource = createHubDataSource({ url: settings.databaseUrl, poolSize: 8 });
     this.connection = new AmqpConnection({ url: settings.amqpUrl, connectionName: 'edx-hub' }, logger);
     this.publisher = new ConfirmedPublisher(this.connection);
-    this.recorder = new DeadLetterRecorder(this.dataSource);
+    this.recorder = new DeadLetterRecorder(this.dataSource, this.connection.username);
   }
 
   /** Opens the database and the broker, and refuses to run with a certificate the gateways would refuse. */
@@ -63,12 +63,13 @@ export class HubWorker implements AmqpTransportResources {
     return this.inboundHandler!.handle(messages);
   }
 
-  /** A batch from edx.dead. One that cannot be recorded stays on edx.dead: never dead-letter a dead letter. */
+  /** A batch from edx.dead. While it cannot be recorded it stays here: never dead-letter a dead letter. */
   async recordDeadLetters(messages: InboundMessage[]): Promise<Outcome[]> {
     try {
       return await this.recorder.handle(messages);
     } catch (error) {
-      return messages.map(() => Outcome.retry(toEdxError(error).message, 1000));
+      const e = toEdxError(error);
+      return messages.map(() => (e.code === 'STORAGE_UNAVAILABLE' ? Outcome.dependencyDown(e.message) : Outcome.retry(e.message, 1000)));
     }
   }
 

@@ -11,7 +11,7 @@ import { provisionSystems } from '../demo/demo-setup';
 import { AppProcess, launchApp, waitHealthy } from '../processes/app-process';
 import { directoryProblems, hubKeyFiles, HUB_CODE, localProblems } from '../up/consistency';
 import { crashPoint } from '../up/crash-point';
-import { DemoPlan, demoPlan } from '../up/demo-plan';
+import { DemoPlan, amqpUrlAs, demoPlan } from '../up/demo-plan';
 import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
 import { DemoFile, inspectExchange, resetExchange, resetHint } from '../up/local-exchange';
 import { brokerPrerequisite, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
@@ -106,6 +106,12 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   await markDatabase(plan.hubDatabaseUrl, mark);
   for (const s of plan.systems) await markDatabase(s.databaseUrl, mark);
   await markVhost(admin, plan.vhost, mark);
+  // The hub and the console connect as their own least-privilege users, never as the broker's admin.
+  const broker = {
+    hub: { user: plan.serviceUsers.hub, password: randomBytes(24).toString('base64url') },
+    console: { user: plan.serviceUsers.console, password: randomBytes(24).toString('base64url') },
+  };
+  for (const service of Object.values(broker)) await admin.ensureServiceUser(plan.vhost, service.user, service.password);
   crashPoint('up:after-marks', settings.crashAt, running);
 
   const staging = plan.stagingDir;
@@ -121,7 +127,13 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
 
   const tokens = { adminToken: `adm_${randomBytes(24).toString('base64url')}`, operatorToken: `op_${randomBytes(24).toString('base64url')}` };
   const consoleUrl = `http://127.0.0.1:${plan.ports.console}`;
-  const partial: Omit<DemoFile, 'gateways'> = { exchangeId: mark.id, createdAt: mark.createdAt, console: { url: consoleUrl, ...tokens }, hub: { url: `http://127.0.0.1:${plan.ports.hub}` } };
+  const partial: Omit<DemoFile, 'gateways'> = {
+    exchangeId: mark.id,
+    createdAt: mark.createdAt,
+    console: { url: consoleUrl, ...tokens },
+    hub: { url: `http://127.0.0.1:${plan.ports.hub}` },
+    broker,
+  };
   running.push(startConsole(plan, { ...partial, gateways: [] }));
   await waitHealthy(running[0]);
   const provisioned = await provisionSystems({
@@ -161,6 +173,7 @@ function startConsole(plan: DemoPlan, demo: DemoFile): AppProcess {
     from: APP_FORM,
     env: {
       ...commonEnv(plan),
+      EDX_AMQP_URL: amqpUrlAs(plan, demo.broker.console.user, demo.broker.console.password),
       EDX_CONSOLE_PORT: String(plan.ports.console),
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: sha256(demo.console.adminToken),
       EDX_CONSOLE_OPERATOR_TOKEN_SHA256: sha256(demo.console.operatorToken),
@@ -169,7 +182,7 @@ function startConsole(plan: DemoPlan, demo: DemoFile): AppProcess {
 }
 
 function commonEnv(plan: DemoPlan): Record<string, string> {
-  return { EDX_AMQP_URL: plan.amqpUrl, EDX_AMQP_MANAGEMENT_URL: plan.managementUrl, EDX_HUB_DATABASE_URL: plan.hubDatabaseUrl };
+  return { EDX_AMQP_MANAGEMENT_URL: plan.managementUrl, EDX_HUB_DATABASE_URL: plan.hubDatabaseUrl };
 }
 
 /** The hub and every gateway; resolves when all of them (and the console) answer /health. */
@@ -179,7 +192,13 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
     launchApp('hub', {
       port: plan.ports.hub,
       from: APP_FORM,
-      env: { ...commonEnv(plan), EDX_HUB_PORT: String(plan.ports.hub), EDX_HUB_KEY_FILE: hubFiles.key, EDX_HUB_CERT_FILE: hubFiles.cert },
+      env: {
+        ...commonEnv(plan),
+        EDX_AMQP_URL: amqpUrlAs(plan, demo.broker.hub.user, demo.broker.hub.password),
+        EDX_HUB_PORT: String(plan.ports.hub),
+        EDX_HUB_KEY_FILE: hubFiles.key,
+        EDX_HUB_CERT_FILE: hubFiles.cert,
+      },
     }),
   );
   for (const g of demo.gateways) {

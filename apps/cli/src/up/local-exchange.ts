@@ -12,8 +12,15 @@ export interface DemoFile {
   readonly createdAt: string;
   readonly console: { url: string; adminToken: string; operatorToken: string };
   readonly hub: { url: string };
+  /** The hub's and the console's own least-privilege broker users (never guest). */
+  readonly broker: { hub: BrokerCredentials; console: BrokerCredentials };
   /** Paths inside are relative to the `.edx/` folder. */
   readonly gateways: ProvisionedSystem[];
+}
+
+export interface BrokerCredentials {
+  readonly user: string;
+  readonly password: string;
 }
 
 export function readDemoFile(dir: string): DemoFile | undefined {
@@ -21,7 +28,7 @@ export function readDemoFile(dir: string): DemoFile | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const demo = JSON.parse(readFileSync(file, 'utf8')) as DemoFile;
-    return typeof demo.exchangeId === 'string' ? demo : undefined;
+    return typeof demo.exchangeId === 'string' && demo.broker?.hub ? demo : undefined;
   } catch {
     return undefined;
   }
@@ -86,6 +93,7 @@ export async function resetExchange(plan: DemoPlan, admin: BrokerAdmin): Promise
   for (const url of [plan.hubDatabaseUrl, ...plan.systems.map((s) => s.databaseUrl)]) await dropDatabase(url);
   await admin.deleteVhost(plan.vhost);
   for (const s of plan.systems) await admin.deleteUser(systemUserName(s.id));
+  for (const user of Object.values(plan.serviceUsers)) await admin.deleteUser(user);
   for (const dir of [plan.dir, plan.stagingDir]) rmSync(dir, { recursive: true, force: true });
 }
 

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   EDXML_LENGTH: permanent(400, 'A text is longer than its limit.'),
   EDXML_REFERENCE_UNRESOLVED: permanent(400, 'A manifest reference has no matching attachment.'),
   EDXML_ATTACHMENT_UNREFERENCED: permanent(400, 'An attachment is not listed in the manifest.'),
+  EDXML_CONTENT_ID_AMBIGUOUS: permanent(400, 'Two attachments or manifest references have ContentIds that differ only by a cid: prefix.'),
   EDXML_ATTACHMENT_ENCODING: permanent(400, 'An attachment is not valid base64.'),
   EDXML_ATTACHMENT_TYPE: permanent(400, 'An attachment content does not match its declared type.'),
 
@@ -45,6 +46,7 @@ export const ERROR_CODES = {
   SIGNATURE_MALFORMED: permanent(422, 'The signature block cannot be read.'),
   SIGNATURE_UNSUPPORTED: permanent(422, 'The signature uses an algorithm or layout edx does not accept.'),
   DIGEST_MISMATCH: permanent(422, 'The signed content was altered after signing.'),
+  SIGNATURE_PACKAGE_ID_MISMATCH: permanent(422, 'The envelope is signed for another package or message id than the one it travels under.'),
   PDF_MODIFIED_AFTER_SIGNING: permanent(422, 'Bytes were added to the PDF after its last signature.'),
   PDF_MALFORMED: permanent(422, 'The PDF or its signature dictionary cannot be read.'),
   CERT_UNTRUSTED: permanent(422, 'The certificate does not chain to a trust anchor.'),
@@ -76,6 +78,8 @@ export const ERROR_CODES = {
   MESSAGING_PUBLISH_TIMEOUT: transient(503, 'The broker did not confirm a publish in time.'),
   MESSAGING_PUBLISH_NACKED: transient(503, 'The broker refused to take a message.'),
   MESSAGING_BAD_MESSAGE: permanent(400, 'A message lacks the properties edx requires.'),
+  MESSAGING_REJECTED: permanent(422, 'A consumer refused the message and its queue dead-lettered it.'),
+  MESSAGING_DELIVERY_LIMIT: permanent(422, 'The message kept failing its consumers and reached the delivery limit.'),
   STORAGE_UNAVAILABLE: transient(503, 'The database cannot be reached.'),
 
   // HTTP APIs

@@ -25,7 +25,7 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
 
   beforeAll(async () => {
     broker = await createTestBroker();
-    await broker.admin.ensureHubUser(broker.vhost, hubUser, password);
+    await broker.admin.ensureServiceUser(broker.vhost, hubUser, password);
     await broker.admin.ensureSystemUser(broker.vhost, sysA, password);
     await broker.admin.ensureSystemUser(broker.vhost, sysB, password);
     // The hub's own least-privilege user declares the whole topology.
@@ -49,9 +49,9 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
     await broker.dispose();
   });
 
-  it('names a system user system.<id> and grants it nothing but edx.hub and edx.dead (write) and its own inbox (read)', () => {
+  it('names a system user system.<id> and grants it nothing but edx.hub (write) and its own inbox (read)', () => {
     expect(systemUserName('prov-01')).toBe('system.prov-01');
-    expect(systemPermissions('prov.01')).toEqual({ configure: '^$', write: '^(edx\\.hub|edx\\.dead)$', read: '^system\\.prov\\.01\\.inbox$' });
+    expect(systemPermissions('prov.01')).toEqual({ configure: '^$', write: '^edx\\.hub$', read: '^system\\.prov\\.01\\.inbox$' });
     expect(escapeRegex('a.b*c')).toBe('a\\.b\\*c');
     expect(() => systemUserName('bad id/..')).toThrow(expect.objectContaining({ code: 'REQUEST_INVALID' }));
   });
@@ -80,6 +80,13 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
     expect(
       await channelRefusal(model, async (ch) => {
         ch.publish(Topology.deliverExchange, 'B01', Buffer.from('spoof'), { messageId: 's-1' });
+        await ch.waitForConfirms();
+      }),
+    ).toMatch(/403 \(ACCESS-REFUSED\)/);
+    // Dead letters come only from the queues' dead-letter exchanges (and the hub): no system may write one.
+    expect(
+      await channelRefusal(model, async (ch) => {
+        ch.publish(Topology.deadExchange, 'hub.inbound', Buffer.from('forged dead letter'), { messageId: 's-dead', headers: { 'x-edx-error-code': 'CONFLICT' } });
         await ch.waitForConfirms();
       }),
     ).toMatch(/403 \(ACCESS-REFUSED\)/);

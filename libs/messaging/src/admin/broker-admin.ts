@@ -35,13 +35,14 @@ export function systemUserName(systemId: string): string {
 }
 
 /**
- * Least privilege for a connected system: publish on edx.hub (and edx.dead, where its consumer puts a
- * message it cannot handle, stamped with its user_id), consume its own inbox, declare nothing.
+ * Least privilege for a connected system: publish on edx.hub, consume its own inbox, declare nothing.
+ * It may not write to edx.dead: a message it cannot handle it rejects, and the broker dead-letters it
+ * (x-death names the queue), so no system can forge a dead letter that a replay would trust.
  */
 export function systemPermissions(systemId: string): BrokerPermissions {
   return {
     configure: '^$',
-    write: `^(${escapeRegex(Topology.hubExchange)}|${escapeRegex(Topology.deadExchange)})$`,
+    write: `^${escapeRegex(Topology.hubExchange)}$`,
     read: `^${escapeRegex(Topology.systemInbox(systemId))}$`,
   };
 }
@@ -117,8 +118,8 @@ export class BrokerAdmin {
     return name;
   }
 
-  /** The hub's service user with HUB_PERMISSIONS on `vhost`. */
-  async ensureHubUser(vhost: string, name: string, password: string): Promise<void> {
+  /** A service user of the exchange (the hub's, the console's) with HUB_PERMISSIONS on `vhost`; password reset. */
+  async ensureServiceUser(vhost: string, name: string, password: string): Promise<void> {
     await this.ensureUser(name, password);
     await this.setPermissions(vhost, name, HUB_PERMISSIONS);
   }

@@ -134,6 +134,19 @@ describe('Consumer (real broker)', () => {
     expect(await messageCount(queue)).toBe(0);
   });
 
+  it("dead-letters through the queue's dead-letter exchange when it may not write to edx.dead (deadLetterBy: reject)", async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 10, deadLetterBy: 'reject' });
+    await consumer.start(async (messages) => messages.map(() => Outcome.deadLetter('ROUTING_RECIPIENT_UNROUTABLE', 'not hosted here')));
+    await send(queue, 'j-1');
+    const [dead] = await collect(await broker.raw(), Topology.deadQueue, 1);
+    await consumer.stop();
+    expect(dead.properties.messageId).toBe('j-1');
+    expect(dead.properties.headers!['x-death']).toEqual([expect.objectContaining({ queue, reason: 'rejected' })]);
+    expect(dead.properties.headers![DeadLetterHeaders.code]).toBeUndefined();
+    expect(await messageCount(queue)).toBe(0);
+  });
+
   it('dead-letters a message whose handler throws an unexpected error, once, never looping', async () => {
     const queue = await workQueue();
     const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });

@@ -23,8 +23,15 @@ export interface ConsumerOptions {
   prefetch: number;
   /** Hand the handler up to maxSize messages, waiting at most maxWaitMs to fill a batch. Default: batches of 1. */
   batch?: { maxSize: number; maxWaitMs: number };
-  /** Default retry delay: initialMs x 2^deliveryCount, capped at maxMs. Default 1 000 / 30 000. */
+  /** Default retry delay: initialMs x 2^attempt, capped at maxMs. Default 1 000 / 30 000. */
   retryBackoff?: { initialMs: number; maxMs: number };
+  /**
+   * How a message is dead-lettered. `publish` (the hub): a confirmed copy to edx.dead with the reason
+   * headers, stamped with this connection's user_id so the recorder knows the hub wrote them.
+   * `reject`: the broker dead-letters it through the queue's dead-letter exchange (x-death says
+   * where and why); for connected systems, which may not write to edx.dead. Default `publish`.
+   */
+  deadLetterBy?: 'publish' | 'reject';
 }
 
 export type BatchHandler = (messages: InboundMessage[]) => Promise<Outcome[]>;
@@ -348,6 +355,11 @@ export class Consumer {
 
   private async deadLetter(delivery: Delivery, outcome: Extract<Outcome, { kind: 'dead-letter' }>): Promise<void> {
     const { message, raw } = delivery;
+    if (this.options.deadLetterBy === 'reject') {
+      this.log.warn({ messageId: message.messageId, code: outcome.code, reason: outcome.reason }, 'Dead-lettering through the queue');
+      this.settle(delivery, (ch) => ch.nack(raw, false, false));
+      return;
+    }
     const headers: Record<string, unknown> = {
       ...message.headers,
       [DeadLetterHeaders.code]: outcome.code,
@@ -362,8 +374,9 @@ export class Consumer {
       await this.publisher.publish(Topology.deadExchange, this.options.queue, message.body, {
         messageId: message.messageId ?? `${this.options.queue}:${raw.fields.deliveryTag}:${Date.now()}`,
         type: message.type,
-        // user_id can only name the publishing connection's user; the original travels in a header.
-        userId: message.userId === this.connection.username ? message.userId : undefined,
+        // The broker checks user_id against this connection's user: the recorder trusts the reason
+        // headers of a dead letter only when its writer is the hub. The original travels in a header.
+        userId: this.connection.username,
         headers,
         contentType: raw.properties.contentType ?? undefined,
       });

@@ -1,5 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+/** Who wrote a dead letter: the hub itself, a queue's dead-letter exchange (the broker), or someone else. */
+export type DeadLetterOrigin = 'hub' | 'broker' | 'unverified';
+
 /** A message that failed for good, with its reason, kept for an operator to see and replay. */
 @Entity({ name: 'dead_letters' })
 export class DeadLetterEntity {
@@ -13,4 +16,5 @@ export class DeadLetterEntity {
   @Column({ type: 'bytea' }) body!: Buffer;
   @Column({ type: 'jsonb', default: {} }) headers!: Record<string, unknown>;
   @Index() @Column({ name: 'failed_at', type: 'timestamptz' }) failedAt!: Date;
+  @Column({ type: 'text', default: 'hub' }) origin!: DeadLetterOrigin;
 }

@@ -9,6 +9,7 @@ import { DocumentEntity } from './document.entity';
 import { EventEntity } from './event.entity';
 import { HubInitial1700000000000 } from './migrations/1700000000000-hub-initial';
 import { DropUnusedColumns1764600000000 } from './migrations/1764600000000-drop-unused-columns';
+import { DeadLetterOrigin1764600000001 } from './migrations/1764600000001-dead-letter-origin';
 import { ProcessedMessageEntity } from './processed-message.entity';
 import { TrustMaterialEntity } from './trust-material.entity';
 
@@ -36,5 +37,5 @@ export const HUB_ENTITIES = [
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001] } as never);
 }
