@@ -7,7 +7,6 @@ const MAX_TEXT = 4096;
 const MAX_HEADERS_JSON = 64 * 1024;
 const MAX_DEPTH = 8;
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /** The text with control characters (all but tab and line breaks) shown as U+XXXX, cut to a bound. */
