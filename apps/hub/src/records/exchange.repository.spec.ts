@@ -45,6 +45,17 @@ describe('ExchangeRepository (real PostgreSQL)', () => {
     expect(findChainBreak(events)).toBeUndefined();
   });
 
+  it("records a package to 7,000 recipients: its statements are split under PostgreSQL's 65,535 parameters", async () => {
+    const routed = Array.from({ length: 7000 }, (_, i) => `000.00.${String(Math.floor(i / 100)).padStart(2, '0')}.H${String(i % 100).padStart(2, '0')}`);
+    const p = aPackage({ routed });
+    await repo.commit([p], []);
+    const [{ count }] = await db.dataSource.query('SELECT count(*)::int AS count FROM deliveries WHERE document_id = $1', [p.packageId]);
+    expect(count).toBe(7000);
+    const events = await chainOf(p.packageId);
+    expect(events).toHaveLength(7001);
+    expect(findChainBreak(events)).toBeUndefined();
+  });
+
   it('moves deliveries forward on statuses, ignores duplicates and never moves back', async () => {
     const p = aPackage();
     await repo.commit([p], []);

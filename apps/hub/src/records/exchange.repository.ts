@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { DeliveryState, asStorageError, sqlValues } from '@edx/storage';
+import { DeliveryState, asStorageError, inChunks } from '@edx/storage';
 import { nextDeliveryState } from '../receipts/delivery-state';
 import { GENESIS_HASH, eventHash } from './event-chain';
 import { EventInput, PackageRecord, StatusRecord, StatusResult } from './exchange-records';
@@ -52,17 +52,18 @@ export class ExchangeRepository {
     for (const p of unique) {
       params.push(p.packageId, p.edxmlDocumentId, p.senderCode, p.senderSystem, p.subject, p.codeNumber, p.codeNotation, p.businessType, p.sha256, p.size, p.receivedAt, GENESIS_HASH);
     }
-    const inserted: Array<{ id: string }> = await em.query(
-      `INSERT INTO documents (id, edxml_document_id, sender_code, sender_system, subject, code_number, code_notation, business_type, sha256, size, received_at, last_event_hash)
-       VALUES ${sqlValues(unique.length, 12)} ON CONFLICT (id) DO NOTHING RETURNING id`,
-      params,
+    const inserted = await inChunks<{ id: string }>(params, 12, (values, chunk) =>
+      em.query(
+        `INSERT INTO documents (id, edxml_document_id, sender_code, sender_system, subject, code_number, code_notation, business_type, sha256, size, received_at, last_event_hash)
+         VALUES ${values} ON CONFLICT (id) DO NOTHING RETURNING id`,
+        chunk,
+      ),
     );
     const fresh = new Set(inserted.map((r) => r.id));
     const created = unique.filter((p) => fresh.has(p.packageId));
     if (created.length === 0) return fresh;
 
     const deliveries: unknown[] = [];
-    let deliveryRows = 0;
     const events = new Map<string, EventInput[]>();
     for (const p of created) {
       const list: EventInput[] = [
@@ -70,22 +71,17 @@ export class ExchangeRepository {
       ];
       for (const code of p.routed) {
         deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt);
-        deliveryRows++;
         list.push({ recipientCode: code, type: 'routed', statusCode: null, actor: 'hub', detail: {}, at: p.receivedAt });
       }
       for (const r of p.rejected) {
         deliveries.push(p.packageId, r.recipientCode, 'rejected', '02', `${r.code}: ${r.reason}`, p.receivedAt);
-        deliveryRows++;
         list.push({ recipientCode: r.recipientCode, type: 'rejected', statusCode: '02', actor: 'hub', detail: { code: r.code, reason: r.reason }, at: p.receivedAt });
       }
       events.set(p.packageId, list);
     }
-    if (deliveryRows > 0) {
-      await em.query(
-        `INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at) VALUES ${sqlValues(deliveryRows, 6)}`,
-        deliveries,
-      );
-    }
+    await inChunks(deliveries, 6, (values, chunk) =>
+      em.query(`INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at) VALUES ${values}`, chunk),
+    );
     const heads = new Map(created.map((p) => [p.packageId, { hash: GENESIS_HASH, count: 0 }]));
     await this.appendEvents(em, events, heads);
     return fresh;
@@ -95,10 +91,10 @@ export class ExchangeRepository {
     const results = new Map<string, StatusResult>();
     if (statuses.length === 0) return results;
     const unique = [...new Map(statuses.map((s) => [s.messageId, s])).values()];
-    const fresh: Array<{ message_id: string }> = await em.query(
-      `INSERT INTO processed_messages (message_id, processed_at) VALUES ${sqlValues(unique.length, 2)}
-       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+    const fresh = await inChunks<{ message_id: string }>(
       unique.flatMap((s) => [s.messageId, s.at]),
+      2,
+      (values, chunk) => em.query(`INSERT INTO processed_messages (message_id, processed_at) VALUES ${values} ON CONFLICT (message_id) DO NOTHING RETURNING message_id`, chunk),
     );
     const freshIds = new Set(fresh.map((r) => r.message_id));
     for (const s of unique) if (!freshIds.has(s.messageId)) results.set(s.messageId, { duplicate: true });
@@ -142,11 +138,13 @@ export class ExchangeRepository {
     }
     if (changed.size > 0) {
       const rows = [...changed.values()];
-      await em.query(
-        `UPDATE deliveries d SET state = v.state, last_status_code = v.code, reason = COALESCE(v.reason, d.reason), updated_at = v.at::timestamptz
-         FROM (VALUES ${sqlValues(rows.length, 6)}) AS v(document_id, recipient_code, state, code, reason, at)
-         WHERE d.document_id = v.document_id::uuid AND d.recipient_code = v.recipient_code`,
-        rows.flatMap((c) => [c.documentId, c.recipient, c.state, c.code, c.reason, c.at]),
+      await inChunks(rows.flatMap((c) => [c.documentId, c.recipient, c.state, c.code, c.reason, c.at]), 6, (values, chunk) =>
+        em.query(
+          `UPDATE deliveries d SET state = v.state, last_status_code = v.code, reason = COALESCE(v.reason, d.reason), updated_at = v.at::timestamptz
+           FROM (VALUES ${values}) AS v(document_id, recipient_code, state, code, reason, at)
+           WHERE d.document_id = v.document_id::uuid AND d.recipient_code = v.recipient_code`,
+          chunk,
+        ),
       );
     }
     await this.appendEvents(em, events, heads);
@@ -156,7 +154,6 @@ export class ExchangeRepository {
   /** Appends events to each document's chain and moves the chain heads, in one insert and one update. */
   private async appendEvents(em: EntityManager, events: Map<string, EventInput[]>, heads: Map<string, ChainHead>): Promise<void> {
     const rows: unknown[] = [];
-    let count = 0;
     const headUpdates: unknown[] = [];
     for (const [documentId, list] of events) {
       const head = heads.get(documentId);
@@ -167,19 +164,15 @@ export class ExchangeRepository {
         const fields = { id: randomUUID(), documentId, seq, recipientCode: e.recipientCode, type: e.type, statusCode: e.statusCode, actor: e.actor, detail: e.detail, at: e.at, prevHash: hash };
         hash = eventHash(fields);
         rows.push(fields.id, documentId, seq, e.recipientCode, e.type, e.statusCode, e.actor, JSON.stringify(e.detail), e.at, fields.prevHash, hash);
-        count++;
       }
       headUpdates.push(documentId, hash, seq);
     }
-    if (count === 0) return;
-    await em.query(
-      `INSERT INTO events (id, document_id, seq, recipient_code, type, status_code, actor, detail, at, prev_hash, hash) VALUES ${sqlValues(count, 11)}`,
-      rows,
+    if (rows.length === 0) return;
+    await inChunks(rows, 11, (values, chunk) =>
+      em.query(`INSERT INTO events (id, document_id, seq, recipient_code, type, status_code, actor, detail, at, prev_hash, hash) VALUES ${values}`, chunk),
     );
-    await em.query(
-      `UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq::int
-       FROM (VALUES ${sqlValues(headUpdates.length / 3, 3)}) AS v(id, hash, seq) WHERE d.id = v.id::uuid`,
-      headUpdates,
+    await inChunks(headUpdates, 3, (values, chunk) =>
+      em.query(`UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq::int FROM (VALUES ${values}) AS v(id, hash, seq) WHERE d.id = v.id::uuid`, chunk),
     );
   }
 

@@ -13,3 +13,28 @@ export function sqlValues(rows: number, width: number, tail?: string): string {
   }
   return out.join(',');
 }
+
+/** PostgreSQL's limit on bind parameters in one statement (a 16-bit count). */
+export const MAX_BIND_PARAMETERS = 65_535;
+
+/**
+ * Runs a multi-row statement over `params` (rows of `width` values, flattened) in as many
+ * statements as PostgreSQL's parameter limit needs: `run` gets the VALUES list and that chunk's
+ * parameters. Resolves with every chunk's result rows, in order. A document to thousands of
+ * recipients must not become one statement the server refuses.
+ */
+export async function inChunks<T = never>(
+  params: readonly unknown[],
+  width: number,
+  run: (values: string, chunk: unknown[]) => Promise<T[] | unknown>,
+  tail?: string,
+): Promise<T[]> {
+  const rowsPerChunk = Math.floor(MAX_BIND_PARAMETERS / width);
+  const out: T[] = [];
+  for (let start = 0; start < params.length; start += rowsPerChunk * width) {
+    const chunk = params.slice(start, start + rowsPerChunk * width);
+    const result = await run(sqlValues(chunk.length / width, width, tail), chunk);
+    if (Array.isArray(result)) out.push(...(result as T[]));
+  }
+  return out;
+}
