@@ -12,6 +12,8 @@ export const gatewaySettingsSchema = z
     EDX_GATEWAY_BATCH_WAIT_MS: setting.int(5, 0),
     EDX_MAX_PACKAGE_BYTES: setting.int(160 * 1024 * 1024, 1024),
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
+    /** Failed publishes of one outbox row (the broker refusing that message) before it is parked. */
+    EDX_OUTBOX_MAX_ATTEMPTS: setting.int(20, 1),
   })
   .transform((env) => ({
     host: env.EDX_HOST,
@@ -22,6 +24,7 @@ export const gatewaySettingsSchema = z
     batch: { maxSize: env.EDX_GATEWAY_BATCH_SIZE, maxWaitMs: env.EDX_GATEWAY_BATCH_WAIT_MS },
     maxPackageBytes: env.EDX_MAX_PACKAGE_BYTES,
     signaturePolicy: env.EDX_SIGNATURE_POLICY,
+    outboxMaxAttempts: env.EDX_OUTBOX_MAX_ATTEMPTS,
   }));
 
 export type GatewaySettings = z.infer<typeof gatewaySettingsSchema>;

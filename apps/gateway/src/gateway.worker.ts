@@ -37,7 +37,7 @@ export class GatewayWorker implements AmqpTransportResources {
   ) {
     this.dataSource = createGatewayDataSource({ url: config.databaseUrl, poolSize: 8 });
     this.connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `edx-gateway-${config.systemId}` }, logger);
-    this.store = new GatewayStore(this.dataSource);
+    this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
     this.agencies = new HostedAgencies(config.agencies);
     this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy });
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true });

@@ -60,7 +60,13 @@ export class DocumentsController {
         const last = timeline.filter((s) => s.direction === 'in' && s.from === code).at(-1);
         return { organId: code, statusCode: last?.statusCode ?? null, description: last?.description ?? null, at: last?.at ?? null };
       });
-      return { id, direction: 'out', documentId: outgoing.edxmlDocumentId, subject: outgoing.subject, sha256: outgoing.sha256, createdAt: outgoing.createdAt, publishedAt: outgoing.publishedAt, recipients, statuses: timeline };
+      const outbox = outgoing.publishedAt ? undefined : await this.store.outboxStateOf(id);
+      return {
+        id, direction: 'out', documentId: outgoing.edxmlDocumentId, subject: outgoing.subject, sha256: outgoing.sha256, createdAt: outgoing.createdAt, publishedAt: outgoing.publishedAt,
+        // Not sent yet: how often the broker refused it and why; parked = it waits for a person.
+        ...(outbox ? { outbox } : {}),
+        recipients, statuses: timeline,
+      };
     }
     const d = incoming!;
     return { id, direction: 'in', from: d.senderCode, documentId: d.edxmlDocumentId, subject: d.subject, sha256: d.sha256, verdict: d.verdict, rejectCode: d.rejectCode, rejectReason: d.rejectReason, receivedAt: d.receivedAt, fetchedAt: d.fetchedAt, statuses: timeline };

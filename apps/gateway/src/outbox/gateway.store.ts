@@ -16,7 +16,11 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 
 /** The gateway's database: everything it sends or receives, written with its outbox row in one transaction. */
 export class GatewayStore implements OutboxStore<PendingMessage> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Failed publishes of one row before it is parked (EDX_OUTBOX_MAX_ATTEMPTS). */
+    private readonly maxAttempts = 20,
+  ) {}
 
   /** Stores a signed outgoing package and the outbox row that will publish it (one statement, atomic). */
   saveOutgoing(d: OutgoingDocumentEntity, outbox: NewOutboxMessage): Promise<void> {
@@ -92,25 +96,42 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
       const rows: Array<Record<string, unknown>> = await this.dataSource.query(
         `SELECT o.id, o.message_id, o.type, o.routing_key, o.headers, o.document_id, o.attempts, COALESCE(o.body, d.package) AS payload
          FROM outbox o LEFT JOIN outgoing_documents d ON d.id = o.document_id
-         WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1`,
+         WHERE o.published_at IS NULL AND o.parked_at IS NULL AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
+         ORDER BY o.id LIMIT $1`,
         [limit],
       );
       return rows.map((r) => ({
         id: String(r.id), messageId: r.message_id as string, type: r.type as 'package' | 'status', routingKey: r.routing_key as string,
         headers: r.headers as Record<string, unknown>, documentId: r.document_id as string | null, attempts: r.attempts as number,
-        payload: r.payload as Buffer, body: null, createdAt: new Date(), publishedAt: null, lastError: null,
+        payload: r.payload as Buffer, body: null, createdAt: new Date(), publishedAt: null, lastError: null, nextAttemptAt: null, parkedAt: null,
       }));
     });
   }
 
-  /** Counts the attempt and keeps the last error on each row (visible to operators; parking is issue 17's). */
+  /**
+   * Counts the attempt, keeps the last error, and backs the row off (1 s, 2 s, 4 s … at most 5 min);
+   * after `maxAttempts` it is parked: shown with its document, never claimed again.
+   */
   markFailed(failures: ReadonlyArray<{ item: PendingMessage; error: string }>): Promise<void> {
     return guarded(async () => {
       await this.dataSource.query(
-        `UPDATE outbox o SET attempts = o.attempts + 1, last_error = f.error
+        `UPDATE outbox o SET attempts = o.attempts + 1, last_error = f.error,
+                next_attempt_at = now() + make_interval(secs => least(300, power(2, o.attempts))),
+                parked_at = CASE WHEN o.attempts + 1 >= $3 THEN now() END
          FROM unnest($1::bigint[], $2::text[]) AS f(id, error) WHERE o.id = f.id`,
-        [failures.map((f) => f.item.id), failures.map((f) => f.error.slice(0, 2000))],
+        [failures.map((f) => f.item.id), failures.map((f) => f.error.slice(0, 2000)), this.maxAttempts],
       );
+    });
+  }
+
+  /** Where a sent document's outbox row stands: attempts, the last error, whether it is parked. */
+  async outboxStateOf(documentId: string): Promise<{ attempts: number; lastError: string | null; parkedAt: Date | null } | undefined> {
+    return guarded(async () => {
+      const rows: Array<{ attempts: number; last_error: string | null; parked_at: Date | null }> = await this.dataSource.query(
+        "SELECT attempts, last_error, parked_at FROM outbox WHERE document_id = $1 AND type = 'package' ORDER BY id LIMIT 1",
+        [documentId],
+      );
+      return rows[0] && { attempts: rows[0].attempts, lastError: rows[0].last_error, parkedAt: rows[0].parked_at };
     });
   }
 

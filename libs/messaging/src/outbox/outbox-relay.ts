@@ -7,9 +7,11 @@ export interface OutboxStore<T> {
   claim(limit: number): Promise<T[]>;
   /** Records that these items reached the broker (confirmed). */
   markPublished(items: T[]): Promise<void>;
-  /** Records a failed attempt and its error on each item (they stay in the outbox). */
+  /** Records a failed attempt and its error on each item (they stay; the store may back them off or park them). Not called while the broker is away. */
   markFailed(failures: ReadonlyArray<{ item: T; error: string }>): Promise<void>;
 }
+
+const BROKER_AWAY: ReadonlySet<string> = new Set(['MESSAGING_BROKER_UNAVAILABLE', 'MESSAGING_PUBLISH_TIMEOUT']);
 
 export interface OutboxMessage {
   exchange: string;
@@ -84,6 +86,7 @@ export class OutboxRelay<T> {
     );
     const done: T[] = [];
     const failures: Array<{ item: T; error: string }> = [];
+    let failed = 0;
     for (let i = 0; i < items.length; i++) {
       const result = results[i];
       if (result.status === 'fulfilled') {
@@ -102,11 +105,13 @@ export class OutboxRelay<T> {
       } else {
         this.log.warn({ code: error.code, err: error.message }, 'Outbox publish failed; it stays for the next round');
       }
-      failures.push({ item: items[i], error: `${error.code}: ${error.message}` });
+      // A broker that is away says nothing about this message: such a failure costs it no attempt.
+      if (!BROKER_AWAY.has(error.code)) failures.push({ item: items[i], error: `${error.code}: ${error.message}` });
+      failed++;
     }
     if (done.length > 0) await this.store.markPublished(done);
     if (failures.length > 0) await this.store.markFailed(failures);
-    return { claimed: items.length, published: done.length, failed: failures.length };
+    return { claimed: items.length, published: done.length, failed };
   }
 
   private async run(): Promise<void> {

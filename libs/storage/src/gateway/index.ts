@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { DatabaseOptions, pgOptions } from '../shared/database';
 import { IncomingDocumentEntity } from './incoming-document.entity';
 import { GatewayInitial1700000000000 } from './migrations/1700000000000-gateway-initial';
+import { OutboxBackoffAndParking1764600000002 } from './migrations/1764600000002-outbox-backoff-and-parking';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutgoingDocumentEntity } from './outgoing-document.entity';
 import { StatusRecordEntity } from './status-record.entity';
@@ -18,6 +19,6 @@ export function createGatewayDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     ...pgOptions(options),
     entities: GATEWAY_ENTITIES,
-    migrations: [GatewayInitial1700000000000],
+    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002],
   } as never);
 }

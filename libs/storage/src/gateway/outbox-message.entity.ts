@@ -5,7 +5,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * the relay publishes it (confirmed) afterwards. Documents keep their bytes in outgoing_documents.
  */
 @Entity({ name: 'outbox' })
-@Index('outbox_pending', ['id'], { where: 'published_at IS NULL' })
+@Index('outbox_pending', ['id'], { where: 'published_at IS NULL AND parked_at IS NULL' })
 export class OutboxMessageEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
   @Column({ name: 'message_id', type: 'uuid' }) messageId!: string;
@@ -19,4 +19,8 @@ export class OutboxMessageEntity {
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
   @Column({ type: 'integer', default: 0 }) attempts!: number;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError!: string | null;
+  /** Not claimed before this time: a row that keeps failing backs off, the rows behind it go on. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true }) nextAttemptAt!: Date | null;
+  /** Set after the last allowed attempt: the row waits for a person (shown with its document). */
+  @Column({ name: 'parked_at', type: 'timestamptz', nullable: true }) parkedAt!: Date | null;
 }
