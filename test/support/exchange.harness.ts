@@ -21,6 +21,8 @@ import { loadHubSettings } from '../../apps/hub/src/hub.env';
 
 export const MANAGEMENT_URL = process.env.EDX_TEST_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
 export const AMQP_ROOT = process.env.EDX_TEST_AMQP_ROOT ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** The test broker's max_message_size (.ci/run raises it to 256 MiB for the 100 MiB document). */
+const BROKER_MAX_MESSAGE_BYTES = process.env.EDX_TEST_BROKER_MAX_MESSAGE_BYTES ?? '268435456';
 
 const logger = createLogger('e2e');
 
@@ -155,9 +157,9 @@ export class ExchangeHarness {
     let app: RunningApp;
     if (this.mode === 'processes') {
       const port = await freePort();
-      app = await spawnApp('gateway', { EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port) }, port);
+      app = await spawnApp('gateway', { EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port), EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES }, port);
     } else {
-      const nest = await createGatewayApp(loadGatewaySettings({}), loadGatewayConfig(system.configFile), logger, { nestLogs: false });
+      const nest = await createGatewayApp(loadGatewaySettings({ EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES }), loadGatewayConfig(system.configFile), logger, { nestLogs: false });
       app = inProcess(nest, await listen(nest));
     }
     const running: RunningGateway = { ...app, stop: app.stop, kill: app.kill, systemId, configFile: system.configFile };

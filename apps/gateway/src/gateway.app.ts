@@ -1,6 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { createHttpApp, GatewayConfig, HttpAppOptions, Logger } from '@edx/common';
+import { HostedAgencies } from './config/hosted-agencies';
 import { GatewayModule } from './gateway.module';
+import { keyLimits } from './limits/key-limits';
+import { requestGate } from './limits/request-gate';
 import { GatewaySettings } from './gateway.env';
 
 /** The gateway app, initialised and consuming, not yet listening (main.ts and in-process tests). */
@@ -9,7 +12,12 @@ export function createGatewayApp(settings: GatewaySettings, config: GatewayConfi
     title: 'edx gateway',
     logger,
     openApi: true,
-    bodyLimit: settings.maxPackageBytes,
+    bodyLimit: settings.packageLimit.bytes,
+    // Before any body is read: large uploads need a key, every key has a rate and a concurrency limit.
+    beforeBody: (app) => [
+      requestGate((key) => app.get(HostedAgencies).byApiKey(key) !== undefined, { unauthenticatedBodyBytes: settings.unauthenticatedBodyBytes, maxBodyBytes: settings.packageLimit.bytes, maxBodySetting: settings.packageLimit.setting }),
+      keyLimits(settings.keyLimits),
+    ],
     rawTypes: ['application/xml', 'text/xml', 'application/edxml+xml', 'application/octet-stream'],
     microservices: GatewayModule.microservices(settings, config, logger),
     ...overrides,

@@ -14,6 +14,13 @@ export const gatewaySettingsSchema = z
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
     /** Failed publishes of one outbox row (the broker refusing that message) before it is parked. */
     EDX_OUTBOX_MAX_ATTEMPTS: setting.int(20, 1),
+    /** The broker's largest message (RabbitMQ's max_message_size): a package over it is refused at the API, never queued to be stuck. */
+    EDX_BROKER_MAX_MESSAGE_BYTES: setting.int(128 * 1024 * 1024, 1024),
+    /** Bodies up to this size may arrive before the API key is checked. */
+    EDX_GATEWAY_UNAUTHENTICATED_BODY_BYTES: setting.int(64 * 1024, 0),
+    EDX_GATEWAY_RATE_PER_SECOND: setting.int(200, 1),
+    EDX_GATEWAY_RATE_BURST: setting.int(400, 1),
+    EDX_GATEWAY_CONCURRENCY_PER_KEY: setting.int(32, 1),
   })
   .transform((env) => ({
     host: env.EDX_HOST,
@@ -25,6 +32,14 @@ export const gatewaySettingsSchema = z
     maxPackageBytes: env.EDX_MAX_PACKAGE_BYTES,
     signaturePolicy: env.EDX_SIGNATURE_POLICY,
     outboxMaxAttempts: env.EDX_OUTBOX_MAX_ATTEMPTS,
+    brokerMaxMessageBytes: env.EDX_BROKER_MAX_MESSAGE_BYTES,
+    /** What a package may weigh: the gateway's own limit or the broker's, whichever is smaller, and which one it is. */
+    packageLimit:
+      env.EDX_MAX_PACKAGE_BYTES <= env.EDX_BROKER_MAX_MESSAGE_BYTES
+        ? { bytes: env.EDX_MAX_PACKAGE_BYTES, setting: 'EDX_MAX_PACKAGE_BYTES' }
+        : { bytes: env.EDX_BROKER_MAX_MESSAGE_BYTES, setting: "EDX_BROKER_MAX_MESSAGE_BYTES, the broker's max_message_size" },
+    unauthenticatedBodyBytes: env.EDX_GATEWAY_UNAUTHENTICATED_BODY_BYTES,
+    keyLimits: { ratePerSecond: env.EDX_GATEWAY_RATE_PER_SECOND, burst: env.EDX_GATEWAY_RATE_BURST, concurrency: env.EDX_GATEWAY_CONCURRENCY_PER_KEY },
   }));
 
 export type GatewaySettings = z.infer<typeof gatewaySettingsSchema>;

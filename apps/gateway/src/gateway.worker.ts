@@ -55,7 +55,7 @@ export class GatewayWorker implements AmqpTransportResources {
       logger,
     );
     const kick = () => this.relay.kick();
-    this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.maxPackageBytes);
+    this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.packageLimit.bytes);
     this.postStatus = new PostStatusUseCase(this.store, kick);
     this.inbox = new InboxBatchHandler(this.agencies, this.trust, this.store, this.events, kick, this.logger);
   }

@@ -14,7 +14,7 @@ import { crashPoint } from '../up/crash-point';
 import { DemoPlan, amqpUrlAs, demoPlan } from '../up/demo-plan';
 import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
 import { DemoFile, inspectExchange, resetExchange, resetHint } from '../up/local-exchange';
-import { brokerPrerequisite, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
+import { brokerMaxMessageBytes, brokerPrerequisite, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
 
 const UP_OPTIONS = {
   dir: { type: 'string', value: 'DIR', default: '.edx', help: 'the folder holding the dev PKI, keys, gateway configurations and demo.json' },
@@ -188,6 +188,7 @@ function commonEnv(plan: DemoPlan): Record<string, string> {
 /** The hub and every gateway; resolves when all of them (and the console) answer /health. */
 async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess[]): Promise<void> {
   const hubFiles = hubKeyFiles(plan.dir);
+  const brokerLimit = brokerMaxMessageBytes(plan.amqpUrl);
   running.push(
     launchApp('hub', {
       port: plan.ports.hub,
@@ -204,7 +205,13 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
   for (const g of demo.gateways) {
     const port = Number(new URL(g.url).port);
     running.push(
-      launchApp('gateway', { name: `gateway ${g.id}`, port, from: APP_FORM, env: { EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile), EDX_GATEWAY_PORT: String(port) } }),
+      launchApp('gateway', {
+        name: `gateway ${g.id}`,
+        port,
+        from: APP_FORM,
+        // The gateways refuse at their API what this broker would refuse (its limit, when it can be read here).
+        env: { EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile), EDX_GATEWAY_PORT: String(port), ...(brokerLimit ? { EDX_BROKER_MAX_MESSAGE_BYTES: String(brokerLimit) } : {}) },
+      }),
     );
   }
   await Promise.all(running.map((m) => waitHealthy(m)));

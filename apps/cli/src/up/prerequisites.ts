@@ -177,15 +177,19 @@ export function managementPrerequisite(managementUrl: string, amqpUrl: string): 
 /** Packages near 100 MiB travel as one message (~134 MiB of edXML): over RabbitMQ's 128 MiB default. */
 export const BROKER_MAX_MESSAGE_BYTES = 268_435_456;
 
+/** A local broker's max_message_size, read with rabbitmqctl; undefined when it cannot be read here. */
+export function brokerMaxMessageBytes(amqpUrl: string): number | undefined {
+  const ctl = findTool('rabbitmqctl');
+  if (!isLocalHost(new URL(amqpUrl).hostname) || !ctl) return undefined;
+  const { ok, output } = runCommand([ctl, '-q', 'eval', 'application:get_env(rabbit, max_message_size).']);
+  const value = /\{ok,(\d+)\}/.exec(output)?.[1];
+  return ok ? (value ? Number(value) : 134_217_728) : undefined;
+}
+
 export function messageSizePrerequisite(amqpUrl: string): Prerequisite {
   const ctl = findTool('rabbitmqctl');
   const local = isLocalHost(new URL(amqpUrl).hostname) && ctl;
-  const read = (): number | undefined => {
-    if (!local) return undefined;
-    const { ok, output } = runCommand([ctl, '-q', 'eval', 'application:get_env(rabbit, max_message_size).']);
-    const value = /\{ok,(\d+)\}/.exec(output)?.[1];
-    return ok ? (value ? Number(value) : 134_217_728) : undefined;
-  };
+  const read = () => brokerMaxMessageBytes(amqpUrl);
   return {
     name: "the broker's largest message",
     optional: true,

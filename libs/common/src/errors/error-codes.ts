@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   SIGNATURE_PACKAGE_ID_MISMATCH: permanent(422, 'The envelope is signed for another package or message id than the one it travels under.'),
   PDF_MODIFIED_AFTER_SIGNING: permanent(422, 'Bytes were added to the PDF after its last signature.'),
   PDF_MALFORMED: permanent(422, 'The PDF or its signature dictionary cannot be read.'),
+  ATTACHMENT_UNREADABLE: permanent(422, 'An attachment, or a file inside a zipped attachment, cannot be opened to check its signatures (a damaged, encrypted or too deeply nested zip, or a file past the size or compression limit).'),
   CERT_UNTRUSTED: permanent(422, 'The certificate does not chain to a trust anchor.'),
   CERT_EXPIRED: permanent(422, 'The certificate had expired.'),
   CERT_NOT_YET_VALID: permanent(422, 'The certificate was not yet valid.'),
@@ -88,6 +89,7 @@ export const ERROR_CODES = {
   REQUEST_INVALID: permanent(400, 'The request is invalid.'),
   NOT_FOUND: permanent(404, 'Nothing was found there.'),
   CONFLICT: permanent(409, 'The request conflicts with the current state.'),
+  RATE_LIMITED: permanent(429, 'Too many requests or uploads at once for this API key; retry after the time given.'),
 
   // Start-up and everything unexpected
   CONFIG_INVALID: permanent(500, 'The settings are invalid.'),

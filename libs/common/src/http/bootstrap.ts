@@ -1,4 +1,5 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import type { RequestHandler } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -21,6 +22,11 @@ export interface HttpAppOptions {
    * the app's bootstrap hooks ran (databases and broker open), before the HTTP port opens.
    */
   readonly microservices?: (app: INestApplication) => void;
+  /**
+   * Express middleware that runs before any body is read (authentication of large uploads, rate
+   * limits): a request it answers never has its body parsed.
+   */
+  readonly beforeBody?: (app: INestApplication) => RequestHandler[];
 }
 
 /**
@@ -33,6 +39,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     bodyParser: false,
     abortOnError: false,
   });
+  for (const handler of options.beforeBody?.(app) ?? []) app.use(handler);
   const limit = options.bodyLimit ?? 1024 * 1024;
   app.useBodyParser('json', { limit });
   if (options.rawTypes?.length) app.useBodyParser('raw', { type: options.rawTypes, limit });

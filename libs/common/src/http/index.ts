@@ -1,3 +1,4 @@
 export * from './bootstrap';
 export * from './edx-exception.filter';
 export * from './health';
+export * from './send-error';

@@ -1,0 +1,38 @@
+import type { Request, RequestHandler } from 'express';
+import { EdxError, sendError } from '@edx/common';
+
+export interface RequestGateOptions {
+  /** Bodies up to this size may arrive before the API key is checked (everything else waits for it). */
+  readonly unauthenticatedBodyBytes: number;
+  /** The largest package this gateway sends (the smaller of its own limit and the broker's). */
+  readonly maxBodyBytes: number;
+  readonly maxBodySetting: string;
+}
+
+const declaredLength = (req: Request): number | undefined => {
+  const value = req.headers['content-length'];
+  return value === undefined ? undefined : Number(value);
+};
+
+/**
+ * Before a body is read: a large or unsized (chunked) upload needs a valid API key first, and one
+ * over the limit is refused at once, so nobody who lacks a key can make the gateway read 160 MiB.
+ */
+export function requestGate(isKnownKey: (apiKey: string) => boolean, options: RequestGateOptions): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const length = declaredLength(req);
+    if (length !== undefined && length > options.maxBodyBytes) {
+      res.set('connection', 'close');
+      return sendError(res, new EdxError('EDXML_TOO_LARGE', `The request is ${length} bytes; this gateway takes at most ${options.maxBodyBytes} (${options.maxBodySetting}).`, { limit: options.maxBodyBytes }));
+    }
+    const small = length !== undefined && length <= options.unauthenticatedBodyBytes;
+    if (small) return next();
+    const key = req.headers['x-api-key'];
+    if (typeof key !== 'string' || !isKnownKey(key)) {
+      res.set('connection', 'close');
+      return sendError(res, new EdxError('AUTH_REQUIRED', 'Send the API key of a hosted agency in the x-api-key header before a body larger than ' + `${options.unauthenticatedBodyBytes} bytes.`));
+    }
+    next();
+  };
+}
