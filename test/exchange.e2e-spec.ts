@@ -78,7 +78,7 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
     await new ConfirmedPublisher(connection, { publishAsConnectionUser: !asAdmin }).publish(exchangeName, routingKey, body, { messageId, type: 'package' });
     return messageId;
   }
-  const packageFromA = (to: string[]) => signedPackage({ from: A, to, pdf: signedPdf(issuerOfA), identity: exchange.identityOf(A) });
+  const packageFromA = (to: string[], packageId = newPackageId()) => signedPackage({ from: A, to, pdf: signedPdf(issuerOfA), identity: exchange.identityOf(A), packageId });
   const statusesAtA = (id: string) =>
     api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(A)).then((r) => r.body.items);
   const inboxOf = (agency: string) => api<Inbox>(`${exchange.gateway('sys-b').url}/v1/documents/inbox?all=true&limit=1000`, exchange.apiKey(agency)).then((r) => r.body.items);
@@ -103,12 +103,13 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
   });
 
   it('a duplicate publish of the same package yields one document and one delivery per recipient', async () => {
-    const body = packageFromA([B, C]);
     const id = newPackageId();
+    const body = packageFromA([B, C], id);
     await publish('sys-a', Topology.hubExchange, Topology.packageKey, body, id);
     await publish('sys-a', Topology.hubExchange, Topology.packageKey, body, id);
     // A marker sent after both copies: once it is receipted, both copies were handled (queues are FIFO).
-    const marker = await publish('sys-a', Topology.hubExchange, Topology.packageKey, packageFromA([B, C]));
+    const markerId = newPackageId();
+    const marker = await publish('sys-a', Topology.hubExchange, Topology.packageKey, packageFromA([B, C], markerId), markerId);
     await eventually('the marker receipted by B and C', async () => (await statusesAtA(marker)).filter((s) => s.statusCode === '01').length === 2);
     for (const agency of [B, C]) expect((await inboxOf(agency)).filter((d) => d.id === id)).toHaveLength(1);
     expect(await exchange.hubQuery('SELECT 1 FROM documents WHERE id = $1', [id])).toHaveLength(1);

@@ -3,7 +3,7 @@ import { AmqpConnection, ConfirmedPublisher, Topology } from '@edx/messaging';
 import { IssuedIdentity, createDevPki, makePdf } from '@edx/trust';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { api, documentFields, signedPdf } from './support/documents';
-import { signedPackage } from './support/packages';
+import { signedIdOf, signedPackage } from './support/packages';
 import { SCENARIOS } from './scenarios';
 import { Publication, ScenarioContext } from './scenarios/scenario';
 
@@ -36,6 +36,12 @@ describe('hostile input: each case gets its stable code, a recorded reason, and 
     for (const issued of [organisationOfA, expiredOfA, revokedOfA]) await register(A, 'Văn phòng Chính phủ', 'sys-a', issued);
     await register(B, 'UBND tỉnh Nghệ An', 'sys-b', organisationOfB);
     await consoleApi.addTrust('crls', exchange.pki.revoke(revokedOfA.serialNumber, new Date(Date.now() - 3600_000)));
+    // Bad CAs under the exchange's own PKI, registered as intermediates: only their constraints are wrong.
+    const caWithoutKeyCertSign = exchange.pki.issueCa({ name: 'edx Test CA Without keyCertSign', keyCertSign: false });
+    const pathLenZeroCa = exchange.pki.issueCa({ name: 'edx Test PathLen0 CA', pathLength: 0 });
+    const subOfPathLenZero = exchange.pki.issueCa({ name: 'edx Test Sub CA Of PathLen0', under: pathLenZeroCa });
+    for (const ca of [caWithoutKeyCertSign, pathLenZeroCa, subOfPathLenZero]) await consoleApi.addTrust('intermediates', ca.certificatePem);
+    const badOfA = (extra: Omit<Parameters<typeof exchange.pki.issue>[0], 'code' | 'name'>) => exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ', ...extra });
     await consoleApi.setAgencyStatus(D, 'suspended');
     await consoleApi.setAgencyStatus(S, 'suspended');
 
@@ -43,7 +49,10 @@ describe('hostile input: each case gets its stable code, a recorded reason, and 
     context = {
       codes: { A, B, C, suspendedSender: D, suspendedRecipient: S },
       signedPackage: (input = {}) =>
-        signedPackage({ from: input.from ?? A, to: input.to ?? [B], pdf: input.pdf ?? signedPdf(organisationOfA), identity: input.envelopeSigner ?? envelopeOfA }),
+        signedPackage({
+          from: input.from ?? A, to: input.to ?? [B], pdf: input.pdf ?? signedPdf(organisationOfA), identity: input.envelopeSigner ?? envelopeOfA,
+          packageId: input.packageId, files: input.files,
+        }),
       identities: {
         envelopeOfA,
         organisationOfA,
@@ -52,8 +61,14 @@ describe('hostile input: each case gets its stable code, a recorded reason, and 
         revokedOfA,
         fromAnotherPki: createDevPki().issue({ code: A, name: 'Văn phòng Chính phủ' }),
         organisationOfB,
+        personOfA: exchange.pki.issue({ code: A, name: 'Nguyễn Văn A', kind: 'person', organisation: 'Văn phòng Chính phủ' }),
+        underCaWithoutKeyCertSign: badOfA({ issuer: caWithoutKeyCertSign }),
+        beyondPathLength: badOfA({ issuer: subOfPathLenZero }),
+        weakKeyOfA: badOfA({ keyBits: 1024 }),
+        withoutKeyUsageOfA: badOfA({ keyUsage: 'none' }),
+        md5SignedOfA: badOfA({ digest: 'md5' }),
       },
-      signedPdf: (by) => signedPdf(by),
+      signedPdf: (by, options) => signedPdf(by, undefined, options),
       unsignedPdf: () => makePdf('Văn bản chưa ký'),
     };
   });
@@ -68,7 +83,8 @@ describe('hostile input: each case gets its stable code, a recorded reason, and 
       connection = p.as === 'admin' ? await exchange.adminConnection() : await exchange.connectAs(p.as);
       connections.set(p.as, connection);
     }
-    const id = p.messageId === undefined ? randomUUID() : p.messageId;
+    // By default a package goes out under the id it is signed for, as its gateway would publish it.
+    const id = p.messageId === undefined ? (signedIdOf(p.body) ?? randomUUID()) : p.messageId;
     const routingKey = p.routingKey ?? Topology.packageKey;
     await new ConfirmedPublisher(connection, { publishAsConnectionUser: p.as !== 'admin' }).publish(Topology.hubExchange, routingKey, p.body, {
       messageId: id ?? randomUUID(),
@@ -101,6 +117,10 @@ describe('hostile input: each case gets its stable code, a recorded reason, and 
         });
         expect(told.description).toContain(expected.deadLetter);
       }
+    } else if ('delivered' in expected) {
+      const arrived = await eventually(`the 01 of "${scenario.name}"`, async () => (await statusesAt(A, id)).find((s) => s.statusCode === '01'));
+      expect(arrived).toMatchObject({ from: B });
+      expect(await exchange.hubQuery('SELECT 1 FROM dead_letters WHERE message_id = $1', [id])).toEqual([]);
     } else {
       const rejection = await eventually(`the 02 for the refused recipient`, async () => (await statusesAt(A, id)).find((s) => s.statusCode === '02'));
       expect(rejection).toMatchObject({ from: S, description: expect.stringContaining(expected.code) });

@@ -7,8 +7,9 @@ export const replayedPackageId: Scenario = {
   name: 'a package id replayed with other content',
   proves: 'a redelivery is idempotent, but a known id carrying a different package is refused (CONFLICT)',
   publish: (ctx) => [
-    { as: 'sys-a', body: ctx.signedPackage(), messageId: id },
-    { as: 'sys-a', body: ctx.signedPackage({ to: [ctx.codes.C] }), messageId: id },
+    // Both signed for the id, so the replay passes the signature and meets the hub's content check.
+    { as: 'sys-a', body: ctx.signedPackage({ packageId: id }), messageId: id },
+    { as: 'sys-a', body: ctx.signedPackage({ to: [ctx.codes.C], packageId: id }), messageId: id },
   ],
   expect: { deadLetter: 'CONFLICT', senderTold: false },
 };

@@ -1,8 +1,8 @@
-import { IssuedIdentity, makePdf, signPdf } from '@edx/trust';
+import { IssuedIdentity, PdfSignOptions, makePdf, signPdf } from '@edx/trust';
 
-/** A legal document as a DMS would hand it over: a PDF signed by the issuing organisation. */
-export function signedPdf(organisation: IssuedIdentity, text = 'Công văn thử nghiệm'): Buffer {
-  return signPdf(makePdf(text), organisation.identity);
+/** A legal document as a DMS would hand it over: a PDF signed by the issuing organisation (`options` as signPdf takes them). */
+export function signedPdf(organisation: IssuedIdentity, text = 'Công văn thử nghiệm', options?: PdfSignOptions): Buffer {
+  return signPdf(makePdf(text), organisation.identity, options);
 }
 
 export function documentFields(to: string[], pdf: Buffer, subject = 'V/v thử nghiệm liên thông') {

@@ -19,6 +19,7 @@ export { appendTraceHop } from './build/trace-hop';
 export { buildPackage, buildStatus, responseForPackage } from './build/package.builder';
 export type { BuildPackageInput, BuildStatusInput } from './build/package.builder';
 export { validatePackage } from './validate/package.validator';
+export { contentIdKey, contentIdRoot } from './validate/content-ids';
 export { validateStatus } from './validate/status.validator';
 export { assertValid } from './validate/validation-issue';
 export type { ValidationIssue } from './validate/validation-issue';

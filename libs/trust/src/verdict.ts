@@ -23,8 +23,13 @@ export interface SignatureVerdict {
 
 export interface VerifyOptions {
   readonly trustStore: TrustStore;
-  /** Validation time (default now): when the signature is taken to have been made, if it says nothing. */
+  /**
+   * The provable time (default now): a time the caller can prove the signature existed by, such as
+   * its own now or an attested receipt time. A PDF signature's own signingTime is never used.
+   */
   readonly at?: Date;
+  /** TSA anchors (and intermediates): a PDF signature's RFC 3161 time-stamp from a TSA here proves an earlier time. */
+  readonly tsaTrust?: TrustStore;
   /** The From agency: the envelope and the organisation signature must belong to it. */
   readonly senderCode?: string;
   /** The directory's say on whether a certificate is registered for an agency (default: the code in the certificate). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPackage } from '@edx/edxml';
@@ -104,7 +105,7 @@ export const benchCommand: Command = {
       });
       const first = exchange.senders[0];
       const { package: sample, attachments } = buildPackage({ from: first.code, to: jobs[0].recipients, subject: 'x'.repeat(40), codeNumber: '1', codeNotation: 'BENCH', typeName: 'Công văn', files: [{ name: 'van-ban.pdf', contentType: 'application/pdf', bytes: Buffer.from(pdfs.get(first.code)!, 'base64') }] });
-      const packageBytes = writeSignedPackage(sample, attachments, first.pdfSigner).length;
+      const packageBytes = writeSignedPackage(sample, attachments, first.pdfSigner, randomUUID()).length;
 
       const rawCount = Number(values['raw-count'] ?? Math.max(200, Math.min(20000, Math.floor((400 * 1024 * 1024) / packageBytes))));
       print(`raw broker: ${rawCount} persistent, confirmed, acked messages of ${packageBytes} bytes on a quorum queue...`);

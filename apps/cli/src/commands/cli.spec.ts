@@ -72,9 +72,13 @@ describe('the edx CLI', () => {
     expect(await run('verify', await signedPackageFile(), '--trust', pki, '--at', '2001-01-01T00:00:00Z')).toMatchObject({ ok: false, code: 'CERT_NOT_YET_VALID' });
   });
 
-  it('keeps a PDF valid at its own signing time while reporting the certificate not valid at --at', async () => {
+  it('judges a PDF signature at --at, the provable time, never at the signing time the signer wrote (reported as claimed)', async () => {
     const result = await run('verify', await signedPdfFile(), '--trust', pki, '--at', '2001-01-01T00:00:00Z');
-    expect(result).toMatchObject({ ok: true, signatures: [expect.objectContaining({ validAtSigningTime: true, validNow: false })] });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'CERT_NOT_YET_VALID',
+      signatures: [expect.objectContaining({ judgedAt: new Date('2001-01-01T00:00:00Z'), judgedBy: 'verifier', claimedSigningTime: expect.any(Date), validAtJudgedTime: false })],
+    });
   });
 
   it('reports CERT_REVOKED after `pki revoke`', async () => {

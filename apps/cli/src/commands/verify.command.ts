@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ErrorCode } from '@edx/common';
 import { parseEdxml } from '@edx/edxml';
-import { SignaturePolicy, TrustStore, verifyDocumentSignatures, verifyEnvelope, verifyPdf } from '@edx/trust';
+import { SignaturePolicy, TrustStore, hasPdfHeader, verifyDocumentSignatures, verifyEnvelope, verifyPdf } from '@edx/trust';
 import { Command, CommandResult, OptionTable, UsageError, parseOptions } from '../command';
 import { readInput } from '../output/files';
 import { describeSignature } from '../output/signature-report';
@@ -10,7 +10,9 @@ const POLICIES = ['main', 'every', 'none'] as const;
 
 const options = {
   trust: { type: 'string', value: 'DIR', help: 'a folder of trust anchor, intermediate and CRL PEM files (default: .edx/pki when it exists, as after `npm start`)' },
-  at: { type: 'string', value: 'TIME', help: 'validate as at this ISO 8601 date/time instead of now, e.g. 2025-01-31T09:00:00+07:00' },
+  at: { type: 'string', value: 'TIME', help: 'the provable time to judge signatures at instead of now (e.g. an attested receipt time), ISO 8601, e.g. 2025-01-31T09:00:00+07:00; a PDF\'s own claimed signing time is never used' },
+  tsa: { type: 'string', value: 'DIR', help: 'a folder of time-stamping authority anchor (and intermediate) PEM files: a PDF signature time-stamped by one of them is judged at the time-stamp' },
+  'package-id': { type: 'string', value: 'ID', help: 'the id the package (or status) travels under: the envelope signature must bind it (default: the signed id is reported, not checked)' },
   policy: {
     type: 'string', value: 'main|every|none', default: 'main',
     help: 'which PDFs must carry a valid signature of the sending organisation: the first (main) one, every one, or none',
@@ -27,10 +29,11 @@ function trustStore(dir: string | undefined): TrustStore {
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify the signatures of an edXML package, a status message or a PDF (offline)',
-  usage: 'verify FILE [--trust DIR] [--at TIME] [--policy main|every|none] [--json]',
+  usage: 'verify FILE [--trust DIR] [--at TIME] [--tsa DIR] [--package-id ID] [--policy main|every|none] [--json]',
   description:
     'Verifies, offline, every signature in FILE: an edXML package (the envelope signature, which must be the sending agency\'s, and each PDF\'s signatures), a status message, or a PDF. ' +
-    'Each signature is checked against the trust folder: certificate chain, validity at the signing time and now, revocation (CRLs), key usage. ' +
+    'Each signature is checked against the trust folder: certificate chain, validity at a provable time (--at, default now, or the time-stamp of a TSA in --tsa) and now, revocation (CRLs), key usage. ' +
+    'The envelope carries no signing time: it is judged at --at (default now), and the package id it is signed for is reported (checked with --package-id). ' +
     'Exits 1 with the first failure\'s code (e.g. DIGEST_MISMATCH, CERT_REVOKED) when a signature or the policy fails.',
   options,
   examples: ['edx verify cong-van.pdf', 'edx verify package.edxml --trust .edx/pki --policy every', 'edx verify package.edxml --at 2025-01-31T09:00:00+07:00 --json'],
@@ -42,25 +45,28 @@ export const verifyCommand: Command = {
     if (!POLICIES.includes(policy)) throw new UsageError('--policy must be main, every or none');
     const bytes = readInput(positionals[0]);
     const store = trustStore(values.trust);
+    const tsaTrust = values.tsa ? TrustStore.fromDirectory(values.tsa) : undefined;
 
-    if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
-      const reports = verifyPdf(bytes, { trustStore: store, at, now: at });
+    if (hasPdfHeader(bytes)) {
+      const reports = verifyPdf(bytes, { trustStore: store, tsaTrust, at, now: at });
       reports.forEach((r) => print(describeSignature(`signature ${r.index}`, r)));
-      const result = verifyDocumentSignatures([{ name: positionals[0]!, bytes, format: 'pdf' }], { trustStore: store, at, policy: { requireOrganisationSignature: policy } });
+      const result = verifyDocumentSignatures([{ name: positionals[0]!, bytes, contentType: 'application/pdf' }], { trustStore: store, tsaTrust, at, policy: { requireOrganisationSignature: policy } });
       return outcome(result.ok, result.code, result.message, { signatures: reports });
     }
 
     const parsed = parseEdxml(bytes);
     const sender = parsed.kind === 'package' ? parsed.package.from.organId : parsed.status.from.organId;
-    const verifyOptions = { trustStore: store, at, senderCode: sender };
-    const envelope = verifyEnvelope(parsed.envelopeXml, parsed.kind === 'package' ? parsed.attachments : [], verifyOptions);
+    const verifyOptions = { trustStore: store, tsaTrust, at, senderCode: sender };
+    const envelope = verifyEnvelope(parsed, { ...verifyOptions, messageId: values['package-id'] ?? null });
     print(describeSignature('envelope', envelope));
-    if (parsed.kind === 'status') return outcome(envelope.ok, envelope.code, envelope.message, { envelope });
+    if (envelope.signedId) print(`    signed for ${parsed.kind} id ${envelope.signedId}; judged at ${envelope.judgedAt.toISOString()} (the verifier's time: the envelope carries none)`);
+    const signed = { signedId: envelope.signedId, judgedAt: envelope.judgedAt.toISOString() };
+    if (parsed.kind === 'status') return outcome(envelope.ok, envelope.code, envelope.message, { envelope, ...signed });
     const documents = verifyDocumentSignatures(parsed.attachments, { ...verifyOptions, policy: { requireOrganisationSignature: policy } as SignaturePolicy });
     for (const report of documents.reports) report.signatures.forEach((s) => print(describeSignature(`${report.document} #${s.index}`, s)));
     const ok = envelope.ok && documents.ok;
     const first = !envelope.ok ? envelope : documents;
-    return outcome(ok, first.code, ok ? `Envelope and ${documents.message}` : first.message, { envelope, documents: documents.reports });
+    return outcome(ok, first.code, ok ? `Envelope and ${documents.message}` : first.message, { envelope, ...signed, documents: documents.reports });
   },
 };
 

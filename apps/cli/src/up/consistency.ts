@@ -66,7 +66,9 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
       problems.push(`${gateway.configFile} names trust files that are missing: ${missing.join(', ')}`);
       continue;
     }
-    const store = TrustStore.fromPem(config.trust.anchors.map((f) => readFileSync(f, 'utf8')), config.trust.intermediates.map((f) => readFileSync(f, 'utf8')));
+    // As the gateway reads them: PEM or DER, each file named in any error.
+    const named = (files: string[]) => files.map((f) => ({ name: f, bytes: readFileSync(f) }));
+    const store = TrustStore.fromMaterial({ anchors: named(config.trust.anchors), intermediates: named(config.trust.intermediates) });
     for (const agency of config.agencies) {
       attempt(problems, `agency ${agency.code} at gateway ${config.systemId}`, () =>
         assertOwnCertificateAccepted(identityAt(agency.keyFile, agency.certFile), store, agency.code, { who: `Agency ${agency.code}`, fix: '' }),

@@ -1,8 +1,9 @@
-import { X509Certificate, createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
 import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
+import { Certificate, crlIssuerAmong, readTrustMaterial } from '@edx/trust';
 
 export interface SystemCredentials {
   readonly id: string;
@@ -20,21 +21,24 @@ export interface CertificateSummary {
   readonly notAfter: Date;
 }
 
-function readCertificate(pem: string): { cert: X509Certificate; summary: CertificateSummary } {
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(pem);
-  } catch (error) {
-    throw new EdxError('KEY_INVALID', `The certificate cannot be read: ${(error as Error).message}. Send one PEM certificate.`);
+/**
+ * One agency certificate, as PEM text or base64 DER in the same field. Throws KEY_INVALID when it
+ * cannot be read or is not exactly one certificate.
+ */
+function readCertificate(input: string): { cert: Certificate; summary: CertificateSummary } {
+  const material = readTrustMaterial(input, 'The certificate');
+  const [cert] = material.certificates;
+  if (material.certificates.length !== 1 || material.crls.length > 0) {
+    throw new EdxError('KEY_INVALID', `Send one certificate (PEM or base64 DER); this holds ${material.certificates.length} certificate(s) and ${material.crls.length} CRL(s).`);
   }
   return {
     cert,
     summary: {
-      fingerprint: createHash('sha256').update(cert.raw).digest('hex'),
-      serialNumber: cert.serialNumber,
-      subject: cert.subject.replace(/\n/g, ', '),
-      notBefore: new Date(cert.validFrom),
-      notAfter: new Date(cert.validTo),
+      fingerprint: cert.fingerprint,
+      serialNumber: cert.native.serialNumber,
+      subject: cert.subject,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
     },
   };
 }
@@ -89,14 +93,14 @@ export class OnboardingService {
     return { code, certificate };
   }
 
-  async addCertificate(agencyCode: string, pem: string): Promise<CertificateSummary> {
-    const { summary } = readCertificate(pem);
+  async addCertificate(agencyCode: string, input: string): Promise<CertificateSummary> {
+    const { cert, summary } = readCertificate(input);
     const agency = await this.dataSource.query('SELECT 1 FROM agencies WHERE code = $1', [agencyCode]);
     if (agency.length === 0) throw new EdxError('NOT_FOUND', `Agency ${agencyCode} is not registered.`);
     await this.dataSource.query(
       `INSERT INTO agency_certificates (fingerprint, agency_code, pem, serial_number, not_before, not_after)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fingerprint) DO NOTHING`,
-      [summary.fingerprint, agencyCode, pem.trim(), summary.serialNumber, summary.notBefore, summary.notAfter],
+      [summary.fingerprint, agencyCode, cert.pem.trim(), summary.serialNumber, summary.notBefore, summary.notAfter],
     );
     return summary;
   }
@@ -106,14 +110,35 @@ export class OnboardingService {
     if (result[1] === 0) throw new EdxError('NOT_FOUND', `Agency ${code} is not registered.`);
   }
 
-  async addTrustMaterial(kind: 'anchor' | 'intermediate' | 'crl', pem: string, label?: string): Promise<{ id: string }> {
-    if (kind !== 'crl') readCertificate(pem);
-    else if (!/-----BEGIN X509 CRL-----/.test(pem)) throw new EdxError('KEY_INVALID', 'Send the CRL in PEM form (-----BEGIN X509 CRL-----).');
+  /**
+   * Stores an anchor, intermediate CA or CRL sent as PEM (a bundle: every block is read) or base64
+   * DER, as PEM. Nothing is stored unless all of it is read: KEY_INVALID for what cannot be read or is
+   * of the wrong kind; a CRL must be signed by a registered CA that may sign CRLs (CERT_UNTRUSTED,
+   * CERT_CHAIN_INVALID) with an algorithm the policy accepts (SIGNATURE_ALGORITHM_WEAK).
+   */
+  async addTrustMaterial(kind: 'anchor' | 'intermediate' | 'crl', input: string, label?: string): Promise<{ id: string }> {
+    const material = readTrustMaterial(input, label ? `The ${kind} "${label}"` : `The ${kind}`);
+    let pem: string;
+    if (kind === 'crl') {
+      if (material.certificates.length > 0) throw new EdxError('KEY_INVALID', 'This holds a certificate; send certificates as anchors or intermediates, CRLs alone.');
+      const cas = await this.registeredCas();
+      for (const crl of material.crls) crlIssuerAmong(crl, cas);
+      pem = material.crls.map((crl) => crl.pem).join('');
+    } else {
+      if (material.crls.length > 0) throw new EdxError('KEY_INVALID', `This holds a CRL; send CRLs as crls, the ${kind} certificates alone.`);
+      pem = material.certificates.map((c) => c.pem).join('');
+    }
     const rows: Array<{ id: string }> = await this.dataSource.query(
       'INSERT INTO trust_material (kind, pem, label) VALUES ($1, $2, $3) RETURNING id',
       [kind, pem.trim(), label ?? null],
     );
     return { id: String(rows[0].id) };
+  }
+
+  /** The anchors and intermediate CAs already registered: who may have signed a CRL. */
+  private async registeredCas(): Promise<Certificate[]> {
+    const rows: Array<{ id: string; pem: string }> = await this.dataSource.query("SELECT id, pem FROM trust_material WHERE kind IN ('anchor', 'intermediate') ORDER BY id");
+    return rows.flatMap((row) => readTrustMaterial(row.pem, `trust_material row ${row.id}`).certificates);
   }
 
   listAgencies(): Promise<Array<Record<string, unknown>>> {

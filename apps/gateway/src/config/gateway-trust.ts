@@ -13,8 +13,12 @@ export class GatewayTrust {
     config: GatewayConfig['trust'],
     readonly policy: SignaturePolicy,
   ) {
-    const read = (files: string[]) => files.map((f) => readFileSync(f, 'utf8'));
-    this.store = TrustStore.fromPem(read(config.anchors), read(config.intermediates), read(config.crls), { crlPolicy: 'if-present', staleCrl: 'fail' });
+    // Bytes, not text: a CA's root often comes as a DER .crt. A file that cannot be read is named (KEY_INVALID).
+    const read = (files: string[]) => files.map((name) => ({ name, bytes: readFileSync(name) }));
+    this.store = TrustStore.fromMaterial(
+      { anchors: read(config.anchors), intermediates: read(config.intermediates), crls: read(config.crls) },
+      { crlPolicy: 'if-present', staleCrl: 'fail' },
+    );
   }
 
   options(senderCode: string, at: Date = new Date()): VerifyOptions {

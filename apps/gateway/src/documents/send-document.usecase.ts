@@ -35,7 +35,9 @@ export class SendDocumentUseCase {
     if (model.from.organId !== agency.code) {
       throw new EdxError('AUTH_FORBIDDEN', `This API key sends as ${agency.code}; the package says From ${model.from.organId ?? '(none)'}.`);
     }
-    const bytes = writeSignedPackage(model, attachments, agency.identity);
+    // The id is assigned before signing: the signature binds the id the package travels under.
+    const id = randomUUID();
+    const bytes = writeSignedPackage(model, attachments, agency.identity, id);
     if (bytes.length > this.maxPackageBytes) {
       throw new EdxError('EDXML_TOO_LARGE', `The signed package is ${bytes.length} bytes; this gateway sends at most ${this.maxPackageBytes} (EDX_MAX_PACKAGE_BYTES).`);
     }
@@ -45,12 +47,11 @@ export class SendDocumentUseCase {
     if (parsed.kind !== 'package') throw new EdxError('EDXML_NOT_EDXML', 'The package did not read back as a package.');
     assertValid(validatePackage(parsed));
     const options = this.trust.options(agency.code);
-    const envelope = verifyEnvelope(parsed.envelopeXml, parsed.attachments, options);
+    const envelope = verifyEnvelope(parsed, { ...options, messageId: id });
     if (!envelope.ok) throw new EdxError(envelope.code ?? 'SIGNATURE_INVALID', `Envelope signature: ${envelope.message}`);
     const documents = verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy });
     if (!documents.ok) throw new EdxError(documents.code ?? 'SIGNATURE_MISSING', `Document signature: ${documents.message}`, { signatures: documents.reports });
 
-    const id = randomUUID();
     const recipients = [...new Set(model.to.map((t) => t.organId ?? ''))];
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     await this.store.saveOutgoing(

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Package, buildStatus, responseForPackage } from '@edx/edxml';
 import { writeSignedStatus } from '@edx/trust';
 import { HostedAgency } from '../config/hosted-agencies';
@@ -15,13 +14,17 @@ export interface StaffInfo {
   readonly email?: string;
 }
 
-/** Writes a status message about a package as a hosted agency, signed with that agency's key. */
+/**
+ * Writes a status message about a package as a hosted agency, signed with that agency's key for
+ * `messageId`, the AMQP message id it will travel under (the signature binds it).
+ */
 export function authorStatus(
   agency: HostedAgency,
   about: Package,
   statusCode: string,
   description: string,
   at: Date,
+  messageId: string,
   staffInfo?: StaffInfo,
 ): AuthoredStatus {
   const status = buildStatus({
@@ -32,7 +35,7 @@ export function authorStatus(
     description,
     at,
   });
-  return { messageId: randomUUID(), body: writeSignedStatus(status, agency.identity) };
+  return { messageId, body: writeSignedStatus(status, agency.identity, messageId) };
 }
 
 /** What each status code means, in the words a clerk reads (Vietnamese as the axis uses it). */

@@ -51,7 +51,7 @@ export class CheckStatusUseCase {
     if (!from) return refuse('ROUTING_SENDER_UNKNOWN', `The reporting agency ${fromCode} is not registered.`);
     if (from.systemId !== system.id) return refuse('ROUTING_SENDER_NOT_HOSTED', `Connected system ${system.id} does not host agency ${fromCode}.`);
     if (from.status !== 'active') return refuse('ROUTING_SENDER_SUSPENDED', `The reporting agency ${fromCode} is suspended.`);
-    const verdict = verifyEnvelope(parsed.envelopeXml, [], this.trust.verifyOptions(directory, fromCode, now));
+    const verdict = verifyEnvelope(parsed, { ...this.trust.verifyOptions(directory, fromCode, now), messageId: message.messageId });
     if (!verdict.ok) return refuse(verdict.code ?? 'SIGNATURE_INVALID', `Status signature: ${verdict.message}`);
     return {
       kind: 'checked',

@@ -26,6 +26,7 @@ export class StatusIssuer {
       description: recipientCode ? `[${code}] ${recipientCode}: ${reason}` : `[${code}] ${reason}`,
       at,
     });
-    return { messageId: deterministicUuid(packageId, recipientCode ?? '*', code), body: writeSignedStatus(status, this.identity) };
+    const messageId = deterministicUuid(packageId, recipientCode ?? '*', code);
+    return { messageId, body: writeSignedStatus(status, this.identity, messageId) };
   }
 }

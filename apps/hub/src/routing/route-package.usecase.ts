@@ -72,7 +72,8 @@ export class RoutePackageUseCase {
     }
 
     const options = this.trust.verifyOptions(directory, senderCode, now);
-    const envelope = verifyEnvelope(parsed.envelopeXml, parsed.attachments, options);
+    // The signature must bind the id the package travels under: a signed package re-published under another id is refused.
+    const envelope = verifyEnvelope(parsed, { ...options, messageId: message.messageId });
     if (!envelope.ok) return told(envelope.code ?? 'SIGNATURE_INVALID', `Envelope signature: ${envelope.message}`);
     const documents = verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy });
     if (!documents.ok) return told(documents.code ?? 'SIGNATURE_INVALID', `Document signature: ${documents.message}`);

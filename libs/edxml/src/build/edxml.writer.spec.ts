@@ -11,8 +11,8 @@ describe('serializeEnvelope and writeEdxml', () => {
     const parsed = asPkg(writeEdxml(serializeEnvelope(pkg), attachments));
     expect(parsed.package).toEqual(pkg);
     expect(parsed.attachments.map((a) => [a.contentId, a.name, a.contentType, a.format, a.description])).toEqual([
-      ['1', 'cv.pdf', 'application/pdf', 'pdf', undefined],
-      ['2', 'phu-luc.zip', 'application/zip', 'zip', 'Phụ lục'],
+      ['cid:1', 'cv.pdf', 'application/pdf', 'pdf', undefined],
+      ['cid:2', 'phu-luc.zip', 'application/zip', 'zip', 'Phụ lục'],
     ]);
     expect(parsed.attachments[0].bytes.equals(PDF_BYTES)).toBe(true);
     expect(parsed.attachments[1].bytes.equals(ZIP_BYTES)).toBe(true);

@@ -53,9 +53,9 @@ describe('the shapes other producers send', () => {
       }
       expect(validatePackage(parsed)).toEqual([]);
       expect(parsed.attachments).toHaveLength(1);
-      expect(parsed.attachments[0]).toMatchObject({ contentId: AXIS_CONTENT_ID, format: 'zip', contentType: 'application/zip' });
+      expect(parsed.attachments[0]).toMatchObject({ contentId: `cid:${AXIS_CONTENT_ID}`, format: 'zip', contentType: 'application/zip' });
       expect(parsed.attachments[0].bytes.equals(ZIP_BYTES)).toBe(true);
-      expect(parsed.attachments[0].contentId).toBe(parsed.package.references[0].contentId?.replace(/^cid:/, ''));
+      expect(parsed.attachments[0].contentId).toBe(parsed.package.references[0].contentId);
       const again = pkgOf(parseEdxml(Buffer.from(serializeEnvelope(parsed.package).replace(/^<edXMLEnvelope/, `<edXML xmlns="${NS}"><edXMLEnvelope`) + '</edXML>')));
       expect(again.package).toEqual(parsed.package);
     } else if (parsed.kind === 'status' && shape.expect.kind === 'status') {
@@ -159,7 +159,7 @@ describe('the shapes other producers send', () => {
     expect(enc[0].path).toBe('/edXML/AttachmentEncoded/Attachment[1]/ContentTransferEncoded');
     expect(enc[0].message).toMatch(/cannot be decoded: invalid base64/);
     expect(issues.filter((i) => i.severity === 'error')).toEqual(enc);
-    expect(parsed.attachments[0]).toMatchObject({ contentId: AXIS_CONTENT_ID, sha256: '', encodingError: expect.stringMatching(/not base64/) });
+    expect(parsed.attachments[0]).toMatchObject({ contentId: `cid:${AXIS_CONTENT_ID}`, sha256: '', encodingError: expect.stringMatching(/not base64/) });
     expect(parsed.attachments[0].bytes).toHaveLength(0);
   });
 
@@ -255,6 +255,14 @@ describe('variations real producers make', () => {
     expect(parsed.status.staffInfo).toEqual({ department: 'Văn phòng UBND tỉnh', staff: 'Lê Thị Mai', email: 'vanthu@nghean.example.vn', mobile: '0900000202' });
     expect(parsed.status.responseFor?.code).toMatch(/\//);
     expect(parsed.status.timestamp).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
+  });
+
+  it('keeps each ContentId exactly as written: no cid: stripped, no case folded', () => {
+    const attachment = (id: string) =>
+      `<Attachment><ContentId>${id}</ContentId><AttachmentName>a.pdf</AttachmentName><ContentType>application/pdf</ContentType><ContentTransferEncoded>${PDF_BYTES.toString('base64')}</ContentTransferEncoded></Attachment>`;
+    const parsed = pkgOf(parseEdxml(Buffer.from(handPackage({ attachments: `<AttachmentEncoded>${['cid:1', 'CID:2', 'cid:cid:3', '4'].map(attachment).join('')}</AttachmentEncoded>` }))));
+    expect(parsed.attachments.map((a) => a.contentId)).toEqual(['cid:1', 'CID:2', 'cid:cid:3', '4']);
+    expect(parsed.package.references.map((r) => r.contentId)).toEqual(['cid:1']);
   });
 
   it('accepts a UTF-8 byte order mark', () => {

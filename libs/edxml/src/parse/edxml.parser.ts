@@ -17,7 +17,7 @@ import { decodeBase64Region } from './base64.decoder';
 import { DEFAULT_PARSE_LIMITS, ParseLimits, ScannedXml, XmlElement, scanXml } from './xml-scanner';
 
 export interface Attachment {
-  /** Without a leading "cid:". */
+  /** Exactly as written (usually "cid:..."), like the manifest's: the envelope signature binds this text. */
   contentId: string;
   name: string;
   description?: string;
@@ -288,8 +288,6 @@ function magic(b: Buffer): Attachment['format'] {
   return 'other';
 }
 
-export const stripCid = (id: string): string => (/^cid:/i.test(id) ? id.slice(4) : id);
-
 function readAttachments(r: Reader, root: XmlElement, bytes: Buffer, limits: ParseLimits, decode: boolean): Attachment[] {
   const holder = r.one(root, 'AttachmentEncoded', ROOT);
   const els = kids(holder, 'Attachment');
@@ -305,7 +303,7 @@ function readAttachments(r: Reader, root: XmlElement, bytes: Buffer, limits: Par
     const contentId = r.val(el, 'ContentId', p);
     if (!contentId) r.required(`Attachment ContentId`, `${p}/ContentId`);
     const a: Attachment = {
-      contentId: stripCid(contentId ?? ''),
+      contentId: contentId ?? '',
       name: r.val(el, 'AttachmentName', p) ?? '',
       contentType: r.val(el, 'ContentType', p) ?? '',
       bytes: Buffer.alloc(0),

@@ -25,3 +25,9 @@ export const BUSINESS_DOC_TYPES = ['0', '1', '2', '3'] as const;
 export const STEERING_TYPES = ['0', '1', '2'] as const;
 /** OtherInfo/Priority: 0 normal .. 4 flash with deadline. */
 export const PRIORITIES = ['0', '1', '2', '3', '4'] as const;
+
+/**
+ * A TraceHeader's OrganId names whichever system relayed the package, in that system's own
+ * numbering (agency codes, system ids, centre codes...): not checked as a code, only bounded.
+ */
+export const TRACE_ORGAN_ID_MAX_LENGTH = 100;

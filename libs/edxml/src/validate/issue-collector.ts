@@ -1,7 +1,10 @@
 import type { ErrorCode } from '@edx/common';
 import { agencyCodeForm } from '../model/agency-code';
 import { readEdxmlDate, readEdxmlTimestamp } from '../model/edxml-date';
-import { LENGTH_LIMITS } from './edxml.schema';
+import { LENGTH_LIMITS, TRACE_ORGAN_ID_MAX_LENGTH } from './edxml.schema';
+
+/** Markup and control, format, private-use and unassigned characters: never part of a name. */
+const UNSAFE_IN_NAME = /[\p{C}<>&"']/u;
 import type { ValidationIssue } from './validation-issue';
 
 /** Collects every issue; each check is one small method named after the rule. */
@@ -25,6 +28,16 @@ export class IssueCollector {
     if (required ? !this.required(value, path, what) : !value) return;
     if (value && agencyCodeForm(value) === undefined) {
       this.add('EDXML_AGENCY_CODE', path, `${what} "${value}" is not an agency code in a recognised form (e.g. 000.00.00.G22).`);
+    }
+  }
+
+  /** A relay's name for itself in a TraceHeader: any printable text up to the bound; absent is tolerated. */
+  hopOrganId(value: string | undefined, path: string): void {
+    if (!value) return;
+    if (value.length > TRACE_ORGAN_ID_MAX_LENGTH) {
+      this.add('EDXML_LENGTH', path, `TraceHeader OrganId is ${value.length} characters long; at most ${TRACE_ORGAN_ID_MAX_LENGTH} are accepted.`);
+    } else if (UNSAFE_IN_NAME.test(value)) {
+      this.add('EDXML_VALUE', path, `TraceHeader OrganId "${value.replace(/\p{C}/gu, '?')}" holds markup or control characters.`);
     }
   }
 

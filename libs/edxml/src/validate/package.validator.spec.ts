@@ -1,6 +1,6 @@
 import { EdxError } from '@edx/common';
 import { assertValid, parseEdxml, ParsedPackage, ParsedStatus, validatePackage, validateStatus, writeEdxml, serializeEnvelope, buildStatus } from '@edx/edxml';
-import { handPackage, samplePackage, samplePackageBytes } from '../testing/edxml.fixtures';
+import { PDF_BYTES, handPackage, samplePackage, samplePackageBytes } from '../testing/edxml.fixtures';
 
 const MH = '/edXML/edXMLEnvelope/edXMLHeader/MessageHeader';
 const TL = '/edXML/edXMLEnvelope/edXMLHeader/TraceHeaderList';
@@ -63,6 +63,84 @@ describe('validatePackage', () => {
     const { package: pkg, attachments } = samplePackage();
     const noCid = attachments.map((a) => ({ ...a, contentId: a.contentId.replace('cid:', '') }));
     expect(validatePackage(parseEdxml(writeEdxml(serializeEnvelope(pkg), noCid)) as ParsedPackage)).toEqual([]);
+  });
+});
+
+describe('validatePackage: each attachment bound by its exact ContentId', () => {
+  const MF = '/edXML/edXMLEnvelope/edXMLBody/edXMLManifest';
+  const AE = '/edXML/AttachmentEncoded';
+  const b64 = PDF_BYTES.toString('base64');
+  const reference = (id: string, name = 'a.pdf') => `<Reference><ContentId>${id}</ContentId><ContentType>application/pdf</ContentType><AttachmentName>${name}</AttachmentName></Reference>`;
+  const attachment = (id: string, name = 'a.pdf') =>
+    `<Attachment><ContentId>${id}</ContentId><AttachmentName>${name}</AttachmentName><ContentType>application/pdf</ContentType><ContentTransferEncoded>${b64}</ContentTransferEncoded></Attachment>`;
+  const withIds = (references: string[], attachments: string[]) =>
+    validatePackage(
+      parsePkg(
+        handPackage({
+          manifest: `<edXMLBody><edXMLManifest version="1.0">${references.map((id) => reference(id)).join('')}</edXMLManifest></edXMLBody>`,
+          attachments: `<AttachmentEncoded>${attachments.map((id) => attachment(id)).join('')}</AttachmentEncoded>`,
+        }),
+      ),
+    ).map((i) => [i.code, i.path]);
+
+  it('refuses an extra attachment cid:cid:1, with its own Reference, placed before the real cid:1', () => {
+    expect(withIds(['cid:cid:1', 'cid:1'], ['cid:cid:1', 'cid:1'])).toEqual(
+      expect.arrayContaining([
+        ['EDXML_CONTENT_ID_AMBIGUOUS', `${AE}/Attachment[2]/ContentId`],
+        ['EDXML_CONTENT_ID_AMBIGUOUS', `${MF}/Reference[2]/ContentId`],
+      ]),
+    );
+  });
+
+  it.each([
+    ['cid:1 and 1', ['cid:1', '1']],
+    ['cid:1 and CID:1', ['cid:1', 'CID:1']],
+    ['1 and cid:cid:1', ['1', 'cid:cid:1']],
+  ])('refuses two attachments whose ContentIds differ only by a cid: prefix (%s)', (_what, ids) => {
+    expect(withIds(ids, ids)).toEqual(expect.arrayContaining([['EDXML_CONTENT_ID_AMBIGUOUS', `${AE}/Attachment[2]/ContentId`]]));
+  });
+
+  it('refuses two attachments with one ContentId, and two References to one attachment', () => {
+    expect(withIds(['cid:1'], ['cid:1', 'cid:1'])).toContainEqual(['EDXML_CARDINALITY', `${AE}/Attachment[2]/ContentId`]);
+    expect(withIds(['cid:1', 'cid:1'], ['cid:1'])).toContainEqual(['EDXML_CARDINALITY', `${MF}/Reference[2]/ContentId`]);
+  });
+
+  it('strips one cid: to match a Reference to its Attachment, never a second one', () => {
+    expect(withIds(['cid:1'], ['1'])).toEqual([]);
+    expect(withIds(['cid:cid:1'], ['cid:1'])).toEqual([
+      ['EDXML_REFERENCE_UNRESOLVED', `${MF}/Reference[1]/ContentId`],
+      ['EDXML_ATTACHMENT_UNREFERENCED', `${AE}/Attachment[1]/ContentId`],
+    ]);
+  });
+
+  it('does not fold case: cid:A and cid:a are two attachments, and cid:A does not resolve cid:a', () => {
+    expect(withIds(['cid:A', 'cid:a'], ['cid:A', 'cid:a'])).toEqual([]);
+    expect(withIds(['cid:A'], ['cid:a'])).toEqual([
+      ['EDXML_REFERENCE_UNRESOLVED', `${MF}/Reference[1]/ContentId`],
+      ['EDXML_ATTACHMENT_UNREFERENCED', `${AE}/Attachment[1]/ContentId`],
+    ]);
+  });
+});
+
+describe('validatePackage: TraceHeader hops written by other systems', () => {
+  const hop = (organId: string) =>
+    handPackage({
+      trace: `<TraceHeaderList><TraceHeader><OrganId>000.00.00.G22</OrganId><Timestamp>2018/09/28 10:00:00</Timestamp></TraceHeader><TraceHeader><OrganId>${organId}</OrganId><Timestamp>2018/09/28 10:00:01</Timestamp></TraceHeader></TraceHeaderList>`,
+    });
+
+  it.each(['VPCP-TRUC', 'vxp.saas.03', '02.29.W00', 'Trục liên thông quốc gia', 'axis:node/7'])('accepts a hop whose OrganId is %s', (organId) => {
+    expect(validatePackage(parsePkg(hop(organId)))).toEqual([]);
+  });
+
+  it('still bounds a hop OrganId: over 100 characters, or holding markup or control characters, is refused', () => {
+    expect(issuesOf(hop('x'.repeat(101)))).toContainEqual(['error', 'EDXML_LENGTH', `${TL}/TraceHeader[2]/OrganId`]);
+    expect(issuesOf(hop('a&lt;b'))).toContainEqual(['error', 'EDXML_VALUE', `${TL}/TraceHeader[2]/OrganId`]);
+    expect(issuesOf(hop('a&#9;b'))).toContainEqual(['error', 'EDXML_VALUE', `${TL}/TraceHeader[2]/OrganId`]);
+  });
+
+  it('stays strict on From and To', () => {
+    expect(issuesOf(handPackage({ from: '<From><OrganId>VPCP-TRUC</OrganId></From>' }))).toContainEqual(['error', 'EDXML_AGENCY_CODE', `${MH}/From/OrganId`]);
+    expect(issuesOf(handPackage({ to: '<To><OrganId>VPCP-TRUC</OrganId></To>' }))).toContainEqual(['error', 'EDXML_AGENCY_CODE', `${MH}/To[1]/OrganId`]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Organization, Package } from '../model/package.model';
 import { readEdxmlDate } from '../model/edxml-date';
-import { stripCid, type ParsedPackage } from '../parse/edxml.parser';
+import type { ParsedPackage } from '../parse/edxml.parser';
+import { contentIdKey, contentIdRoot } from './content-ids';
 import { BUSINESS_DOC_TYPES, PRIORITIES, STEERING_TYPES } from './edxml.schema';
 import { IssueCollector } from './issue-collector';
 import type { ValidationIssue } from './validation-issue';
@@ -64,8 +65,9 @@ function traces(c: IssueCollector, p: Package): void {
   if (p.traces.length === 0) c.add('EDXML_CARDINALITY', `${TL}/TraceHeader`, 'TraceHeaderList has no TraceHeader: the sender must record one hop.');
   p.traces.forEach((t, i) => {
     const path = `${TL}/TraceHeader[${i + 1}]`;
-    // Real hops may lack OrganId: tolerated; a present one must be a code.
-    c.agencyCode(t.organId, `${path}/OrganId`, 'TraceHeader OrganId', false);
+    // Hops are written by other systems in their own numbering (system ids, centre codes...), or
+    // without OrganId: never a reason to refuse, only bounded.
+    c.hopOrganId(t.organId, `${path}/OrganId`);
     if (c.required(t.timestamp, `${path}/Timestamp`, 'TraceHeader Timestamp')) c.timestamp(t.timestamp, `${path}/Timestamp`, 'TraceHeader Timestamp');
   });
   const b = p.business;
@@ -88,26 +90,42 @@ function traces(c: IssueCollector, p: Package): void {
   }
 }
 
+/**
+ * ContentIds within one list (the attachments, or the manifest References) must be distinct, also
+ * once every leading "cid:" is stripped; the later occurrence is reported.
+ */
+function distinctContentIds(c: IssueCollector, ids: ReadonlyArray<string | undefined>, pathOf: (i: number) => string, what: string): void {
+  const exact = new Set<string>();
+  const roots = new Map<string, string>();
+  ids.forEach((id, i) => {
+    if (!id) return;
+    const root = contentIdRoot(id);
+    if (exact.has(id)) c.add('EDXML_CARDINALITY', pathOf(i), `Two ${what} have ContentId "${id}".`);
+    else if (roots.has(root)) {
+      c.add('EDXML_CONTENT_ID_AMBIGUOUS', pathOf(i), `ContentId "${id}" differs from "${roots.get(root)}" only by a cid: prefix; two ${what} cannot be told apart by it.`);
+    }
+    exact.add(id);
+    if (!roots.has(root)) roots.set(root, id);
+  });
+}
+
 function manifest(c: IssueCollector, parsed: ParsedPackage): void {
   const refs = parsed.package.references;
-  const byId = new Map<string, number>();
-  parsed.attachments.forEach((a, i) => {
-    if (a.contentId) {
-      if (byId.has(a.contentId)) c.add('EDXML_CARDINALITY', `/edXML/AttachmentEncoded/Attachment[${i + 1}]/ContentId`, `Two attachments have ContentId "${a.contentId}".`);
-      byId.set(a.contentId, i);
-    }
-  });
+  const attachmentPath = (i: number) => `/edXML/AttachmentEncoded/Attachment[${i + 1}]`;
+  distinctContentIds(c, parsed.attachments.map((a) => a.contentId), (i) => `${attachmentPath(i)}/ContentId`, 'attachments');
+  distinctContentIds(c, refs.map((r) => r.contentId), (i) => `${MF}/Reference[${i + 1}]/ContentId`, 'manifest References');
+  const attachmentKeys = new Set(parsed.attachments.flatMap((a) => (a.contentId ? [contentIdKey(a.contentId)] : [])));
   const referenced = new Set<string>();
   refs.forEach((r, i) => {
     const path = `${MF}/Reference[${i + 1}]`;
     if (!c.required(r.contentId, `${path}/ContentId`, 'Reference ContentId')) return;
-    const id = stripCid(r.contentId.trim());
-    referenced.add(id);
-    if (!byId.has(id)) c.add('EDXML_REFERENCE_UNRESOLVED', `${path}/ContentId`, `The manifest lists "${r.contentId}" but no attachment has that ContentId.`);
+    const key = contentIdKey(r.contentId);
+    referenced.add(key);
+    if (!attachmentKeys.has(key)) c.add('EDXML_REFERENCE_UNRESOLVED', `${path}/ContentId`, `The manifest lists "${r.contentId}" but no attachment has that ContentId.`);
   });
   parsed.attachments.forEach((a, i) => {
-    const path = `/edXML/AttachmentEncoded/Attachment[${i + 1}]`;
-    if (a.contentId && !referenced.has(a.contentId)) {
+    const path = attachmentPath(i);
+    if (a.contentId && !referenced.has(contentIdKey(a.contentId))) {
       c.add('EDXML_ATTACHMENT_UNREFERENCED', `${path}/ContentId`, `Attachment "${a.contentId}" (${a.name}) is not listed in the manifest.`);
     }
     if (a.encodingError) return; // already reported by the parser

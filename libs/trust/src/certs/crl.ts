@@ -2,8 +2,10 @@ import { verify as verifySignature } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { EdxError } from '@edx/common';
+import { AlgorithmPolicy, algorithmRefusal } from './algorithm-policy';
 import { Certificate } from './certificate';
-import { digestForOid } from './signature-algorithms';
+import { pemBlocks, toPem } from './der-pem';
+import { knownAlgorithm } from './signature-algorithms';
 
 /** A parsed certificate revocation list. */
 export class RevocationList {
@@ -21,6 +23,7 @@ export class RevocationList {
     try {
       const asn = asn1js.fromBER(new Uint8Array(der));
       if (asn.offset === -1) throw new EdxError('KEY_INVALID', `The revocation list is not valid DER/BER: ${asn.result.error}.`);
+      if (asn.offset !== der.length) throw new EdxError('KEY_INVALID', `The revocation list is followed by ${der.length - asn.offset} bytes that are not part of it.`);
       const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
       const revoked = new Map<string, Date>();
       for (const entry of crl.revokedCertificates ?? []) {
@@ -34,15 +37,36 @@ export class RevocationList {
     }
   }
 
-  /** True when `issuer` signed this list. */
-  isIssuedBy(issuer: Certificate): boolean {
+  /** The list as PEM (X509 CRL), however it was read. */
+  get pem(): string {
+    return toPem('X509 CRL', this.der);
+  }
+
+  /** OID of the algorithm the list is signed with. */
+  get signatureAlgorithm(): string {
+    return this.crl.signatureAlgorithm.algorithmId;
+  }
+
+  /** True when `issuer`'s key made this list's signature (whatever the algorithm: the policy judges that). */
+  isSignedBy(issuer: Certificate): boolean {
+    const digest = knownAlgorithm(this.signatureAlgorithm)?.family;
+    if (!digest) return false;
     try {
-      const digest = digestForOid(this.crl.signatureAlgorithm.algorithmId);
       const signature = Buffer.from(this.crl.signatureValue.valueBlock.valueHexView);
       return verifySignature(digest, Buffer.from(this.crl.tbsView), issuer.native.publicKey, signature);
     } catch {
       return false;
     }
+  }
+
+  /** True when `issuer` signed this list and may sign CRLs (KeyUsage cRLSign): only then is it evidence. */
+  isIssuedBy(issuer: Certificate): boolean {
+    return issuer.keyUsage?.cRLSign === true && this.isSignedBy(issuer);
+  }
+
+  /** Why the algorithm policy refuses this list's signature (judged at its thisUpdate), or undefined. */
+  algorithmRefusal(issuer: Certificate, policy?: AlgorithmPolicy): string | undefined {
+    return algorithmRefusal('signature', this.signatureAlgorithm, { signedAt: this.thisUpdate, what: `the revocation list of ${issuer.subject}`, policy });
   }
 
   /** When the certificate with this serial (hex) was revoked, if it was. */
@@ -51,8 +75,22 @@ export class RevocationList {
   }
 }
 
+/**
+ * The CA among `cas` that issued `crl`, for whoever stores a CRL (the console): throws CERT_UNTRUSTED
+ * when none of them signed it, CERT_CHAIN_INVALID when the one that did may not sign CRLs (no
+ * cRLSign), SIGNATURE_ALGORITHM_WEAK when its algorithm is refused.
+ */
+export function crlIssuerAmong(crl: RevocationList, cas: readonly Certificate[], policy?: AlgorithmPolicy): Certificate {
+  const signer = cas.find((ca) => crl.isSignedBy(ca));
+  if (!signer) throw new EdxError('CERT_UNTRUSTED', 'The revocation list is not signed by any trust anchor or intermediate CA registered here; register its CA first.');
+  if (!signer.keyUsage?.cRLSign) throw new EdxError('CERT_CHAIN_INVALID', `The revocation list is signed by ${signer.subject}, which may not sign CRLs (its KeyUsage lacks cRLSign).`);
+  const refusal = crl.algorithmRefusal(signer, policy);
+  if (refusal) throw new EdxError('SIGNATURE_ALGORITHM_WEAK', refusal);
+  return signer;
+}
+
 function pemCrlToDer(pem: string): Buffer {
-  const match = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(pem);
-  if (!match) throw new EdxError('KEY_INVALID', 'Expected a PEM revocation list (-----BEGIN X509 CRL-----).');
-  return Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
+  const block = pemBlocks(pem, 'The PEM text').find((b) => b.label === 'X509 CRL');
+  if (!block) throw new EdxError('KEY_INVALID', 'Expected a PEM revocation list (-----BEGIN X509 CRL-----).');
+  return block.der;
 }

@@ -1,14 +1,19 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ErrorCode } from '@edx/common';
-import { Certificate, certificatesFromPem } from './certificate';
+import { EdxError, ErrorCode } from '@edx/common';
+import { AlgorithmPolicy, DEFAULT_ALGORITHM_POLICY } from './algorithm-policy';
+import { Certificate } from './certificate';
+import { ChainProblem, chainProblem } from './chain-rules';
 import { RevocationList } from './crl';
+import { NamedTrustInput, readTrustMaterial } from './trust-material';
 
 export interface TrustStoreOptions {
   /** `require`: every issuing CA must have a CRL; `if-present`: check the CRL when there is one. */
   readonly crlPolicy: 'require' | 'if-present';
   /** A CRL past its next-update time: `fail` (CRL_STALE) or `warn` (accepted, reported in the message). */
   readonly staleCrl: 'fail' | 'warn';
+  /** Which signature algorithms and keys are accepted (default DEFAULT_ALGORITHM_POLICY). */
+  readonly algorithms?: AlgorithmPolicy;
 }
 
 export const DEFAULT_TRUST_OPTIONS: TrustStoreOptions = { crlPolicy: 'if-present', staleCrl: 'fail' };
@@ -25,6 +30,14 @@ export interface CertificateCheck {
 
 const MAX_CHAIN = 8;
 
+/** What trust files are called: PEM or DER, certificates or CRLs. */
+const TRUST_FILE = /\.(pem|crt|cer|der|crl)$/i;
+
+interface BuiltChain {
+  readonly chain: Certificate[];
+  readonly problem?: ChainProblem;
+}
+
 /**
  * Trust anchors (matched by public key, never by name alone), intermediate CAs and CRLs. Chains are
  * built and their signatures checked once per leaf certificate and cached; the time-dependent checks
@@ -32,7 +45,7 @@ const MAX_CHAIN = 8;
  */
 export class TrustStore {
   private readonly anchorKeys: Set<string>;
-  private readonly chains = new Map<string, Certificate[] | null>();
+  private readonly chains = new Map<string, BuiltChain | null>();
   private readonly crlByIssuer = new Map<string, RevocationList | null>();
 
   constructor(
@@ -44,30 +57,62 @@ export class TrustStore {
     this.anchorKeys = new Set(anchors.map((a) => a.spkiSha256));
   }
 
-  static fromPem(anchorsPem: string[], intermediatesPem: string[] = [], crlsPem: string[] = [], options: TrustStoreOptions = DEFAULT_TRUST_OPTIONS): TrustStore {
-    return new TrustStore(
-      anchorsPem.flatMap(certificatesFromPem),
-      intermediatesPem.flatMap(certificatesFromPem),
-      crlsPem.flatMap((pem) => [...pem.matchAll(/-----BEGIN X509 CRL-----[\s\S]*?-----END X509 CRL-----/g)].map((m) => RevocationList.from(m[0]))),
-      options,
-    );
+  /**
+   * A store from texts or bytes (PEM or DER, see readTrustMaterial), named "anchor 1", "intermediate 2"…
+   * in errors. Throws KEY_INVALID for anything that cannot be read.
+   */
+  static fromPem(anchors: Array<string | Buffer>, intermediates: Array<string | Buffer> = [], crls: Array<string | Buffer> = [], options: TrustStoreOptions = DEFAULT_TRUST_OPTIONS): TrustStore {
+    const named = (kind: string, items: Array<string | Buffer>) => items.map((bytes, i) => ({ name: `${kind} ${i + 1}`, bytes }));
+    return TrustStore.fromMaterial({ anchors: named('anchor', anchors), intermediates: named('intermediate', intermediates), crls: named('CRL', crls) }, options);
   }
 
   /**
-   * Reads every .pem/.crt/.cer/.crl file in `dir`: self-signed certificates are anchors, other CA
-   * certificates intermediates, CRLs are CRLs.
+   * A store from named sources (files, rows). Certificates are anchors or intermediates as listed;
+   * CRLs count wherever they are; a certificate among the CRLs is a mistake. Throws KEY_INVALID
+   * naming the source that cannot be read.
+   */
+  static fromMaterial(
+    sources: { readonly anchors?: readonly NamedTrustInput[]; readonly intermediates?: readonly NamedTrustInput[]; readonly crls?: readonly NamedTrustInput[] },
+    options: TrustStoreOptions = DEFAULT_TRUST_OPTIONS,
+  ): TrustStore {
+    const anchors: Certificate[] = [];
+    const intermediates: Certificate[] = [];
+    const crls: RevocationList[] = [];
+    const read = (items: readonly NamedTrustInput[] | undefined, certificatesTo?: Certificate[]) => {
+      for (const item of items ?? []) {
+        const material = readTrustMaterial(item.bytes, item.name);
+        if (!certificatesTo && material.certificates.length > 0) throw new EdxError('KEY_INVALID', `${item.name} holds a certificate where a revocation list (CRL) was expected.`);
+        certificatesTo?.push(...material.certificates);
+        crls.push(...material.crls);
+      }
+    };
+    read(sources.anchors, anchors);
+    read(sources.intermediates, intermediates);
+    read(sources.crls);
+    return new TrustStore(anchors, intermediates, crls, options);
+  }
+
+  /**
+   * Reads every .pem/.crt/.cer/.der/.crl file in `dir` (PEM or DER, see readTrustMaterial):
+   * self-signed certificates are anchors, others intermediates, CRLs are CRLs. Other files are not
+   * trust material and are not read. Throws KEY_INVALID naming a trust file that cannot be read.
    */
   static fromDirectory(dir: string, options: TrustStoreOptions = DEFAULT_TRUST_OPTIONS): TrustStore {
     const anchors: Certificate[] = [];
     const intermediates: Certificate[] = [];
     const crls: RevocationList[] = [];
-    for (const name of readdirSync(dir)) {
-      if (!/\.(pem|crt|cer|crl)$/i.test(name)) continue;
-      const text = readFileSync(path.join(dir, name), 'utf8');
-      for (const cert of certificatesFromPem(text)) (cert.subject === cert.issuer && cert.isSignedBy(cert) ? anchors : intermediates).push(cert);
-      for (const m of text.matchAll(/-----BEGIN X509 CRL-----[\s\S]*?-----END X509 CRL-----/g)) crls.push(RevocationList.from(m[0]));
+    const files = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && TRUST_FILE.test(e.name)).map((e) => e.name).sort();
+    for (const name of files) {
+      const file = path.join(dir, name);
+      const material = readTrustMaterial(readFileSync(file), file);
+      for (const cert of material.certificates) (cert.isSelfSigned ? anchors : intermediates).push(cert);
+      crls.push(...material.crls);
     }
     return new TrustStore(anchors, intermediates, crls, options);
+  }
+
+  get algorithmPolicy(): AlgorithmPolicy {
+    return this.options.algorithms ?? DEFAULT_ALGORITHM_POLICY;
   }
 
   /** Adds a newer CRL; it replaces older ones from the same issuer when it is checked. */
@@ -81,11 +126,12 @@ export class TrustStore {
    * certificates that travelled with the signature (only to find intermediates; never trusted as anchors).
    */
   check(leaf: Certificate, extra: readonly Certificate[], at: Date, now: Date = new Date()): CertificateCheck {
-    const chain = this.chainOf(leaf, extra);
-    if (!chain) {
+    const built = this.chainOf(leaf, extra);
+    if (!built) {
       return fail('CERT_UNTRUSTED', `The certificate of ${leaf.subject} does not chain to a trust anchor (issuer: ${leaf.issuer}).`, [], false, false);
     }
-    if (leaf.canSign === false) return fail('CERT_KEY_USAGE', `The certificate of ${leaf.subject} may not be used to sign (key usage).`, chain, false, false);
+    const { chain, problem } = built;
+    if (problem) return fail(problem.code, problem.message, chain, false, false);
 
     const validNow = chain.every((c) => c.isValidAt(now));
     for (const c of chain) {
@@ -101,6 +147,8 @@ export class TrustStore {
         if (this.options.crlPolicy === 'require') return fail('CRL_MISSING', `No revocation list from ${issuer.subject} is loaded; cannot tell whether ${cert.subject} is revoked.`, chain, false, validNow);
         continue;
       }
+      const weak = crl.algorithmRefusal(issuer, this.algorithmPolicy);
+      if (weak) return fail('SIGNATURE_ALGORITHM_WEAK', weak, chain, false, validNow);
       if (crl.nextUpdate && crl.nextUpdate < now) {
         const message = `The revocation list of ${issuer.subject} was due for renewal at ${crl.nextUpdate.toISOString()}; load a current one.`;
         if (this.options.staleCrl === 'fail') return fail('CRL_STALE', message, chain, false, validNow);
@@ -113,26 +161,32 @@ export class TrustStore {
     return { ok: true, message: `Trusted: ${chain.map((c) => c.subject).join(' <- ')}${staleNote}`, chain, validAtSigningTime: true, validNow };
   }
 
-  private chainOf(leaf: Certificate, extra: readonly Certificate[]): Certificate[] | null {
+  private chainOf(leaf: Certificate, extra: readonly Certificate[]): BuiltChain | null {
     const key = [leaf.fingerprint, ...extra.map((c) => c.fingerprint)].join(':');
-    let chain = this.chains.get(key);
-    if (chain === undefined) {
-      chain = this.buildChain(leaf, extra);
+    let built = this.chains.get(key);
+    if (built === undefined) {
+      const chain = this.buildChain(leaf, extra);
+      built = chain && { chain, problem: chainProblem(chain, this.algorithmPolicy) };
       if (this.chains.size > 10_000) this.chains.clear();
-      this.chains.set(key, chain);
+      this.chains.set(key, built);
     }
-    return chain;
+    return built;
   }
 
+  /**
+   * Finds the path by names and signatures. Among the certificates that signed `current`, an anchor
+   * comes first, then a CA allowed to issue; one that is not is still taken when it is the only
+   * signer, so that chainProblem can say which rule it breaks instead of "no chain".
+   */
   private buildChain(leaf: Certificate, extra: readonly Certificate[]): Certificate[] | null {
     const candidates = [...this.anchors, ...this.intermediates, ...extra];
     const chain = [leaf];
     let current = leaf;
     for (let depth = 0; depth < MAX_CHAIN; depth++) {
       if (this.anchorKeys.has(current.spkiSha256)) return chain;
+      const signers = candidates.filter((c) => c !== current && !chain.includes(c) && c.subject === current.issuer && current.isSignedBy(c));
       const issuer =
-        candidates.find((c) => this.anchorKeys.has(c.spkiSha256) && c.subject === current.issuer && current.isSignedBy(c)) ??
-        candidates.find((c) => c !== current && c.subject === current.issuer && c.isCa && current.isSignedBy(c));
+        signers.find((c) => this.anchorKeys.has(c.spkiSha256)) ?? signers.find((c) => c.isCa && c.keyUsage?.keyCertSign) ?? signers[0];
       if (!issuer) return null;
       chain.push(issuer);
       current = issuer;

@@ -1,18 +1,15 @@
-import { unzipSync } from 'fflate';
-import { ErrorCode } from '@edx/common';
+import { EdxError, ErrorCode } from '@edx/common';
 import { VerifyOptions, belongsTo } from '../verdict';
+import { AttachmentLimits, DEFAULT_ATTACHMENT_LIMITS, DocumentInput, pdfsIn } from './attachment-pdfs';
 import { PdfSignatureReport, verifyPdf } from './pdf-signature';
+
+export type { AttachmentLimits, DocumentInput } from './attachment-pdfs';
+export { DEFAULT_ATTACHMENT_LIMITS, hasPdfHeader } from './attachment-pdfs';
 
 /** What a package's documents must carry (a policy setting). */
 export interface SignaturePolicy {
   /** A valid signature of the sending organisation on the main document (the first PDF), on every PDF, or none required. */
   readonly requireOrganisationSignature: 'main' | 'every' | 'none';
-}
-
-export interface DocumentInput {
-  readonly name: string;
-  readonly bytes: Buffer;
-  readonly format: 'pdf' | 'zip' | 'other';
 }
 
 export interface DocumentReport {
@@ -28,36 +25,25 @@ export interface DocumentSignatureResult {
   readonly reports: DocumentReport[];
 }
 
-/** Unzipped files beyond this are not opened (a zip bomb must not exhaust memory). */
-const MAX_UNZIPPED_BYTES = 256 * 1024 * 1024;
-
-function pdfsOf(input: DocumentInput): Array<{ document: string; bytes: Buffer }> {
-  if (input.format === 'pdf') return [{ document: input.name, bytes: input.bytes }];
-  if (input.format !== 'zip') return [];
-  let total = 0;
-  const files = unzipSync(new Uint8Array(input.bytes.buffer, input.bytes.byteOffset, input.bytes.length), {
-    filter: (file) => {
-      total += file.originalSize;
-      return total <= MAX_UNZIPPED_BYTES && file.originalSize > 4;
-    },
-  });
-  return Object.entries(files)
-    .filter(([, bytes]) => Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-')
-    .map(([name, bytes]) => ({ document: `${input.name}/${name}`, bytes: Buffer.from(bytes) }));
-}
-
 /**
- * Verifies the legal signatures in a package's documents (PDFs, also inside zipped attachments) and
- * applies the policy. An invalid signature anywhere fails the package, whatever the policy: a
- * document whose signature does not hold is not the document its signer signed.
+ * Verifies the legal signatures in a package's documents and applies the policy. Every PDF a reader
+ * would find is checked (see pdfsIn: behind junk, by declared type or name, in nested zips), and
+ * what cannot be opened is refused (ATTACHMENT_UNREADABLE, PDF_MALFORMED), never skipped. An
+ * invalid signature anywhere fails the package, whatever the policy: a document whose signature does
+ * not hold is not the document its signer signed. Never throws: the result says why.
  */
-export function verifyDocumentSignatures(inputs: readonly DocumentInput[], options: VerifyOptions & { policy: SignaturePolicy }): DocumentSignatureResult {
+export function verifyDocumentSignatures(
+  inputs: readonly DocumentInput[],
+  options: VerifyOptions & { policy: SignaturePolicy; limits?: Partial<AttachmentLimits> },
+): DocumentSignatureResult {
+  const limits = { ...DEFAULT_ATTACHMENT_LIMITS, ...options.limits };
   const reports: DocumentReport[] = [];
   for (const input of inputs) {
     try {
-      for (const pdf of pdfsOf(input)) reports.push({ document: pdf.document, signatures: verifyPdf(pdf.bytes, options) });
+      for (const pdf of pdfsIn(input, limits)) reports.push({ document: pdf.document, signatures: verifyPdf(pdf.bytes, options) });
     } catch (error) {
-      return { ok: false, code: 'PDF_MALFORMED', message: `${input.name} cannot be opened: ${(error as Error).message}`, reports };
+      const e = error instanceof EdxError ? error : new EdxError('ATTACHMENT_UNREADABLE', `${input.name} cannot be opened: ${(error as Error).message}`);
+      return { ok: false, code: e.code, message: e.message, reports };
     }
   }
   for (const report of reports) {

@@ -86,9 +86,12 @@ describe('PDF signatures (PKCS#7/CMS over byte ranges)', () => {
     const oldStore = { trustStore: TrustStore.fromPem([oldPki.rootCertificatePem], [oldPki.intermediateCertificatePem]) };
     const expired = oldPki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ', validFrom: new Date(Date.now() - 400 * DAY), validDays: 30 });
     expect(verifyPdf(signPdf(makePdf('e'), expired.identity), oldStore)[0]).toMatchObject({ code: 'CERT_EXPIRED', validNow: false });
-    // Signed while it was valid: valid at signing time, reported as not valid now.
-    const early = verifyPdf(signPdf(makePdf('e'), expired.identity, { signingTime: new Date(Date.now() - 390 * DAY) }), oldStore)[0];
-    expect(early).toMatchObject({ ok: true, validAtSigningTime: true, validNow: false });
+    // A signing time claimed within the validity does not help: the verdict is judged at a provable time.
+    const backdated = verifyPdf(signPdf(makePdf('e'), expired.identity, { signingTime: new Date(Date.now() - 390 * DAY) }), oldStore)[0];
+    expect(backdated).toMatchObject({ ok: false, code: 'CERT_EXPIRED', judgedBy: 'verifier', validNow: false });
+    // Proven to exist while it was valid (the caller's `at`): valid then, reported as not valid now.
+    const early = verifyPdf(signPdf(makePdf('e'), expired.identity), { ...oldStore, at: new Date(Date.now() - 390 * DAY) })[0];
+    expect(early).toMatchObject({ ok: true, validAtJudgedTime: true, validNow: false });
 
     const future = pki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ', validFrom: new Date(Date.now() + 10 * DAY) });
     expect(verifyPdf(signPdf(makePdf('f'), future.identity), options())[0].code).toBe('CERT_NOT_YET_VALID');

@@ -20,6 +20,44 @@ export interface IssueRequest {
   readonly validDays?: number;
   /** false: a certificate without signing key usage (for tests of CERT_KEY_USAGE). */
   readonly canSign?: boolean;
+  /** Tests of refusals: `none` leaves the KeyUsage extension out (default `signing`; canSign false = `encipherment`). */
+  readonly keyUsage?: 'signing' | 'encipherment' | 'none';
+  /** The CA that issues it (default: the issuing CA). */
+  readonly issuer?: DevCa;
+  /** RSA modulus length (default 2048); smaller keys are for tests of the algorithm policy. */
+  readonly keyBits?: number;
+  /** The digest the issuer signs with (default sha256); md5 and sha1 are for tests of the algorithm policy. */
+  readonly digest?: DevDigest;
+  /** Hex serial number (default random): tests give a leaf its CA's serial, as real CAs often do. */
+  readonly serialNumber?: string;
+}
+
+export type DevDigest = 'sha256' | 'sha1' | 'md5';
+
+/** A CA of the dev PKI (the root, the issuing CA, or one made by `issueCa` for a test). */
+export interface DevCa {
+  readonly keyPem: string;
+  readonly certificatePem: string;
+  /** The CAs above it, nearest first, up to the root (PEM; empty for the root). */
+  readonly chainPem: string;
+}
+
+/** A test CA, by default a well-formed one under the issuing CA; each option breaks one rule. */
+export interface CaRequest {
+  readonly name: string;
+  /** Its issuer (default: the issuing CA). */
+  readonly under?: DevCa;
+  /** basicConstraints pathLenConstraint (default: none). */
+  readonly pathLength?: number;
+  /** false: basicConstraints cA=false, a certificate that is not a CA. */
+  readonly ca?: boolean;
+  /** false: KeyUsage without keyCertSign. */
+  readonly keyCertSign?: boolean;
+  /** false: KeyUsage without cRLSign. */
+  readonly cRLSign?: boolean;
+  readonly keyBits?: number;
+  readonly digest?: DevDigest;
+  readonly validFrom?: Date;
 }
 
 export interface IssuedIdentity {
@@ -45,9 +83,9 @@ interface PkiState {
   revoked: Array<{ serial: string; at: string }>;
 }
 
-function newKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
+function newKeyPair(bits = 2048): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
   // Native key generation: node-forge's pure-JS RSA keygen is tens of times slower.
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
@@ -60,7 +98,8 @@ function serial(): string {
   return bytes.toString('hex');
 }
 
-const utf8 = (value: string) => ({ value: forge.util.encodeUtf8(value), valueTagClass: forge.asn1.Type.UTF8 as unknown as number });
+/** A UTF8String attribute value: forge encodes the JS string to UTF-8 itself, so it is passed as is. */
+const utf8 = (value: string) => ({ value, valueTagClass: forge.asn1.Type.UTF8 as unknown as number });
 
 /**
  * A development PKI: a root CA, an intermediate CA, agency and person certificates, and a CRL.
@@ -124,12 +163,37 @@ export class DevPki {
     return this.state.intermediate.certificatePem;
   }
 
+  /** The issuing CA (the intermediate), the default issuer of `issue`, `issueCa` and `crlPem`. */
+  get issuingCa(): DevCa {
+    return { ...this.state.intermediate, chainPem: this.state.root.certificatePem };
+  }
+
+  /** Issues a CA certificate for tests: well-formed by default, each option of `request` breaks one rule. */
+  issueCa(request: CaRequest): DevCa {
+    const under = request.under ?? this.issuingCa;
+    const keys = newKeyPair(request.keyBits);
+    const cert = DevPki.makeCertificate({
+      subject: [{ shortName: 'CN', ...utf8(request.name) }, { shortName: 'O', ...utf8('edx development') }, { shortName: 'C', value: 'VN' }],
+      publicKey: keys.publicKey,
+      issuer: forge.pki.certificateFromPem(under.certificatePem),
+      signingKey: forge.pki.privateKeyFromPem(under.keyPem),
+      from: request.validFrom ?? new Date(Date.now() - DAY),
+      days: 3650,
+      ca: request.ca ?? true,
+      pathLength: request.pathLength,
+      keyUsage: { keyCertSign: request.keyCertSign ?? true, cRLSign: request.cRLSign ?? true, critical: true },
+      digest: request.digest,
+    });
+    return { keyPem: keys.keyPem, certificatePem: forge.pki.certificateToPem(cert), chainPem: under.certificatePem + under.chainPem };
+  }
+
   /** Issues a signing certificate for an agency (kind organisation, CN = O = name) or a person. */
   issue(request: IssueRequest): IssuedIdentity {
-    const keys = newKeyPair();
+    const keys = newKeyPair(request.keyBits);
     const kind = request.kind ?? 'organisation';
     const organisation = kind === 'organisation' ? request.name : (request.organisation ?? request.code);
-    const issuer = forge.pki.certificateFromPem(this.state.intermediate.certificatePem);
+    const ca = request.issuer ?? this.issuingCa;
+    const issuer = forge.pki.certificateFromPem(ca.certificatePem);
     const cert = DevPki.makeCertificate({
       subject: [
         { shortName: 'CN', ...utf8(request.name) },
@@ -139,16 +203,19 @@ export class DevPki {
       ],
       publicKey: keys.publicKey,
       issuer,
-      signingKey: forge.pki.privateKeyFromPem(this.state.intermediate.keyPem),
+      signingKey: forge.pki.privateKeyFromPem(ca.keyPem),
       from: request.validFrom ?? new Date(Date.now() - DAY),
       days: request.validDays ?? 730,
       ca: false,
-      canSign: request.canSign ?? true,
+      keyUsage: LEAF_KEY_USAGE[request.keyUsage ?? (request.canSign === false ? 'encipherment' : 'signing')],
+      digest: request.digest,
+      serialNumber: request.serialNumber,
     });
     const certificatePem = forge.pki.certificateToPem(cert);
-    const chainPem = this.state.intermediate.certificatePem + this.state.root.certificatePem;
+    const chainPem = ca.certificatePem + ca.chainPem;
     const pkcs12Password = randomBytes(9).toString('base64url');
-    const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keys.keyPem), [cert, issuer, forge.pki.certificateFromPem(this.state.root.certificatePem)], pkcs12Password, { algorithm: '3des' });
+    const p12Chain = [...chainPem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => forge.pki.certificateFromPem(m[0]));
+    const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keys.keyPem), [cert, ...p12Chain], pkcs12Password, { algorithm: '3des' });
     return {
       identity: loadIdentity({ pem: { key: keys.keyPem, cert: certificatePem, chain: chainPem } }),
       keyPem: keys.keyPem,
@@ -166,14 +233,16 @@ export class DevPki {
     return this.crlPem();
   }
 
-  /** The current CRL of the issuing CA, valid for `validDays` from `thisUpdate`. */
-  crlPem(options: { thisUpdate?: Date; validDays?: number } = {}): string {
+  /** The current CRL of the issuing CA (or `issuer`), valid for `validDays` from `thisUpdate`. */
+  crlPem(options: { thisUpdate?: Date; validDays?: number; issuer?: DevCa; digest?: DevDigest } = {}): string {
     const asn1 = forge.asn1;
     const thisUpdate = options.thisUpdate ?? new Date();
     const nextUpdate = new Date(thisUpdate.getTime() + (options.validDays ?? 7) * DAY);
-    const issuer = forge.pki.certificateFromPem(this.state.intermediate.certificatePem);
+    const ca = options.issuer ?? this.issuingCa;
+    const digest = options.digest ?? 'sha256';
+    const issuer = forge.pki.certificateFromPem(ca.certificatePem);
     const algorithm = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(forge.pki.oids.sha256WithRSAEncryption).getBytes()),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(forge.pki.oids[`${digest}WithRSAEncryption`]).getBytes()),
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
     ]);
     const entries = this.state.revoked.map((r) =>
@@ -191,7 +260,7 @@ export class DevPki {
       ...(entries.length > 0 ? [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, entries)] : []),
     ]);
     const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
-    const signature = signBytes('sha256', tbsDer, this.state.intermediate.keyPem);
+    const signature = signBytes(digest, tbsDer, ca.keyPem);
     const crl = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
       tbs,
       algorithm,
@@ -209,28 +278,45 @@ export class DevPki {
     from: Date;
     days: number;
     ca: boolean;
-    canSign?: boolean;
+    pathLength?: number;
+    /** forge's keyUsage flags; null: no KeyUsage extension. Default: a CA's (keyCertSign, cRLSign). */
+    keyUsage?: Record<string, boolean> | null;
+    digest?: DevDigest;
+    serialNumber?: string;
   }): forge.pki.Certificate {
     const cert = forge.pki.createCertificate();
     cert.publicKey = input.publicKey;
-    cert.serialNumber = serial();
+    cert.serialNumber = input.serialNumber ?? serial();
     cert.validity.notBefore = input.from;
     cert.validity.notAfter = new Date(input.from.getTime() + input.days * DAY);
     cert.setSubject(input.subject);
-    cert.setIssuer(input.issuer ? input.issuer.subject.attributes : input.subject);
+    cert.setIssuer(input.issuer ? nameOf(input.issuer) : input.subject);
+    const keyUsage = input.keyUsage === undefined ? { keyCertSign: true, cRLSign: true, critical: true } : input.keyUsage;
     const extensions: object[] = [
-      { name: 'basicConstraints', cA: input.ca, critical: true },
-      input.ca
-        ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
-        : input.canSign === false
-          ? { name: 'keyUsage', keyEncipherment: true, critical: true }
-          : { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+      { name: 'basicConstraints', cA: input.ca, critical: true, ...(input.pathLength === undefined ? {} : { pathLenConstraint: input.pathLength }) },
+      ...(keyUsage ? [{ name: 'keyUsage', ...keyUsage }] : []),
       { name: 'subjectKeyIdentifier' },
     ];
     cert.setExtensions(extensions);
-    cert.sign(input.signingKey, forge.md.sha256.create());
+    cert.sign(input.signingKey, forge.md[input.digest ?? 'sha256'].create());
     return cert;
   }
+}
+
+const LEAF_KEY_USAGE: Record<NonNullable<IssueRequest['keyUsage']>, Record<string, boolean> | null> = {
+  signing: { digitalSignature: true, nonRepudiation: true, critical: true },
+  encipherment: { keyEncipherment: true, critical: true },
+  none: null,
+};
+
+/**
+ * A parsed certificate's subject, ready to be written as an issuer name. forge hands UTF8String
+ * values back as UTF-8 bytes but encodes them again on writing, so they are decoded first.
+ */
+function nameOf(cert: forge.pki.Certificate): forge.pki.CertificateField[] {
+  return cert.subject.attributes.map((a) =>
+    a.valueTagClass === (forge.asn1.Type.UTF8 as unknown as number) && typeof a.value === 'string' ? { ...a, value: forge.util.decodeUtf8(a.value) } : a,
+  );
 }
 
 export function createDevPki(options?: { validFrom?: Date; validDays?: number }): DevPki {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { appendTraceHop, buildPackage, parseEdxml, serializeEnvelope, writeEdxml, ParsedPackage } from '@edx/edxml';
 import { SDK_PLACEHOLDER_SIGNATURE_XML, sdkStylePrefixedPackage, sdkStylePrefixedStatus } from '@edx/testing';
-import { DevPki, IssuedIdentity, TrustStore, createDevPki, signEnvelope, verifyEnvelope } from '@edx/trust';
+import { DevPki, IssuedIdentity, TrustStore, createDevPki, verifyEnvelope, writeSignedPackage } from '@edx/trust';
 
 const SENDER = '000.00.00.G22';
 
@@ -16,29 +16,32 @@ describe('the envelope signature (XML-DSig)', () => {
     store = TrustStore.fromPem([pki.rootCertificatePem], [pki.intermediateCertificatePem]);
   });
 
-  function signedPackage(files = [{ name: 'a.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 test') }], identity = sender.identity): Buffer {
+  const id = randomUUID();
+
+  function signedPackage(files: Array<{ name: string; contentType: string; bytes: Buffer; contentId?: string }> = [{ name: 'a.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 test') }], identity = sender.identity): Buffer {
     const { package: pkg, attachments } = buildPackage({ from: SENDER, to: ['000.00.00.H41'], subject: 'Thử', codeNumber: '1', codeNotation: 'VPCP', typeName: 'Công văn', files });
-    const digests = attachments.map((a) => ({ contentId: a.contentId.replace(/^cid:/, ''), sha256: createHash('sha256').update(a.bytes).digest('hex') }));
-    return writeEdxml(signEnvelope(serializeEnvelope(pkg), digests, identity), attachments);
+    return writeSignedPackage(pkg, attachments, identity, id);
   }
 
   const read = (bytes: Buffer) => parseEdxml(bytes) as ParsedPackage;
-  const verify = (bytes: Buffer, senderCode = SENDER) => {
-    const p = read(bytes);
-    return verifyEnvelope(p.envelopeXml, p.attachments, { trustStore: store, senderCode });
-  };
+  const verify = (bytes: Buffer, senderCode = SENDER) => verifyEnvelope(read(bytes), { trustStore: store, senderCode, messageId: id });
 
   it('verifies a package the gateway signed, and names the signer', () => {
     const verdict = verify(signedPackage());
-    expect(verdict).toMatchObject({ ok: true, validAtSigningTime: true, validNow: true, signer: { agencyCode: SENDER, kind: 'organisation' } });
+    expect(verdict).toMatchObject({ ok: true, validAtSigningTime: true, validNow: true, signedId: id, signer: { agencyCode: SENDER, kind: 'organisation' } });
   });
 
   it('signs SignedInfo exactly as exclusive c14n reads it back, even for ContentIds that need escaping', () => {
-    const envelope = signEnvelope(serializeEnvelope(buildPackage({ from: SENDER, to: ['000.00.00.H41'], subject: 'Thử', codeNumber: '1', codeNotation: 'VPCP', typeName: 'Công văn', files: [] }).package), [
-      { contentId: 'a&b"<c>\td$&', sha256: createHash('sha256').update('x').digest('hex') },
-    ], sender.identity);
-    expect(envelope).not.toContain('edx-signature-');
-    expect(verifyEnvelope(envelope, [{ contentId: 'a&b"<c>\td$&', sha256: createHash('sha256').update('x').digest('hex') }], { trustStore: store, senderCode: SENDER })).toMatchObject({ ok: true });
+    const bytes = signedPackage([{ name: 'a.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 x'), contentId: 'a&b"<c>\td$&' }]);
+    expect(bytes.toString('utf8')).not.toContain('edx-signature-');
+    expect(verify(bytes)).toMatchObject({ ok: true });
+  });
+
+  it('keeps a carriage return in a signed field (the serializer would turn it into a line feed)', () => {
+    const { package: pkg, attachments } = buildPackage({ from: SENDER, to: ['000.00.00.H41'], subject: 'Dòng 1\r\nDòng 2', codeNumber: '1', codeNotation: 'VPCP', typeName: 'Công văn' });
+    const bytes = writeSignedPackage(pkg, attachments, sender.identity, id);
+    expect(read(bytes).package.subject).toBe('Dòng 1\r\nDòng 2');
+    expect(verify(bytes)).toMatchObject({ ok: true });
   });
 
   it('still verifies after the hub appended its TraceHeader hop', () => {
@@ -71,11 +74,11 @@ describe('the envelope signature (XML-DSig)', () => {
 
   it('recognises the reference SDK placeholder (SIGNATURE_PLACEHOLDER)', () => {
     const status = parseEdxml(sdkStylePrefixedStatus('01'));
-    const verdict = verifyEnvelope(status.envelopeXml, [], { trustStore: store });
+    const verdict = verifyEnvelope(status, { trustStore: store, messageId: null });
     // The SDK-style status has no Signature; the SDK-style package carries the placeholder.
     expect(verdict.code).toBe('SIGNATURE_MISSING');
     const doc = read(sdkStylePrefixedPackage('new'));
-    expect(verifyEnvelope(doc.envelopeXml, doc.attachments, { trustStore: store }).code).toBe('SIGNATURE_PLACEHOLDER');
+    expect(verifyEnvelope(doc, { trustStore: store, messageId: null }).code).toBe('SIGNATURE_PLACEHOLDER');
   });
 
   it('reports the SDK placeholder put in place of a real signature as SIGNATURE_PLACEHOLDER', () => {

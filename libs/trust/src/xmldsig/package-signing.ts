@@ -1,35 +1,53 @@
 import { createHash } from 'node:crypto';
-import { AttachmentInput, Package, ParsedEdxml, StatusMessage, parseEdxml, serializeEnvelope, writeEdxml } from '@edx/edxml';
+import { AttachmentInput, ManifestReference, Package, ParsedEdxml, StatusMessage, contentIdKey, parseEdxml, serializeEnvelope, writeEdxml } from '@edx/edxml';
 import { SigningIdentity } from '../certs/identity';
 import { signEnvelope } from './envelope-signature';
 
+/** The manifest Reference that lists an attachment exactly as the attachment says it. */
+function referenceOf(a: AttachmentInput): ManifestReference {
+  const reference: ManifestReference = { contentId: a.contentId, contentType: a.contentType, attachmentName: a.name };
+  if (a.description !== undefined) reference.description = a.description;
+  return reference;
+}
+
 /**
- * Writes a package signed by `identity`: the envelope in reference order, its XML-DSig over
- * MessageHeader, Bussiness and every attachment (`cid:` digests of the decoded bytes), then the
- * attachments. Any earlier envelope signature is replaced.
+ * Writes a package signed by `identity` for `packageId` (the AMQP message id it will travel under):
+ * the envelope in reference order with its XML-DSig over MessageHeader, Bussiness, the package id
+ * and the manifest, and every attachment (`cid:` digests of the decoded bytes), then the attachments.
+ * The manifest is written from `attachments` (same ContentIds, names, types, descriptions and order),
+ * so what it lists is exactly what travels and is signed. Any earlier envelope signature is replaced.
+ * Throws the EdxError of `signEnvelope` (an id that cannot travel as a message id, two attachments
+ * whose ContentIds cannot be told apart).
  */
-export function writeSignedPackage(model: Package, attachments: readonly AttachmentInput[], identity: SigningIdentity): Buffer {
-  const digests = attachments.map((a) => ({ contentId: a.contentId.replace(/^cid:/i, ''), sha256: createHash('sha256').update(a.bytes).digest('hex') }));
-  return writeEdxml(signEnvelope(serializeEnvelope(model), digests, identity), [...attachments]);
+export function writeSignedPackage(model: Package, attachments: readonly AttachmentInput[], identity: SigningIdentity, packageId: string): Buffer {
+  const listed: Package = { ...model, references: attachments.map(referenceOf) };
+  const digests = attachments.map((a) => ({ contentId: a.contentId, sha256: createHash('sha256').update(a.bytes).digest('hex') }));
+  return writeEdxml(signEnvelope(serializeEnvelope(listed), { kind: 'package', packageId, attachments: digests }, identity), [...attachments]);
 }
 
-/** Writes a status message signed by `identity`. */
-export function writeSignedStatus(status: StatusMessage, identity: SigningIdentity): Buffer {
-  return writeEdxml(signEnvelope(serializeEnvelope(status), [], identity), []);
+/** Writes a status message signed by `identity` for `messageId` (the AMQP message id it will travel under). Throws as `signEnvelope`. */
+export function writeSignedStatus(status: StatusMessage, identity: SigningIdentity, messageId: string): Buffer {
+  return writeEdxml(signEnvelope(serializeEnvelope(status), { kind: 'status', messageId }, identity), []);
 }
 
-/** The attachments of a parsed package as the writer takes them (the manifest's content type kept). */
+/**
+ * The attachments of a parsed package as the writer takes them, in document order, each with its
+ * exact ContentId; where its manifest Reference (found as the validator finds it) says more (the content type, a name or description
+ * the attachment lacks) the manifest's word is kept.
+ */
 export function attachmentsOf(parsed: Extract<ParsedEdxml, { kind: 'package' }>): AttachmentInput[] {
-  const references = new Map(parsed.package.references.map((r) => [(r.contentId ?? '').replace(/^cid:/i, ''), r]));
+  const references = new Map(parsed.package.references.map((r) => [contentIdKey(r.contentId ?? ''), r]));
   return parsed.attachments.map((a) => {
-    const input: AttachmentInput = { contentId: `cid:${a.contentId}`, name: a.name, contentType: references.get(a.contentId)?.contentType ?? a.contentType, bytes: a.bytes };
-    if (a.description !== undefined) input.description = a.description;
+    const reference = references.get(contentIdKey(a.contentId));
+    const input: AttachmentInput = { contentId: a.contentId, name: a.name || reference?.attachmentName || '', contentType: reference?.contentType ?? a.contentType, bytes: a.bytes };
+    const description = a.description ?? reference?.description;
+    if (description !== undefined) input.description = description;
     return input;
   });
 }
 
-/** Re-signs an edXML file (package or status) as `identity`. */
-export function resignEdxml(bytes: Buffer, identity: SigningIdentity): Buffer {
+/** Re-signs an edXML file (package or status) as `identity` for `id` (its package or message id). Throws the EdxError of `parseEdxml` or `signEnvelope`. */
+export function resignEdxml(bytes: Buffer, identity: SigningIdentity, id: string): Buffer {
   const parsed = parseEdxml(bytes);
-  return parsed.kind === 'package' ? writeSignedPackage(parsed.package, attachmentsOf(parsed), identity) : writeSignedStatus(parsed.status, identity);
+  return parsed.kind === 'package' ? writeSignedPackage(parsed.package, attachmentsOf(parsed), identity, id) : writeSignedStatus(parsed.status, identity, id);
 }
