@@ -39,6 +39,8 @@ export interface RunningApp {
   /** SIGKILL for a child process (in-process apps cannot be killed, only stopped). */
   kill?(): Promise<void>;
   readonly pid?: number;
+  /** A child process: resolves when it exited (for a crash point, when it died there). */
+  readonly exited?: Promise<void>;
 }
 
 export interface RunningGateway extends RunningApp {
@@ -54,7 +56,7 @@ function inProcess(app: INestApplication, url: string): RunningApp {
 export async function spawnApp(app: 'hub' | 'gateway', env: Record<string, string>, port: number): Promise<RunningApp> {
   const child = launchApp(app, { env: { EDX_LOG_LEVEL: process.env.EDX_TEST_LOG_LEVEL ?? 'silent', ...env }, port, from: 'sources' });
   await waitHealthy(child);
-  return { url: child.url, pid: child.pid, stop: child.stop, kill: child.kill };
+  return { url: child.url, pid: child.pid, stop: child.stop, kill: child.kill, exited: child.exited };
 }
 
 export class ExchangeHarness {
@@ -135,10 +137,11 @@ export class ExchangeHarness {
     };
   }
 
-  async startHub(): Promise<RunningApp> {
+  /** `extraEnv`: e.g. EDX_TEST_CRASH_AT for a fault test (processes mode). */
+  async startHub(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
     if (this.mode === 'processes') {
       const port = await freePort();
-      this.hub = await spawnApp('hub', { ...this.hubEnv(), EDX_HUB_PORT: String(port) }, port);
+      this.hub = await spawnApp('hub', { ...this.hubEnv(), EDX_HUB_PORT: String(port), ...extraEnv }, port);
     } else {
       const app = await createHubApp(loadHubSettings(this.hubEnv()), logger, { nestLogs: false });
       this.hub = inProcess(app, await listen(app));
@@ -152,12 +155,12 @@ export class ExchangeHarness {
     this.hub = undefined;
   }
 
-  async startGateway(systemId: string): Promise<RunningGateway> {
+  async startGateway(systemId: string, extraEnv: Record<string, string> = {}): Promise<RunningGateway> {
     const system = this.systems.find((s) => s.id === systemId)!;
     let app: RunningApp;
     if (this.mode === 'processes') {
       const port = await freePort();
-      app = await spawnApp('gateway', { EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port), EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES }, port);
+      app = await spawnApp('gateway', { EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port), EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES, ...extraEnv }, port);
     } else {
       const nest = await createGatewayApp(loadGatewaySettings({ EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES }), loadGatewayConfig(system.configFile), logger, { nestLogs: false });
       app = inProcess(nest, await listen(nest));

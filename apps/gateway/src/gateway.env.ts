@@ -21,6 +21,8 @@ export const gatewaySettingsSchema = z
     EDX_GATEWAY_RATE_PER_SECOND: setting.int(200, 1),
     EDX_GATEWAY_RATE_BURST: setting.int(400, 1),
     EDX_GATEWAY_CONCURRENCY_PER_KEY: setting.int(32, 1),
+    /** Tests only: gateway:after-commit | gateway:after-publish | gateway:before-mark (libs/common CrashPoints). */
+    EDX_TEST_CRASH_AT: setting.optionalText(),
   })
   .transform((env) => ({
     host: env.EDX_HOST,
@@ -39,6 +41,7 @@ export const gatewaySettingsSchema = z
         ? { bytes: env.EDX_MAX_PACKAGE_BYTES, setting: 'EDX_MAX_PACKAGE_BYTES' }
         : { bytes: env.EDX_BROKER_MAX_MESSAGE_BYTES, setting: "EDX_BROKER_MAX_MESSAGE_BYTES, the broker's max_message_size" },
     unauthenticatedBodyBytes: env.EDX_GATEWAY_UNAUTHENTICATED_BODY_BYTES,
+    crashAt: env.EDX_TEST_CRASH_AT,
     keyLimits: { ratePerSecond: env.EDX_GATEWAY_RATE_PER_SECOND, burst: env.EDX_GATEWAY_RATE_BURST, concurrency: env.EDX_GATEWAY_CONCURRENCY_PER_KEY },
   }));
 

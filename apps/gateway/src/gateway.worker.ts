@@ -1,4 +1,4 @@
-import { GatewayConfig, Logger, toEdxError } from '@edx/common';
+import { CrashPoints, GatewayConfig, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
 import { assertOwnCertificateAccepted } from '@edx/trust';
@@ -40,7 +40,8 @@ export class GatewayWorker implements AmqpTransportResources {
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
     this.agencies = new HostedAgencies(config.agencies);
     this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy });
-    this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true });
+    const crash = new CrashPoints(settings.crashAt);
+    this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
     const amqpUser = decodeURIComponent(new URL(config.amqpUrl).username);
     this.relay = new OutboxRelay<PendingMessage>(
       this.store,
@@ -51,13 +52,13 @@ export class GatewayWorker implements AmqpTransportResources {
         body: item.payload,
         properties: { messageId: item.messageId, type: item.type, userId: amqpUser, headers: item.headers, contentType: 'application/xml' },
       }),
-      { batchSize: 200, idleMs: 500 },
+      { batchSize: 200, idleMs: 500, beforeMark: () => crash.reach('gateway:before-mark') },
       logger,
     );
     const kick = () => this.relay.kick();
     this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.packageLimit.bytes);
     this.postStatus = new PostStatusUseCase(this.store, kick);
-    this.inbox = new InboxBatchHandler(this.agencies, this.trust, this.store, this.events, kick, this.logger);
+    this.inbox = new InboxBatchHandler(this.agencies, this.trust, this.store, this.events, kick, this.logger, crash);
   }
 
   /** Refuses to run with a signing certificate its receivers would refuse; opens the database; the broker may come later. */

@@ -16,6 +16,8 @@ export const hubSettingsSchema = z
     EDX_HUB_CERT_FILE: setting.text('.edx/pki/hub/cert.pem'),
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
     EDX_DIRECTORY_CACHE_MS: setting.int(2000),
+    /** Tests only: hub:after-commit | hub:after-publish | hub:before-ack (libs/common CrashPoints). */
+    EDX_TEST_CRASH_AT: setting.optionalText(),
   })
   .transform((env) => ({
     host: env.EDX_HOST,
@@ -30,6 +32,7 @@ export const hubSettingsSchema = z
     identity: { keyFile: env.EDX_HUB_KEY_FILE, certFile: env.EDX_HUB_CERT_FILE },
     signaturePolicy: env.EDX_SIGNATURE_POLICY,
     directoryCacheMs: env.EDX_DIRECTORY_CACHE_MS,
+    crashAt: env.EDX_TEST_CRASH_AT,
   }));
 
 export type HubSettings = z.infer<typeof hubSettingsSchema>;

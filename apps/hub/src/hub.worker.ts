@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Logger, toEdxError } from '@edx/common';
+import { CrashPoints, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
 import { SigningIdentity, assertOwnCertificateAccepted, loadIdentity } from '@edx/trust';
@@ -25,6 +25,7 @@ export class HubWorker implements AmqpTransportResources {
   readonly publisher: ConfirmedPublisher;
   private inboundHandler?: InboundBatchHandler;
   private readonly recorder: DeadLetterRecorder;
+  private readonly crash: CrashPoints;
 
   constructor(
     private readonly settings: HubSettings,
@@ -32,7 +33,8 @@ export class HubWorker implements AmqpTransportResources {
   ) {
     this.dataSource = createHubDataSource({ url: settings.databaseUrl, poolSize: 8 });
     this.connection = new AmqpConnection({ url: settings.amqpUrl, connectionName: 'edx-hub' }, logger);
-    this.publisher = new ConfirmedPublisher(this.connection);
+    this.crash = new CrashPoints(settings.crashAt);
+    this.publisher = new ConfirmedPublisher(this.connection, { afterWrite: () => this.crash.reach('hub:after-publish') });
     this.recorder = new DeadLetterRecorder(this.dataSource, this.connection.username);
   }
 
@@ -55,6 +57,7 @@ export class HubWorker implements AmqpTransportResources {
       new StatusIssuer(identity, this.settings.organId, this.settings.organName),
       this.publisher,
       this.logger,
+      this.crash,
     );
   }
 

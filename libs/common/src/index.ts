@@ -3,3 +3,4 @@ export * from './config';
 export * from './logging';
 export * from './http';
 export * from './ids';
+export * from './faults';

@@ -1,4 +1,4 @@
-import { EdxError, ErrorCode, Logger, deterministicUuid, isUuid, toEdxError } from '@edx/common';
+import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
 import { ParsedPackage, assertValid, parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome } from '@edx/messaging';
 import { verifyDocumentSignatures, verifyEnvelope } from '@edx/trust';
@@ -34,6 +34,7 @@ export class InboxBatchHandler {
     private readonly events: GatewayEvents,
     private readonly onQueued: () => void,
     private readonly logger: Logger,
+    private readonly crash: CrashPoints = NO_CRASH_POINTS,
   ) {}
 
   async handle(messages: InboundMessage[]): Promise<Outcome[]> {
@@ -58,6 +59,7 @@ export class InboxBatchHandler {
 
     const freshPackages = await this.store.saveIncoming(packages.map((p) => p.item));
     const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
+    this.crash.reach('gateway:after-commit');
     if (packages.length > 0) this.onQueued();
 
     for (const { item } of packages) {
@@ -82,12 +84,12 @@ export class InboxBatchHandler {
     const parsed = parseEdxml(message.body); // unreadable: dead-lettered (the hub checked it, so this is a fault to look at)
     if (parsed.kind !== 'package') throw new EdxError('EDXML_NOT_EDXML', 'A status arrived labelled as a package.');
     const pkg = parsed.package;
-    const verdict = this.verify(parsed, now);
+    const verdict = this.verify(parsed, packageId, now);
     const statusCode = verdict.ok ? '01' : '02';
     const description = verdict.ok ? STATUS_DESCRIPTIONS['01'] : `[${verdict.code}] ${verdict.reason}`;
-    const status = authorStatus(agency, pkg, statusCode, description, now);
     // Same package, same recipient, same answer id: a re-run after a crash is deduplicated downstream.
     const statusId = deterministicUuid(packageId, recipientCode, statusCode);
+    const status = authorStatus(agency, pkg, statusCode, description, now, statusId);
     return {
       document: {
         packageId, recipientCode, senderCode: pkg.from.organId ?? '', edxmlDocumentId: pkg.documentId ?? '', subject: pkg.subject ?? '',
@@ -100,8 +102,8 @@ export class InboxBatchHandler {
     };
   }
 
-  /** The incoming check: structure, envelope signature of the sender, PDF signatures per policy. */
-  private verify(parsed: ParsedPackage, now: Date): Verdict {
+  /** The incoming check: structure, envelope signature of the sender for this package id, PDF signatures per policy. */
+  private verify(parsed: ParsedPackage, packageId: string, now: Date): Verdict {
     try {
       assertValid(validatePackage(parsed));
     } catch (error) {
@@ -109,7 +111,7 @@ export class InboxBatchHandler {
       return { ok: false, code: e.code, reason: e.message };
     }
     const options = this.trust.options(parsed.package.from.organId ?? '', now);
-    const envelope = verifyEnvelope(parsed.envelopeXml, parsed.attachments, options);
+    const envelope = verifyEnvelope(parsed, { ...options, messageId: packageId });
     if (!envelope.ok) return { ok: false, code: envelope.code ?? 'SIGNATURE_INVALID', reason: `Envelope signature: ${envelope.message}` };
     const documents = verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy });
     if (!documents.ok) return { ok: false, code: documents.code ?? 'SIGNATURE_INVALID', reason: `Document signature: ${documents.message}` };
@@ -123,7 +125,7 @@ export class InboxBatchHandler {
     if (parsed.kind !== 'status') throw new EdxError('EDXML_NOT_EDXML', 'A package arrived labelled as a status.');
     assertValid(validateStatus(parsed));
     const from = parsed.status.from.organId ?? '';
-    const verdict = verifyEnvelope(parsed.envelopeXml, [], this.trust.options(from, now));
+    const verdict = verifyEnvelope(parsed, { ...this.trust.options(from, now), messageId: message.messageId! });
     if (!verdict.ok) throw new EdxError(verdict.code ?? 'SIGNATURE_INVALID', `Status signature from ${from}: ${verdict.message}`);
     const about = message.headers['x-edx-about-recipient'];
     return {

@@ -1,4 +1,4 @@
-import { ErrorCode, Logger, isUuid, toEdxError } from '@edx/common';
+import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, isUuid, toEdxError } from '@edx/common';
 import { ConfirmedPublisher, InboundMessage, Outcome, Topology } from '@edx/messaging';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
@@ -42,6 +42,7 @@ export class InboundBatchHandler {
     private readonly issuer: StatusIssuer,
     private readonly publisher: ConfirmedPublisher,
     private readonly logger: Logger,
+    private readonly crash: CrashPoints = NO_CRASH_POINTS,
   ) {}
 
   /** Rejects STORAGE_UNAVAILABLE (the consumer retries the batch) when the database is away. */
@@ -82,7 +83,8 @@ export class InboundBatchHandler {
       }
     }
 
-    return Promise.all(
+    this.crash.reach('hub:after-commit');
+    const outcomes = await Promise.all(
       steps.map(async (step) => {
         if (step.kind === 'done') return step.outcome;
         try {
@@ -93,6 +95,8 @@ export class InboundBatchHandler {
         }
       }),
     );
+    this.crash.reach('hub:before-ack');
+    return outcomes;
   }
 
   private decide(message: InboundMessage, directory: Awaited<ReturnType<DirectoryRepository['current']>>, now: Date): Step {

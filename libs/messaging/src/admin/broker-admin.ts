@@ -135,6 +135,15 @@ export class BrokerAdmin {
     return bindings.map((b) => b.routing_key);
   }
 
+  /**
+   * A queue's counters as the management API keeps them (they lag a few seconds): messages ready and
+   * unacked, and how often the broker has redelivered one of its messages.
+   */
+  async queueStats(vhost: string, queue: string): Promise<{ messages: number; redelivered: number }> {
+    const q = (await this.request('GET', `/api/queues/${enc(vhost)}/${enc(queue)}`)) as { messages?: number; message_stats?: { redeliver?: number } };
+    return { messages: q.messages ?? 0, redelivered: q.message_stats?.redeliver ?? 0 };
+  }
+
   /** Connections the management API knows about (its statistics lag a few seconds behind). */
   async listConnections(vhost?: string): Promise<BrokerConnectionInfo[]> {
     const path = vhost === undefined ? '/api/connections' : `/api/vhosts/${enc(vhost)}/connections`;

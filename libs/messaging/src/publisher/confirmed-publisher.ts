@@ -23,6 +23,8 @@ export interface ConfirmedPublisherOptions {
   confirmTimeoutMs?: number;
   /** Stamp every publish with user_id = the connection's user (how the hub knows who sent it). */
   publishAsConnectionUser?: boolean;
+  /** Called when a message has left for the broker and its confirm has not come back (fault tests' crash point). */
+  afterWrite?: () => void;
 }
 
 interface Pending {
@@ -176,6 +178,7 @@ export class ConfirmedPublisher {
             setImmediate(() => this.settle(entry, unavailable(`The channel closed before message ${messageId} was confirmed`, err)));
           }
         });
+        this.options.afterWrite?.();
         if (!writable && !this.drained) {
           // The socket buffer is full: hold further publishes until it drains.
           this.drained = new Promise<void>((done) => {
