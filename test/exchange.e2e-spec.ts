@@ -1,5 +1,8 @@
 import { AmqpConnection, BrokerAdmin, ConfirmedPublisher, Topology, unbindAgencies } from '@edx/messaging';
-import { IssuedIdentity } from '@edx/trust';
+import { IssuedIdentity, TrustStore, loadIdentity, signReceiptAttestation, verifyReceiptAttestation } from '@edx/trust';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ExchangeHarness, MANAGEMENT_URL, eventually } from './support/exchange.harness';
 import { api, documentFields, signedPdf } from './support/documents';
 import { alterAttachment, newPackageId, signedPackage } from './support/packages';
@@ -50,6 +53,12 @@ describe('the exchange, end to end (real broker, real databases, real HTTP)', ()
     const original = await api<string>(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/package`, exchange.apiKey(B));
     expect(original.status).toBe(200);
     expect(original.body).toContain('edx.hub'); // the hub's TraceHeader hop
+    // The hub's signed receipt attestation of exactly these bytes travelled with it and was kept.
+    const received = await api<{ receiptAttestation: string }>(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}`, exchange.apiKey(B));
+    const store = TrustStore.fromPem([exchange.pki.rootCertificatePem], [exchange.pki.intermediateCertificatePem]);
+    const attestation = verifyReceiptAttestation(received.body.receiptAttestation, { body: Buffer.from(original.body, 'utf8'), packageId: sent.body.id, hubCode: 'edx.hub', trustStore: store });
+    expect(attestation).toMatchObject({ packageId: sent.body.id, verdict: 'valid', attestedBy: 'edx.hub', signatures: expect.arrayContaining([expect.objectContaining({ what: 'envelope' })]) });
+    expect(new Date(attestation.receivedAt).getTime()).toBeLessThanOrEqual(Date.now());
   });
 });
 
@@ -72,12 +81,21 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
     await exchange.stop();
   });
 
-  async function publish(systemBaseId: string, exchangeName: string, routingKey: string, body: Buffer, messageId = newPackageId(), asAdmin = false): Promise<string> {
+  async function publish(systemBaseId: string, exchangeName: string, routingKey: string, body: Buffer, messageId = newPackageId(), asAdmin = false, headers: Record<string, unknown> = {}): Promise<string> {
     const connection = asAdmin ? await exchange.adminConnection() : await exchange.connectAs(systemBaseId);
     connections.push(connection);
-    await new ConfirmedPublisher(connection, { publishAsConnectionUser: !asAdmin }).publish(exchangeName, routingKey, body, { messageId, type: 'package' });
+    await new ConfirmedPublisher(connection, { publishAsConnectionUser: !asAdmin }).publish(exchangeName, routingKey, body, { messageId, type: 'package', headers });
     return messageId;
   }
+  /** A receipt attestation as the hub would sign it (with the hub's key), for `body` under `packageId`, dated `receivedAt`. */
+  const attestedAs = (body: Buffer, packageId: string, receivedAt = new Date()) => {
+    const hub = loadIdentity({ pem: { key: readFileSync(path.join(exchange.dir, 'hub', 'key.pem'), 'utf8'), cert: readFileSync(path.join(exchange.dir, 'hub', 'cert.pem'), 'utf8') } });
+    const token = signReceiptAttestation(
+      { packageId, sha256: createHash('sha256').update(body).digest('hex'), receivedAt: receivedAt.toISOString(), verdict: 'valid', signatures: [], attestedBy: 'edx.hub' },
+      hub,
+    );
+    return { 'x-edx-receipt-attestation': token };
+  };
   const packageFromA = (to: string[], packageId = newPackageId()) => signedPackage({ from: A, to, pdf: signedPdf(issuerOfA), identity: exchange.identityOf(A), packageId });
   const statusesAtA = (id: string) =>
     api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(A)).then((r) => r.body.items);
@@ -93,13 +111,37 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
     expect((await inboxOf(B)).map((d) => d.id)).not.toContain(id);
   });
 
-  it('a receiving gateway re-verifies: an altered package reaching it is stored as rejected and answered 02', async () => {
-    // Published straight to B's binding as the broker administrator, past the hub's check.
-    const id = await publish('', Topology.deliverExchange, B, alterAttachment(packageFromA([B])), newPackageId(), true);
+  it('a receiving gateway re-verifies: an altered package reaching it, even attested, is stored as rejected and answered 02', async () => {
+    // Published straight to B's binding as the broker administrator, past the hub's check, with an attestation as a broken hub would sign it.
+    const id = newPackageId();
+    const altered = alterAttachment(packageFromA([B], id));
+    await publish('', Topology.deliverExchange, B, altered, id, true, attestedAs(altered, id));
     const stored = await eventually('the rejected package in B\'s inbox', async () => (await inboxOf(B)).find((d) => d.id === id));
     expect(stored).toMatchObject({ verdict: 'rejected', rejectCode: 'DIGEST_MISMATCH' });
     const out = await api<StatusList>(`${exchange.gateway('sys-b').url}/v1/documents/${id}/statuses`, exchange.apiKey(B));
     expect(out.body.items).toEqual([expect.objectContaining({ direction: 'out', statusCode: '02', description: expect.stringContaining('DIGEST_MISMATCH') })]);
+  });
+
+  it("refuses a package that reaches a gateway without the hub's receipt attestation (it did not come through the hub)", async () => {
+    const id = newPackageId();
+    await publish('', Topology.deliverExchange, B, packageFromA([B], id), id, true);
+    const stored = await eventually("the refused package in B's inbox", async () => (await inboxOf(B)).find((d) => d.id === id));
+    expect(stored).toMatchObject({ verdict: 'rejected', rejectCode: 'ATTESTATION_INVALID' });
+  });
+
+  it('judges a package at the time the hub attested, not when the gateway gets to it: a certificate expired since then still verifies', async () => {
+    // Signed by a certificate valid only until a minute ago; the hub attested it while it was valid.
+    const id = newPackageId();
+    const brief = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ', validFrom: new Date(Date.now() - 86_400_000 - 60_000), validDays: 1 });
+    const body = signedPackage({ from: A, to: [B], pdf: signedPdf(issuerOfA), identity: brief.identity, packageId: id });
+    await publish('', Topology.deliverExchange, B, body, id, true, attestedAs(body, id, new Date(Date.now() - 120_000)));
+    const stored = await eventually("the package in B's inbox", async () => (await inboxOf(B)).find((d) => d.id === id));
+    expect(stored).toMatchObject({ verdict: 'arrived' });
+    // The same bytes attested now are judged now: the certificate has expired.
+    const late = newPackageId();
+    const lateBody = signedPackage({ from: A, to: [B], pdf: signedPdf(issuerOfA), identity: brief.identity, packageId: late });
+    await publish('', Topology.deliverExchange, B, lateBody, late, true, attestedAs(lateBody, late));
+    expect(await eventually("the late package in B's inbox", async () => (await inboxOf(B)).find((d) => d.id === late))).toMatchObject({ verdict: 'rejected', rejectCode: 'CERT_EXPIRED' });
   });
 
   it('a duplicate publish of the same package yields one document and one delivery per recipient', async () => {

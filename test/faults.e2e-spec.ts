@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { GetMessage } from 'amqplib';
 import { AmqpConnection, Topology } from '@edx/messaging';
 import { IssuedIdentity } from '@edx/trust';
 import { DmsView, repeats } from './support/dms-view';
@@ -65,13 +64,13 @@ describe('faults under load (real processes, crash points, real broker and datab
     issuerOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
     await exchange.console().addAgency({ code: A, name: 'Văn phòng Chính phủ', systemId: exchange.systemId('sys-a'), certificatePem: issuerOfA.certificatePem });
     pdf = signedPdf(issuerOfA);
-    // Taps: every copy the hub sends to B and C, and every status a gateway publishes, as the broker saw them.
+    // Taps: everything the hub sends (copies to B and C, statuses to A), and every status a gateway publishes, as the broker routed them.
     admin = await exchange.adminConnection();
     const ch = await admin.createChannel();
     taps.deliveries = `tap.deliveries.${exchange.suffix}`;
     taps.statuses = `tap.statuses.${exchange.suffix}`;
     for (const queue of Object.values(taps)) await ch.assertQueue(queue, { durable: true });
-    for (const code of [B, C]) await ch.bindQueue(taps.deliveries, Topology.deliverExchange, code);
+    for (const code of [A, B, C]) await ch.bindQueue(taps.deliveries, Topology.deliverExchange, code);
     await ch.bindQueue(taps.statuses, Topology.hubExchange, Topology.statusKey);
     await ch.close();
     sender = new DmsView(() => exchange.gateway('sys-a').url, exchange.apiKey(A));
@@ -104,13 +103,17 @@ describe('faults under load (real processes, crash points, real broker and datab
   async function drain(queue: string): Promise<Map<string, number>> {
     const ch = await admin.createChannel();
     const copies = new Map<string, number>();
-    for (;;) {
-      const m: GetMessage | false = await ch.get(queue, { noAck: true });
-      if (!m) break;
-      const key = `${m.properties.messageId}|${m.fields.routingKey}`;
-      copies.set(key, (copies.get(key) ?? 0) + 1);
+    try {
+      const { messageCount } = await ch.checkQueue(queue);
+      for (let i = 0; i < messageCount; i++) {
+        const m = await Promise.race([ch.get(queue, { noAck: true }), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000))]);
+        if (!m) break;
+        const key = `${m.properties.messageId}|${m.fields.routingKey}`;
+        copies.set(key, (copies.get(key) ?? 0) + 1);
+      }
+    } finally {
+      await Promise.race([ch.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
     }
-    await ch.close();
     return copies;
   }
 
@@ -169,8 +172,10 @@ describe('faults under load (real processes, crash points, real broker and datab
       expect(acceptedDuringFault).toBeGreaterThan(0);
       expect(steady.refused).toBe(0);
       await eventually('the broker to count the redelivery to the hub', async () => (await redeliveries(Topology.hubInboundQueue)) > redeliveredBefore, 30_000);
-      // Past the commit the copies may have left: then the broker routed some twice and the gateways deduplicated.
-      if (point !== 'hub:after-commit') expect(maxCopies(deliveries)).toBeGreaterThanOrEqual(2);
+      // After the confirms what the hub sent had reached the broker: it routed some of it twice and the
+      // receivers deduplicated. (At after-publish the client library had taken the publish, but whether
+      // its bytes left the process before the kill varies: there the redelivery is what must hold.)
+      if (point === 'hub:before-ack') expect(maxCopies(deliveries)).toBeGreaterThanOrEqual(2);
     }, 300_000);
   });
 
@@ -199,8 +204,8 @@ describe('faults under load (real processes, crash points, real broker and datab
       expect(steady.refused).toBe(0);
       if (point === 'gateway:after-commit') {
         await eventually('the broker to count the redelivery to the gateway', async () => (await redeliveries(inbox)) > redeliveredBefore, 30_000);
-      } else {
-        // The relay sent those 01s again after the restart; the hub passed each on once.
+      } else if (point === 'gateway:before-mark') {
+        // The broker had confirmed those 01s; the relay sent them again after the restart, the hub passed each on once.
         expect(maxCopies(statuses)).toBeGreaterThanOrEqual(2);
       }
     }, 300_000);

@@ -1,3 +1,5 @@
+import { readSseEvents } from '../../apps/cli/src/bench/sse';
+
 /**
  * What a DMS sees of its gateway: the live event stream (reconnected whenever the gateway restarts)
  * and the inbox and statuses APIs. Faults are judged here, where a duplicate would reach a clerk,
@@ -29,26 +31,12 @@ export class DmsView {
     }
   }
 
-  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const reader = body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const type = /^event:\s*(.*)$/m.exec(block)?.[1];
-        const data = /^data:\s*(.*)$/m.exec(block)?.[1];
-        if (!data) continue;
-        const event = JSON.parse(data) as Record<string, string>;
-        if (type === 'document') this.documentEvents.push(event.id);
-        if (type === 'status') this.statusEvents.push({ packageId: event.packageId, from: event.from, statusCode: event.statusCode });
-      }
-    }
+  private read(body: ReadableStream<Uint8Array>): Promise<void> {
+    return readSseEvents(body, (type, data) => {
+      const event = data as Record<string, string>;
+      if (type === 'document') this.documentEvents.push(event.id);
+      if (type === 'status') this.statusEvents.push({ packageId: event.packageId, from: event.from, statusCode: event.statusCode });
+    });
   }
 
   /** GET as a DMS within its gateway's limits does it: on 429 it waits the Retry-After and asks again. */

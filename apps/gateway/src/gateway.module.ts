@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, INestApplication, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createMetricsRegistry, EdxError, GatewayConfig, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY } from '@edx/common';
 import { AmqpBatchTransport } from '@edx/messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -13,10 +13,14 @@ import { InboxConsumer } from './inbox/inbox.consumer';
 import { GatewayStore } from './outbox/gateway.store';
 import { PostStatusUseCase } from './statuses/post-status.usecase';
 
-class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(private readonly worker: GatewayWorker) {}
   onApplicationBootstrap(): Promise<void> {
     return this.worker.start();
+  }
+  /** Before the HTTP server closes: it waits for open connections, and a live event stream never ends by itself. */
+  beforeApplicationShutdown(): void {
+    this.worker.events.close();
   }
   onApplicationShutdown(): Promise<void> {
     return this.worker.stop();

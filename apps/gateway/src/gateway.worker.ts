@@ -39,7 +39,7 @@ export class GatewayWorker implements AmqpTransportResources {
     this.connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `edx-gateway-${config.systemId}` }, logger);
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
     this.agencies = new HostedAgencies(config.agencies);
-    this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy });
+    this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId);
     const crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
     const amqpUser = decodeURIComponent(new URL(config.amqpUrl).username);

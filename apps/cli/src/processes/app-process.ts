@@ -14,12 +14,15 @@ export function projectRoot(): string {
   return dir;
 }
 
+/** How long an app may take to shut down after SIGTERM before it is killed. */
+export const STOP_GRACE_MS = 10_000;
+
 export interface AppProcess {
   readonly name: string;
   readonly url: string;
   readonly pid: number;
   readonly child: ChildProcess;
-  /** SIGTERM, then resolves when it exited. */
+  /** SIGTERM (SIGKILL after STOP_GRACE_MS), then resolves when it exited. */
   stop(): Promise<void>;
   /** SIGKILL, then resolves when it exited. */
   kill(): Promise<void>;
@@ -48,11 +51,19 @@ export function launchApp(app: 'hub' | 'gateway' | 'console', options: LaunchOpt
     stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],
   });
   const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-  const signal = (sig: NodeJS.Signals) => async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const kill = async () => {
+    if (alive()) child.kill('SIGKILL');
     await exited;
   };
-  return { name: options.name ?? app, url: `http://127.0.0.1:${options.port}`, pid: child.pid!, child, exited, stop: signal('SIGTERM'), kill: signal('SIGKILL') };
+  // As a supervisor does: SIGTERM, then SIGKILL if the app has not exited within its grace time.
+  const stop = async () => {
+    if (alive()) child.kill('SIGTERM');
+    const timer = setTimeout(() => void kill(), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { name: options.name ?? app, url: `http://127.0.0.1:${options.port}`, pid: child.pid!, child, exited, stop, kill };
 }
 
 /** Resolves when the app's /health answers 200; rejects if it exits or the time runs out. */

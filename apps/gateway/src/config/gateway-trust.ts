@@ -12,6 +12,8 @@ export class GatewayTrust {
   constructor(
     config: GatewayConfig['trust'],
     readonly policy: SignaturePolicy,
+    /** The hub's identity (the agency code in its certificate): who may attest a receipt. */
+    readonly hubCode = 'edx.hub',
   ) {
     // Bytes, not text: a CA's root often comes as a DER .crt. A file that cannot be read is named (KEY_INVALID).
     const read = (files: string[]) => files.map((name) => ({ name, bytes: readFileSync(name) }));

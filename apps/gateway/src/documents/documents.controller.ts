@@ -69,7 +69,13 @@ export class DocumentsController {
       };
     }
     const d = incoming!;
-    return { id, direction: 'in', from: d.senderCode, documentId: d.edxmlDocumentId, subject: d.subject, sha256: d.sha256, verdict: d.verdict, rejectCode: d.rejectCode, rejectReason: d.rejectReason, receivedAt: d.receivedAt, fetchedAt: d.fetchedAt, statuses: timeline };
+    return {
+      id, direction: 'in', from: d.senderCode, documentId: d.edxmlDocumentId, subject: d.subject, sha256: d.sha256, verdict: d.verdict, rejectCode: d.rejectCode, rejectReason: d.rejectReason,
+      receivedAt: d.receivedAt, fetchedAt: d.fetchedAt,
+      // The hub's signed receipt attestation (JWS): proof that the package was valid when it arrived.
+      receiptAttestation: d.receiptAttestation,
+      statuses: timeline,
+    };
   }
 
   @Get('documents/:id/package')

@@ -18,4 +18,9 @@ export class GatewayEvents {
   forAgency(agencyCode: string): Observable<GatewayEvent> {
     return this.subject.pipe(filter((e) => e.agencyCode === agencyCode));
   }
+
+  /** Ends every live stream (its client reconnects elsewhere): an open stream must not hold a shutdown forever. */
+  close(): void {
+    this.subject.complete();
+  }
 }

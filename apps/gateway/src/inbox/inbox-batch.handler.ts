@@ -1,7 +1,7 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
 import { ParsedPackage, assertValid, parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome } from '@edx/messaging';
-import { verifyDocumentSignatures, verifyEnvelope } from '@edx/trust';
+import { ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
 import { HostedAgencies } from '../config/hosted-agencies';
@@ -11,6 +11,8 @@ import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
 import { IncomingDocumentEntity } from '@edx/storage';
 
 const PACKAGE_ID_HEADER = 'x-edx-package-id';
+/** The hub's signed receipt attestation on a delivered package (apps/hub sets it). */
+const ATTESTATION_HEADER = 'x-edx-receipt-attestation';
 
 type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 
@@ -84,7 +86,9 @@ export class InboxBatchHandler {
     const parsed = parseEdxml(message.body); // unreadable: dead-lettered (the hub checked it, so this is a fault to look at)
     if (parsed.kind !== 'package') throw new EdxError('EDXML_NOT_EDXML', 'A status arrived labelled as a package.');
     const pkg = parsed.package;
-    const verdict = this.verify(parsed, packageId, now);
+    // Judged at the time the hub provably verified it (its signed attestation), never at a signer's claim.
+    const attested = this.attestation(message, packageId);
+    const verdict = attested.ok ? this.verify(parsed, packageId, new Date(attested.attestation.receivedAt)) : attested;
     const statusCode = verdict.ok ? '01' : '02';
     const description = verdict.ok ? STATUS_DESCRIPTIONS['01'] : `[${verdict.code}] ${verdict.reason}`;
     // Same package, same recipient, same answer id: a re-run after a crash is deduplicated downstream.
@@ -95,11 +99,24 @@ export class InboxBatchHandler {
         packageId, recipientCode, senderCode: pkg.from.organId ?? '', edxmlDocumentId: pkg.documentId ?? '', subject: pkg.subject ?? '',
         package: message.body, sha256: createHash('sha256').update(message.body).digest('hex'),
         verdict: verdict.ok ? 'arrived' : 'rejected', rejectCode: verdict.ok ? null : verdict.code, rejectReason: verdict.ok ? null : verdict.reason,
-        receivedAt: now, fetchedAt: null,
+        receivedAt: now, fetchedAt: null, receiptAttestation: attested.ok ? attested.token : null,
       },
       status: { id: statusId, packageId, direction: 'out', agencyCode: recipientCode, fromCode: recipientCode, statusCode, description, at: now },
       outbox: { messageId: statusId, type: 'status', routingKey: 'status', headers: { [PACKAGE_ID_HEADER]: packageId }, body: status.body, documentId: null },
     };
+  }
+
+  /** The hub's signed receipt attestation of these bytes under this id; without one the package did not come from the hub. */
+  private attestation(message: InboundMessage, packageId: string): { ok: true; token: string; attestation: ReceiptAttestation } | { ok: false; code: ErrorCode; reason: string } {
+    const token = message.headers[ATTESTATION_HEADER];
+    try {
+      const text = typeof token === 'string' ? token : Buffer.isBuffer(token) ? token.toString('utf8') : undefined;
+      const attestation = verifyReceiptAttestation(text, { body: message.body, packageId, hubCode: this.trust.hubCode, trustStore: this.trust.store });
+      return { ok: true, token: text!, attestation };
+    } catch (error) {
+      const e = toEdxError(error);
+      return { ok: false, code: e.code, reason: e.message };
+    }
   }
 
   /** The incoming check: structure, envelope signature of the sender for this package id, PDF signatures per policy. */

@@ -45,9 +45,9 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     return guarded(() =>
       this.dataSource.transaction(async (em) => {
         const inserted: Array<{ package_id: string; recipient_code: string }> = await em.query(
-          `INSERT INTO incoming_documents (package_id, recipient_code, sender_code, edxml_document_id, subject, package, sha256, verdict, reject_code, reject_reason, received_at)
-           VALUES ${sqlValues(items.length, 11)} ON CONFLICT DO NOTHING RETURNING package_id, recipient_code`,
-          items.flatMap(({ document: d }) => [d.packageId, d.recipientCode, d.senderCode, d.edxmlDocumentId, d.subject, d.package, d.sha256, d.verdict, d.rejectCode, d.rejectReason, d.receivedAt]),
+          `INSERT INTO incoming_documents (package_id, recipient_code, sender_code, edxml_document_id, subject, package, sha256, verdict, reject_code, reject_reason, received_at, receipt_attestation)
+           VALUES ${sqlValues(items.length, 12)} ON CONFLICT DO NOTHING RETURNING package_id, recipient_code`,
+          items.flatMap(({ document: d }) => [d.packageId, d.recipientCode, d.senderCode, d.edxmlDocumentId, d.subject, d.package, d.sha256, d.verdict, d.rejectCode, d.rejectReason, d.receivedAt, d.receiptAttestation]),
         );
         const fresh = new Set(inserted.map((r) => `${r.package_id}|${r.recipient_code}`));
         const answered = items.filter((i) => fresh.has(`${i.document.packageId}|${i.document.recipientCode}`));
@@ -165,7 +165,7 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     return guarded(() =>
       this.dataSource.getRepository(IncomingDocumentEntity).findOne({
         where: { packageId, recipientCode: agencyCode },
-        select: withPackage ? undefined : ['packageId', 'recipientCode', 'senderCode', 'edxmlDocumentId', 'subject', 'sha256', 'verdict', 'rejectCode', 'rejectReason', 'receivedAt', 'fetchedAt'],
+        select: withPackage ? undefined : ['packageId', 'recipientCode', 'senderCode', 'edxmlDocumentId', 'subject', 'sha256', 'verdict', 'rejectCode', 'rejectReason', 'receivedAt', 'fetchedAt', 'receiptAttestation'],
       }),
     );
   }

@@ -10,6 +10,8 @@ import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.u
 
 /** Headers the hub adds to what it sends to a gateway. */
 export const RECIPIENT_HEADER = 'x-edx-recipient';
+/** The hub's signed receipt attestation (a JWS) on every delivered package. */
+export const ATTESTATION_HEADER = 'x-edx-receipt-attestation';
 
 interface Publish {
   readonly routingKey: string;
@@ -130,12 +132,13 @@ export class InboundBatchHandler {
       return Outcome.deadLetter(decision.code, decision.reason);
     }
     const { record, parsed, deliveryBody } = decision;
+    const attestation = this.issuer.attest(packageId, deliveryBody, record.receivedAt, decision.signatures);
     const rejections = [...record.rejected];
     const results = await Promise.allSettled(
       record.routed.map((recipientCode) =>
         this.publish({
           routingKey: recipientCode, messageId: packageId, type: 'package', body: deliveryBody, mandatory: true,
-          headers: { [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem },
+          headers: { [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem, [ATTESTATION_HEADER]: attestation },
           delivery: { packageId, recipientCode },
         }),
       ),

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { deterministicUuid } from '@edx/common';
 import { ParsedPackage, buildStatus, responseForPackage } from '@edx/edxml';
-import { SigningIdentity, writeSignedStatus } from '@edx/trust';
+import { ReceiptAttestation, SigningIdentity, signReceiptAttestation, writeSignedStatus } from '@edx/trust';
 
 export interface IssuedStatus {
   readonly messageId: string;
@@ -8,8 +9,9 @@ export interface IssuedStatus {
 }
 
 /**
- * Writes the hub's own signed status messages: the rejections (02) it tells a sender about. The id is
- * derived from the package, the recipient and the reason, so re-issuing after a crash is deduplicated.
+ * Writes the hub's own signed statements: the rejections (02) it tells a sender about (the id is
+ * derived from the package, the recipient and the reason, so re-issuing after a crash is
+ * deduplicated), and the receipt attestation every delivered copy carries.
  */
 export class StatusIssuer {
   constructor(
@@ -28,5 +30,16 @@ export class StatusIssuer {
     });
     const messageId = deterministicUuid(packageId, recipientCode ?? '*', code);
     return { messageId, body: writeSignedStatus(status, this.identity, messageId) };
+  }
+
+  /**
+   * The signed receipt attestation of an accepted package: these delivered bytes were verified at
+   * `receivedAt` with this verdict. The receiving gateway judges the signatures at that time.
+   */
+  attest(packageId: string, deliveryBody: Buffer, receivedAt: Date, signatures: ReceiptAttestation['signatures']): string {
+    return signReceiptAttestation(
+      { packageId, sha256: createHash('sha256').update(deliveryBody).digest('hex'), receivedAt: receivedAt.toISOString(), verdict: 'valid', signatures, attestedBy: this.organId },
+      this.identity,
+    );
   }
 }

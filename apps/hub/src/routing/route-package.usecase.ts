@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EdxError, ErrorCode } from '@edx/common';
 import { ParsedPackage, appendTraceHop, assertValid, parseEdxml, validatePackage } from '@edx/edxml';
-import { verifyDocumentSignatures, verifyEnvelope } from '@edx/trust';
+import { ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope } from '@edx/trust';
 import { Directory } from '../directory/directory';
 import { PackageRecord } from '../records/exchange-records';
 import { HubTrust } from './hub-trust';
@@ -14,6 +14,8 @@ export interface AcceptedPackage {
   /** The package with the hub's TraceHeader hop, as every recipient receives it. */
   readonly deliveryBody: Buffer;
   readonly parsed: ParsedPackage;
+  /** Who signed what, as the hub judged it at `record.receivedAt` (for its receipt attestation). */
+  readonly signatures: ReceiptAttestation['signatures'];
 }
 
 /** A package refused as a whole. `sender` is set when the refusal can be told to a known sender. */
@@ -89,10 +91,15 @@ export class RoutePackageUseCase {
     }
 
     const deliveryBody = appendTraceHop(message.body, { organId: this.hubOrganId, timestamp: now }, parsed);
+    const signatures = [
+      ...(envelope.signer ? [{ what: 'envelope', signer: envelope.signer.subject, serialNumber: envelope.signer.serialNumber }] : []),
+      ...documents.reports.flatMap((r) => r.signatures.flatMap((sig) => (sig.signer ? [{ what: `${r.document} #${sig.index}`, signer: sig.signer.subject, serialNumber: sig.signer.serialNumber }] : []))),
+    ];
     return {
       kind: 'accepted',
       parsed,
       deliveryBody,
+      signatures,
       record: {
         packageId: message.messageId,
         edxmlDocumentId: pkg.documentId ?? '',

@@ -16,4 +16,6 @@ export class IncomingDocumentEntity {
   @Column({ name: 'reject_reason', type: 'text', nullable: true }) rejectReason!: string | null;
   @Index() @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
   @Column({ name: 'fetched_at', type: 'timestamptz', nullable: true }) fetchedAt!: Date | null;
+  /** The hub's signed receipt attestation (a JWS): the package was valid when it arrived, provably. */
+  @Column({ name: 'receipt_attestation', type: 'text', nullable: true }) receiptAttestation!: string | null;
 }

@@ -3,6 +3,7 @@ import { DatabaseOptions, pgOptions } from '../shared/database';
 import { IncomingDocumentEntity } from './incoming-document.entity';
 import { GatewayInitial1700000000000 } from './migrations/1700000000000-gateway-initial';
 import { OutboxBackoffAndParking1764600000002 } from './migrations/1764600000002-outbox-backoff-and-parking';
+import { ReceiptAttestation1764600000003 } from './migrations/1764600000003-receipt-attestation';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutgoingDocumentEntity } from './outgoing-document.entity';
 import { StatusRecordEntity } from './status-record.entity';
@@ -19,6 +20,6 @@ export function createGatewayDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     ...pgOptions(options),
     entities: GATEWAY_ENTITIES,
-    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002],
+    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002, ReceiptAttestation1764600000003],
   } as never);
 }
