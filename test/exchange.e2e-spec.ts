@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExchangeHarness, MANAGEMENT_URL, eventually } from './support/exchange.harness';
 import { api, documentFields, signedPdf } from './support/documents';
+import { DmsView } from './support/dms-view';
 import { alterAttachment, newPackageId, signedPackage } from './support/packages';
 
 const A = '000.00.00.G22';
@@ -59,6 +60,23 @@ describe('the exchange, end to end (real broker, real databases, real HTTP)', ()
     const attestation = verifyReceiptAttestation(received.body.receiptAttestation, { body: Buffer.from(original.body, 'utf8'), packageId: sent.body.id, hubCode: 'edx.hub', trustStore: store });
     expect(attestation).toMatchObject({ packageId: sent.body.id, verdict: 'valid', attestedBy: 'edx.hub', signatures: expect.arrayContaining([expect.objectContaining({ what: 'envelope' })]) });
     expect(new Date(attestation.receivedAt).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('a gateway shutting down', () => {
+  const exchange = new ExchangeHarness('processes');
+  beforeAll(() => exchange.start([{ id: 'sys-b', agencies: [{ code: B, name: 'UBND tỉnh Nghệ An' }] }]));
+  afterAll(() => exchange.stop());
+
+  it('finishes its SIGTERM shutdown with a DMS still following its live stream', async () => {
+    const gateway = exchange.gateway('sys-b');
+    const stream = new DmsView(() => gateway.url, exchange.apiKey(B));
+    await eventually('the live stream to open', async () => stream.connections > 0);
+    const started = Date.now();
+    await exchange.stopGateway(gateway.systemId);
+    await stream.close();
+    // Well under the 10 s after which a supervisor (AppProcess.stop) would SIGKILL it.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

@@ -9,6 +9,8 @@ export class DmsView {
   /** Every `document` event id and every `status` event (package, from, code) the stream delivered. */
   readonly documentEvents: string[] = [];
   readonly statusEvents: Array<{ packageId: string; from: string; statusCode: string }> = [];
+  /** How many times the stream was (re)connected: a test waits on it instead of sleeping. */
+  connections = 0;
   private readonly abort = new AbortController();
   private readonly done: Promise<void>;
 
@@ -23,7 +25,10 @@ export class DmsView {
     while (!this.abort.signal.aborted) {
       try {
         const res = await fetch(`${this.gatewayUrl()}/v1/events`, { headers: { 'x-api-key': this.apiKey, accept: 'text/event-stream' }, signal: this.abort.signal });
-        if (res.ok && res.body) await this.read(res.body);
+        if (res.ok && res.body) {
+          this.connections++;
+          await this.read(res.body);
+        }
       } catch {
         // the gateway is down or restarting: reconnect below
       }

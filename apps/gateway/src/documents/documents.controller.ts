@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, Sse, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, Sse, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Observable, map } from 'rxjs';
@@ -106,6 +106,9 @@ export class DocumentsController {
   }
 
   @Sse('events')
+  // The stream ends at shutdown (GatewayEvents.close); its connection must close with it, not linger
+  // as a keep-alive socket the HTTP server waits for.
+  @Header('connection', 'close')
   @ApiOperation({ summary: 'Live stream (Server-Sent Events) of new documents and statuses for this agency' })
   stream(@CurrentAgency() agency: HostedAgency): Observable<{ type: string; data: Record<string, unknown> }> {
     return this.events.forAgency(agency.code).pipe(map((e) => ({ type: e.type, data: e.data })));
