@@ -1,5 +1,5 @@
 import { ErrorCode } from '@edx/common';
-import type { SignerKind } from './certs/certificate';
+import type { Certificate, SignerKind } from './certs/certificate';
 import type { TrustStore } from './certs/trust-store';
 
 /** Who signed, as a report shows it. */
@@ -44,4 +44,9 @@ export function belongsTo(options: VerifyOptions, agencyCode: string, signer: Si
 
 export function failed(code: ErrorCode, message: string, extra: Partial<SignatureVerdict> = {}): SignatureVerdict {
   return { ok: false, code, message, validAtSigningTime: false, validNow: false, ...extra };
+}
+
+/** Who signed, as reports show it, from the signer's certificate. */
+export function signerInfo(cert: Certificate): SignerInfo {
+  return { subject: cert.subject, agencyCode: cert.agencyCode, kind: cert.kind, serialNumber: cert.serialNumber, certificatePem: cert.pem };
 }

@@ -1,7 +1,7 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
 import { ParsedPackage, assertValid, parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome } from '@edx/messaging';
-import { ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
+import { RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
 import { HostedAgencies } from '../config/hosted-agencies';
@@ -11,8 +11,6 @@ import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
 import { IncomingDocumentEntity } from '@edx/storage';
 
 const PACKAGE_ID_HEADER = 'x-edx-package-id';
-/** The hub's signed receipt attestation on a delivered package (apps/hub sets it). */
-const ATTESTATION_HEADER = 'x-edx-receipt-attestation';
 
 type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 
@@ -108,7 +106,7 @@ export class InboxBatchHandler {
 
   /** The hub's signed receipt attestation of these bytes under this id; without one the package did not come from the hub. */
   private attestation(message: InboundMessage, packageId: string): { ok: true; token: string; attestation: ReceiptAttestation } | { ok: false; code: ErrorCode; reason: string } {
-    const token = message.headers[ATTESTATION_HEADER];
+    const token = message.headers[RECEIPT_ATTESTATION_HEADER];
     try {
       const text = typeof token === 'string' ? token : Buffer.isBuffer(token) ? token.toString('utf8') : undefined;
       const attestation = verifyReceiptAttestation(text, { body: message.body, packageId, hubCode: this.trust.hubCode, trustStore: this.trust.store });

@@ -1,5 +1,6 @@
 import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, isUuid, toEdxError } from '@edx/common';
 import { ConfirmedPublisher, InboundMessage, Outcome, Topology } from '@edx/messaging';
+import { RECEIPT_ATTESTATION_HEADER } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
@@ -10,8 +11,6 @@ import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.u
 
 /** Headers the hub adds to what it sends to a gateway. */
 export const RECIPIENT_HEADER = 'x-edx-recipient';
-/** The hub's signed receipt attestation (a JWS) on every delivered package. */
-export const ATTESTATION_HEADER = 'x-edx-receipt-attestation';
 
 interface Publish {
   readonly routingKey: string;
@@ -138,7 +137,7 @@ export class InboundBatchHandler {
       record.routed.map((recipientCode) =>
         this.publish({
           routingKey: recipientCode, messageId: packageId, type: 'package', body: deliveryBody, mandatory: true,
-          headers: { [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem, [ATTESTATION_HEADER]: attestation },
+          headers: { [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem, [RECEIPT_ATTESTATION_HEADER]: attestation },
           delivery: { packageId, recipientCode },
         }),
       ),

@@ -23,6 +23,9 @@ export interface ReceiptAttestation {
   readonly attestedBy: string;
 }
 
+/** The AMQP header a delivered package carries its receipt attestation in. */
+export const RECEIPT_ATTESTATION_HEADER = 'x-edx-receipt-attestation';
+
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
 /**

@@ -2,7 +2,7 @@ import { createHash, verify as verifyBytes } from 'node:crypto';
 import { EdxError, ErrorCode } from '@edx/common';
 import { Certificate } from '../certs/certificate';
 import { digestForOid } from '../certs/signature-algorithms';
-import { SignerInfo, VerifyOptions } from '../verdict';
+import { SignerInfo, VerifyOptions, signerInfo } from '../verdict';
 import { readCmsSignature } from './cms';
 import { JudgedTime, judgedTime } from './judged-time';
 import { OID } from './oids';
@@ -77,7 +77,6 @@ export function verifyPdf(pdf: Buffer, options: VerifyOptions): PdfSignatureRepo
   });
 }
 
-const reportedSigner = (cert: Certificate): SignerInfo => ({ subject: cert.subject, agencyCode: cert.agencyCode, kind: cert.kind, serialNumber: cert.serialNumber, certificatePem: cert.pem });
 
 const notJudged = (options: VerifyOptions) => ({ judgedAt: options.at ?? new Date(), judgedBy: 'verifier' as const, validAtJudgedTime: false, validNow: false });
 
@@ -99,7 +98,7 @@ function verifyOne(pdf: Buffer, objects: PdfObjectIndex, dictionary: SignatureDi
   const leaf = findSignerCertificate(cms, certificates);
   if (!leaf) return fail('SIGNATURE_MALFORMED', 'the signer certificate it names (issuer and serial number, or key identifier) is not in the signature.');
   const extra = certificates.filter((c) => c !== leaf);
-  const claimed = { signer: reportedSigner(leaf), claimedSigningTime: cms.signingTime };
+  const claimed = { signer: signerInfo(leaf), claimedSigningTime: cms.signingTime };
   const contentDigest = createHash(digestName).update(pdf.subarray(0, b)).update(pdf.subarray(c, c + d)).digest();
   let signedBytes: Buffer;
   if (cms.signedAttributes) {

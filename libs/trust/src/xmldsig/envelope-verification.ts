@@ -2,7 +2,7 @@ import { verify as verifyBytes } from 'node:crypto';
 import type { ParsedEdxml } from '@edx/edxml';
 import { EdxError } from '@edx/common';
 import { Certificate } from '../certs/certificate';
-import { SignatureVerdict, SignerInfo, VerifyOptions, belongsTo, failed } from '../verdict';
+import { SignatureVerdict, VerifyOptions, belongsTo, failed, signerInfo } from '../verdict';
 import { CANONICALIZATIONS, SIGNATURE_METHODS } from './algorithms';
 import { differenceFromSigned } from './attachment-coverage';
 import { XMLDSIG_NS, canonical, children, headerOf, parseEnvelope, signedParts } from './envelope-dom';
@@ -104,8 +104,4 @@ function verifyOrThrow(parsed: ParsedEdxml, options: EnvelopeVerifyOptions, at: 
     return { ...failed('SIGNER_NOT_SENDER', `The envelope is signed by ${leaf.subject}, whose certificate is not registered for the sending agency ${options.senderCode}.`, { signer, validAtSigningTime: true, validNow: check.validNow }), signedId };
   }
   return { ok: true, message: `Envelope signed by ${leaf.subject} for ${parsed.kind} ${signedId}.`, signer, validAtSigningTime: true, validNow: check.validNow, signedId };
-}
-
-export function signerInfo(cert: Certificate): SignerInfo {
-  return { subject: cert.subject, agencyCode: cert.agencyCode, kind: cert.kind, serialNumber: cert.serialNumber, certificatePem: cert.pem };
 }
