@@ -101,6 +101,8 @@ describe('faults under load (real processes, crash points, real broker and datab
 
   /** Drains a tap queue: how many copies of each (message id, routing key) the broker routed. */
   async function drain(queue: string): Promise<Map<string, number>> {
+    // After a broker restart the test's own connection comes back by itself: wait for it.
+    await eventually("the test's broker connection", async () => admin.isConnected, 60_000);
     const ch = await admin.createChannel();
     const copies = new Map<string, number>();
     try {
