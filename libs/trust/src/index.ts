@@ -17,3 +17,8 @@ export * from './pdf/pdf-signer';
 export * from './pdf/pdf-update';
 export * from './xmldsig/package-signing';
 export * from './attestation/receipt-attestation';
+export * from './revocation/revocation-source';
+export * from './revocation/revocation-service';
+export type { OcspAnswer } from './revocation/ocsp';
+export * from './pki/dev-ocsp';
+export * from './pki/dev-revocation-server';

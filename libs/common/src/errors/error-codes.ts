@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   SIGNATURE_ALGORITHM_WEAK: permanent(422, 'A signature, digest or key uses an algorithm or size the algorithm policy refuses (MD5, SHA-1 after the cut-off, RSA under 2048 bits).'),
   CRL_STALE: permanent(422, 'The revocation list is past its next-update time.'),
   CRL_MISSING: permanent(422, 'No revocation list is available for the issuing CA.'),
+  REVOCATION_UNKNOWN: permanent(422, "The certificate names where its revocation status is published, but no current answer could be had (OCSP and CRL unreachable, unsigned or unknown) and the degraded mode refuses."),
   SIGNER_NOT_SENDER: permanent(422, 'The signing certificate does not belong to the sending agency.'),
   KEY_INVALID: permanent(400, 'The key or certificate file cannot be read.'),
   ATTESTATION_INVALID: permanent(422, "The hub's signed receipt attestation is missing, altered or not the hub's."),

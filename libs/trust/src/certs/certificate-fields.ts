@@ -21,11 +21,20 @@ export interface CertificateFields {
   readonly subjectKeyIdentifier?: string;
   /** OID of the algorithm the issuer signed this certificate with. */
   readonly signatureAlgorithm: string;
+  /** http(s) URLs of its CRL distribution points (cRLDistributionPoints fullName URIs). */
+  readonly crlUrls: readonly string[];
+  /** http(s) URLs of its OCSP responders (authorityInfoAccess id-ad-ocsp). */
+  readonly ocspUrls: readonly string[];
 }
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
 const KEY_USAGE = '2.5.29.15';
 const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
+const CRL_DISTRIBUTION_POINTS = '2.5.29.31';
+const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const ACCESS_METHOD_OCSP = '1.3.6.1.5.5.7.48.1';
+/** GeneralName uniformResourceIdentifier: [6] IMPLICIT IA5String. */
+const URI_NAME = 6;
 const BOOLEAN = 1;
 const INTEGER = 2;
 const BIT_STRING = 3;
@@ -55,6 +64,8 @@ export function readCertificateFields(der: Buffer): CertificateFields {
       keyUsage: keyUsageOf(extensions.get(KEY_USAGE)),
       subjectKeyIdentifier: subjectKeyIdentifierOf(extensions.get(SUBJECT_KEY_IDENTIFIER)),
       signatureAlgorithm: oidOf(signatureAlgorithm?.children[0]),
+      crlUrls: crlUrlsOf(extensions.get(CRL_DISTRIBUTION_POINTS)),
+      ocspUrls: ocspUrlsOf(extensions.get(AUTHORITY_INFO_ACCESS)),
     };
   } catch (error) {
     if (error instanceof EdxError && error.code === 'KEY_INVALID') throw error;
@@ -141,4 +152,37 @@ function subjectKeyIdentifierOf(value: Buffer | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * cRLDistributionPoints ::= SEQUENCE OF DistributionPoint { distributionPoint [0] { fullName [0]
+ * GeneralNames } ... }: the URIs of every full name. An unreadable extension names no place.
+ */
+function crlUrlsOf(value: Buffer | undefined): string[] {
+  if (!value) return [];
+  try {
+    return readBer(value).children.flatMap((point) => {
+      const name = point.children.find((c) => isContext(c, 0))?.children.find((c) => isContext(c, 0));
+      return (name?.children ?? []).flatMap(httpUri);
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** authorityInfoAccess ::= SEQUENCE OF AccessDescription { accessMethod OID, accessLocation GeneralName }: the OCSP URIs. */
+function ocspUrlsOf(value: Buffer | undefined): string[] {
+  if (!value) return [];
+  try {
+    return readBer(value).children.flatMap((access) => (oidOf(access.children[0]) === ACCESS_METHOD_OCSP && access.children[1] ? httpUri(access.children[1]) : []));
+  } catch {
+    return [];
+  }
+}
+
+/** A GeneralName that is an http(s) URI, as a one-element list (other names and schemes are not places edx fetches from). */
+function httpUri(name: BerNode): string[] {
+  if (!isContext(name, URI_NAME) || name.constructed) return [];
+  const uri = contentOf(name).toString('latin1');
+  return /^https?:\/\/[^\s]+$/i.test(uri) ? [uri] : [];
 }

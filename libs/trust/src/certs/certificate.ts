@@ -40,6 +40,9 @@ export class Certificate {
   readonly spkiSha256: string;
   /** Hex of the SubjectKeyIdentifier extension, when present (CMS may name the signer by it). */
   readonly subjectKeyIdentifier?: string;
+  /** Where its issuer publishes revocation: CRL distribution points and OCSP responders (http(s) only). */
+  readonly crlUrls: readonly string[];
+  readonly ocspUrls: readonly string[];
 
   private constructor(der: Buffer) {
     this.der = der;
@@ -69,6 +72,8 @@ export class Certificate {
     this.keyUsage = fields.keyUsage;
     this.canSign = fields.keyUsage ? fields.keyUsage.digitalSignature || fields.keyUsage.nonRepudiation : undefined;
     this.signatureAlgorithm = fields.signatureAlgorithm;
+    this.crlUrls = fields.crlUrls;
+    this.ocspUrls = fields.ocspUrls;
     // An organisation certificate names the organisation itself (CN = O); a person's names the person.
     this.kind = this.commonName && this.organization && this.commonName === this.organization ? 'organisation' : 'person';
   }

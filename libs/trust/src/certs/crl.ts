@@ -1,14 +1,15 @@
-import { verify as verifySignature } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { EdxError } from '@edx/common';
 import { AlgorithmPolicy, algorithmRefusal } from './algorithm-policy';
 import { Certificate } from './certificate';
 import { pemBlocks, toPem } from './der-pem';
-import { knownAlgorithm } from './signature-algorithms';
+import { isSignatureBy } from './signature-algorithms';
 
 /** A parsed certificate revocation list. */
 export class RevocationList {
+  private readonly issuedBy = new Map<string, boolean>();
+
   private constructor(
     private readonly crl: pkijs.CertificateRevocationList,
     readonly der: Buffer,
@@ -49,19 +50,18 @@ export class RevocationList {
 
   /** True when `issuer`'s key made this list's signature (whatever the algorithm: the policy judges that). */
   isSignedBy(issuer: Certificate): boolean {
-    const digest = knownAlgorithm(this.signatureAlgorithm)?.family;
-    if (!digest) return false;
-    try {
-      const signature = Buffer.from(this.crl.signatureValue.valueBlock.valueHexView);
-      return verifySignature(digest, Buffer.from(this.crl.tbsView), issuer.native.publicKey, signature);
-    } catch {
-      return false;
-    }
+    const signature = Buffer.from(this.crl.signatureValue.valueBlock.valueHexView);
+    return isSignatureBy(this.signatureAlgorithm, Buffer.from(this.crl.tbsView), signature, issuer.native.publicKey);
   }
 
-  /** True when `issuer` signed this list and may sign CRLs (KeyUsage cRLSign): only then is it evidence. */
+  /** True when `issuer` signed this list and may sign CRLs (KeyUsage cRLSign): only then is it evidence. Remembered per issuer. */
   isIssuedBy(issuer: Certificate): boolean {
-    return issuer.keyUsage?.cRLSign === true && this.isSignedBy(issuer);
+    let issued = this.issuedBy.get(issuer.fingerprint);
+    if (issued === undefined) {
+      issued = issuer.keyUsage?.cRLSign === true && this.isSignedBy(issuer);
+      this.issuedBy.set(issuer.fingerprint, issued);
+    }
+    return issued;
   }
 
   /** Why the algorithm policy refuses this list's signature (judged at its thisUpdate), or undefined. */

@@ -1,3 +1,4 @@
+import { KeyObject, verify as verifySignature } from 'node:crypto';
 import { EdxError } from '@edx/common';
 
 /** Digest names Node's crypto understands, by the OIDs that appear in certificates, CRLs and CMS. */
@@ -89,4 +90,19 @@ function byName(name: string): KnownAlgorithm | undefined {
 /** The digest behind an OID, an XML-DSig URI or a plain name; undefined when edx does not know it. */
 export function knownAlgorithm(oidOrName: string): KnownAlgorithm | undefined {
   return ALGORITHMS[oidOrName] ?? byName(oidOrName);
+}
+
+/**
+ * True when `signature` over `tbs` was made with `publicKey` under the X.509 signature algorithm
+ * `algorithmOid` (how CRLs and OCSP responses are signed). False for an algorithm edx does not
+ * know, never a throw: the algorithm policy says separately whether a known one is acceptable.
+ */
+export function isSignatureBy(algorithmOid: string, tbs: Buffer, signature: Buffer, publicKey: KeyObject): boolean {
+  const digest = knownAlgorithm(algorithmOid)?.family;
+  if (!digest) return false;
+  try {
+    return verifySignature(digest, tbs, publicKey, signature);
+  } catch {
+    return false;
+  }
 }

@@ -6,6 +6,7 @@ import { Certificate } from './certificate';
 import { ChainProblem, chainProblem } from './chain-rules';
 import { RevocationList } from './crl';
 import { NamedTrustInput, readTrustMaterial } from './trust-material';
+import type { RevocationAnswer, RevocationSource, SourcedCrl } from '../revocation/revocation-source';
 
 export interface TrustStoreOptions {
   /** `require`: every issuing CA must have a CRL; `if-present`: check the CRL when there is one. */
@@ -14,6 +15,13 @@ export interface TrustStoreOptions {
   readonly staleCrl: 'fail' | 'warn';
   /** Which signature algorithms and keys are accepted (default DEFAULT_ALGORITHM_POLICY). */
   readonly algorithms?: AlgorithmPolicy;
+  /** Online evidence (OCSP, CRLs from distribution points and the console); without it only loaded CRLs count. */
+  readonly revocation?: RevocationSource;
+  /**
+   * A certificate that names where its status is published, when that status cannot be had:
+   * `refuse` (REVOCATION_UNKNOWN, the default) or `warn` (accepted, the warning kept with the verdict).
+   */
+  readonly unknownRevocation?: 'refuse' | 'warn';
 }
 
 export const DEFAULT_TRUST_OPTIONS: TrustStoreOptions = { crlPolicy: 'if-present', staleCrl: 'fail' };
@@ -26,6 +34,8 @@ export interface CertificateCheck {
   readonly chain: readonly Certificate[];
   readonly validAtSigningTime: boolean;
   readonly validNow: boolean;
+  /** What was learnt about each certificate's revocation, leaf first (empty when the check stopped before). */
+  readonly revocation: readonly RevocationAnswer[];
 }
 
 const MAX_CHAIN = 8;
@@ -138,27 +148,82 @@ export class TrustStore {
       if (at < c.notBefore) return fail('CERT_NOT_YET_VALID', `The certificate of ${c.subject} was not yet valid at ${at.toISOString()} (valid from ${c.notBefore.toISOString()}).`, chain, false, validNow);
       if (at > c.notAfter) return fail('CERT_EXPIRED', `The certificate of ${c.subject} had expired at ${at.toISOString()} (valid until ${c.notAfter.toISOString()}).`, chain, false, validNow);
     }
-    let staleNote = '';
+    const answers: RevocationAnswer[] = [];
+    let revokedLater: Date | undefined;
     for (let i = 0; i < chain.length - 1; i++) {
-      const cert = chain[i];
-      const issuer = chain[i + 1];
-      const crl = this.latestCrlOf(issuer);
-      if (!crl) {
-        if (this.options.crlPolicy === 'require') return fail('CRL_MISSING', `No revocation list from ${issuer.subject} is loaded; cannot tell whether ${cert.subject} is revoked.`, chain, false, validNow);
-        continue;
+      const judged = this.revocationOf(chain[i], chain[i + 1], now);
+      if ('code' in judged) return { ...fail(judged.code, judged.message, chain, false, validNow), revocation: [...answers, ...(judged.answer ? [judged.answer] : [])] };
+      answers.push(judged.answer);
+      const revokedAt = judged.answer.revokedAt ? new Date(judged.answer.revokedAt) : undefined;
+      if (revokedAt && revokedAt <= at) {
+        return { ...fail('CERT_REVOKED', `The certificate of ${chain[i].subject} was revoked on ${revokedAt.toISOString()}.`, chain, false, false), revocation: answers };
       }
-      const weak = crl.algorithmRefusal(issuer, this.algorithmPolicy);
-      if (weak) return fail('SIGNATURE_ALGORITHM_WEAK', weak, chain, false, validNow);
-      if (crl.nextUpdate && crl.nextUpdate < now) {
-        const message = `The revocation list of ${issuer.subject} was due for renewal at ${crl.nextUpdate.toISOString()}; load a current one.`;
-        if (this.options.staleCrl === 'fail') return fail('CRL_STALE', message, chain, false, validNow);
-        staleNote = ` (warning: ${message})`;
-      }
-      const revokedAt = crl.revokedAt(cert.serialNumber);
-      if (revokedAt && revokedAt <= at) return fail('CERT_REVOKED', `The certificate of ${cert.subject} was revoked on ${revokedAt.toISOString()}.`, chain, false, false);
-      if (revokedAt) return { ok: true, message: `Valid at signing time; the certificate was revoked later, on ${revokedAt.toISOString()}.${staleNote}`, chain, validAtSigningTime: true, validNow: false };
+      if (revokedAt && (!revokedLater || revokedAt < revokedLater)) revokedLater = revokedAt;
     }
-    return { ok: true, message: `Trusted: ${chain.map((c) => c.subject).join(' <- ')}${staleNote}`, chain, validAtSigningTime: true, validNow };
+    const warnings = answers.flatMap((a) => (a.warning ? [` (warning: ${a.warning})`] : [])).join('');
+    if (revokedLater) {
+      return { ok: true, message: `Valid at signing time; the certificate was revoked later, on ${revokedLater.toISOString()}.${warnings}`, chain, validAtSigningTime: true, validNow: false, revocation: answers };
+    }
+    return { ok: true, message: `Trusted: ${chain.map((c) => c.subject).join(' <- ')}${warnings}`, chain, validAtSigningTime: true, validNow, revocation: answers };
+  }
+
+  /**
+   * The revocation status of `cert` from `issuer`: a current OCSP answer, else the latest current CRL
+   * of that issuer (loaded or fetched). When neither exists but the certificate says where its status
+   * is published, the miss is noted for the caller to fetch, and after a failed fetch the degraded
+   * mode decides. A certificate that names no such place falls back to the loaded-CRL rules.
+   */
+  private revocationOf(cert: Certificate, issuer: Certificate, now: Date): { answer: RevocationAnswer } | { code: ErrorCode; message: string; answer?: RevocationAnswer } {
+    const about = { certificate: cert.subject, serialNumber: cert.serialNumber };
+    const source = this.options.revocation;
+    const ocsp = source?.ocspFor(cert, issuer, now);
+    if (ocsp) {
+      const { answer, url } = ocsp;
+      const record: RevocationAnswer = {
+        ...about, source: 'ocsp', url, status: answer.status, revokedAt: answer.revokedAt?.toISOString(),
+        thisUpdate: answer.thisUpdate.toISOString(), nextUpdate: answer.nextUpdate?.toISOString(), signedBy: answer.responder,
+      };
+      if (answer.status !== 'unknown') return { answer: record };
+      // The responder does not know the certificate: as good as no answer, the degraded mode decides.
+      return this.unknown(cert, `the OCSP responder at ${url} does not know the certificate of ${cert.subject}`, record);
+    }
+    const sourced = this.latestCrlOf(issuer, source?.crlsFor(cert) ?? []);
+    const fresh = sourced && (!sourced.crl.nextUpdate || sourced.crl.nextUpdate >= now);
+    if (sourced) {
+      const weak = sourced.crl.algorithmRefusal(issuer, this.algorithmPolicy);
+      if (weak) return { code: 'SIGNATURE_ALGORITHM_WEAK', message: weak };
+    }
+    const fromCrl = (warning?: string): RevocationAnswer => {
+      const { crl, url } = sourced!;
+      const revokedAt = crl.revokedAt(cert.serialNumber);
+      return {
+        ...about, source: 'crl', url, status: revokedAt ? 'revoked' : 'good', revokedAt: revokedAt?.toISOString(),
+        thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate?.toISOString(), signedBy: issuer.subject, warning,
+      };
+    };
+    if (fresh) return { answer: fromCrl() };
+    if (source && (cert.ocspUrls.length > 0 || cert.crlUrls.length > 0)) {
+      const failure = source.failureFor(cert, now);
+      if (!failure) {
+        source.noteMiss(cert, issuer);
+        return { code: 'REVOCATION_UNKNOWN', message: `The revocation status of ${cert.subject} has not been fetched yet.` };
+      }
+      return this.unknown(cert, failure, { ...about, source: cert.ocspUrls.length > 0 ? 'ocsp' : 'crl', url: cert.ocspUrls[0] ?? cert.crlUrls[0], status: 'unknown' });
+    }
+    if (sourced) {
+      const message = `The revocation list of ${issuer.subject} was due for renewal at ${sourced.crl.nextUpdate!.toISOString()}; load a current one.`;
+      if (this.options.staleCrl === 'fail') return { code: 'CRL_STALE', message };
+      return { answer: fromCrl(message) };
+    }
+    if (this.options.crlPolicy === 'require') return { code: 'CRL_MISSING', message: `No revocation list from ${issuer.subject} is loaded; cannot tell whether ${cert.subject} is revoked.` };
+    return { answer: { ...about, source: 'none', status: 'unknown' } };
+  }
+
+  /** No current status for a certificate that has one published: refused, or accepted with the warning kept, by setting. */
+  private unknown(cert: Certificate, why: string, record: RevocationAnswer): { answer: RevocationAnswer } | { code: ErrorCode; message: string; answer: RevocationAnswer } {
+    const message = `The revocation status of ${cert.subject} is unknown: ${why.replace(/\.$/, '')}.`;
+    if ((this.options.unknownRevocation ?? 'refuse') === 'refuse') return { code: 'REVOCATION_UNKNOWN', message, answer: record };
+    return { answer: { ...record, warning: `${message} Accepted by the setting for unknown revocation status.` } };
   }
 
   private chainOf(leaf: Certificate, extra: readonly Certificate[]): BuiltChain | null {
@@ -194,7 +259,8 @@ export class TrustStore {
     return null;
   }
 
-  private latestCrlOf(issuer: Certificate): RevocationList | undefined {
+  /** The latest CRL `issuer` signed (and may sign), among the loaded ones and `fetched`. */
+  private latestCrlOf(issuer: Certificate, fetched: readonly SourcedCrl[]): SourcedCrl | undefined {
     if (!this.crlByIssuer.has(issuer.fingerprint)) {
       let latest: RevocationList | null = null;
       for (const crl of this.crls) {
@@ -202,10 +268,15 @@ export class TrustStore {
       }
       this.crlByIssuer.set(issuer.fingerprint, latest);
     }
-    return this.crlByIssuer.get(issuer.fingerprint) ?? undefined;
+    const loaded = this.crlByIssuer.get(issuer.fingerprint);
+    let best: SourcedCrl | undefined = loaded ? { crl: loaded } : undefined;
+    for (const candidate of fetched) {
+      if ((!best || candidate.crl.thisUpdate > best.crl.thisUpdate) && candidate.crl.isIssuedBy(issuer)) best = candidate;
+    }
+    return best;
   }
 }
 
 function fail(code: ErrorCode, message: string, chain: readonly Certificate[], validAtSigningTime: boolean, validNow: boolean): CertificateCheck {
-  return { ok: false, code, message, chain, validAtSigningTime, validNow };
+  return { ok: false, code, message, chain, validAtSigningTime, validNow, revocation: [] };
 }

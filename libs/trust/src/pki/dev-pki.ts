@@ -5,6 +5,7 @@ import forge from 'node-forge';
 import { EdxError } from '@edx/common';
 import { AGENCY_CODE_OID } from '../certs/certificate';
 import { SigningIdentity, loadIdentity } from '../certs/identity';
+import { explicit, implicitConstructed, oid, sequence, tlv } from '../pdf/der';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -30,6 +31,16 @@ export interface IssueRequest {
   readonly digest?: DevDigest;
   /** Hex serial number (default random): tests give a leaf its CA's serial, as real CAs often do. */
   readonly serialNumber?: string;
+  /** Where its revocation is published: a CRL distribution point and/or an OCSP responder (http URLs). */
+  readonly revocation?: RevocationUrls;
+  /** extendedKeyUsage purposes (OIDs), e.g. OCSPSigning for a delegated OCSP responder. */
+  readonly extendedKeyUsage?: readonly string[];
+}
+
+/** A certificate's pointers to revocation status (cRLDistributionPoints, authorityInfoAccess OCSP). */
+export interface RevocationUrls {
+  readonly crlUrl?: string;
+  readonly ocspUrl?: string;
 }
 
 export type DevDigest = 'sha256' | 'sha1' | 'md5';
@@ -58,6 +69,7 @@ export interface CaRequest {
   readonly keyBits?: number;
   readonly digest?: DevDigest;
   readonly validFrom?: Date;
+  readonly revocation?: RevocationUrls;
 }
 
 export interface IssuedIdentity {
@@ -183,6 +195,7 @@ export class DevPki {
       pathLength: request.pathLength,
       keyUsage: { keyCertSign: request.keyCertSign ?? true, cRLSign: request.cRLSign ?? true, critical: true },
       digest: request.digest,
+      revocation: request.revocation,
     });
     return { keyPem: keys.keyPem, certificatePem: forge.pki.certificateToPem(cert), chainPem: under.certificatePem + under.chainPem };
   }
@@ -210,6 +223,8 @@ export class DevPki {
       keyUsage: LEAF_KEY_USAGE[request.keyUsage ?? (request.canSign === false ? 'encipherment' : 'signing')],
       digest: request.digest,
       serialNumber: request.serialNumber,
+      revocation: request.revocation,
+      extendedKeyUsage: request.extendedKeyUsage,
     });
     const certificatePem = forge.pki.certificateToPem(cert);
     const chainPem = ca.certificatePem + ca.chainPem;
@@ -225,6 +240,13 @@ export class DevPki {
       pkcs12: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'),
       pkcs12Password,
     };
+  }
+
+  /** When the certificate with this serial (hex) was revoked here, if it was (the dev OCSP responder's answer). */
+  revokedAt(serialHex: string): Date | undefined {
+    const serial = serialHex.toLowerCase().replace(/^0+(?=.)/, '');
+    const entry = this.state.revoked.find((r) => r.serial.replace(/^0+(?=.)/, '') === serial);
+    return entry ? new Date(entry.at) : undefined;
   }
 
   /** Revokes a certificate by serial (hex) and returns the new CRL. */
@@ -283,6 +305,8 @@ export class DevPki {
     keyUsage?: Record<string, boolean> | null;
     digest?: DevDigest;
     serialNumber?: string;
+    revocation?: RevocationUrls;
+    extendedKeyUsage?: readonly string[];
   }): forge.pki.Certificate {
     const cert = forge.pki.createCertificate();
     cert.publicKey = input.publicKey;
@@ -296,11 +320,27 @@ export class DevPki {
       { name: 'basicConstraints', cA: input.ca, critical: true, ...(input.pathLength === undefined ? {} : { pathLenConstraint: input.pathLength }) },
       ...(keyUsage ? [{ name: 'keyUsage', ...keyUsage }] : []),
       { name: 'subjectKeyIdentifier' },
+      ...revocationExtensions(input.revocation),
+      ...(input.extendedKeyUsage?.length ? [{ name: 'extKeyUsage', ...Object.fromEntries(input.extendedKeyUsage.map((purpose) => [purpose, true])) }] : []),
     ];
     cert.setExtensions(extensions);
     cert.sign(input.signingKey, forge.md[input.digest ?? 'sha256'].create());
     return cert;
   }
+}
+
+const OID_CRL_DISTRIBUTION_POINTS = '2.5.29.31';
+const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const OID_ACCESS_OCSP = '1.3.6.1.5.5.7.48.1';
+
+/** cRLDistributionPoints and authorityInfoAccess as forge raw extensions (value: the DER as a binary string). */
+function revocationExtensions(urls: RevocationUrls | undefined): object[] {
+  const uri = (url: string) => tlv(0x86, Buffer.from(url, 'latin1')); // GeneralName [6] IMPLICIT IA5String
+  const raw = (id: string, der: Buffer) => ({ id, critical: false, value: der.toString('binary') });
+  return [
+    ...(urls?.crlUrl ? [raw(OID_CRL_DISTRIBUTION_POINTS, sequence(sequence(explicit(0, implicitConstructed(0, sequence(uri(urls.crlUrl)))))))] : []),
+    ...(urls?.ocspUrl ? [raw(OID_AUTHORITY_INFO_ACCESS, sequence(sequence(oid(OID_ACCESS_OCSP), uri(urls.ocspUrl))))] : []),
+  ];
 }
 
 const LEAF_KEY_USAGE: Record<NonNullable<IssueRequest['keyUsage']>, Record<string, boolean> | null> = {

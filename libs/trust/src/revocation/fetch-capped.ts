@@ -1,0 +1,41 @@
+/**
+ * The body of an HTTP(S) request, refused past `maxBytes` (declared or streamed) or `timeoutMs`:
+ * revocation material comes from addresses in certificates, so it is bounded like any input.
+ * Throws an Error whose message says what went wrong, for the failure record.
+ */
+export async function fetchCapped(url: string, init: RequestInit, maxBytes: number, timeoutMs: number): Promise<Buffer> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    throw new Error(`cannot be reached (${why})`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Error(`answered HTTP ${response.status}`);
+  }
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new Error(`answered ${declared} bytes, more than the ${maxBytes} allowed`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    const reader = response.body?.getReader();
+    for (let read = await reader?.read(); reader && read && !read.done; read = await reader.read()) {
+      total += read.value.length;
+      if (total > maxBytes) {
+        await reader.cancel();
+        throw new Error(`answered more than the ${maxBytes} bytes allowed`);
+      }
+      chunks.push(Buffer.from(read.value));
+    }
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw new Error(`did not finish within ${timeoutMs} ms`);
+    throw error;
+  }
+  return Buffer.concat(chunks);
+}

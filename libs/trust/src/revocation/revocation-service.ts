@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { AlgorithmPolicy } from '../certs/algorithm-policy';
+import { Certificate } from '../certs/certificate';
+import { RevocationList } from '../certs/crl';
+import { readTrustMaterial } from '../certs/trust-material';
+import { fetchCapped } from './fetch-capped';
+import { OcspAnswer, ocspRequest, readOcspResponse } from './ocsp';
+import { RevocationSource, SourcedCrl } from './revocation-source';
+
+export interface RevocationServiceOptions {
+  /** How long one OCSP or CRL request may take. */
+  readonly timeoutMs?: number;
+  /** After a failed fetch, how long the failure stands (the degraded mode decides) before edx asks again. */
+  readonly retryAfterMs?: number;
+  /** How long an answer without nextUpdate is trusted (an OCSP answer, a CRL). */
+  readonly maxAgeMs?: number;
+  readonly maxCrlBytes?: number;
+  readonly maxOcspBytes?: number;
+  /** URLs that serve PEM bundles of uploaded CRLs (the console's `GET /v1/trust/crls`), polled every `sourceRefreshMs`. */
+  readonly crlSources?: readonly string[];
+  readonly sourceRefreshMs?: number;
+  readonly policy?: AlgorithmPolicy;
+  /** Told about every fetch and its outcome (apps log it). */
+  readonly onEvent?: (event: RevocationEvent) => void;
+}
+
+export interface RevocationEvent {
+  readonly outcome: 'fetched' | 'failed';
+  readonly kind: 'ocsp' | 'crl' | 'crl-source';
+  readonly url: string;
+  readonly detail: string;
+}
+
+const DEFAULTS = { timeoutMs: 5000, retryAfterMs: 30_000, maxAgeMs: 3600_000, maxCrlBytes: 20 * 1024 * 1024, maxOcspBytes: 256 * 1024, sourceRefreshMs: 300_000 };
+/** A responder's clock may run a little ahead of ours. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_ENTRIES = 10_000;
+
+interface Expiring<T> {
+  readonly value: T;
+  readonly until: number;
+}
+
+/**
+ * The revocation service of a hub or gateway: answers the trust store from what it fetched (OCSP
+ * responders named in certificates, CRL distribution points, the console's uploaded CRLs), caching
+ * each answer until its nextUpdate. Verification stays synchronous: the store notes what it could
+ * not answer, `settle()` fetches that, and the caller verifies again.
+ */
+export class RevocationService implements RevocationSource {
+  private readonly options: RevocationServiceOptions & typeof DEFAULTS;
+  private readonly crlByUrl = new Map<string, Expiring<RevocationList>>();
+  private readonly ocspByCertificate = new Map<string, Expiring<{ answer: OcspAnswer; url: string }>>();
+  private readonly failures = new Map<string, Expiring<string>>();
+  private readonly misses = new Map<string, { cert: Certificate; issuer: Certificate }>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private pushed = new Map<string, RevocationList[]>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(options: RevocationServiceOptions = {}) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Loads the console's CRLs once, then keeps them current in the background. */
+  async start(): Promise<void> {
+    if (!this.options.crlSources?.length) return;
+    await this.refreshSources();
+    this.timer = setInterval(() => void this.refreshSources(), this.options.sourceRefreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  crlsFor(cert: Certificate): readonly SourcedCrl[] {
+    const fetched = cert.crlUrls.flatMap((url) => {
+      const entry = this.crlByUrl.get(url);
+      return entry ? [{ crl: entry.value, url }] : [];
+    });
+    return [...fetched, ...[...this.pushed].flatMap(([url, crls]) => crls.map((crl) => ({ crl, url })))];
+  }
+
+  ocspFor(cert: Certificate, issuer: Certificate, now: Date): { answer: OcspAnswer; url: string } | undefined {
+    const entry = this.ocspByCertificate.get(keyOf(cert, issuer));
+    return entry && now.getTime() <= entry.until ? entry.value : undefined;
+  }
+
+  failureFor(cert: Certificate, now: Date): string | undefined {
+    const entry = this.failures.get(cert.fingerprint);
+    return entry && now.getTime() < entry.until ? entry.value : undefined;
+  }
+
+  noteMiss(cert: Certificate, issuer: Certificate): void {
+    this.misses.set(keyOf(cert, issuer), { cert, issuer });
+  }
+
+  /** Fetches the status of every certificate the store could not answer for. True when there was any: verify again. */
+  async settle(now: Date = new Date()): Promise<boolean> {
+    if (this.misses.size === 0) return false;
+    const pending = [...this.misses.entries()];
+    this.misses.clear();
+    await Promise.all(
+      pending.map(([key, { cert, issuer }]) => {
+        let running = this.inFlight.get(key);
+        if (!running) {
+          running = this.fetchStatus(cert, issuer, now).finally(() => this.inFlight.delete(key));
+          this.inFlight.set(key, running);
+        }
+        return running;
+      }),
+    );
+    return true;
+  }
+
+  /** OCSP first (per certificate, the fresher answer), then the CRL distribution points; a failure of all is remembered. */
+  private async fetchStatus(cert: Certificate, issuer: Certificate, now: Date): Promise<void> {
+    const reasons: string[] = [];
+    for (const url of cert.ocspUrls) {
+      try {
+        const answer = await this.askOcsp(url, cert, issuer, now);
+        bounded(this.ocspByCertificate).set(keyOf(cert, issuer), { value: { answer, url }, until: (answer.nextUpdate ?? new Date(answer.thisUpdate.getTime() + this.options.maxAgeMs)).getTime() });
+        this.failures.delete(cert.fingerprint);
+        this.tell('fetched', 'ocsp', url, `${cert.subject}: ${answer.status}`);
+        return;
+      } catch (error) {
+        reasons.push(`OCSP ${url}: ${(error as Error).message}`);
+        this.tell('failed', 'ocsp', url, (error as Error).message);
+      }
+    }
+    for (const url of cert.crlUrls) {
+      try {
+        const crl = await this.fetchCrl(url, issuer, now);
+        bounded(this.crlByUrl).set(url, { value: crl, until: (crl.nextUpdate ?? new Date(now.getTime() + this.options.maxAgeMs)).getTime() });
+        this.failures.delete(cert.fingerprint);
+        this.tell('fetched', 'crl', url, `${issuer.subject}, updated ${crl.thisUpdate.toISOString()}`);
+        return;
+      } catch (error) {
+        reasons.push(`CRL ${url}: ${(error as Error).message}`);
+        this.tell('failed', 'crl', url, (error as Error).message);
+      }
+    }
+    bounded(this.failures).set(cert.fingerprint, { value: reasons.join('; '), until: now.getTime() + this.options.retryAfterMs });
+  }
+
+  private async askOcsp(url: string, cert: Certificate, issuer: Certificate, now: Date): Promise<OcspAnswer> {
+    const nonce = randomBytes(16);
+    const request = ocspRequest(cert, issuer, nonce);
+    const body = await fetchCapped(url, { method: 'POST', body: new Uint8Array(request), headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' } }, this.options.maxOcspBytes, this.options.timeoutMs);
+    const answer = readOcspResponse(body, { cert, issuer, nonce, now, policy: this.options.policy });
+    if (answer.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new Error(`the answer is dated ${answer.thisUpdate.toISOString()}, in the future`);
+    if (answer.nextUpdate && answer.nextUpdate < now) throw new Error(`the answer was due for renewal at ${answer.nextUpdate.toISOString()}`);
+    if (!answer.nextUpdate && now.getTime() - answer.thisUpdate.getTime() > this.options.maxAgeMs) throw new Error(`the answer dates from ${answer.thisUpdate.toISOString()}, too old`);
+    return answer;
+  }
+
+  private async fetchCrl(url: string, issuer: Certificate, now: Date): Promise<RevocationList> {
+    const body = await fetchCapped(url, { method: 'GET' }, this.options.maxCrlBytes, this.options.timeoutMs);
+    const crl = RevocationList.from(body.subarray(0, 5).toString('latin1') === '-----' ? body.toString('latin1') : body);
+    if (!crl.isIssuedBy(issuer)) throw new Error(`the list is not signed by ${issuer.subject} with a key allowed to sign CRLs`);
+    if (crl.nextUpdate && crl.nextUpdate < now) throw new Error(`the list was due for renewal at ${crl.nextUpdate.toISOString()}`);
+    return crl;
+  }
+
+  /** Re-reads every CRL bundle source; a source that fails keeps its previous CRLs. */
+  private async refreshSources(): Promise<void> {
+    const next = new Map(this.pushed);
+    for (const url of this.options.crlSources ?? []) {
+      try {
+        const body = await fetchCapped(url, { method: 'GET' }, this.options.maxCrlBytes, this.options.timeoutMs);
+        const crls = readTrustMaterial(body, url).crls;
+        next.set(url, crls);
+        this.tell('fetched', 'crl-source', url, `${crls.length} revocation list${crls.length === 1 ? '' : 's'}`);
+      } catch (error) {
+        this.tell('failed', 'crl-source', url, (error as Error).message);
+      }
+    }
+    this.pushed = next;
+  }
+
+  private tell(outcome: RevocationEvent['outcome'], kind: RevocationEvent['kind'], url: string, detail: string): void {
+    this.options.onEvent?.({ outcome, kind, url, detail });
+  }
+}
+
+const keyOf = (cert: Certificate, issuer: Certificate) => `${issuer.spkiSha256}:${cert.serialNumber}`;
+
+/** The map, emptied first when it has grown past MAX_ENTRIES (certificates seen are few; this bounds a flood). */
+function bounded<K, V>(map: Map<K, V>): Map<K, V> {
+  if (map.size >= MAX_ENTRIES) map.clear();
+  return map;
+}
+
+/**
+ * Runs a synchronous verification, and runs it once more when it left revocation questions for
+ * `revocation` to fetch: the second run has the answers (or the failures, for the degraded mode).
+ */
+export async function withFreshRevocation<T>(revocation: RevocationService | undefined, verify: () => T): Promise<T> {
+  const first = verify();
+  return revocation && (await revocation.settle()) ? verify() : first;
+}
