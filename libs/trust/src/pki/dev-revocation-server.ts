@@ -24,9 +24,9 @@ export class DevRevocationServer {
   }
 
   static async start(pki: DevPki, options: { ocsp?: DevOcspOptions; host?: string; port?: number } = {}): Promise<DevRevocationServer> {
-    let self: DevRevocationServer | undefined;
-    const server = createServer((req, res) => self!.handle(req, res));
-    self = new DevRevocationServer(server, pki, options.ocsp ?? {});
+    const server = createServer();
+    const self = new DevRevocationServer(server, pki, options.ocsp ?? {});
+    server.on('request', (req, res) => self.handle(req, res));
     await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
     return self;
   }

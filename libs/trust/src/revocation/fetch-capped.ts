@@ -1,3 +1,4 @@
+import { EdxError } from '@edx/common';
 /**
  * The body of an HTTP(S) request, refused past `maxBytes` (declared or streamed) or `timeoutMs`:
  * revocation material comes from addresses in certificates, so it is bounded like any input.
@@ -10,16 +11,16 @@ export async function fetchCapped(url: string, init: RequestInit, maxBytes: numb
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
-    throw new Error(`cannot be reached (${why})`);
+    throw new EdxError('REVOCATION_UNKNOWN', `cannot be reached (${why})`);
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new Error(`answered HTTP ${response.status}`);
+    throw new EdxError('REVOCATION_UNKNOWN', `answered HTTP ${response.status}`);
   }
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > maxBytes) {
     await response.body?.cancel();
-    throw new Error(`answered ${declared} bytes, more than the ${maxBytes} allowed`);
+    throw new EdxError('REVOCATION_UNKNOWN', `answered ${declared} bytes, more than the ${maxBytes} allowed`);
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -29,12 +30,12 @@ export async function fetchCapped(url: string, init: RequestInit, maxBytes: numb
       total += read.value.length;
       if (total > maxBytes) {
         await reader.cancel();
-        throw new Error(`answered more than the ${maxBytes} bytes allowed`);
+        throw new EdxError('REVOCATION_UNKNOWN', `answered more than the ${maxBytes} bytes allowed`);
       }
       chunks.push(Buffer.from(read.value));
     }
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') throw new Error(`did not finish within ${timeoutMs} ms`);
+    if ((error as Error).name === 'TimeoutError') throw new EdxError('REVOCATION_UNKNOWN', `did not finish within ${timeoutMs} ms`);
     throw error;
   }
   return Buffer.concat(chunks);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EdxError } from '@edx/common';
 import { AlgorithmPolicy } from '../certs/algorithm-policy';
 import { Certificate } from '../certs/certificate';
 import { RevocationList } from '../certs/crl';
@@ -148,17 +149,17 @@ export class RevocationService implements RevocationSource {
     const request = ocspRequest(cert, issuer, nonce);
     const body = await fetchCapped(url, { method: 'POST', body: new Uint8Array(request), headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' } }, this.options.maxOcspBytes, this.options.timeoutMs);
     const answer = readOcspResponse(body, { cert, issuer, nonce, now, policy: this.options.policy });
-    if (answer.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new Error(`the answer is dated ${answer.thisUpdate.toISOString()}, in the future`);
-    if (answer.nextUpdate && answer.nextUpdate < now) throw new Error(`the answer was due for renewal at ${answer.nextUpdate.toISOString()}`);
-    if (!answer.nextUpdate && now.getTime() - answer.thisUpdate.getTime() > this.options.maxAgeMs) throw new Error(`the answer dates from ${answer.thisUpdate.toISOString()}, too old`);
+    if (answer.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new EdxError('REVOCATION_UNKNOWN', `the answer is dated ${answer.thisUpdate.toISOString()}, in the future`);
+    if (answer.nextUpdate && answer.nextUpdate < now) throw new EdxError('REVOCATION_UNKNOWN', `the answer was due for renewal at ${answer.nextUpdate.toISOString()}`);
+    if (!answer.nextUpdate && now.getTime() - answer.thisUpdate.getTime() > this.options.maxAgeMs) throw new EdxError('REVOCATION_UNKNOWN', `the answer dates from ${answer.thisUpdate.toISOString()}, too old`);
     return answer;
   }
 
   private async fetchCrl(url: string, issuer: Certificate, now: Date): Promise<RevocationList> {
     const body = await fetchCapped(url, { method: 'GET' }, this.options.maxCrlBytes, this.options.timeoutMs);
     const crl = RevocationList.from(body.subarray(0, 5).toString('latin1') === '-----' ? body.toString('latin1') : body);
-    if (!crl.isIssuedBy(issuer)) throw new Error(`the list is not signed by ${issuer.subject} with a key allowed to sign CRLs`);
-    if (crl.nextUpdate && crl.nextUpdate < now) throw new Error(`the list was due for renewal at ${crl.nextUpdate.toISOString()}`);
+    if (!crl.isIssuedBy(issuer)) throw new EdxError('REVOCATION_UNKNOWN', `the list is not signed by ${issuer.subject} with a key allowed to sign CRLs`);
+    if (crl.nextUpdate && crl.nextUpdate < now) throw new EdxError('REVOCATION_UNKNOWN', `the list was due for renewal at ${crl.nextUpdate.toISOString()}`);
     return crl;
   }
 
