@@ -137,13 +137,13 @@ export class ExchangeHarness {
     };
   }
 
-  /** `extraEnv`: e.g. EDX_TEST_CRASH_AT for a fault test (processes mode). */
+  /** `extraEnv`: settings for this run, e.g. EDX_TEST_CRASH_AT for a fault test (processes mode) or EDX_REVOCATION_UNKNOWN. */
   async startHub(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
     if (this.mode === 'processes') {
       const port = await freePort();
       this.hub = await spawnApp('hub', { ...this.hubEnv(), EDX_HUB_PORT: String(port), ...extraEnv }, port);
     } else {
-      const app = await createHubApp(loadHubSettings(this.hubEnv()), logger, { nestLogs: false });
+      const app = await createHubApp(loadHubSettings({ ...this.hubEnv(), ...extraEnv }), logger, { nestLogs: false });
       this.hub = inProcess(app, await listen(app));
     }
     this.hubUrl = this.hub.url;
@@ -162,7 +162,7 @@ export class ExchangeHarness {
       const port = await freePort();
       app = await spawnApp('gateway', { EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port), EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES, ...extraEnv }, port);
     } else {
-      const nest = await createGatewayApp(loadGatewaySettings({ EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES }), loadGatewayConfig(system.configFile), logger, { nestLogs: false });
+      const nest = await createGatewayApp(loadGatewaySettings({ EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES, ...extraEnv }), loadGatewayConfig(system.configFile), logger, { nestLogs: false });
       app = inProcess(nest, await listen(nest));
     }
     const running: RunningGateway = { ...app, stop: app.stop, kill: app.kill, systemId, configFile: system.configFile };

@@ -7,6 +7,7 @@ import { AgenciesController } from './agencies/agencies.controller';
 import { OnboardingService } from './agencies/onboarding.service';
 import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
 import { ConsoleSettings } from './console.env';
+import { CrlsController } from './trust/crls.controller';
 
 /** The console's connections: the hub database (shared with the hub) and an admin broker connection. */
 class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,7 +45,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController],
+      controllers: [HealthController, AgenciesController, CrlsController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {

@@ -1,7 +1,7 @@
 import { CrashPoints, GatewayConfig, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
-import { assertOwnCertificateAccepted } from '@edx/trust';
+import { RevocationService, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { GatewayTrust } from './config/gateway-trust';
 import { HostedAgencies } from './config/hosted-agencies';
@@ -29,6 +29,7 @@ export class GatewayWorker implements AmqpTransportResources {
   readonly publisher: ConfirmedPublisher;
   private readonly relay: OutboxRelay<PendingMessage>;
   private readonly inbox: InboxBatchHandler;
+  private readonly revocation: RevocationService;
 
   constructor(
     private readonly settings: GatewaySettings,
@@ -39,7 +40,8 @@ export class GatewayWorker implements AmqpTransportResources {
     this.connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `edx-gateway-${config.systemId}` }, logger);
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
     this.agencies = new HostedAgencies(config.agencies);
-    this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId);
+    this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources);
+    this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown);
     const crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
     const amqpUser = decodeURIComponent(new URL(config.amqpUrl).username);
@@ -65,6 +67,7 @@ export class GatewayWorker implements AmqpTransportResources {
   async start(): Promise<void> {
     this.checkOwnCertificates();
     await openDataSource(this.dataSource);
+    await this.revocation.start();
     // The broker may be down: the gateway still starts, accepts documents and keeps them in its outbox.
     this.connection.start().catch((error) => this.logger.warn({ err: toEdxError(error).message }, 'broker not reachable yet; retrying'));
     this.relay.start();
@@ -77,6 +80,7 @@ export class GatewayWorker implements AmqpTransportResources {
   }
 
   async stop(): Promise<void> {
+    this.revocation.stop();
     await this.relay.stop();
     await this.connection.close().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

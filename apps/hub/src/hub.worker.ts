@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CrashPoints, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
-import { SigningIdentity, assertOwnCertificateAccepted, loadIdentity } from '@edx/trust';
+import { RevocationService, SigningIdentity, assertOwnCertificateAccepted, loadIdentity, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -26,6 +26,7 @@ export class HubWorker implements AmqpTransportResources {
   private inboundHandler?: InboundBatchHandler;
   private readonly recorder: DeadLetterRecorder;
   private readonly crash: CrashPoints;
+  private readonly revocation: RevocationService;
 
   constructor(
     private readonly settings: HubSettings,
@@ -36,6 +37,7 @@ export class HubWorker implements AmqpTransportResources {
     this.crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { afterWrite: () => this.crash.reach('hub:after-publish') });
     this.recorder = new DeadLetterRecorder(this.dataSource, this.connection.username);
+    this.revocation = revocationServiceFor(settings.revocation, logger);
   }
 
   /** Opens the database and the broker, and refuses to run with a certificate the gateways would refuse. */
@@ -45,7 +47,7 @@ export class HubWorker implements AmqpTransportResources {
     });
     await openDataSource(this.dataSource);
     const directory = new DirectoryRepository(this.dataSource, this.settings.directoryCacheMs);
-    const trust = new HubTrust({ requireOrganisationSignature: this.settings.signaturePolicy });
+    const trust = new HubTrust({ requireOrganisationSignature: this.settings.signaturePolicy }, { service: this.revocation, unknown: this.settings.revocation.unknown });
     await this.checkOwnCertificate(identity, directory, trust);
     this.connection.onTopology((ch) => declareCoreTopology(ch));
     await this.connection.start();
@@ -58,6 +60,7 @@ export class HubWorker implements AmqpTransportResources {
       this.publisher,
       this.logger,
       this.crash,
+      this.revocation,
     );
   }
 

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@edx/common';
 import type { Certificate, SignerKind } from './certs/certificate';
 import type { TrustStore } from './certs/trust-store';
+import type { RevocationAnswer } from './revocation/revocation-source';
 
 /** Who signed, as a report shows it. */
 export interface SignerInfo {
@@ -19,6 +20,8 @@ export interface SignatureVerdict {
   readonly signingTime?: Date;
   readonly validAtSigningTime: boolean;
   readonly validNow: boolean;
+  /** What was learnt about the revocation of each certificate of the signer's chain, leaf first. */
+  readonly revocation?: readonly RevocationAnswer[];
 }
 
 export interface VerifyOptions {

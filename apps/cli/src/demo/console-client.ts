@@ -3,7 +3,7 @@ import { EdxError, isErrorCode } from '@edx/common';
 /** The console's REST API as the CLI and the demo setup use it (never its tables). */
 export class ConsoleClient {
   constructor(
-    private readonly baseUrl: string,
+    readonly baseUrl: string,
     private readonly token: string,
   ) {}
 

@@ -98,7 +98,8 @@ export async function provisionSystems(options: {
       systemId: system.id,
       amqpUrl: credentials.amqpUrl,
       databaseUrl: system.databaseUrl,
-      trust: { anchors: [relative(anchorFile)], intermediates: [relative(intermediateFile)], crls: [] },
+      // The console publishes the CRLs administrators upload; the gateway polls them while it runs.
+      trust: { anchors: [relative(anchorFile)], intermediates: [relative(intermediateFile)], crls: [], crlSources: [`${console.baseUrl}/v1/trust/crls`] },
       agencies: agencies.map((a) => ({
         code: a.code,
         name: a.name,

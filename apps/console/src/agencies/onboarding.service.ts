@@ -135,6 +135,12 @@ export class OnboardingService {
     return { id: String(rows[0].id) };
   }
 
+  /** Every uploaded CRL as one PEM bundle, newest upload last: what gateways poll (`GET /v1/trust/crls`). */
+  async crlBundle(): Promise<string> {
+    const rows: Array<{ pem: string }> = await this.dataSource.query("SELECT pem FROM trust_material WHERE kind = 'crl' ORDER BY id");
+    return rows.map((row) => `${row.pem.trim()}\n`).join('');
+  }
+
   /** The anchors and intermediate CAs already registered: who may have signed a CRL. */
   private async registeredCas(): Promise<Certificate[]> {
     const rows: Array<{ id: string; pem: string }> = await this.dataSource.query("SELECT id, pem FROM trust_material WHERE kind IN ('anchor', 'intermediate') ORDER BY id");

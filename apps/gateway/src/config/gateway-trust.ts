@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
+import { RevocationService, SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
 import { GatewayConfig } from '@edx/common';
 
 /**
@@ -10,16 +10,19 @@ export class GatewayTrust {
   readonly store: TrustStore;
 
   constructor(
-    config: GatewayConfig['trust'],
+    config: Pick<GatewayConfig['trust'], 'anchors' | 'intermediates' | 'crls'>,
     readonly policy: SignaturePolicy,
     /** The hub's identity (the agency code in its certificate): who may attest a receipt. */
     readonly hubCode = 'edx.hub',
+    /** Online revocation (OCSP, CRL distribution points, the console's CRLs); `settle` it after a verification. */
+    readonly revocation?: RevocationService,
+    unknownRevocation: 'refuse' | 'warn' = 'refuse',
   ) {
     // Bytes, not text: a CA's root often comes as a DER .crt. A file that cannot be read is named (KEY_INVALID).
     const read = (files: string[]) => files.map((name) => ({ name, bytes: readFileSync(name) }));
     this.store = TrustStore.fromMaterial(
       { anchors: read(config.anchors), intermediates: read(config.intermediates), crls: read(config.crls) },
-      { crlPolicy: 'if-present', staleCrl: 'fail' },
+      { crlPolicy: 'if-present', staleCrl: 'fail', revocation, unknownRevocation },
     );
   }
 

@@ -39,23 +39,10 @@ export class InboxBatchHandler {
 
   async handle(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
-    const outcomes: Outcome[] = messages.map(() => Outcome.ack());
-    const packages: Array<{ index: number; item: ReceivedPackage }> = [];
-    const statuses: Array<{ index: number; record: NewStatusRecord }> = [];
-
-    messages.forEach((message, index) => {
-      try {
-        const recipient = this.agencies.get(message.routingKey);
-        if (!recipient) throw new EdxError('ROUTING_RECIPIENT_UNROUTABLE', `This gateway does not host agency ${message.routingKey}.`);
-        if (!isUuid(message.messageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.');
-        if (message.type === 'package') packages.push({ index, item: this.receivePackage(message, recipient.code, now) });
-        else if (message.type === 'status') statuses.push({ index, record: this.receiveStatus(message, recipient.code, now) });
-        else throw new EdxError('MESSAGING_BAD_MESSAGE', `Unknown message type "${message.type}".`);
-      } catch (error) {
-        const e = toEdxError(error);
-        outcomes[index] = e.isTransient ? Outcome.retry(e.message) : Outcome.deadLetter(e.code, e.message);
-      }
-    });
+    // Verification is synchronous: a certificate whose revocation status had to be fetched is judged again with the answer.
+    let decided = this.decideAll(messages, now);
+    if (await this.trust.revocation?.settle(now)) decided = this.decideAll(messages, now);
+    const { outcomes, packages, statuses } = decided;
 
     const freshPackages = await this.store.saveIncoming(packages.map((p) => p.item));
     const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
@@ -76,6 +63,28 @@ export class InboxBatchHandler {
       this.events.emit({ agencyCode: record.agencyCode, type: 'status', data: { packageId: record.packageId, from: record.fromCode, statusCode: record.statusCode, description: record.description, at: record.at } });
     }
     return outcomes;
+  }
+
+  /** What each message is (a package or status to record) or why it is refused. */
+  private decideAll(messages: InboundMessage[], now: Date) {
+    const outcomes: Outcome[] = messages.map(() => Outcome.ack());
+    const packages: Array<{ index: number; item: ReceivedPackage }> = [];
+    const statuses: Array<{ index: number; record: NewStatusRecord }> = [];
+
+    messages.forEach((message, index) => {
+      try {
+        const recipient = this.agencies.get(message.routingKey);
+        if (!recipient) throw new EdxError('ROUTING_RECIPIENT_UNROUTABLE', `This gateway does not host agency ${message.routingKey}.`);
+        if (!isUuid(message.messageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.');
+        if (message.type === 'package') packages.push({ index, item: this.receivePackage(message, recipient.code, now) });
+        else if (message.type === 'status') statuses.push({ index, record: this.receiveStatus(message, recipient.code, now) });
+        else throw new EdxError('MESSAGING_BAD_MESSAGE', `Unknown message type "${message.type}".`);
+      } catch (error) {
+        const e = toEdxError(error);
+        outcomes[index] = e.isTransient ? Outcome.retry(e.message) : Outcome.deadLetter(e.code, e.message);
+      }
+    });
+    return { outcomes, packages, statuses };
   }
 
   private receivePackage(message: InboundMessage, recipientCode: string, now: Date): ReceivedPackage {

@@ -1,6 +1,6 @@
 import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, isUuid, toEdxError } from '@edx/common';
 import { ConfirmedPublisher, InboundMessage, Outcome, Topology } from '@edx/messaging';
-import { RECEIPT_ATTESTATION_HEADER } from '@edx/trust';
+import { RECEIPT_ATTESTATION_HEADER, RevocationService } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
@@ -44,6 +44,7 @@ export class InboundBatchHandler {
     private readonly publisher: ConfirmedPublisher,
     private readonly logger: Logger,
     private readonly crash: CrashPoints = NO_CRASH_POINTS,
+    private readonly revocation?: RevocationService,
   ) {}
 
   /** Rejects STORAGE_UNAVAILABLE (the consumer retries the batch) when the database is away. */
@@ -58,7 +59,9 @@ export class InboundBatchHandler {
   private async handleBatch(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
     const directory = await this.directory.current();
-    const steps: Step[] = messages.map((message) => this.decide(message, directory, now));
+    let steps: Step[] = messages.map((message) => this.decide(message, directory, now));
+    // Verification is synchronous: a certificate whose revocation status had to be fetched is judged again with the answer.
+    if (await this.revocation?.settle(now)) steps = messages.map((message) => this.decide(message, directory, now));
 
     // Statuses must be about a document the hub knows.
     const statusSteps = steps.filter((s): s is Extract<Step, { kind: 'status' }> => s.kind === 'status');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
+import { RevocationService, SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
 import { Directory } from '../directory/directory';
 
 /** SHA-256 (hex) of a PEM certificate's DER bytes: how the directory names registered certificates. */
@@ -16,7 +16,11 @@ export class HubTrust {
   private built?: { directory: Directory; store: TrustStore };
   private readonly fingerprints = new Map<string, string>();
 
-  constructor(readonly policy: SignaturePolicy) {}
+  constructor(
+    readonly policy: SignaturePolicy,
+    /** Online revocation (OCSP, CRL distribution points) and what to do when a status cannot be had. */
+    readonly revocation?: { readonly service: RevocationService; readonly unknown: 'refuse' | 'warn' },
+  ) {}
 
   verifyOptions(directory: Directory, senderCode: string, at: Date): VerifyOptions {
     return {
@@ -31,7 +35,8 @@ export class HubTrust {
   trustStore(directory: Directory): TrustStore {
     if (this.built?.directory !== directory) {
       const { anchors, intermediates, crls } = directory.trust;
-      this.built = { directory, store: TrustStore.fromPem(anchors, intermediates, crls, { crlPolicy: 'if-present', staleCrl: 'fail' }) };
+      const options = { crlPolicy: 'if-present', staleCrl: 'fail', revocation: this.revocation?.service, unknownRevocation: this.revocation?.unknown } as const;
+      this.built = { directory, store: TrustStore.fromPem(anchors, intermediates, crls, options) };
     }
     return this.built.store;
   }

@@ -91,9 +91,10 @@ export class RoutePackageUseCase {
     }
 
     const deliveryBody = appendTraceHop(message.body, { organId: this.hubOrganId, timestamp: now }, parsed);
+    const judged = (what: string, signer: { subject: string; serialNumber: string }, revocation: ReceiptAttestation['signatures'][number]['revocation']) => ({ what, signer: signer.subject, serialNumber: signer.serialNumber, revocation });
     const signatures = [
-      ...(envelope.signer ? [{ what: 'envelope', signer: envelope.signer.subject, serialNumber: envelope.signer.serialNumber }] : []),
-      ...documents.reports.flatMap((r) => r.signatures.flatMap((sig) => (sig.signer ? [{ what: `${r.document} #${sig.index}`, signer: sig.signer.subject, serialNumber: sig.signer.serialNumber }] : []))),
+      ...(envelope.signer ? [judged('envelope', envelope.signer, envelope.revocation)] : []),
+      ...documents.reports.flatMap((r) => r.signatures.flatMap((sig) => (sig.signer ? [judged(`${r.document} #${sig.index}`, sig.signer, sig.revocation)] : []))),
     ];
     return {
       kind: 'accepted',

@@ -18,7 +18,13 @@ const configSchema = z.object({
   amqpUrl: z.string().url(),
   databaseUrl: z.string().url(),
   /** PEM files of the trust anchors (and intermediates, CRLs) incoming signatures must chain to. */
-  trust: z.object({ anchors: z.array(z.string()).min(1), intermediates: z.array(z.string()).default([]), crls: z.array(z.string()).default([]) }),
+  trust: z.object({
+    anchors: z.array(z.string()).min(1),
+    intermediates: z.array(z.string()).default([]),
+    crls: z.array(z.string()).default([]),
+    /** URLs serving PEM bundles of current CRLs (the console's `/v1/trust/crls`), polled while the gateway runs. */
+    crlSources: z.array(z.string().url()).default([]),
+  }),
   agencies: z.array(agencySchema).min(1),
 });
 
@@ -43,7 +49,7 @@ export function loadGatewayConfig(file: string): GatewayConfig {
   const config = result.data;
   return {
     ...config,
-    trust: { anchors: config.trust.anchors.map(resolve), intermediates: config.trust.intermediates.map(resolve), crls: config.trust.crls.map(resolve) },
+    trust: { ...config.trust, anchors: config.trust.anchors.map(resolve), intermediates: config.trust.intermediates.map(resolve), crls: config.trust.crls.map(resolve) },
     agencies: config.agencies.map((a) => ({ ...a, keyFile: resolve(a.keyFile), certFile: resolve(a.certFile) })),
   };
 }

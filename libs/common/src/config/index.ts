@@ -1,2 +1,3 @@
 export * from './settings';
 export * from './gateway-config';
+export * from './revocation-settings';

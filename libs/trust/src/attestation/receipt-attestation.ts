@@ -3,6 +3,7 @@ import { EdxError } from '@edx/common';
 import { Certificate } from '../certs/certificate';
 import { SigningIdentity } from '../certs/identity';
 import { TrustStore } from '../certs/trust-store';
+import type { RevocationAnswer } from '../revocation/revocation-source';
 
 /**
  * What the hub attests when it accepts a package: these exact bytes (the package as it delivers it,
@@ -18,7 +19,13 @@ export interface ReceiptAttestation {
   readonly receivedAt: string;
   readonly verdict: 'valid';
   /** Who signed what, as the hub judged it: the envelope signer and each PDF signature. */
-  readonly signatures: ReadonlyArray<{ readonly what: string; readonly signer: string; readonly serialNumber: string }>;
+  readonly signatures: ReadonlyArray<{
+    readonly what: string;
+    readonly signer: string;
+    readonly serialNumber: string;
+    /** The revocation answers the hub judged the signer's chain with (source, status, validity), leaf first. */
+    readonly revocation?: readonly RevocationAnswer[];
+  }>;
   /** The hub's identity (its certificate's agency code). */
   readonly attestedBy: string;
 }

@@ -2,6 +2,7 @@ import { createHash, verify as verifyBytes } from 'node:crypto';
 import { EdxError, ErrorCode } from '@edx/common';
 import { Certificate } from '../certs/certificate';
 import { digestForOid } from '../certs/signature-algorithms';
+import type { RevocationAnswer } from '../revocation/revocation-source';
 import { SignerInfo, VerifyOptions, signerInfo } from '../verdict';
 import { readCmsSignature } from './cms';
 import { JudgedTime, judgedTime } from './judged-time';
@@ -29,6 +30,8 @@ export interface PdfSignatureReport {
   readonly validNow: boolean;
   /** True when the signature covers the file up to its last byte. */
   readonly coversWholeFile: boolean;
+  /** What was learnt about the revocation of each certificate of the signer's chain, leaf first. */
+  readonly revocation?: readonly RevocationAnswer[];
 }
 
 interface SignatureDictionary {
@@ -115,10 +118,10 @@ function verifyOne(pdf: Buffer, objects: PdfObjectIndex, dictionary: SignatureDi
   if (mismatch) return fail('SIGNATURE_INVALID', `${mismatch}.`, claimed);
 
   const time = judgedTime(cms, options);
-  const judged = { ...claimed, judgedAt: time.at, judgedBy: time.by, timestampAuthority: time.authority };
   const why = `judged at ${time.at.toISOString()} (${time.by === 'timestamp' ? `time-stamp of ${time.authority}` : 'the verifier\'s time'})`;
   const ignored = time.ignoredTimestamp ? `; its time-stamp token was not used: ${time.ignoredTimestamp}` : '';
   const check = options.trustStore.check(leaf, extra, time.at, options.now ?? new Date());
+  const judged = { ...claimed, judgedAt: time.at, judgedBy: time.by, timestampAuthority: time.authority, revocation: check.revocation };
   if (!check.ok) return fail(check.code!, `${check.message.replace(/\.$/, '')}; ${why}${ignored}.`, { ...judged, validNow: check.validNow });
   const later = changesAfterSignedRevision(objects, c + d);
   if (later.changes.length > 0) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EdxError } from '@edx/common';
+import { EdxError, Logger, RevocationSettings } from '@edx/common';
 import { AlgorithmPolicy } from '../certs/algorithm-policy';
 import { Certificate } from '../certs/certificate';
 import { RevocationList } from '../certs/crl';
@@ -199,4 +199,15 @@ function bounded<K, V>(map: Map<K, V>): Map<K, V> {
 export async function withFreshRevocation<T>(revocation: RevocationService | undefined, verify: () => T): Promise<T> {
   const first = verify();
   return revocation && (await revocation.settle()) ? verify() : first;
+}
+
+/** The revocation service an app runs with its settings, logging every fetch (a failure as a warning). */
+export function revocationServiceFor(settings: RevocationSettings, logger: Logger, crlSources: readonly string[] = []): RevocationService {
+  return new RevocationService({
+    timeoutMs: settings.timeoutMs,
+    retryAfterMs: settings.retryAfterMs,
+    crlSources,
+    sourceRefreshMs: settings.crlRefreshMs,
+    onEvent: (event) => (event.outcome === 'failed' ? logger.warn({ revocation: event }, `revocation ${event.kind} ${event.url}: ${event.detail}`) : logger.info({ revocation: event }, `revocation ${event.kind} ${event.url}: ${event.detail}`)),
+  });
 }

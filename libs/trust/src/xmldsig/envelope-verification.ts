@@ -99,9 +99,10 @@ function verifyOrThrow(parsed: ParsedEdxml, options: EnvelopeVerifyOptions, at: 
     return { ...failed('SIGNATURE_PACKAGE_ID_MISMATCH', `The envelope is signed for ${what} ${signedId} but travels as ${options.messageId}: a signed ${what} cannot be re-published under another id.`, { signer }), signedId };
   }
   const check = options.trustStore.check(leaf, extra, at, options.now ?? new Date());
-  if (!check.ok) return { ...failed(check.code!, check.message, { signer, validNow: check.validNow }), signedId };
+  const revocation = check.revocation;
+  if (!check.ok) return { ...failed(check.code!, check.message, { signer, validNow: check.validNow, revocation }), signedId };
   if (options.senderCode !== undefined && !belongsTo(options, options.senderCode, signer)) {
-    return { ...failed('SIGNER_NOT_SENDER', `The envelope is signed by ${leaf.subject}, whose certificate is not registered for the sending agency ${options.senderCode}.`, { signer, validAtSigningTime: true, validNow: check.validNow }), signedId };
+    return { ...failed('SIGNER_NOT_SENDER', `The envelope is signed by ${leaf.subject}, whose certificate is not registered for the sending agency ${options.senderCode}.`, { signer, validAtSigningTime: true, validNow: check.validNow, revocation }), signedId };
   }
-  return { ok: true, message: `Envelope signed by ${leaf.subject} for ${parsed.kind} ${signedId}.`, signer, validAtSigningTime: true, validNow: check.validNow, signedId };
+  return { ok: true, message: `Envelope signed by ${leaf.subject} for ${parsed.kind} ${signedId}.`, signer, validAtSigningTime: true, validNow: check.validNow, revocation, signedId };
 }
