@@ -7,6 +7,9 @@ import { AgenciesController } from './agencies/agencies.controller';
 import { OnboardingService } from './agencies/onboarding.service';
 import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
 import { ConsoleSettings } from './console.env';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsRepository } from './documents/documents.repository';
+import { DocumentsService } from './documents/documents.service';
 
 /** The console's connections: the hub database (shared with the hub) and an admin broker connection. */
 class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,7 +47,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController],
+      controllers: [HealthController, AgenciesController, DocumentsController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -52,6 +55,8 @@ export class ConsoleModule {
           useFactory: (r: ConsoleResources) => new OnboardingService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqpUrl), settings.amqpPublicUrl),
           inject: [ConsoleResources],
         },
+        { provide: DocumentsRepository, useFactory: (r: ConsoleResources) => new DocumentsRepository(r.dataSource), inject: [ConsoleResources] },
+        { provide: DocumentsService, useFactory: (repo: DocumentsRepository) => new DocumentsService(repo, settings.overdue), inject: [DocumentsRepository] },
         { provide: ROLE_TOKENS, useValue: settings.tokens },
         RoleGuard,
         {

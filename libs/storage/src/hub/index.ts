@@ -10,6 +10,7 @@ import { EventEntity } from './event.entity';
 import { HubInitial1700000000000 } from './migrations/1700000000000-hub-initial';
 import { DropUnusedColumns1764600000000 } from './migrations/1764600000000-drop-unused-columns';
 import { DeadLetterOrigin1764600000001 } from './migrations/1764600000001-dead-letter-origin';
+import { DocumentDueDate1765000000000 } from './migrations/1765000000000-document-due-date';
 import { ProcessedMessageEntity } from './processed-message.entity';
 import { TrustMaterialEntity } from './trust-material.entity';
 
@@ -37,5 +38,6 @@ export const HUB_ENTITIES = [
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000] } as never);
 }
+export * from './event-chain';
