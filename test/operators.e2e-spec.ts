@@ -1,4 +1,6 @@
 import { IssuedIdentity } from '@edx/trust';
+import { CommandResult } from '../apps/cli/src/command';
+import { COMMANDS } from '../apps/cli/src/commands';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { api, documentFields, signedPdf } from './support/documents';
 
@@ -33,6 +35,27 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     });
   });
   afterAll(() => exchange.stop());
+
+  /** A verb of the `edx` CLI, as `edx VERB ARGS --json` runs it, against this exchange's console. */
+  const edx = (name: string, ...args: string[]): Promise<CommandResult> =>
+    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', exchange.operatorToken, '--json'], json: true, print: () => undefined });
+
+  /** Sends A -> B and resolves with the package id once B's 01 is recorded at the hub. */
+  async function deliveredToB(): Promise<string> {
+    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) });
+    await eventually('01 from B at the hub', async () => (await exchange.operator<DocumentView>(`/v1/documents/${sent.body.id}`)).body.recipients?.[0]?.state === 'arrived');
+    return sent.body.id;
+  }
+
+  /** What a database owner can do to the append-only log: switch its guard off, change history, switch it on. */
+  async function tamper(sql: string, params: unknown[]): Promise<void> {
+    await exchange.hubQuery('ALTER TABLE events DISABLE TRIGGER events_no_update');
+    try {
+      await exchange.hubQuery(sql, params);
+    } finally {
+      await exchange.hubQuery('ALTER TABLE events ENABLE TRIGGER events_no_update');
+    }
+  }
 
   it('answers "where is it, who has it, and why not the others" for one document', async () => {
     const { status, body } = await exchange.operator<DocumentView>(`/v1/documents/${sentId}`);
@@ -90,5 +113,31 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     expect(stranger).toMatchObject({ status: 401, body: { code: 'AUTH_REQUIRED' } });
     // Administrators see what operators see.
     expect((await exchange.operator(`/v1/documents/${sentId}`, undefined, exchange.adminToken)).status).toBe(200);
+  });
+
+  it('edx trace prints the journey', async () => {
+    const result = await edx('trace', sentId);
+    expect(result).toMatchObject({ ok: true, id: sentId });
+    expect((result.entries as Array<{ kind: string }>).map((e) => e.kind)).toEqual(expect.arrayContaining(['verified', 'routed', 'status', 'refused']));
+  });
+
+  it('edx audit verify passes an untouched log, and names an edited row and a removed one', async () => {
+    const edited = await deliveredToB();
+    const removed = await deliveredToB();
+    const newestRemoved = await deliveredToB();
+    expect(await edx('audit verify')).toMatchObject({ ok: true, broken: [] });
+
+    // received (1), routed (2), B's 01 (3)
+    await tamper("UPDATE events SET detail = jsonb_set(detail, '{description}', '\"Đã hoàn thành\"'), status_code = '06' WHERE document_id = $1 AND seq = 3", [edited]);
+    await tamper('DELETE FROM events WHERE document_id = $1 AND seq = 2', [removed]);
+    await tamper('DELETE FROM events WHERE document_id = $1 AND seq = 3', [newestRemoved]);
+
+    expect(await edx('audit verify', edited)).toMatchObject({ ok: false, code: 'CHAIN_BROKEN', broken: [{ documentId: edited, seq: 3, reason: expect.stringContaining('changed') }] });
+    expect(await edx('audit verify', removed)).toMatchObject({ ok: false, code: 'CHAIN_BROKEN', broken: [{ documentId: removed, seq: 3, reason: expect.stringContaining('removed') }] });
+    expect(await edx('audit verify', newestRemoved)).toMatchObject({ ok: false, broken: [{ documentId: newestRemoved, seq: 3, reason: expect.stringContaining('newest were removed') }] });
+    const all = await edx('audit verify');
+    expect(all).toMatchObject({ ok: false, code: 'CHAIN_BROKEN' });
+    expect((all.broken as Array<{ documentId: string }>).map((b) => b.documentId).sort()).toEqual([edited, removed, newestRemoved].sort());
+    expect(await edx('audit verify', sentId)).toMatchObject({ ok: true });
   });
 });

@@ -7,6 +7,8 @@ import { AgenciesController } from './agencies/agencies.controller';
 import { OnboardingService } from './agencies/onboarding.service';
 import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
 import { ConsoleSettings } from './console.env';
+import { AuditController } from './audit/audit.controller';
+import { ChainAuditService } from './audit/chain-audit.service';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsRepository } from './documents/documents.repository';
 import { DocumentsService } from './documents/documents.service';
@@ -47,7 +49,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, DocumentsController],
+      controllers: [HealthController, AgenciesController, DocumentsController, AuditController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -57,6 +59,7 @@ export class ConsoleModule {
         },
         { provide: DocumentsRepository, useFactory: (r: ConsoleResources) => new DocumentsRepository(r.dataSource), inject: [ConsoleResources] },
         { provide: DocumentsService, useFactory: (repo: DocumentsRepository) => new DocumentsService(repo, settings.overdue), inject: [DocumentsRepository] },
+        { provide: ChainAuditService, useFactory: (repo: DocumentsRepository) => new ChainAuditService(repo), inject: [DocumentsRepository] },
         { provide: ROLE_TOKENS, useValue: settings.tokens },
         RoleGuard,
         {
