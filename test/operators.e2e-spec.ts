@@ -140,4 +140,76 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     expect((all.broken as Array<{ documentId: string }>).map((b) => b.documentId).sort()).toEqual([edited, removed, newestRemoved].sort());
     expect(await edx('audit verify', sentId)).toMatchObject({ ok: true });
   });
+
+  type DeadLetter = {
+    id: string; messageId: string; sourceQueue: string; code: string; reason: string; origin: string; state: string; replayable: boolean;
+    headers: Record<string, unknown>; death: Record<string, unknown>; actions: Array<{ action: string; requestedBy: string; outcome: string; outcomeCode: string | null; reason: string | null }>;
+  };
+  const letterOf = async (messageId: string) =>
+    (await exchange.operator<{ items: DeadLetter[] }>(`/v1/dead-letters?queue=hub.inbound&limit=500`)).body.items.find((d) => d.messageId === messageId);
+  const lastAction = async (id: string, outcome: string) =>
+    eventually(`replay outcome ${outcome}`, async () => {
+      const { body } = await exchange.operator<DeadLetter>(`/v1/dead-letters/${id}`);
+      const last = body.actions[body.actions.length - 1];
+      return last?.outcome === outcome && body;
+    });
+
+  it('lists a dead letter with its reason and header fields, refuses a replay while the cause lasts, and delivers it once after the fix', async () => {
+    await exchange.console().setAgencyStatus(A, 'suspended');
+    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) });
+    expect(sent.status).toBe(202);
+    const letter = await eventually('the dead letter', () => letterOf(sent.body.id));
+    expect(letter).toMatchObject({ code: 'ROUTING_SENDER_SUSPENDED', origin: 'hub', state: 'open', replayable: true, reason: expect.stringContaining('suspended') });
+    expect(letter.death).toMatchObject({ 'x-edx-error-code': 'ROUTING_SENDER_SUSPENDED' });
+    expect(Object.keys(letter.headers).some((k) => k.startsWith('x-edx-error'))).toBe(false);
+    const filtered = await exchange.operator<{ items: DeadLetter[]; total: number }>(`/v1/dead-letters?code=ROUTING_SENDER_SUSPENDED&sender=${exchange.systemId('sys-a')}`);
+    expect(filtered.body.items.map((d) => d.id)).toContain(letter.id);
+    expect((await exchange.operator<{ total: number }>('/v1/dead-letters?code=SIGNATURE_INVALID')).body.total).toBe(0);
+
+    // The cause is still there: the hub checks it again and refuses it again; the letter stays open.
+    expect((await exchange.operator(`/v1/dead-letters/${letter.id}/replay`, {})).body).toMatchObject({ result: 'queued' });
+    const refused = await lastAction(letter.id, 'refused');
+    expect(refused).toMatchObject({ state: 'open', actions: [{ action: 'replay', requestedBy: 'operator', outcomeCode: 'ROUTING_SENDER_SUSPENDED' }] });
+
+    // Fixed: the replay goes through, under the original package id, and B answers 01.
+    await exchange.console().setAgencyStatus(A, 'active');
+    expect((await exchange.operator('/v1/dead-letters/replay', { ids: [letter.id] }, exchange.adminToken)).body).toMatchObject({ results: [{ id: letter.id, result: 'queued' }] });
+    const replayed = await lastAction(letter.id, 'accepted');
+    expect(replayed.state).toBe('replayed');
+    expect(replayed.actions[1]).toMatchObject({ requestedBy: 'admin', outcome: 'accepted' });
+    await eventually('01 from B for the replayed document', async () => (await exchange.operator<DocumentView>(`/v1/documents/${sent.body.id}`)).body.recipients?.[0]?.state === 'arrived');
+
+    // Idempotent: asking again queues nothing, and B has the document once.
+    expect((await exchange.operator(`/v1/dead-letters/${letter.id}/replay`, {})).body).toMatchObject({ result: 'already', state: 'replayed' });
+    const inbox = await api<{ items: Array<{ id: string }> }>(`${exchange.gateway('sys-b').url}/v1/documents/inbox?all=true`, exchange.apiKey(B));
+    expect(inbox.body.items.filter((d) => d.id === sent.body.id)).toHaveLength(1);
+    const trace = await exchange.operator<Trace>(`/v1/documents/${sent.body.id}/trace`);
+    // The journey shows the refusal at the hub, then the replay's verification, routing and B's 01.
+    expect(trace.body.entries.map((e) => e.kind).filter((k) => k !== 'sent')).toEqual(['dead-letter', 'verified', 'routed', 'status']);
+  });
+
+  it('never replays a dead letter someone published straight to edx.dead, and discards one only with a reason', async () => {
+    const intruder = await exchange.adminConnection();
+    const messageId = '11111111-2222-4333-8444-555555555555';
+    try {
+      const ch = await intruder.createChannel();
+      ch.publish('edx.dead', '', Buffer.from('<forged/>'), { messageId, type: 'package', persistent: true, headers: { 'x-edx-error-code': 'SIGNATURE_INVALID', 'x-edx-source-queue': 'hub.inbound' } });
+      await ch.close();
+    } finally {
+      await intruder.close();
+    }
+    const forged = await eventually('the forged dead letter', async () =>
+      (await exchange.operator<{ items: DeadLetter[] }>('/v1/dead-letters?limit=500')).body.items.find((d) => d.messageId === messageId),
+    );
+    expect(forged).toMatchObject({ origin: 'unverified', replayable: false, code: 'MESSAGING_BAD_MESSAGE' });
+    expect((await exchange.operator(`/v1/dead-letters/${forged.id}/replay`, {})).body).toMatchObject({ code: 'DEAD_LETTER_NOT_REPLAYABLE', message: expect.stringContaining('forged') });
+    expect((await exchange.operator('/v1/dead-letters/replay', { ids: [forged.id, '999999999'] })).body).toMatchObject({
+      results: [{ id: forged.id, result: 'refused', code: 'DEAD_LETTER_NOT_REPLAYABLE' }, { id: '999999999', result: 'refused', code: 'NOT_FOUND' }],
+    });
+    expect((await exchange.operator('/v1/dead-letters/replay', { ids: [] })).body).toMatchObject({ code: 'REQUEST_INVALID' });
+    expect((await exchange.operator(`/v1/dead-letters/${forged.id}/discard`, {})).body).toMatchObject({ code: 'REQUEST_INVALID', message: expect.stringContaining('reason') });
+    const discarded = await exchange.operator<DeadLetter>(`/v1/dead-letters/${forged.id}/discard`, { reason: 'Forged test message, nothing to deliver.' });
+    expect(discarded.body).toMatchObject({ state: 'discarded', actions: [{ action: 'discard', requestedBy: 'operator', reason: 'Forged test message, nothing to deliver.' }] });
+    expect((await exchange.operator(`/v1/dead-letters/${forged.id}/discard`, { reason: 'again' })).body).toMatchObject({ code: 'DEAD_LETTER_CLOSED' });
+  });
 });

@@ -9,6 +9,9 @@ import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
 import { ConsoleSettings } from './console.env';
 import { AuditController } from './audit/audit.controller';
 import { ChainAuditService } from './audit/chain-audit.service';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersRepository } from './dead-letters/dead-letters.repository';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsRepository } from './documents/documents.repository';
 import { DocumentsService } from './documents/documents.service';
@@ -49,7 +52,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, DocumentsController, AuditController],
+      controllers: [HealthController, AgenciesController, DocumentsController, AuditController, DeadLettersController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -60,6 +63,7 @@ export class ConsoleModule {
         { provide: DocumentsRepository, useFactory: (r: ConsoleResources) => new DocumentsRepository(r.dataSource), inject: [ConsoleResources] },
         { provide: DocumentsService, useFactory: (repo: DocumentsRepository) => new DocumentsService(repo, settings.overdue), inject: [DocumentsRepository] },
         { provide: ChainAuditService, useFactory: (repo: DocumentsRepository) => new ChainAuditService(repo), inject: [DocumentsRepository] },
+        { provide: DeadLettersService, useFactory: (r: ConsoleResources) => new DeadLettersService(new DeadLettersRepository(r.dataSource)), inject: [ConsoleResources] },
         { provide: ROLE_TOKENS, useValue: settings.tokens },
         RoleGuard,
         {

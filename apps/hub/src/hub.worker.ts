@@ -5,6 +5,8 @@ import { createHubDataSource, openDataSource } from '@edx/storage';
 import { SigningIdentity, assertOwnCertificateAccepted, loadIdentity } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
+import { DeadLetterReplayUseCase } from './dead-letters/dead-letter-replay.usecase';
+import { ReplayPoller } from './dead-letters/replay.poller';
 import { DirectoryRepository } from './directory/directory.repository';
 import { HubSettings } from './hub.env';
 import { InboundBatchHandler } from './inbound/inbound-batch.handler';
@@ -26,6 +28,7 @@ export class HubWorker implements AmqpTransportResources {
   private inboundHandler?: InboundBatchHandler;
   private readonly recorder: DeadLetterRecorder;
   private readonly crash: CrashPoints;
+  private replays?: ReplayPoller;
 
   constructor(
     private readonly settings: HubSettings,
@@ -59,6 +62,9 @@ export class HubWorker implements AmqpTransportResources {
       this.logger,
       this.crash,
     );
+    const replay = new DeadLetterReplayUseCase(this.dataSource, (messages) => this.handleInbound(messages), this.publisher, this.logger);
+    this.replays = new ReplayPoller(() => replay.runPending(), this.settings.replayPollMs, this.logger);
+    this.replays.start();
   }
 
   /** A batch from hub.inbound: packages and statuses, one Outcome each. */
@@ -77,6 +83,7 @@ export class HubWorker implements AmqpTransportResources {
   }
 
   async stop(): Promise<void> {
+    await this.replays?.stop();
     await this.connection.close().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
