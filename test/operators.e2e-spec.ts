@@ -212,4 +212,27 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     expect(discarded.body).toMatchObject({ state: 'discarded', actions: [{ action: 'discard', requestedBy: 'operator', reason: 'Forged test message, nothing to deliver.' }] });
     expect((await exchange.operator(`/v1/dead-letters/${forged.id}/discard`, { reason: 'again' })).body).toMatchObject({ code: 'DEAD_LETTER_CLOSED' });
   });
+
+  it('counts per agency and day, shows alarms and queue depths, and serves edx_* metrics', async () => {
+    const stats = await exchange.operator<{ items: Array<{ agency: string; sent: number; delivered: number; rejected: number; rejectedByCode: Record<string, number>; timeTo01Ms: { median: number | null; p95: number | null } }> }>(
+      `/v1/statistics?agency=${A}`,
+    );
+    expect(stats.status).toBe(200);
+    const [today] = stats.body.items;
+    // The first document (3 recipients, one unknown), three to B, and the replayed one.
+    expect(today).toMatchObject({ agency: A, sent: 5, delivered: 6, rejected: 1, rejectedByCode: { ROUTING_RECIPIENT_UNKNOWN: 1 } });
+    expect(today.timeTo01Ms.median).toBeGreaterThan(0);
+    expect(today.timeTo01Ms.p95).toBeGreaterThanOrEqual(today.timeTo01Ms.median!);
+    expect((await exchange.operator('/v1/statistics?from=2026-13-01')).body).toMatchObject({ code: 'REQUEST_INVALID' });
+
+    const alarms = await exchange.operator<{ alarms: Array<{ kind: string }>; queues: Array<{ name: string; messages: number }> }>('/v1/alarms');
+    expect(alarms.body.alarms.filter((a) => a.kind === 'overdue')).toEqual([]);
+    expect(alarms.body.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['hub.inbound', 'edx.dead', `system.${exchange.systemId('sys-b')}.inbox`]));
+
+    const metrics = await (await fetch(`${exchange.consoleUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^edx_dead_letters\{state="discarded",app="console"\} 1$/m);
+    expect(metrics).toMatch(/^edx_queue_depth\{queue="hub.inbound",app="console"\} \d+$/m);
+    expect(metrics).toMatch(new RegExp(`^edx_certificate_days_to_expiry\\{certificate="certificate of ${A.replace(/\./g, '\\.')} .*\\} \\d+$`, 'm'));
+    expect(metrics).toMatch(/^edx_alarms\{kind="overdue",app="console"\} 0$/m);
+  });
 });

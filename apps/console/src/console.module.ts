@@ -12,6 +12,10 @@ import { ChainAuditService } from './audit/chain-audit.service';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersRepository } from './dead-letters/dead-letters.repository';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
+import { AlarmsService } from './monitoring/alarms.service';
+import { registerConsoleMetrics } from './monitoring/console.metrics';
+import { MonitoringController } from './monitoring/monitoring.controller';
+import { StatisticsService } from './monitoring/statistics.service';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsRepository } from './documents/documents.repository';
 import { DocumentsService } from './documents/documents.service';
@@ -52,7 +56,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, DocumentsController, AuditController, DeadLettersController],
+      controllers: [HealthController, AgenciesController, DocumentsController, AuditController, DeadLettersController, MonitoringController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -64,6 +68,12 @@ export class ConsoleModule {
         { provide: DocumentsService, useFactory: (repo: DocumentsRepository) => new DocumentsService(repo, settings.overdue), inject: [DocumentsRepository] },
         { provide: ChainAuditService, useFactory: (repo: DocumentsRepository) => new ChainAuditService(repo), inject: [DocumentsRepository] },
         { provide: DeadLettersService, useFactory: (r: ConsoleResources) => new DeadLettersService(new DeadLettersRepository(r.dataSource)), inject: [ConsoleResources] },
+        {
+          provide: AlarmsService,
+          useFactory: (r: ConsoleResources) => new AlarmsService(r.dataSource, r.admin, vhostOf(settings.amqpUrl), { ...settings.overdue, ...settings.alarms }),
+          inject: [ConsoleResources],
+        },
+        { provide: StatisticsService, useFactory: (r: ConsoleResources) => new StatisticsService(r.dataSource), inject: [ConsoleResources] },
         { provide: ROLE_TOKENS, useValue: settings.tokens },
         RoleGuard,
         {
@@ -79,7 +89,15 @@ export class ConsoleModule {
           ],
           inject: [ConsoleResources],
         },
-        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('console') },
+        {
+          provide: METRICS_REGISTRY,
+          useFactory: (alarms: AlarmsService, r: ConsoleResources) => {
+            const registry = createMetricsRegistry('console');
+            registerConsoleMetrics(registry, alarms, r.dataSource);
+            return registry;
+          },
+          inject: [AlarmsService, ConsoleResources],
+        },
       ],
     };
   }
