@@ -67,6 +67,7 @@ export class ExchangeHarness {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-e2e-'));
   readonly hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_hub')}`;
   readonly adminToken = `adm_${randomBytes(16).toString('hex')}`;
+  readonly operatorToken = `op_${randomBytes(16).toString('hex')}`;
   /** The hub and the console run as their own least-privilege broker users, as `edx up` sets them up. */
   readonly serviceUsers = { hub: `edx-hub-${this.suffix}`, console: `edx-console-${this.suffix}`, password: randomBytes(12).toString('hex') };
   pki!: DevPki;
@@ -108,6 +109,7 @@ export class ExchangeHarness {
       EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_URL,
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(this.adminToken).digest('hex'),
+      EDX_CONSOLE_OPERATOR_TOKEN_SHA256: createHash('sha256').update(this.operatorToken).digest('hex'),
     });
     this.consoleApp = await createConsoleApp(consoleSettings, logger, { nestLogs: false });
     this.consoleUrl = await listen(this.consoleApp);
@@ -125,6 +127,17 @@ export class ExchangeHarness {
 
   console(): ConsoleClient {
     return new ConsoleClient(this.consoleUrl, this.adminToken);
+  }
+
+  /** The console's API as an operator sees it (GET, or POST with a JSON body). */
+  async operator<T = Record<string, unknown>>(path: string, body?: unknown, token = this.operatorToken): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.consoleUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };
   }
 
   private hubEnv(): Record<string, string> {

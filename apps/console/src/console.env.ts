@@ -13,6 +13,12 @@ export const consoleSettingsSchema = z
     /** SHA-256 (hex) of the administrator and operator bearer tokens. Unset: that role cannot sign in. */
     EDX_CONSOLE_ADMIN_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     EDX_CONSOLE_OPERATOR_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    /** A delivery without a 01 (arrived) this many minutes after routing is overdue (an alarm). */
+    EDX_OVERDUE_ARRIVAL_MINUTES: setting.int(15, 1),
+    /** A certificate or CRL expiring within this many days is an alarm. */
+    EDX_EXPIRY_WARNING_DAYS: setting.int(30, 0),
+    /** An inbox holding more than this many messages, and more than at the last look, is an alarm. */
+    EDX_INBOX_BACKLOG_ALARM: setting.int(100, 0),
   })
   .transform((env) => ({
     host: env.EDX_HOST,
@@ -22,6 +28,8 @@ export const consoleSettingsSchema = z
     amqpPublicUrl: env.EDX_AMQP_PUBLIC_URL ?? env.EDX_AMQP_URL,
     managementUrl: env.EDX_AMQP_MANAGEMENT_URL,
     databaseUrl: env.EDX_HUB_DATABASE_URL,
+    overdue: { arrivalWithinMs: env.EDX_OVERDUE_ARRIVAL_MINUTES * 60_000 },
+    alarms: { expiryWarningDays: env.EDX_EXPIRY_WARNING_DAYS, backlogThreshold: env.EDX_INBOX_BACKLOG_ALARM },
     tokens: { admin: env.EDX_CONSOLE_ADMIN_TOKEN_SHA256, operator: env.EDX_CONSOLE_OPERATOR_TOKEN_SHA256 },
   }));
 

@@ -8,6 +8,18 @@ import { OnboardingService } from './agencies/onboarding.service';
 import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
 import { ConsoleSettings } from './console.env';
 import { CrlsController } from './trust/crls.controller';
+import { AuditController } from './audit/audit.controller';
+import { ChainAuditService } from './audit/chain-audit.service';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersRepository } from './dead-letters/dead-letters.repository';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
+import { AlarmsService } from './monitoring/alarms.service';
+import { registerConsoleMetrics } from './monitoring/console.metrics';
+import { MonitoringController } from './monitoring/monitoring.controller';
+import { StatisticsService } from './monitoring/statistics.service';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsRepository } from './documents/documents.repository';
+import { DocumentsService } from './documents/documents.service';
 
 /** The console's connections: the hub database (shared with the hub) and an admin broker connection. */
 class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -45,7 +57,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, CrlsController],
+      controllers: [HealthController, AgenciesController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -53,6 +65,16 @@ export class ConsoleModule {
           useFactory: (r: ConsoleResources) => new OnboardingService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqpUrl), settings.amqpPublicUrl),
           inject: [ConsoleResources],
         },
+        { provide: DocumentsRepository, useFactory: (r: ConsoleResources) => new DocumentsRepository(r.dataSource), inject: [ConsoleResources] },
+        { provide: DocumentsService, useFactory: (repo: DocumentsRepository) => new DocumentsService(repo, settings.overdue), inject: [DocumentsRepository] },
+        { provide: ChainAuditService, useFactory: (repo: DocumentsRepository) => new ChainAuditService(repo), inject: [DocumentsRepository] },
+        { provide: DeadLettersService, useFactory: (r: ConsoleResources) => new DeadLettersService(new DeadLettersRepository(r.dataSource)), inject: [ConsoleResources] },
+        {
+          provide: AlarmsService,
+          useFactory: (r: ConsoleResources) => new AlarmsService(r.dataSource, r.admin, vhostOf(settings.amqpUrl), { ...settings.overdue, ...settings.alarms }),
+          inject: [ConsoleResources],
+        },
+        { provide: StatisticsService, useFactory: (r: ConsoleResources) => new StatisticsService(r.dataSource), inject: [ConsoleResources] },
         { provide: ROLE_TOKENS, useValue: settings.tokens },
         RoleGuard,
         {
@@ -68,7 +90,15 @@ export class ConsoleModule {
           ],
           inject: [ConsoleResources],
         },
-        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('console') },
+        {
+          provide: METRICS_REGISTRY,
+          useFactory: (alarms: AlarmsService, r: ConsoleResources) => {
+            const registry = createMetricsRegistry('console');
+            registerConsoleMetrics(registry, alarms, r.dataSource);
+            return registry;
+          },
+          inject: [AlarmsService, ConsoleResources],
+        },
       ],
     };
   }

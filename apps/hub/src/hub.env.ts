@@ -17,6 +17,8 @@ export const hubSettingsSchema = z
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
     EDX_DIRECTORY_CACHE_MS: setting.int(2000),
     ...revocationSettingsShape,
+    /** How often the hub looks for dead-letter replays an operator queued in the console. */
+    EDX_HUB_REPLAY_POLL_MS: setting.int(500, 10),
     /** Tests only: hub:after-commit | hub:after-publish | hub:before-ack (libs/common CrashPoints). */
     EDX_TEST_CRASH_AT: setting.optionalText(),
   })
@@ -34,6 +36,7 @@ export const hubSettingsSchema = z
     identity: { keyFile: env.EDX_HUB_KEY_FILE, certFile: env.EDX_HUB_CERT_FILE },
     signaturePolicy: env.EDX_SIGNATURE_POLICY,
     directoryCacheMs: env.EDX_DIRECTORY_CACHE_MS,
+    replayPollMs: env.EDX_HUB_REPLAY_POLL_MS,
     crashAt: env.EDX_TEST_CRASH_AT,
   }));
 

@@ -5,6 +5,8 @@ import { createHubDataSource, openDataSource } from '@edx/storage';
 import { RevocationService, SigningIdentity, assertOwnCertificateAccepted, loadIdentity, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
+import { DeadLetterReplayUseCase } from './dead-letters/dead-letter-replay.usecase';
+import { ReplayPoller } from './dead-letters/replay.poller';
 import { DirectoryRepository } from './directory/directory.repository';
 import { HubSettings } from './hub.env';
 import { InboundBatchHandler } from './inbound/inbound-batch.handler';
@@ -27,6 +29,7 @@ export class HubWorker implements AmqpTransportResources {
   private readonly recorder: DeadLetterRecorder;
   private readonly crash: CrashPoints;
   private readonly revocation: RevocationService;
+  private replays?: ReplayPoller;
 
   constructor(
     private readonly settings: HubSettings,
@@ -62,6 +65,9 @@ export class HubWorker implements AmqpTransportResources {
       this.crash,
       this.revocation,
     );
+    const replay = new DeadLetterReplayUseCase(this.dataSource, (messages) => this.handleInbound(messages), this.publisher, this.logger);
+    this.replays = new ReplayPoller(() => replay.runPending(), this.settings.replayPollMs, this.logger);
+    this.replays.start();
   }
 
   /** A batch from hub.inbound: packages and statuses, one Outcome each. */
@@ -80,6 +86,7 @@ export class HubWorker implements AmqpTransportResources {
   }
 
   async stop(): Promise<void> {
+    await this.replays?.stop();
     await this.connection.close().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

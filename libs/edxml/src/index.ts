@@ -5,7 +5,7 @@ export { STATUS_CODES, isKnownStatusCode, isTwoDigitStatusCode } from './model/s
 export type { StatusCode, KnownStatusCode } from './model/status-codes';
 export { parseAgencyCode, agencyCodeForm, isAgencyCode } from './model/agency-code';
 export type { AgencyCode, AgencyCodeForm } from './model/agency-code';
-export { formatEdxmlDate, formatEdxmlTimestamp, parseEdxmlDate } from './model/edxml-date';
+export { formatEdxmlDate, formatEdxmlTimestamp, parseEdxmlDate, readEdxmlTimestamp } from './model/edxml-date';
 export { parseEdxml } from './parse/edxml.parser';
 export type { ParsedEdxml, ParsedPackage, ParsedStatus, Attachment, SignatureBlock } from './parse/edxml.parser';
 export type { TracePoint } from './parse/trace-point';

@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, OptionTable, UsageError, parseOptions } from '../command';
-import { ConsoleClient } from '../demo/console-client';
-import { readDemo } from '../output/files';
-
-const consoleOptions = {
-  console: { type: 'string', value: 'URL', help: "the console's URL (default: the demo's, from .edx/demo.json)" },
-  token: { type: 'string', value: 'TOKEN', help: "an admin token of the console (default: the demo's)" },
-} as const satisfies OptionTable;
+import { consoleFrom, consoleOptions } from './console-options';
 
 const addOptions = {
   code: { type: 'string', help: 'the agency code, e.g. 000.00.00.H41 (required)' },
@@ -15,15 +9,6 @@ const addOptions = {
   cert: { type: 'string', value: 'cert.pem', help: "the agency's signing certificate (PEM), which receivers trust for its code" },
   ...consoleOptions,
 } as const satisfies OptionTable;
-
-/** The console client from --console/--token, defaulting to the demo's (`.edx/demo.json`). */
-function consoleFrom(values: { console?: string; token?: string }): ConsoleClient {
-  const demo = readDemo();
-  const url = values.console ?? demo?.console.url;
-  const token = values.token ?? demo?.console.adminToken;
-  if (!url || !token) throw new UsageError('give --console URL and --token TOKEN (or run `npm start` first for the demo defaults)');
-  return new ConsoleClient(url, token);
-}
 
 export const agencyAddCommand: Command = {
   name: 'agency add',

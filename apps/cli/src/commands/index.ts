@@ -1,5 +1,6 @@
 import { Command } from '../command';
 import { CommandGroup } from '../help';
+import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
 import { agencyAddCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
 import { pdfSignCommand } from './pdf-sign.command';
@@ -8,6 +9,7 @@ import { pkiIssueCommand } from './pki-issue.command';
 import { pkiRevokeCommand } from './pki-revoke.command';
 import { sendCommand } from './send.command';
 import { signCommand } from './sign.command';
+import { traceCommand } from './trace.command';
 import { upCommand } from './up.command';
 import { validateCommand } from './validate.command';
 import { verifyCommand } from './verify.command';
@@ -18,6 +20,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
   { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand] },
+  { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand] },
   { title: 'Measure', commands: [benchCommand] },
 ];
 

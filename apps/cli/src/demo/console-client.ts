@@ -27,6 +27,16 @@ export class ConsoleClient {
     return this.call('GET', '/v1/agencies');
   }
 
+  /** Walks the event chain of every document, or of one (operator). */
+  auditChain(documentId?: string): Promise<{ ok: boolean; documents: number; events: number; broken: Array<{ documentId: string; seq: number; reason: string }> }> {
+    return this.call('GET', `/v1/audit/chain${documentId ? `?document=${encodeURIComponent(documentId)}` : ''}`);
+  }
+
+  /** A document's journey in time order (operator). */
+  trace(documentId: string): Promise<{ id: string; document: Record<string, unknown> | null; entries: Array<{ at: string; kind: string; by: string; summary: string }> }> {
+    return this.call('GET', `/v1/documents/${encodeURIComponent(documentId)}/trace`);
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EdxError } from '@edx/common';
@@ -21,11 +21,13 @@ export class RoleGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]);
     if (!required) return true;
-    const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers.authorization ?? '';
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; edxRole?: Role }>();
+    const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     const role = token ? this.roleOf(token) : undefined;
     if (!role) throw new EdxError('AUTH_REQUIRED', 'Send an administrator or operator token as "Authorization: Bearer <token>".');
     if (required === 'admin' && role !== 'admin') throw new EdxError('AUTH_FORBIDDEN', 'Only an administrator may do this.');
+    request.edxRole = role;
     return true;
   }
 
@@ -37,3 +39,10 @@ export class RoleGuard implements CanActivate {
     return undefined;
   }
 }
+
+/** Who is signed in (the role whose token the request carries), for the records of what they did. */
+export const SignedIn = createParamDecorator((_: unknown, context: ExecutionContext): Role => {
+  const role = context.switchToHttp().getRequest<{ edxRole?: Role }>().edxRole;
+  if (!role) throw new EdxError('AUTH_REQUIRED', 'Send an administrator or operator token as "Authorization: Bearer <token>".');
+  return role;
+});

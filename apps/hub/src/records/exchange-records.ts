@@ -13,6 +13,12 @@ export interface PackageRecord {
   readonly sha256: string;
   readonly size: number;
   readonly receivedAt: Date;
+  /** edXML DueDate, when the sender set one (Vietnam-time midnight). */
+  readonly dueDate: Date | null;
+  /** When the sending gateway says it sent the package (its TraceHeader hop, as reported, unverified). */
+  readonly sentAt: string | null;
+  /** Each signature the hub verified, with its signer (all valid: a package with an invalid one is refused). */
+  readonly signatures: ReadonlyArray<{ readonly what: string; readonly signer: string; readonly serialNumber: string }>;
   readonly routed: readonly string[];
   readonly rejected: ReadonlyArray<{ recipientCode: string; code: string; reason: string }>;
 }

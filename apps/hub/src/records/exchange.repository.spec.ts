@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@edx/testing';
-import { findChainBreak } from './event-chain';
+import { findChainBreak } from '@edx/storage';
 import { PackageRecord } from './exchange-records';
 import { ExchangeRepository } from './exchange.repository';
 
@@ -8,7 +8,7 @@ function aPackage(overrides: Partial<PackageRecord> = {}): PackageRecord {
   return {
     packageId: randomUUID(), edxmlDocumentId: 'G01,2026/11/22,1/VP', senderCode: 'G01', senderSystem: 'sys-a',
     subject: 'Test', codeNumber: '1', codeNotation: 'VP', businessType: 0, sha256: 'ab'.repeat(32), size: 4096,
-    receivedAt: new Date(), routed: ['H41', 'H42'], rejected: [], ...overrides,
+    receivedAt: new Date(), dueDate: null, sentAt: null, signatures: [], routed: ['H41', 'H42'], rejected: [], ...overrides,
   };
 }
 

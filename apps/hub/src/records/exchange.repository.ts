@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { DeliveryState, asStorageError, inChunks } from '@edx/storage';
+import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks } from '@edx/storage';
 import { nextDeliveryState } from '../receipts/delivery-state';
-import { GENESIS_HASH, eventHash } from './event-chain';
 import { EventInput, PackageRecord, StatusRecord, StatusResult } from './exchange-records';
 
 interface ChainHead {
@@ -50,11 +49,11 @@ export class ExchangeRepository {
     const unique = [...new Map([...packages].reverse().map((p) => [p.packageId, p])).values()];
     const params: unknown[] = [];
     for (const p of unique) {
-      params.push(p.packageId, p.edxmlDocumentId, p.senderCode, p.senderSystem, p.subject, p.codeNumber, p.codeNotation, p.businessType, p.sha256, p.size, p.receivedAt, GENESIS_HASH);
+      params.push(p.packageId, p.edxmlDocumentId, p.senderCode, p.senderSystem, p.subject, p.codeNumber, p.codeNotation, p.businessType, p.sha256, p.size, p.receivedAt, p.dueDate, GENESIS_HASH);
     }
-    const inserted = await inChunks<{ id: string }>(params, 12, (values, chunk) =>
+    const inserted = await inChunks<{ id: string }>(params, 13, (values, chunk) =>
       em.query(
-        `INSERT INTO documents (id, edxml_document_id, sender_code, sender_system, subject, code_number, code_notation, business_type, sha256, size, received_at, last_event_hash)
+        `INSERT INTO documents (id, edxml_document_id, sender_code, sender_system, subject, code_number, code_notation, business_type, sha256, size, received_at, due_date, last_event_hash)
          VALUES ${values} ON CONFLICT (id) DO NOTHING RETURNING id`,
         chunk,
       ),
@@ -67,7 +66,7 @@ export class ExchangeRepository {
     const events = new Map<string, EventInput[]>();
     for (const p of created) {
       const list: EventInput[] = [
-        { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject }, at: p.receivedAt },
+        { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject, sentAt: p.sentAt, signatures: p.signatures.map((sig) => ({ ...sig, verdict: 'valid' })) }, at: p.receivedAt },
       ];
       for (const code of p.routed) {
         deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt);

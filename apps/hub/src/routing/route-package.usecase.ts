@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EdxError, ErrorCode } from '@edx/common';
-import { ParsedPackage, appendTraceHop, assertValid, parseEdxml, validatePackage } from '@edx/edxml';
+import { ParsedPackage, appendTraceHop, assertValid, parseEdxml, parseEdxmlDate, validatePackage } from '@edx/edxml';
 import { ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope } from '@edx/trust';
 import { Directory } from '../directory/directory';
 import { PackageRecord } from '../records/exchange-records';
@@ -113,6 +113,9 @@ export class RoutePackageUseCase {
         sha256: createHash('sha256').update(message.body).digest('hex'),
         size: message.body.length,
         receivedAt: now,
+        dueDate: dueDateOf(pkg.dueDate),
+        sentAt: pkg.traces[0]?.timestamp ?? null,
+        signatures,
         routed,
         rejected,
       },
@@ -122,4 +125,14 @@ export class RoutePackageUseCase {
 
 function refuse(code: ErrorCode, reason: string): RefusedPackage {
   return { kind: 'refused', code, reason };
+}
+
+/** The DueDate as a time, or null when absent (validation has already refused one that is not a date). */
+function dueDateOf(text: string | undefined): Date | null {
+  if (!text?.trim()) return null;
+  try {
+    return parseEdxmlDate(text);
+  } catch {
+    return null;
+  }
 }

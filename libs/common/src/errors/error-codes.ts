@@ -84,6 +84,12 @@ export const ERROR_CODES = {
   MESSAGING_DELIVERY_LIMIT: permanent(422, 'The message kept failing its consumers and reached the delivery limit.'),
   STORAGE_UNAVAILABLE: transient(503, 'The database cannot be reached.'),
 
+  // Operations: audit, dead letters, proofs
+  CHAIN_BROKEN: permanent(409, "A document's event log does not hold: an event was changed or removed after it was written."),
+  DEAD_LETTER_NOT_REPLAYABLE: permanent(422, 'This dead letter cannot be replayed (its origin cannot be trusted, or it is not a message edx can send again).'),
+  DEAD_LETTER_CLOSED: permanent(409, 'This dead letter was already replayed or discarded.'),
+  PROOF_INVALID: permanent(422, 'The proof file does not prove what it claims (altered, incomplete or not signed by a trusted party).'),
+
   // HTTP APIs
   AUTH_REQUIRED: permanent(401, 'Credentials are missing or wrong.'),
   AUTH_FORBIDDEN: permanent(403, 'These credentials may not do this.'),

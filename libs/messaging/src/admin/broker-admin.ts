@@ -144,6 +144,12 @@ export class BrokerAdmin {
     return { messages: q.messages ?? 0, redelivered: q.message_stats?.redeliver ?? 0 };
   }
 
+  /** Every queue of the vhost with its depth (ready + unacked), as the management API keeps it (lagging a few seconds). */
+  async listQueues(vhost: string): Promise<Array<{ name: string; messages: number }>> {
+    const queues = (await this.request('GET', `/api/queues/${enc(vhost)}?columns=name,messages`)) as Array<{ name: string; messages?: number }>;
+    return queues.map((q) => ({ name: q.name, messages: q.messages ?? 0 }));
+  }
+
   /** Connections the management API knows about (its statistics lag a few seconds behind). */
   async listConnections(vhost?: string): Promise<BrokerConnectionInfo[]> {
     const path = vhost === undefined ? '/api/connections' : `/api/vhosts/${enc(vhost)}/connections`;

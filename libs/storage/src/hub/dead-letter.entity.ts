@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { DeadLetterState } from './dead-letter-action.entity';
 
 /** Who wrote a dead letter: the hub itself, a queue's dead-letter exchange (the broker), or someone else. */
 export type DeadLetterOrigin = 'hub' | 'broker' | 'unverified';
@@ -17,4 +18,6 @@ export class DeadLetterEntity {
   @Column({ type: 'jsonb', default: {} }) headers!: Record<string, unknown>;
   @Index() @Column({ name: 'failed_at', type: 'timestamptz' }) failedAt!: Date;
   @Column({ type: 'text', default: 'hub' }) origin!: DeadLetterOrigin;
+  /** open until an operator replays (replaying, then replayed) or discards it; a refused replay opens it again. */
+  @Column({ type: 'text', default: 'open' }) state!: DeadLetterState;
 }

@@ -14,6 +14,8 @@ export class DocumentEntity {
   @Column({ name: 'business_type', type: 'smallint' }) businessType!: number;
   @Column({ type: 'text' }) sha256!: string;
   @Column({ type: 'bigint' }) size!: string;
+  /** edXML DueDate (the answer is due by then), when the sender set one. */
+  @Column({ name: 'due_date', type: 'timestamptz', nullable: true }) dueDate!: Date | null;
   @Index() @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
   /** Hash of this document's latest event: the head of its tamper-evident chain. */
   @Column({ name: 'last_event_hash', type: 'text' }) lastEventHash!: string;

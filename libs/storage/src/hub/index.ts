@@ -3,6 +3,7 @@ import { DatabaseOptions, pgOptions } from '../shared/database';
 import { AgencyCertificateEntity } from './agency-certificate.entity';
 import { AgencyEntity } from './agency.entity';
 import { ConnectedSystemEntity } from './connected-system.entity';
+import { DeadLetterActionEntity } from './dead-letter-action.entity';
 import { DeadLetterEntity } from './dead-letter.entity';
 import { DeliveryEntity } from './delivery.entity';
 import { DocumentEntity } from './document.entity';
@@ -10,6 +11,8 @@ import { EventEntity } from './event.entity';
 import { HubInitial1700000000000 } from './migrations/1700000000000-hub-initial';
 import { DropUnusedColumns1764600000000 } from './migrations/1764600000000-drop-unused-columns';
 import { DeadLetterOrigin1764600000001 } from './migrations/1764600000001-dead-letter-origin';
+import { DocumentDueDate1765000000000 } from './migrations/1765000000000-document-due-date';
+import { DeadLetterActions1765000000001 } from './migrations/1765000000001-dead-letter-actions';
 import { ProcessedMessageEntity } from './processed-message.entity';
 import { TrustMaterialEntity } from './trust-material.entity';
 
@@ -17,6 +20,8 @@ export * from './agency-certificate.entity';
 export * from './agency.entity';
 export * from './connected-system.entity';
 export * from './dead-letter.entity';
+export * from './dead-letter-action.entity';
+export * from './dead-letter-replay';
 export * from './delivery.entity';
 export * from './document.entity';
 export * from './event.entity';
@@ -32,10 +37,12 @@ export const HUB_ENTITIES = [
   DeliveryEntity,
   EventEntity,
   DeadLetterEntity,
+  DeadLetterActionEntity,
   ProcessedMessageEntity,
 ];
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001] } as never);
 }
+export * from './event-chain';

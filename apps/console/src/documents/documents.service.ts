@@ -1,0 +1,86 @@
+import { EdxError, isUuid } from '@edx/common';
+import { DocumentSearch, encodeCursor } from './document-search.query';
+import { TraceEntry, documentTrace } from './document-trace';
+import { DeliveryRow, DocumentRow, DocumentsRepository } from './documents.repository';
+import { OverduePolicy, overdueReason } from './overdue';
+
+export interface RecipientView {
+  readonly code: string;
+  readonly state: string;
+  readonly lastStatusCode: string | null;
+  readonly reason: string | null;
+  readonly updatedAt: string;
+  /** Why this delivery is overdue, or null. */
+  readonly overdue: string | null;
+}
+
+function recipientView(d: DeliveryRow, doc: DocumentRow, now: Date, policy: OverduePolicy): RecipientView {
+  return {
+    code: d.recipientCode, state: d.state, lastStatusCode: d.lastStatusCode, reason: d.reason, updatedAt: new Date(d.updatedAt).toISOString(),
+    overdue: overdueReason(d, { receivedAt: new Date(doc.receivedAt), dueDate: doc.dueDate && new Date(doc.dueDate) }, now, policy) ?? null,
+  };
+}
+
+function documentView(doc: DocumentRow) {
+  return {
+    id: doc.id, edxmlDocumentId: doc.edxmlDocumentId, sender: doc.senderCode, senderSystem: doc.senderSystem, subject: doc.subject,
+    codeNumber: doc.codeNumber, codeNotation: doc.codeNotation, sha256: doc.sha256, size: Number(doc.size),
+    receivedAt: new Date(doc.receivedAt).toISOString(), dueDate: doc.dueDate ? new Date(doc.dueDate).toISOString() : null,
+  };
+}
+
+/** Finding documents and telling their journey: "where is document X, who has it, and why not the others". */
+export class DocumentsService {
+  constructor(
+    private readonly documents: DocumentsRepository,
+    private readonly policy: OverduePolicy,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async search(search: DocumentSearch) {
+    const now = this.clock();
+    const page = await this.documents.search(search, now, this.policy.arrivalWithinMs);
+    const deliveries = await this.documents.deliveries(page.items.map((d) => d.id));
+    const items = page.items.map((doc) => {
+      const recipients = deliveries.filter((d) => d.documentId === doc.id).map((d) => recipientView(d, doc, now, this.policy));
+      return { ...documentView(doc), recipients, overdue: recipients.some((r) => r.overdue !== null) };
+    });
+    return { items, total: page.total, nextCursor: page.next ? encodeCursor(page.next) : null };
+  }
+
+  /** The document, each recipient's state and its history. NOT_FOUND when the hub never accepted it. */
+  async get(id: string) {
+    const doc = await this.find(id);
+    const now = this.clock();
+    const trace = documentTrace(await this.documents.events(id), await this.documents.deadLettersOf(id));
+    const recipients = (await this.documents.deliveries([id])).map((d) => ({
+      ...recipientView(d, doc, now, this.policy),
+      history: trace.filter((t) => t.recipient === d.recipientCode),
+    }));
+    return { ...documentView(doc), recipients, overdue: recipients.some((r) => r.overdue !== null) };
+  }
+
+  /** The whole journey in time order; for a package the hub refused, its dead letters. */
+  async trace(id: string): Promise<{ id: string; document: ReturnType<typeof documentView> | null; entries: TraceEntry[] }> {
+    assertId(id);
+    const [doc, deadLetters] = await Promise.all([this.documents.document(id), this.documents.deadLettersOf(id)]);
+    if (!doc && deadLetters.length === 0) throw notFound(id);
+    const events = doc ? await this.documents.events(id) : [];
+    return { id, document: doc ? documentView(doc) : null, entries: documentTrace(events, deadLetters) };
+  }
+
+  private async find(id: string): Promise<DocumentRow> {
+    assertId(id);
+    const doc = await this.documents.document(id);
+    if (!doc) throw notFound(id);
+    return doc;
+  }
+}
+
+function assertId(id: string): asserts id is string {
+  if (!isUuid(id)) throw new EdxError('REQUEST_INVALID', `"${String(id).slice(0, 60)}" is not a package id (a UUID).`);
+}
+
+function notFound(id: string): EdxError {
+  return new EdxError('NOT_FOUND', `The hub has no document and no dead letter with package id ${id}.`);
+}
