@@ -1,4 +1,4 @@
-import { loadSettings, revocationSettingsOf, revocationSettingsShape, setting, z } from '@edx/common';
+import { loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
 
 export const gatewaySettingsSchema = z
   .object({
@@ -25,10 +25,10 @@ export const gatewaySettingsSchema = z
     EDX_TEST_CRASH_AT: setting.optionalText(),
     /** The hub's identity: the agency code in the certificate that signs its receipt attestations and statuses. */
     EDX_HUB_ORGAN_ID: setting.text('edx.hub'),
-    ...revocationSettingsShape,
+    ...verificationSettingsShape,
   })
   .transform((env) => ({
-    revocation: revocationSettingsOf(env),
+    ...verificationSettingsOf(env),
     host: env.EDX_HOST,
     port: env.EDX_GATEWAY_PORT,
     logLevel: env.EDX_LOG_LEVEL,

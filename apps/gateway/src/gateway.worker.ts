@@ -1,7 +1,7 @@
 import { CrashPoints, GatewayConfig, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
-import { RevocationService, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
+import { DEFAULT_ALGORITHM_POLICY, RevocationService, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { GatewayTrust } from './config/gateway-trust';
 import { HostedAgencies } from './config/hosted-agencies';
@@ -41,7 +41,10 @@ export class GatewayWorker implements AmqpTransportResources {
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
     this.agencies = new HostedAgencies(config.agencies);
     this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources);
-    this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown);
+    this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown, {
+      ...DEFAULT_ALGORITHM_POLICY,
+      sha1AllowedBefore: settings.sha1AllowedBefore,
+    });
     const crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
     const amqpUser = decodeURIComponent(new URL(config.amqpUrl).username);

@@ -1,4 +1,4 @@
-import { loadSettings, revocationSettingsOf, revocationSettingsShape, setting, z } from '@edx/common';
+import { loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
 
 export const hubSettingsSchema = z
   .object({
@@ -16,14 +16,14 @@ export const hubSettingsSchema = z
     EDX_HUB_CERT_FILE: setting.text('.edx/pki/hub/cert.pem'),
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
     EDX_DIRECTORY_CACHE_MS: setting.int(2000),
-    ...revocationSettingsShape,
+    ...verificationSettingsShape,
     /** How often the hub looks for dead-letter replays an operator queued in the console. */
     EDX_HUB_REPLAY_POLL_MS: setting.int(500, 10),
     /** Tests only: hub:after-commit | hub:after-publish | hub:before-ack (libs/common CrashPoints). */
     EDX_TEST_CRASH_AT: setting.optionalText(),
   })
   .transform((env) => ({
-    revocation: revocationSettingsOf(env),
+    ...verificationSettingsOf(env),
     host: env.EDX_HOST,
     port: env.EDX_HUB_PORT,
     logLevel: env.EDX_LOG_LEVEL,

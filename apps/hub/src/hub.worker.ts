@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CrashPoints, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
-import { RevocationService, SigningIdentity, assertOwnCertificateAccepted, loadIdentity, revocationServiceFor } from '@edx/trust';
+import { DEFAULT_ALGORITHM_POLICY, RevocationService, SigningIdentity, assertOwnCertificateAccepted, loadIdentity, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeadLetterReplayUseCase } from './dead-letters/dead-letter-replay.usecase';
@@ -50,7 +50,10 @@ export class HubWorker implements AmqpTransportResources {
     });
     await openDataSource(this.dataSource);
     const directory = new DirectoryRepository(this.dataSource, this.settings.directoryCacheMs);
-    const trust = new HubTrust({ requireOrganisationSignature: this.settings.signaturePolicy }, { service: this.revocation, unknown: this.settings.revocation.unknown });
+    const trust = new HubTrust({ requireOrganisationSignature: this.settings.signaturePolicy }, { service: this.revocation, unknown: this.settings.revocation.unknown }, {
+      ...DEFAULT_ALGORITHM_POLICY,
+      sha1AllowedBefore: this.settings.sha1AllowedBefore,
+    });
     await this.checkOwnCertificate(identity, directory, trust);
     this.connection.onTopology((ch) => declareCoreTopology(ch));
     await this.connection.start();

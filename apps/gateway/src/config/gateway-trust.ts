@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { RevocationService, SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
+import { AlgorithmPolicy, DEFAULT_ALGORITHM_POLICY, RevocationService, SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
 import { GatewayConfig } from '@edx/common';
 
 /**
@@ -17,12 +17,13 @@ export class GatewayTrust {
     /** Online revocation (OCSP, CRL distribution points, the console's CRLs); `settle` it after a verification. */
     readonly revocation?: RevocationService,
     unknownRevocation: 'refuse' | 'warn' = 'refuse',
+    algorithms: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY,
   ) {
     // Bytes, not text: a CA's root often comes as a DER .crt. A file that cannot be read is named (KEY_INVALID).
     const read = (files: string[]) => files.map((name) => ({ name, bytes: readFileSync(name) }));
     this.store = TrustStore.fromMaterial(
       { anchors: read(config.anchors), intermediates: read(config.intermediates), crls: read(config.crls) },
-      { crlPolicy: 'if-present', staleCrl: 'fail', revocation, unknownRevocation },
+      { crlPolicy: 'if-present', staleCrl: 'fail', revocation, unknownRevocation, algorithms },
     );
   }
 

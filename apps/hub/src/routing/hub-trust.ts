@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RevocationService, SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
+import { AlgorithmPolicy, RevocationService, SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
 import { Directory } from '../directory/directory';
 
 /** SHA-256 (hex) of a PEM certificate's DER bytes: how the directory names registered certificates. */
@@ -20,6 +20,8 @@ export class HubTrust {
     readonly policy: SignaturePolicy,
     /** Online revocation (OCSP, CRL distribution points) and what to do when a status cannot be had. */
     readonly revocation?: { readonly service: RevocationService; readonly unknown: 'refuse' | 'warn' },
+    /** The algorithm policy (default DEFAULT_ALGORITHM_POLICY; the SHA-1 cut-off is a setting). */
+    readonly algorithms?: AlgorithmPolicy,
   ) {}
 
   verifyOptions(directory: Directory, senderCode: string, at: Date): VerifyOptions {
@@ -35,7 +37,7 @@ export class HubTrust {
   trustStore(directory: Directory): TrustStore {
     if (this.built?.directory !== directory) {
       const { anchors, intermediates, crls } = directory.trust;
-      const options = { crlPolicy: 'if-present', staleCrl: 'fail', revocation: this.revocation?.service, unknownRevocation: this.revocation?.unknown } as const;
+      const options = { crlPolicy: 'if-present', staleCrl: 'fail', revocation: this.revocation?.service, unknownRevocation: this.revocation?.unknown, algorithms: this.algorithms } as const;
       this.built = { directory, store: TrustStore.fromPem(anchors, intermediates, crls, options) };
     }
     return this.built.store;

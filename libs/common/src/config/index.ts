@@ -1,3 +1,3 @@
 export * from './settings';
 export * from './gateway-config';
-export * from './revocation-settings';
+export * from './verification-settings';

@@ -29,9 +29,11 @@ describe('PDF signatures (PKCS#7/CMS over byte ranges)', () => {
     expect(verifyDocumentSignatures([{ name: 'qd.pdf', bytes: signed, format: 'pdf' }], { ...options(), policy: { requireOrganisationSignature: 'main' } }).ok).toBe(true);
   });
 
-  it('accepts SHA-1 digests and the CAdES sub-filter', () => {
-    const signed = signPdf(makePdf('old'), organisation.identity, { digest: 'sha1', subFilter: 'ETSI.CAdES.detached' });
+  it('accepts the CAdES sub-filter; a SHA-1 digest only when provably made before the cut-off (see signing-time.spec)', () => {
+    const signed = signPdf(makePdf('cades'), organisation.identity, { subFilter: 'ETSI.CAdES.detached' });
     expect(verifyPdf(signed, options())[0]).toMatchObject({ ok: true, subFilter: 'ETSI.CAdES.detached' });
+    const sha1Today = signPdf(makePdf('old'), organisation.identity, { digest: 'sha1', subFilter: 'ETSI.CAdES.detached' });
+    expect(verifyPdf(sha1Today, options())[0]).toMatchObject({ ok: false, code: 'SIGNATURE_ALGORITHM_WEAK' });
   });
 
   it('reports bytes appended after the last signature (PDF_MODIFIED_AFTER_SIGNING)', () => {

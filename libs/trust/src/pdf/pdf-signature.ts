@@ -1,6 +1,7 @@
 import { createHash, verify as verifyBytes } from 'node:crypto';
 import { EdxError, ErrorCode } from '@edx/common';
 import { Certificate } from '../certs/certificate';
+import { algorithmRefusal } from '../certs/algorithm-policy';
 import { digestForOid } from '../certs/signature-algorithms';
 import type { RevocationAnswer } from '../revocation/revocation-source';
 import { SignerInfo, VerifyOptions, signerInfo } from '../verdict';
@@ -120,6 +121,10 @@ function verifyOne(pdf: Buffer, objects: PdfObjectIndex, dictionary: SignatureDi
   const time = judgedTime(cms, options);
   const why = `judged at ${time.at.toISOString()} (${time.by === 'timestamp' ? `time-stamp of ${time.authority}` : 'the verifier\'s time'})`;
   const ignored = time.ignoredTimestamp ? `; its time-stamp token was not used: ${time.ignoredTimestamp}` : '';
+  // SHA-1 only for a signature provably made before the cut-off (MD5 never): judged at the provable time.
+  const policy = { signedAt: time.at, what: `signature ${index}`, policy: options.trustStore.algorithmPolicy };
+  const weak = algorithmRefusal('digest', cms.digestAlgorithm, policy) ?? algorithmRefusal('signature', cms.signatureAlgorithm, policy);
+  if (weak) return fail('SIGNATURE_ALGORITHM_WEAK', `${weak.replace(/\.$/, '')}; ${why}${ignored}.`, { ...claimed, judgedAt: time.at, judgedBy: time.by, timestampAuthority: time.authority });
   const check = options.trustStore.check(leaf, extra, time.at, options.now ?? new Date());
   const judged = { ...claimed, judgedAt: time.at, judgedBy: time.by, timestampAuthority: time.authority, revocation: check.revocation };
   if (!check.ok) return fail(check.code!, `${check.message.replace(/\.$/, '')}; ${why}${ignored}.`, { ...judged, validNow: check.validNow });

@@ -101,4 +101,15 @@ describe('PDF signatures are judged at a provable time, never at the claimed sig
     expect(report).toMatchObject({ ok: true, judgedBy: 'timestamp', validAtJudgedTime: true, validNow: true });
     expect(report.claimedSigningTime).toBeInstanceOf(Date);
   });
+
+  it('accepts a SHA-1 PDF signature only when a trusted time-stamp proves it was made before the cut-off', () => {
+    const oldPki = createDevPki({ validFrom: ago(3000), validDays: 5000 });
+    const oldStore = TrustStore.fromPem([oldPki.rootCertificatePem], [oldPki.intermediateCertificatePem]);
+    const signer = oldPki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ', validFrom: ago(2900), validDays: 4000 });
+    const oldTsa = createDevTsa(oldPki, { validFrom: ago(2900), validDays: 4000 });
+    const sha1Now = verifyPdf(signPdf(makePdf('sha1'), signer.identity, { digest: 'sha1' }), { trustStore: oldStore })[0];
+    expect(sha1Now).toMatchObject({ ok: false, code: 'SIGNATURE_ALGORITHM_WEAK', message: expect.stringMatching(/SHA-1.*2020-01-01/) });
+    const stamped = signPdf(makePdf('sha1 stamped'), signer.identity, { digest: 'sha1', timestamp: oldTsa.at(new Date('2019-06-01T00:00:00Z')) });
+    expect(verifyPdf(stamped, { trustStore: oldStore, tsaTrust: oldStore })[0]).toMatchObject({ ok: true, judgedBy: 'timestamp' });
+  });
 });
