@@ -20,6 +20,9 @@ import { StatisticsService } from './monitoring/statistics.service';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsRepository } from './documents/documents.repository';
 import { DocumentsService } from './documents/documents.service';
+import { ChangeFeed } from './live/change-feed';
+import { EventsController } from './live/events.controller';
+import { DashboardController } from './web/dashboard.controller';
 
 /** The console's connections: the hub database (shared with the hub) and an admin broker connection. */
 class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -57,7 +60,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController],
+      controllers: [HealthController, AgenciesController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -75,6 +78,7 @@ export class ConsoleModule {
           inject: [ConsoleResources],
         },
         { provide: StatisticsService, useFactory: (r: ConsoleResources) => new StatisticsService(r.dataSource), inject: [ConsoleResources] },
+        { provide: ChangeFeed, useFactory: (r: ConsoleResources) => new ChangeFeed(r.dataSource, logger), inject: [ConsoleResources] },
         { provide: ROLE_TOKENS, useValue: settings.tokens },
         RoleGuard,
         {

@@ -1,0 +1,154 @@
+// The dashboard's four pages. Each reads the console API and reads again when `version` moves (a
+// change pushed over /v1/events), so what an operator sees follows the exchange without a reload.
+import { html, useEffect, useState } from './preact-htm.js';
+import { call } from './api.js';
+
+const STATES = ['routed', 'arrived', 'rejected', 'accepted', 'assigned', 'processing', 'completed', 'recalled'];
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+
+/** Loads `load()` now and whenever a dependency changes; keeps the last answer on screen while reloading. */
+function useLoad(load, deps) {
+  const [state, setState] = useState({ data: undefined, error: undefined });
+  useEffect(() => {
+    let current = true;
+    load().then((data) => current && setState({ data, error: undefined }), (error) => current && setState((s) => ({ data: s.data, error })));
+    return () => {
+      current = false;
+    };
+  }, deps);
+  return state;
+}
+
+function Problem({ t, error }) {
+  return error ? html`<p class="problem" role="alert">${t('error')}: ${error.code} — ${error.message}</p>` : null;
+}
+
+export function Overview({ t, version }) {
+  const { data, error } = useLoad(() => Promise.all([call('/v1/alarms'), call('/v1/statistics'), call('/v1/dead-letters?state=open&limit=500')]), [version]);
+  if (!data) return html`<${Problem} t=${t} error=${error} /><p>${t('loading')}</p>`;
+  const [alarms, statistics, letters] = data;
+  const days = statistics.items;
+  const sum = (key) => days.reduce((n, d) => n + d[key], 0);
+  const failures = {};
+  for (const d of days) for (const [code, n] of Object.entries(d.rejectedByCode)) failures[code] = (failures[code] ?? 0) + n;
+  for (const l of letters.items) failures[l.code] = (failures[l.code] ?? 0) + 1;
+  const medians = days.map((d) => d.timeTo01Ms.median).filter((m) => m !== null);
+  return html`
+    <${Problem} t=${t} error=${error} />
+    <section class="cards" data-testid="throughput">
+      <h2>${t('overview.throughput')}</h2>
+      <div class="card"><span>${t('overview.sent')}</span><strong data-testid="sent">${sum('sent')}</strong></div>
+      <div class="card"><span>${t('overview.delivered')}</span><strong data-testid="delivered">${sum('delivered')}</strong></div>
+      <div class="card"><span>${t('overview.rejected')}</span><strong>${sum('rejected')}</strong></div>
+      <div class="card"><span>${t('overview.median')}</span><strong>${medians.length ? `${Math.round(medians.sort((a, b) => a - b)[Math.floor(medians.length / 2)])} ms` : '—'}</strong></div>
+    </section>
+    <section>
+      <h2>${t('overview.alarms')}</h2>
+      ${alarms.alarms.length
+        ? html`<ul class="alarms" data-testid="alarms">${alarms.alarms.map((a) => html`<li class=${`alarm ${a.kind}`}><b>${a.kind}</b> ${a.summary}</li>`)}</ul>`
+        : html`<p data-testid="alarms">${t('overview.noAlarms')}</p>`}
+    </section>
+    <div class="columns">
+      <section>
+        <h2>${t('overview.backlog')}</h2>
+        <table data-testid="queues"><thead><tr><th>${t('queue')}</th><th>${t('messages')}</th></tr></thead>
+          <tbody>${alarms.queues.map((q) => html`<tr><td>${q.name}</td><td class="num">${q.messages}</td></tr>`)}</tbody></table>
+      </section>
+      <section>
+        <h2>${t('overview.failures')}</h2>
+        <table data-testid="failures"><thead><tr><th>${t('code')}</th><th>${t('count')}</th></tr></thead>
+          <tbody>${Object.entries(failures).sort((a, b) => b[1] - a[1]).map(([code, n]) => html`<tr><td>${code}</td><td class="num">${n}</td></tr>`)}</tbody></table>
+        <p class="muted">${letters.total} ${t('overview.openDeadLetters')}</p>
+      </section>
+    </div>`;
+}
+
+export function Documents({ t, version }) {
+  const [form, setForm] = useState({ q: '', sender: '', state: '' });
+  const [query, setQuery] = useState(form);
+  const [open, setOpen] = useState(null);
+  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v)).toString();
+  const { data, error } = useLoad(() => call(`/v1/documents?${params}`), [version, params]);
+  const submit = (e) => {
+    e.preventDefault();
+    setQuery(form);
+  };
+  const field = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
+  return html`
+    <form class="filters" onSubmit=${submit}>
+      <input name="q" placeholder=${t('documents.search')} aria-label=${t('documents.search')} value=${form.q} onInput=${field('q')} />
+      <input name="sender" placeholder=${t('documents.sender')} aria-label=${t('documents.sender')} value=${form.sender} onInput=${field('sender')} />
+      <select name="state" aria-label=${t('documents.state')} value=${form.state} onChange=${field('state')}>
+        <option value="">${t('documents.any')}</option>
+        ${STATES.map((s) => html`<option value=${s}>${t(`state.${s}`)}</option>`)}
+      </select>
+      <button type="submit">${t('documents.find')}</button>
+    </form>
+    <${Problem} t=${t} error=${error} />
+    ${!data ? html`<p>${t('loading')}</p>` : html`
+      <p class="muted" data-testid="documents-total">${data.total} ${t('documents.total')}</p>
+      ${data.items.length === 0 ? html`<p>${t('documents.none')}</p>` : html`
+      <table class="documents"><thead><tr><th>${t('documents.received')}</th><th>${t('documents.sender.col')}</th><th>${t('documents.number')}</th><th>${t('documents.subject')}</th><th>${t('documents.recipients')}</th></tr></thead>
+        <tbody>${data.items.map((d) => html`
+          <tr data-testid="document" data-id=${d.id} class=${open === d.id ? 'selected' : ''} onClick=${() => setOpen(d.id)}>
+            <td>${when(d.receivedAt)}</td><td>${d.sender}</td><td>${d.codeNumber}/${d.codeNotation}</td>
+            <td><a href=${`#documents/${d.id}`} onClick=${(e) => { e.preventDefault(); setOpen(d.id); }}>${d.subject}</a>${d.overdue ? html` <span class="badge late">${t('documents.overdue')}</span>` : null}</td>
+            <td>${d.recipients.map((r) => html`<span class=${`badge ${r.state}`} data-testid="recipient" data-code=${r.code} data-state=${r.state}>${r.code}: ${t(`state.${r.state}`)}</span>`)}</td>
+          </tr>`)}</tbody></table>`}`}
+    ${open ? html`<${Timeline} t=${t} id=${open} version=${version} close=${() => setOpen(null)} />` : null}`;
+}
+
+function Timeline({ t, id, version, close }) {
+  const { data, error } = useLoad(() => call(`/v1/documents/${id}/trace`), [id, version]);
+  return html`
+    <aside class="timeline" data-testid="timeline" aria-label=${t('timeline.title')}>
+      <header><h2>${t('timeline.title')}</h2><button type="button" onClick=${close}>${t('timeline.close')}</button></header>
+      <p class="muted">${id}</p>
+      <${Problem} t=${t} error=${error} />
+      ${!data ? html`<p>${t('loading')}</p>` : html`
+        <ol>${data.entries.map((e) => html`
+          <li class=${`step ${e.kind}`} data-testid="step" data-kind=${e.kind}>
+            <time>${when(e.at)}</time> <b>${t(`kind.${e.kind}`)}</b> <span class="muted">${t('timeline.by')} ${e.by}</span>
+            <div>${e.summary}</div>
+          </li>`)}</ol>`}
+    </aside>`;
+}
+
+export function DeadLetters({ t, version }) {
+  const [acted, setActed] = useState({});
+  const [reload, setReload] = useState(0);
+  const { data, error } = useLoad(() => call('/v1/dead-letters?limit=100'), [version, reload]);
+  const replay = async (id) => {
+    try {
+      const answer = await call(`/v1/dead-letters/${id}/replay`, { method: 'POST', body: {} });
+      setActed({ ...acted, [id]: t(`replay.${answer.result}`) });
+    } catch (failure) {
+      setActed({ ...acted, [id]: `${failure.code}: ${failure.message}` });
+    }
+    setReload(reload + 1);
+  };
+  if (!data) return html`<${Problem} t=${t} error=${error} /><p>${t('loading')}</p>`;
+  const last = (l) => l.actions[l.actions.length - 1];
+  return html`
+    <${Problem} t=${t} error=${error} />
+    ${data.items.length === 0 ? html`<p>${t('deadLetters.none')}</p>` : html`
+    <table class="dead-letters"><thead><tr><th>${t('deadLetters.failedAt')}</th><th>${t('code')}</th><th>${t('queue')}</th><th>${t('deadLetters.sender')}</th><th>${t('deadLetters.reason')}</th><th>${t('deadLetters.state')}</th><th></th></tr></thead>
+      <tbody>${data.items.map((l) => html`
+        <tr data-testid="dead-letter" data-id=${l.id} data-message-id=${l.messageId ?? ''} data-state=${l.state}>
+          <td>${when(l.failedAt)}</td><td>${l.code}</td><td>${l.sourceQueue}</td><td>${l.userId ?? ''}</td><td>${l.reason}</td>
+          <td><span class=${`badge ${l.state}`}>${t(`deadLetters.${l.state}`)}</span>
+            ${last(l) ? html`<div class="muted" data-testid="last-action">${last(l).action} · ${last(l).requestedBy} · ${last(l).outcome}${last(l).outcomeCode ? ` (${last(l).outcomeCode})` : ''}</div>` : null}
+            ${acted[l.id] ? html`<div class="muted" role="status">${acted[l.id]}</div>` : null}</td>
+          <td>${l.replayable
+            ? html`<button type="button" data-testid="replay" onClick=${() => replay(l.id)}>${t('deadLetters.replay')}</button>`
+            : l.notReplayableBecause ? html`<span class="muted" title=${l.notReplayableBecause}>${t('deadLetters.notReplayable')}</span>` : null}</td>
+        </tr>`)}</tbody></table>`}`;
+}
+
+export function Agencies({ t, version }) {
+  const { data, error } = useLoad(() => call('/v1/agencies'), [version]);
+  if (!data) return html`<${Problem} t=${t} error=${error} /><p>${t('loading')}</p>`;
+  return html`
+    <table class="agencies" data-testid="agencies"><thead><tr><th>${t('code')}</th><th>${t('agencies.name')}</th><th>${t('agencies.system')}</th><th>${t('agencies.status')}</th><th>${t('agencies.certificates')}</th></tr></thead>
+      <tbody>${data.items.map((a) => html`<tr data-testid="agency" data-code=${a.code}><td>${a.code}</td><td>${a.name}</td><td>${a.systemId}</td><td><span class=${`badge ${a.status}`}>${a.status}</span></td><td class="num">${a.certificates}</td></tr>`)}</tbody></table>`;
+}

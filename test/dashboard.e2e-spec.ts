@@ -1,0 +1,154 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BrowserContext, Page, chromium } from 'playwright-core';
+import { IssuedIdentity } from '@edx/trust';
+import { ExchangeHarness } from './support/exchange.harness';
+import { api, documentFields, signedPdf } from './support/documents';
+
+const A = '000.00.00.G22';
+const B = '000.00.00.H41';
+/** Screenshots land here (ignored by git); docs/dashboard.png in the README is one of them. */
+const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts', 'dashboard');
+const CHROMIUM = process.env.EDX_TEST_CHROMIUM ?? '/usr/bin/chromium';
+
+describe('dashboard in a real browser (real exchange)', () => {
+  const exchange = new ExchangeHarness();
+  const profile = mkdtempSync(path.join(tmpdir(), 'edx-chromium-'));
+  let issuerOfA: IssuedIdentity;
+  let browser: BrowserContext;
+  let page: Page;
+  /** Everything the page complained about: script errors, CSP violations, failed requests. */
+  const complaints: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await exchange.start([
+      { id: 'sys-a', agencies: [{ code: A, name: 'Văn phòng Chính phủ' }] },
+      { id: 'sys-b', agencies: [{ code: B, name: 'UBND tỉnh Nghệ An' }] },
+    ]);
+    issuerOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
+    await exchange.console().addAgency({ code: A, name: 'Văn phòng Chính phủ', systemId: exchange.systemId('sys-a'), certificatePem: issuerOfA.certificatePem });
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 860 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(30_000);
+    page.on('pageerror', (error) => complaints.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 40[14]/.test(message.text())) complaints.push(`console: ${message.text()}`);
+    });
+    // The one refusal expected is the wrong token's sign-in; anything else that fails is a complaint.
+    page.on('response', (response) => {
+      if (response.status() >= 400 && !(response.status() === 401 && response.url().endsWith('/v1/alarms'))) complaints.push(`${response.status()} ${response.url()}`);
+    });
+    // The page may talk to its own console only: a request elsewhere would mean a CDN or a leak.
+    page.on('request', (request) => {
+      if (!request.url().startsWith(exchange.consoleUrl)) complaints.push(`request elsewhere: ${request.url()}`);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
+    await exchange.stop();
+  });
+
+  const send = async (to: string[], subject: string) => {
+    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA), subject) });
+    expect(sent.status).toBe(202);
+    return sent.body.id;
+  };
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  const navigate = (hash: string) => page.locator(`nav a[href="#${hash}"]`).click();
+
+  it('serves the dashboard with a policy that runs only its own scripts, and streams events only to a signed-in operator', async () => {
+    const res = await fetch(`${exchange.consoleUrl}/`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(await res.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect((await fetch(`${exchange.consoleUrl}/assets/../console.env.ts`)).status).toBe(404);
+    const docs = await fetch(`${exchange.consoleUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toBeNull();
+    expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+    const stranger = await fetch(`${exchange.consoleUrl}/v1/events`);
+    expect(stranger.status).toBe(401);
+    expect(await stranger.json()).toMatchObject({ code: 'AUTH_REQUIRED' });
+  });
+
+  it('signs in with the operator token, refuses a wrong one, and speaks Vietnamese and English from two complete tables', async () => {
+    await page.goto(exchange.consoleUrl);
+    await page.locator('input[name="token"]').fill('not-a-token');
+    await page.locator('form.signin button[type="submit"]').click();
+    await page.locator('form.signin [role="alert"]').waitFor();
+    await page.locator('input[name="token"]').fill(exchange.operatorToken);
+    await page.locator('form.signin button[type="submit"]').click();
+    await page.locator('[data-testid="live"][data-state="live"]').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
+
+    await page.locator('select[name="lang"]').selectOption('en');
+    await page.locator('nav a[href="#documents"]', { hasText: 'Documents' }).waitFor();
+    await page.locator('select[name="lang"]').selectOption('vi');
+    await page.locator('nav a[href="#documents"]', { hasText: 'Văn bản' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('vi');
+    // A string, so the test's compiler leaves the browser's import() alone.
+    const tables = await page.evaluate<Record<string, string[]>>(
+      "import('/assets/i18n.js').then(({ STRINGS }) => Object.fromEntries(Object.entries(STRINGS).map(([lang, words]) => [lang, Object.keys(words).sort()])))",
+    );
+    expect(Object.keys(tables).sort()).toEqual(['en', 'vi']);
+    expect(tables.vi).toEqual(tables.en);
+  });
+
+  it('shows a document sent through a gateway as it happens, without a reload, and opens its timeline', async () => {
+    await navigate('documents');
+    await page.locator('[data-testid="documents-total"]').waitFor();
+    const id = await send([B], 'V/v thử nghiệm bảng điều khiển');
+    const row = page.locator(`[data-testid="document"][data-id="${id}"]`);
+    await row.waitFor();
+    await row.locator(`[data-testid="recipient"][data-code="${B}"][data-state="arrived"]`).waitFor();
+    await row.click();
+    const timeline = page.locator('[data-testid="timeline"]');
+    for (const kind of ['verified', 'routed', 'status']) await timeline.locator(`[data-testid="step"][data-kind="${kind}"]`).first().waitFor();
+    expect(await timeline.locator('[data-testid="step"][data-kind="status"]').innerText()).toContain('01');
+    await shot('document-timeline');
+  });
+
+  it('replays a dead letter from the dashboard once its cause is fixed, and the document arrives', async () => {
+    await exchange.console().setAgencyStatus(A, 'suspended');
+    const id = await send([B], 'V/v thư lỗi gửi lại');
+    await navigate('dead-letters');
+    const letter = page.locator(`[data-testid="dead-letter"][data-message-id="${id}"]`);
+    await page.locator(`[data-testid="dead-letter"][data-message-id="${id}"][data-state="open"]`).waitFor();
+    expect(await letter.innerText()).toContain('ROUTING_SENDER_SUSPENDED');
+    await shot('dead-letter-open');
+
+    await exchange.console().setAgencyStatus(A, 'active');
+    await letter.locator('[data-testid="replay"]').click();
+    await page.locator(`[data-testid="dead-letter"][data-message-id="${id}"][data-state="replayed"]`).waitFor();
+    expect(await letter.locator('[data-testid="last-action"]').innerText()).toContain('operator');
+    expect(await letter.locator('[data-testid="replay"]').count()).toBe(0);
+
+    await navigate('documents');
+    await page.locator(`[data-testid="document"][data-id="${id}"] [data-testid="recipient"][data-code="${B}"][data-state="arrived"]`).waitFor();
+  });
+
+  it('shows throughput, backlog per queue, failures by code and alarms on the overview, and the agency directory', async () => {
+    await navigate('overview');
+    await page.locator('[data-testid="sent"]', { hasText: '2' }).waitFor();
+    await page.locator('[data-testid="queues"] td', { hasText: 'hub.inbound' }).first().waitFor();
+    await page.locator('[data-testid="alarms"]').waitFor();
+    await page.locator('select[name="lang"]').selectOption('en');
+    await page.locator('h2', { hasText: 'Backlog per queue' }).waitFor();
+    await shot('overview');
+    await navigate('agencies');
+    await page.locator(`[data-testid="agency"][data-code="${B}"]`).waitFor();
+    expect(await page.locator(`[data-testid="agency"][data-code="${A}"]`).innerText()).toContain('Văn phòng Chính phủ');
+    await shot('agencies');
+    expect(complaints).toEqual([]);
+  });
+});
