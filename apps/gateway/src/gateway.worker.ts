@@ -1,7 +1,7 @@
 import { CrashPoints, GatewayConfig, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
-import { DEFAULT_ALGORITHM_POLICY, RevocationService, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
+import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { GatewayTrust } from './config/gateway-trust';
 import { HostedAgencies } from './config/hosted-agencies';
@@ -44,7 +44,7 @@ export class GatewayWorker implements AmqpTransportResources {
     this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown, {
       ...DEFAULT_ALGORITHM_POLICY,
       sha1AllowedBefore: settings.sha1AllowedBefore,
-    });
+    }, new VerificationPool(settings.workers));
     const crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
     const amqpUser = decodeURIComponent(new URL(config.amqpUrl).username);
@@ -84,6 +84,7 @@ export class GatewayWorker implements AmqpTransportResources {
 
   async stop(): Promise<void> {
     this.revocation.stop();
+    await this.trust.verifier.close();
     await this.relay.stop();
     await this.connection.close().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

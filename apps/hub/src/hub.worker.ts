@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CrashPoints, Logger, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
-import { DEFAULT_ALGORITHM_POLICY, RevocationService, SigningIdentity, assertOwnCertificateAccepted, loadIdentity, revocationServiceFor } from '@edx/trust';
+import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, SigningIdentity, assertOwnCertificateAccepted, loadIdentity, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeadLetterReplayUseCase } from './dead-letters/dead-letter-replay.usecase';
@@ -29,6 +29,7 @@ export class HubWorker implements AmqpTransportResources {
   private readonly recorder: DeadLetterRecorder;
   private readonly crash: CrashPoints;
   private readonly revocation: RevocationService;
+  private readonly verifier: VerificationPool;
   private replays?: ReplayPoller;
 
   constructor(
@@ -41,6 +42,7 @@ export class HubWorker implements AmqpTransportResources {
     this.publisher = new ConfirmedPublisher(this.connection, { afterWrite: () => this.crash.reach('hub:after-publish') });
     this.recorder = new DeadLetterRecorder(this.dataSource, this.connection.username);
     this.revocation = revocationServiceFor(settings.revocation, logger);
+    this.verifier = new VerificationPool(settings.workers);
   }
 
   /** Opens the database and the broker, and refuses to run with a certificate the gateways would refuse. */
@@ -60,7 +62,7 @@ export class HubWorker implements AmqpTransportResources {
     this.inboundHandler = new InboundBatchHandler(
       directory,
       new ExchangeRepository(this.dataSource),
-      new RoutePackageUseCase(trust, this.settings.organId),
+      new RoutePackageUseCase(trust, this.settings.organId, this.verifier),
       new CheckStatusUseCase(trust),
       new StatusIssuer(identity, this.settings.organId, this.settings.organName),
       this.publisher,
@@ -91,6 +93,7 @@ export class HubWorker implements AmqpTransportResources {
   async stop(): Promise<void> {
     await this.replays?.stop();
     await this.connection.close().catch(() => undefined);
+    await this.verifier.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AlgorithmPolicy, DEFAULT_ALGORITHM_POLICY, RevocationService, SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
+import { AlgorithmPolicy, DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, SignaturePolicy, TrustStore, VerifyOptions } from '@edx/trust';
 import { GatewayConfig } from '@edx/common';
 
 /**
@@ -18,6 +18,8 @@ export class GatewayTrust {
     readonly revocation?: RevocationService,
     unknownRevocation: 'refuse' | 'warn' = 'refuse',
     algorithms: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY,
+    /** Where heavy documents are verified (worker threads); by default all on the event loop. */
+    readonly verifier: VerificationPool = new VerificationPool({ workers: 0, budgetMs: 60_000, inlineBelowBytes: 0 }),
   ) {
     // Bytes, not text: a CA's root often comes as a DER .crt. A file that cannot be read is named (KEY_INVALID).
     const read = (files: string[]) => files.map((name) => ({ name, bytes: readFileSync(name) }));

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { EdxError } from '@edx/common';
 import { AttachmentInput, Package, assertValid, buildPackage, parseEdxml, validatePackage } from '@edx/edxml';
-import { attachmentsOf, verifyDocumentSignatures, verifyEnvelope, withFreshRevocation, writeSignedPackage } from '@edx/trust';
+import { attachmentsOf, verifyEnvelope, withFreshRevocation, writeSignedPackage } from '@edx/trust';
 import { GatewayTrust } from '../config/gateway-trust';
 import { GatewayStore } from '../outbox/gateway.store';
 import { SendDocumentCommand } from './send-document.command';
@@ -46,9 +46,10 @@ export class SendDocumentUseCase {
     const parsed = parseEdxml(bytes);
     if (parsed.kind !== 'package') throw new EdxError('EDXML_NOT_EDXML', 'The package did not read back as a package.');
     assertValid(validatePackage(parsed));
-    const { envelope, documents } = await withFreshRevocation(this.trust.revocation, () => {
+    const { envelope, documents } = await withFreshRevocation(this.trust.revocation, async () => {
       const options = this.trust.options(agency.code);
-      return { envelope: verifyEnvelope(parsed, { ...options, messageId: id }), documents: verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy }) };
+      const documentsVerdict = this.trust.verifier.verifyDocuments(parsed.attachments, { ...options, policy: this.trust.policy });
+      return { envelope: verifyEnvelope(parsed, { ...options, messageId: id }), documents: await documentsVerdict };
     });
     if (!envelope.ok) throw new EdxError(envelope.code ?? 'SIGNATURE_INVALID', `Envelope signature: ${envelope.message}`);
     if (!documents.ok) throw new EdxError(documents.code ?? 'SIGNATURE_MISSING', `Document signature: ${documents.message}`, { signatures: documents.reports });

@@ -1,7 +1,7 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
 import { ParsedPackage, assertValid, parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome } from '@edx/messaging';
-import { RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
+import { RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
 import { HostedAgencies } from '../config/hosted-agencies';
@@ -40,8 +40,8 @@ export class InboxBatchHandler {
   async handle(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
     // Verification is synchronous: a certificate whose revocation status had to be fetched is judged again with the answer.
-    let decided = this.decideAll(messages, now);
-    if (await this.trust.revocation?.settle(now)) decided = this.decideAll(messages, now);
+    let decided = await this.decideAll(messages, now);
+    if (await this.trust.revocation?.settle(now)) decided = await this.decideAll(messages, now);
     const { outcomes, packages, statuses } = decided;
 
     const freshPackages = await this.store.saveIncoming(packages.map((p) => p.item));
@@ -66,28 +66,31 @@ export class InboxBatchHandler {
   }
 
   /** What each message is (a package or status to record) or why it is refused. */
-  private decideAll(messages: InboundMessage[], now: Date) {
+  private async decideAll(messages: InboundMessage[], now: Date) {
     const outcomes: Outcome[] = messages.map(() => Outcome.ack());
     const packages: Array<{ index: number; item: ReceivedPackage }> = [];
     const statuses: Array<{ index: number; record: NewStatusRecord }> = [];
 
-    messages.forEach((message, index) => {
+    await Promise.all(messages.map(async (message, index) => {
       try {
         const recipient = this.agencies.get(message.routingKey);
         if (!recipient) throw new EdxError('ROUTING_RECIPIENT_UNROUTABLE', `This gateway does not host agency ${message.routingKey}.`);
         if (!isUuid(message.messageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.');
-        if (message.type === 'package') packages.push({ index, item: this.receivePackage(message, recipient.code, now) });
+        if (message.type === 'package') packages.push({ index, item: await this.receivePackage(message, recipient.code, now) });
         else if (message.type === 'status') statuses.push({ index, record: this.receiveStatus(message, recipient.code, now) });
         else throw new EdxError('MESSAGING_BAD_MESSAGE', `Unknown message type "${message.type}".`);
       } catch (error) {
         const e = toEdxError(error);
         outcomes[index] = e.isTransient ? Outcome.retry(e.message) : Outcome.deadLetter(e.code, e.message);
       }
-    });
+    }));
+    // Verifications finish in any order; records keep the batch's.
+    packages.sort((a, b) => a.index - b.index);
+    statuses.sort((a, b) => a.index - b.index);
     return { outcomes, packages, statuses };
   }
 
-  private receivePackage(message: InboundMessage, recipientCode: string, now: Date): ReceivedPackage {
+  private async receivePackage(message: InboundMessage, recipientCode: string, now: Date): Promise<ReceivedPackage> {
     const packageId = message.messageId!;
     const agency = this.agencies.get(recipientCode)!;
     const parsed = parseEdxml(message.body); // unreadable: dead-lettered (the hub checked it, so this is a fault to look at)
@@ -95,7 +98,7 @@ export class InboxBatchHandler {
     const pkg = parsed.package;
     // Judged at the time the hub provably verified it (its signed attestation), never at a signer's claim.
     const attested = this.attestation(message, packageId);
-    const verdict = attested.ok ? this.verify(parsed, packageId, new Date(attested.attestation.receivedAt)) : attested;
+    const verdict = attested.ok ? await this.verify(parsed, packageId, new Date(attested.attestation.receivedAt)) : attested;
     const statusCode = verdict.ok ? '01' : '02';
     const description = verdict.ok ? STATUS_DESCRIPTIONS['01'] : `[${verdict.code}] ${verdict.reason}`;
     // Same package, same recipient, same answer id: a re-run after a crash is deduplicated downstream.
@@ -127,7 +130,7 @@ export class InboxBatchHandler {
   }
 
   /** The incoming check: structure, envelope signature of the sender for this package id, PDF signatures per policy. */
-  private verify(parsed: ParsedPackage, packageId: string, now: Date): Verdict {
+  private async verify(parsed: ParsedPackage, packageId: string, now: Date): Promise<Verdict> {
     try {
       assertValid(validatePackage(parsed));
     } catch (error) {
@@ -137,7 +140,7 @@ export class InboxBatchHandler {
     const options = this.trust.options(parsed.package.from.organId ?? '', now);
     const envelope = verifyEnvelope(parsed, { ...options, messageId: packageId });
     if (!envelope.ok) return { ok: false, code: envelope.code ?? 'SIGNATURE_INVALID', reason: `Envelope signature: ${envelope.message}` };
-    const documents = verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy });
+    const documents = await this.trust.verifier.verifyDocuments(parsed.attachments, { ...options, policy: this.trust.policy });
     if (!documents.ok) return { ok: false, code: documents.code ?? 'SIGNATURE_INVALID', reason: `Document signature: ${documents.message}` };
     return { ok: true };
   }

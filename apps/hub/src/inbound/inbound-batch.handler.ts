@@ -59,9 +59,10 @@ export class InboundBatchHandler {
   private async handleBatch(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
     const directory = await this.directory.current();
-    let steps: Step[] = messages.map((message) => this.decide(message, directory, now));
-    // Verification is synchronous: a certificate whose revocation status had to be fetched is judged again with the answer.
-    if (await this.revocation?.settle(now)) steps = messages.map((message) => this.decide(message, directory, now));
+    const decideAll = () => Promise.all(messages.map((message) => this.decide(message, directory, now)));
+    let steps: Step[] = await decideAll();
+    // A certificate whose revocation status had to be fetched is judged again with the answer.
+    if (await this.revocation?.settle(now)) steps = await decideAll();
 
     // Statuses must be about a document the hub knows.
     const statusSteps = steps.filter((s): s is Extract<Step, { kind: 'status' }> => s.kind === 'status');
@@ -103,11 +104,11 @@ export class InboundBatchHandler {
     return outcomes;
   }
 
-  private decide(message: InboundMessage, directory: Awaited<ReturnType<DirectoryRepository['current']>>, now: Date): Step {
+  private async decide(message: InboundMessage, directory: Awaited<ReturnType<DirectoryRepository['current']>>, now: Date): Promise<Step> {
     if (!isUuid(message.messageId)) return done(Outcome.deadLetter('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.'));
     const envelope = { messageId: message.messageId, userId: message.userId, body: message.body, headers: message.headers };
     const type = message.type ?? message.routingKey;
-    if (type === 'package') return { kind: 'package', message, decision: this.routePackage.decide(envelope, directory, now) };
+    if (type === 'package') return { kind: 'package', message, decision: await this.routePackage.decide(envelope, directory, now) };
     if (type === 'status') {
       const checked = this.checkStatus.check(envelope, directory, now);
       return checked.kind === 'checked' ? { kind: 'status', checked, message } : done(Outcome.deadLetter(checked.code, checked.reason));

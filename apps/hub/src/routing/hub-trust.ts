@@ -24,12 +24,14 @@ export class HubTrust {
     readonly algorithms?: AlgorithmPolicy,
   ) {}
 
-  verifyOptions(directory: Directory, senderCode: string, at: Date): VerifyOptions {
+  verifyOptions(directory: Directory, senderCode: string, at: Date): VerifyOptions & { registeredFingerprints: readonly string[] } {
     return {
       trustStore: this.trustStore(directory),
       at,
       senderCode,
       isRegisteredFor: (agencyCode, signer) => directory.isRegisteredFor(agencyCode, this.fingerprintOf(signer.certificatePem)),
+      // The same registrations as data, for a verification worker.
+      registeredFingerprints: [...(directory.agency(senderCode)?.certificateFingerprints ?? [])],
     };
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EdxError, ErrorCode } from '@edx/common';
 import { ParsedPackage, appendTraceHop, assertValid, parseEdxml, parseEdxmlDate, validatePackage } from '@edx/edxml';
-import { ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope } from '@edx/trust';
+import { ReceiptAttestation, VerificationPool, verifyEnvelope } from '@edx/trust';
 import { Directory } from '../directory/directory';
 import { PackageRecord } from '../records/exchange-records';
 import { HubTrust } from './hub-trust';
@@ -32,15 +32,18 @@ export type PackageDecision = AcceptedPackage | RefusedPackage;
  * Decides what the hub does with one package message: parse and validate the edXML, check that the
  * connected system that published it (AMQP user_id) hosts the active From agency, verify the envelope
  * signature (an agency certificate registered for From) and the PDF signatures per policy, and
- * resolve every recipient. Pure decision: nothing is written or sent here.
+ * resolve every recipient. Pure decision: nothing is written or sent here (heavy documents are
+ * verified in the pool's worker threads).
  */
 export class RoutePackageUseCase {
   constructor(
     private readonly trust: HubTrust,
     private readonly hubOrganId: string,
+    /** Where heavy documents are verified (worker threads); small ones stay on the event loop. */
+    private readonly verifier: VerificationPool = new VerificationPool({ workers: 0, budgetMs: 60_000, inlineBelowBytes: 0 }),
   ) {}
 
-  decide(message: InboundEnvelope, directory: Directory, now: Date): PackageDecision {
+  async decide(message: InboundEnvelope, directory: Directory, now: Date): Promise<PackageDecision> {
     const system = directory.systemByAmqpUser(message.userId);
     if (!system || system.status !== 'active') {
       return refuse('ROUTING_SENDER_NOT_HOSTED', `The broker user "${message.userId ?? '(none)'}" is not an active connected system.`);
@@ -77,7 +80,7 @@ export class RoutePackageUseCase {
     // The signature must bind the id the package travels under: a signed package re-published under another id is refused.
     const envelope = verifyEnvelope(parsed, { ...options, messageId: message.messageId });
     if (!envelope.ok) return told(envelope.code ?? 'SIGNATURE_INVALID', `Envelope signature: ${envelope.message}`);
-    const documents = verifyDocumentSignatures(parsed.attachments, { ...options, policy: this.trust.policy });
+    const documents = await this.verifier.verifyDocuments(parsed.attachments, { ...options, policy: this.trust.policy });
     if (!documents.ok) return told(documents.code ?? 'SIGNATURE_INVALID', `Document signature: ${documents.message}`);
 
     const routed: string[] = [];

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { setting, z } from './settings';
 
 /**
@@ -16,6 +17,12 @@ export const verificationSettingsShape = {
   EDX_REVOCATION_RETRY_AFTER_MS: setting.int(30_000, 0),
   /** How often a gateway re-reads the console's published CRLs (its configuration's trust.crlSources). */
   EDX_REVOCATION_CRL_REFRESH_MS: setting.int(300_000, 100),
+  /** Worker threads that verify large or zipped documents (0: all on the event loop). Default: the cores but one, 1 to 4. */
+  EDX_VERIFY_WORKERS: setting.int(Math.max(1, Math.min(4, availableParallelism() - 1)), 0),
+  /** How long verifying one package's documents may take in a worker before they are refused (VERIFICATION_ABORTED). */
+  EDX_VERIFY_BUDGET_MS: setting.int(60_000, 1),
+  /** Documents under this size in all, with no zip among them, are verified on the event loop (a hand-over costs more). */
+  EDX_VERIFY_INLINE_BELOW_BYTES: setting.int(1024 * 1024, 0),
 };
 
 export interface RevocationSettings {
@@ -28,6 +35,7 @@ export interface RevocationSettings {
 export interface VerificationSettings {
   readonly sha1AllowedBefore: Date;
   readonly revocation: RevocationSettings;
+  readonly workers: { readonly workers: number; readonly budgetMs: number; readonly inlineBelowBytes: number };
 }
 
 export function verificationSettingsOf(env: {
@@ -36,9 +44,13 @@ export function verificationSettingsOf(env: {
   EDX_REVOCATION_TIMEOUT_MS: number;
   EDX_REVOCATION_RETRY_AFTER_MS: number;
   EDX_REVOCATION_CRL_REFRESH_MS: number;
+  EDX_VERIFY_WORKERS: number;
+  EDX_VERIFY_BUDGET_MS: number;
+  EDX_VERIFY_INLINE_BELOW_BYTES: number;
 }): VerificationSettings {
   return {
     sha1AllowedBefore: env.EDX_SHA1_ALLOWED_BEFORE,
     revocation: { unknown: env.EDX_REVOCATION_UNKNOWN, timeoutMs: env.EDX_REVOCATION_TIMEOUT_MS, retryAfterMs: env.EDX_REVOCATION_RETRY_AFTER_MS, crlRefreshMs: env.EDX_REVOCATION_CRL_REFRESH_MS },
+    workers: { workers: env.EDX_VERIFY_WORKERS, budgetMs: env.EDX_VERIFY_BUDGET_MS, inlineBelowBytes: env.EDX_VERIFY_INLINE_BELOW_BYTES },
   };
 }

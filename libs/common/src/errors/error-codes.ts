@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   CRL_STALE: permanent(422, 'The revocation list is past its next-update time.'),
   CRL_MISSING: permanent(422, 'No revocation list is available for the issuing CA.'),
   REVOCATION_UNKNOWN: permanent(422, "The certificate names where its revocation status is published, but no current answer could be had (OCSP and CRL unreachable, unsigned or unknown) and the degraded mode refuses."),
+  VERIFICATION_ABORTED: permanent(422, "Verifying the documents' signatures was stopped: it took longer than its time budget, or its worker failed."),
   SIGNER_NOT_SENDER: permanent(422, 'The signing certificate does not belong to the sending agency.'),
   KEY_INVALID: permanent(400, 'The key or certificate file cannot be read.'),
   ATTESTATION_INVALID: permanent(422, "The hub's signed receipt attestation is missing, altered or not the hub's."),

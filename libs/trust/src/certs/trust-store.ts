@@ -38,6 +38,14 @@ export interface CertificateCheck {
   readonly revocation: readonly RevocationAnswer[];
 }
 
+/** A trust store as plain data (DER and options, no online source): what crosses to a verification worker. */
+export interface PortableTrust {
+  readonly anchors: readonly Buffer[];
+  readonly intermediates: readonly Buffer[];
+  readonly crls: readonly Buffer[];
+  readonly options: Omit<TrustStoreOptions, 'revocation'>;
+}
+
 const MAX_CHAIN = 8;
 
 /** What trust files are called: PEM or DER, certificates or CRLs. */
@@ -119,6 +127,18 @@ export class TrustStore {
       crls.push(...material.crls);
     }
     return new TrustStore(anchors, intermediates, crls, options);
+  }
+
+  /** The same trust as plain data, for a worker thread (its online revocation source is given there). */
+  portable(): PortableTrust {
+    const { crlPolicy, staleCrl, algorithms, unknownRevocation } = this.options;
+    const options = { crlPolicy, staleCrl, algorithms, unknownRevocation };
+    return { anchors: this.anchors.map((c) => c.der), intermediates: this.intermediates.map((c) => c.der), crls: this.crls.map((c) => c.der), options };
+  }
+
+  static fromPortable(trust: PortableTrust, revocation?: RevocationSource): TrustStore {
+    const certificates = (ders: readonly Buffer[]) => ders.map((der) => Certificate.from(Buffer.from(der)));
+    return new TrustStore(certificates(trust.anchors), certificates(trust.intermediates), trust.crls.map((der) => RevocationList.from(Buffer.from(der))), { ...trust.options, revocation });
   }
 
   get algorithmPolicy(): AlgorithmPolicy {

@@ -6,7 +6,7 @@ import { RevocationList } from '../certs/crl';
 import { readTrustMaterial } from '../certs/trust-material';
 import { fetchCapped } from './fetch-capped';
 import { OcspAnswer, ocspRequest, readOcspResponse } from './ocsp';
-import { RevocationSource, SourcedCrl } from './revocation-source';
+import { RevocationCache } from './revocation-cache';
 
 export interface RevocationServiceOptions {
   /** How long one OCSP or CRL request may take. */
@@ -35,12 +35,6 @@ export interface RevocationEvent {
 const DEFAULTS = { timeoutMs: 5000, retryAfterMs: 30_000, maxAgeMs: 3600_000, maxCrlBytes: 20 * 1024 * 1024, maxOcspBytes: 256 * 1024, sourceRefreshMs: 300_000 };
 /** A responder's clock may run a little ahead of ours. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-const MAX_ENTRIES = 10_000;
-
-interface Expiring<T> {
-  readonly value: T;
-  readonly until: number;
-}
 
 /**
  * The revocation service of a hub or gateway: answers the trust store from what it fetched (OCSP
@@ -48,17 +42,13 @@ interface Expiring<T> {
  * each answer until its nextUpdate. Verification stays synchronous: the store notes what it could
  * not answer, `settle()` fetches that, and the caller verifies again.
  */
-export class RevocationService implements RevocationSource {
+export class RevocationService extends RevocationCache {
   private readonly options: RevocationServiceOptions & typeof DEFAULTS;
-  private readonly crlByUrl = new Map<string, Expiring<RevocationList>>();
-  private readonly ocspByCertificate = new Map<string, Expiring<{ answer: OcspAnswer; url: string }>>();
-  private readonly failures = new Map<string, Expiring<string>>();
-  private readonly misses = new Map<string, { cert: Certificate; issuer: Certificate }>();
   private readonly inFlight = new Map<string, Promise<void>>();
-  private pushed = new Map<string, RevocationList[]>();
   private timer?: NodeJS.Timeout;
 
   constructor(options: RevocationServiceOptions = {}) {
+    super();
     this.options = { ...DEFAULTS, ...options };
   }
 
@@ -74,33 +64,10 @@ export class RevocationService implements RevocationSource {
     clearInterval(this.timer);
   }
 
-  crlsFor(cert: Certificate): readonly SourcedCrl[] {
-    const fetched = cert.crlUrls.flatMap((url) => {
-      const entry = this.crlByUrl.get(url);
-      return entry ? [{ crl: entry.value, url }] : [];
-    });
-    return [...fetched, ...[...this.pushed].flatMap(([url, crls]) => crls.map((crl) => ({ crl, url })))];
-  }
-
-  ocspFor(cert: Certificate, issuer: Certificate, now: Date): { answer: OcspAnswer; url: string } | undefined {
-    const entry = this.ocspByCertificate.get(keyOf(cert, issuer));
-    return entry && now.getTime() <= entry.until ? entry.value : undefined;
-  }
-
-  failureFor(cert: Certificate, now: Date): string | undefined {
-    const entry = this.failures.get(cert.fingerprint);
-    return entry && now.getTime() < entry.until ? entry.value : undefined;
-  }
-
-  noteMiss(cert: Certificate, issuer: Certificate): void {
-    this.misses.set(keyOf(cert, issuer), { cert, issuer });
-  }
-
   /** Fetches the status of every certificate the store could not answer for. True when there was any: verify again. */
   async settle(now: Date = new Date()): Promise<boolean> {
-    if (this.misses.size === 0) return false;
-    const pending = [...this.misses.entries()];
-    this.misses.clear();
+    const pending = this.takeMisses();
+    if (pending.length === 0) return false;
     await Promise.all(
       pending.map(([key, { cert, issuer }]) => {
         let running = this.inFlight.get(key);
@@ -120,8 +87,7 @@ export class RevocationService implements RevocationSource {
     for (const url of cert.ocspUrls) {
       try {
         const answer = await this.askOcsp(url, cert, issuer, now);
-        bounded(this.ocspByCertificate).set(keyOf(cert, issuer), { value: { answer, url }, until: (answer.nextUpdate ?? new Date(answer.thisUpdate.getTime() + this.options.maxAgeMs)).getTime() });
-        this.failures.delete(cert.fingerprint);
+        this.putOcsp(cert, issuer, { answer, url }, (answer.nextUpdate ?? new Date(answer.thisUpdate.getTime() + this.options.maxAgeMs)).getTime());
         this.tell('fetched', 'ocsp', url, `${cert.subject}: ${answer.status}`);
         return;
       } catch (error) {
@@ -132,8 +98,7 @@ export class RevocationService implements RevocationSource {
     for (const url of cert.crlUrls) {
       try {
         const crl = await this.fetchCrl(url, issuer, now);
-        bounded(this.crlByUrl).set(url, { value: crl, until: (crl.nextUpdate ?? new Date(now.getTime() + this.options.maxAgeMs)).getTime() });
-        this.failures.delete(cert.fingerprint);
+        this.putCrl(cert, url, crl, (crl.nextUpdate ?? new Date(now.getTime() + this.options.maxAgeMs)).getTime());
         this.tell('fetched', 'crl', url, `${issuer.subject}, updated ${crl.thisUpdate.toISOString()}`);
         return;
       } catch (error) {
@@ -141,7 +106,7 @@ export class RevocationService implements RevocationSource {
         this.tell('failed', 'crl', url, (error as Error).message);
       }
     }
-    bounded(this.failures).set(cert.fingerprint, { value: reasons.join('; '), until: now.getTime() + this.options.retryAfterMs });
+    this.putFailure(cert, reasons.join('; '), now.getTime() + this.options.retryAfterMs);
   }
 
   private async askOcsp(url: string, cert: Certificate, issuer: Certificate, now: Date): Promise<OcspAnswer> {
@@ -165,18 +130,16 @@ export class RevocationService implements RevocationSource {
 
   /** Re-reads every CRL bundle source; a source that fails keeps its previous CRLs. */
   private async refreshSources(): Promise<void> {
-    const next = new Map(this.pushed);
     for (const url of this.options.crlSources ?? []) {
       try {
         const body = await fetchCapped(url, { method: 'GET' }, this.options.maxCrlBytes, this.options.timeoutMs);
         const crls = readTrustMaterial(body, url).crls;
-        next.set(url, crls);
+        this.putPublished(url, crls);
         this.tell('fetched', 'crl-source', url, `${crls.length} revocation list${crls.length === 1 ? '' : 's'}`);
       } catch (error) {
         this.tell('failed', 'crl-source', url, (error as Error).message);
       }
     }
-    this.pushed = next;
   }
 
   private tell(outcome: RevocationEvent['outcome'], kind: RevocationEvent['kind'], url: string, detail: string): void {
@@ -184,20 +147,13 @@ export class RevocationService implements RevocationSource {
   }
 }
 
-const keyOf = (cert: Certificate, issuer: Certificate) => `${issuer.spkiSha256}:${cert.serialNumber}`;
-
-/** The map, emptied first when it has grown past MAX_ENTRIES (certificates seen are few; this bounds a flood). */
-function bounded<K, V>(map: Map<K, V>): Map<K, V> {
-  if (map.size >= MAX_ENTRIES) map.clear();
-  return map;
-}
 
 /**
- * Runs a synchronous verification, and runs it once more when it left revocation questions for
+ * Runs a verification, and runs it once more when it left revocation questions for
  * `revocation` to fetch: the second run has the answers (or the failures, for the degraded mode).
  */
-export async function withFreshRevocation<T>(revocation: RevocationService | undefined, verify: () => T): Promise<T> {
-  const first = verify();
+export async function withFreshRevocation<T>(revocation: RevocationService | undefined, verify: () => T | Promise<T>): Promise<T> {
+  const first = await verify();
   return revocation && (await revocation.settle()) ? verify() : first;
 }
 
