@@ -3,6 +3,8 @@ export { EDXML_NS, XMLDSIG_NS } from './model/namespaces';
 export * from './model/package.model';
 export { STATUS_CODES, isKnownStatusCode, isTwoDigitStatusCode } from './model/status-codes';
 export type { StatusCode, KnownStatusCode } from './model/status-codes';
+export { foldDeliveryState, nextDeliveryState } from './model/delivery-state';
+export type { DeliveryState, DeliveryStep } from './model/delivery-state';
 export { parseAgencyCode, agencyCodeForm, isAgencyCode } from './model/agency-code';
 export type { AgencyCode, AgencyCodeForm } from './model/agency-code';
 export { formatEdxmlDate, formatEdxmlTimestamp, parseEdxmlDate } from './model/edxml-date';

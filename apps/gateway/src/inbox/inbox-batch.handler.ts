@@ -11,6 +11,7 @@ import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
 import { IncomingDocumentEntity } from '@edx/storage';
 
 const PACKAGE_ID_HEADER = 'x-edx-package-id';
+const ABOUT_RECIPIENT_HEADER = 'x-edx-about-recipient';
 
 type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 
@@ -91,7 +92,7 @@ export class InboxBatchHandler {
     const description = verdict.ok ? STATUS_DESCRIPTIONS['01'] : `[${verdict.code}] ${verdict.reason}`;
     // Same package, same recipient, same answer id: a re-run after a crash is deduplicated downstream.
     const statusId = deterministicUuid(packageId, recipientCode, statusCode);
-    const status = authorStatus(agency, pkg, statusCode, description, now, statusId);
+    const status = authorStatus(agency, { packageId, package: pkg }, statusCode, description, now, statusId);
     return {
       document: {
         packageId, recipientCode, senderCode: pkg.from.organId ?? '', edxmlDocumentId: pkg.documentId ?? '', subject: pkg.subject ?? '',
@@ -140,12 +141,15 @@ export class InboxBatchHandler {
     if (parsed.kind !== 'status') throw new EdxError('EDXML_NOT_EDXML', 'A package arrived labelled as a status.');
     assertValid(validateStatus(parsed));
     const from = parsed.status.from.organId ?? '';
-    const verdict = verifyEnvelope(parsed, { ...this.trust.options(from, now), messageId: message.messageId! });
+    // The signature binds the message id and the package id it is filed under.
+    const verdict = verifyEnvelope(parsed, { ...this.trust.options(from, now), messageId: message.messageId!, aboutPackageId: packageId });
     if (!verdict.ok) throw new EdxError(verdict.code ?? 'SIGNATURE_INVALID', `Status signature from ${from}: ${verdict.message}`);
-    const about = message.headers['x-edx-about-recipient'];
+    // The hub's own 02 speaks for the recipient it could not serve; nobody else's status does.
+    const about = from === this.trust.hubCode ? message.headers[ABOUT_RECIPIENT_HEADER] : undefined;
     return {
-      // One record per addressee: a recall sent to two agencies hosted here is recorded for each.
-      id: deterministicUuid(message.messageId!, agencyCode),
+      // One record per addressee and per author (who signed it): a recall sent to two agencies hosted
+      // here is recorded for each, and another agency's status under the same id is another record.
+      id: deterministicUuid(message.messageId!, agencyCode, from),
       packageId,
       direction: 'in',
       agencyCode,

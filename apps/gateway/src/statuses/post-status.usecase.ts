@@ -42,7 +42,7 @@ export class PostStatusUseCase {
     if (parsed.kind !== 'package') throw new EdxError('INTERNAL_ERROR', `Stored document ${packageId} is not a package.`);
     const now = new Date();
     const description = command.description?.trim() || STATUS_DESCRIPTIONS[statusCode] || statusCode;
-    const status = authorStatus(agency, parsed.package, statusCode, description, now, randomUUID(), command.staff);
+    const status = authorStatus(agency, { packageId, package: parsed.package }, statusCode, description, now, randomUUID(), command.staff);
     await this.store.saveStatuses(
       [{ id: status.messageId, packageId, direction: 'out', agencyCode: agency.code, fromCode: agency.code, statusCode, description, at: now }],
       [{ messageId: status.messageId, type: 'status', routingKey: 'status', headers: { 'x-edx-package-id': packageId }, body: status.body, documentId: null }],

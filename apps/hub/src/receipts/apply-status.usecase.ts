@@ -6,7 +6,7 @@ import { StatusRecord } from '../records/exchange-records';
 import { HubTrust } from '../routing/hub-trust';
 import { InboundEnvelope } from '../routing/inbound-envelope';
 
-/** The header a gateway puts on every status: the package id the status is about. */
+/** The header a gateway puts on every status: the package id the status is about (its signature binds it too). */
 export const PACKAGE_ID_HEADER = 'x-edx-package-id';
 
 export interface CheckedStatus {
@@ -23,8 +23,9 @@ export interface RefusedStatus {
 
 /**
  * Checks one status message: parse and validate, the publishing system hosts the active From
- * agency, the envelope signature is that agency's. Whether the document exists and where the
- * status goes next is decided against the records (see InboundBatchHandler).
+ * agency, the envelope signature is that agency's and binds both the message id and the package id
+ * it is filed under. Whether the document exists, whether its author may say it about that document
+ * (status-authorship.ts) and where it goes next is decided against the records (InboundBatchHandler).
  */
 export class CheckStatusUseCase {
   constructor(private readonly trust: HubTrust) {}
@@ -51,7 +52,7 @@ export class CheckStatusUseCase {
     if (!from) return refuse('ROUTING_SENDER_UNKNOWN', `The reporting agency ${fromCode} is not registered.`);
     if (from.systemId !== system.id) return refuse('ROUTING_SENDER_NOT_HOSTED', `Connected system ${system.id} does not host agency ${fromCode}.`);
     if (from.status !== 'active') return refuse('ROUTING_SENDER_SUSPENDED', `The reporting agency ${fromCode} is suspended.`);
-    const verdict = verifyEnvelope(parsed, { ...this.trust.verifyOptions(directory, fromCode, now), messageId: message.messageId });
+    const verdict = verifyEnvelope(parsed, { ...this.trust.verifyOptions(directory, fromCode, now), messageId: message.messageId, aboutPackageId: packageId });
     if (!verdict.ok) return refuse(verdict.code ?? 'SIGNATURE_INVALID', `Status signature: ${verdict.message}`);
     return {
       kind: 'checked',
