@@ -5,8 +5,12 @@ import { HostedAgency } from '../config/hosted-agencies';
 import { GatewayStore } from '../outbox/gateway.store';
 import { StaffInfo, STATUS_DESCRIPTIONS, authorStatus } from './status-author';
 
-/** Codes a recipient reports about a document it received, and the one a sender uses to recall. */
-const RECIPIENT_CODES = new Set(['02', '03', '04', '05', '06', '15', '16']);
+/**
+ * Codes a recipient reports about a document it received (01 too: its gateway sends one on receipt,
+ * and a DMS that reports it again, late, is recorded without moving anything), and the one a sender
+ * uses to recall.
+ */
+const RECIPIENT_CODES = new Set(['01', '02', '03', '04', '05', '06', '15', '16']);
 const SENDER_CODES = new Set(['13']);
 
 export interface PostStatusCommand {
