@@ -3,7 +3,7 @@ import { OutboxStore } from '@edx/messaging';
 import { IncomingDocumentEntity, OutboxMessageEntity, OutgoingDocumentEntity, StatusRecordEntity, asStorageError, sqlValues } from '@edx/storage';
 
 export type NewOutboxMessage = Pick<OutboxMessageEntity, 'messageId' | 'type' | 'routingKey' | 'headers' | 'body' | 'documentId'>;
-export type NewStatusRecord = Omit<StatusRecordEntity, never>;
+export type NewStatusRecord = Omit<StatusRecordEntity, 'seq'>;
 export type PendingMessage = OutboxMessageEntity & { payload: Buffer };
 
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -186,6 +186,6 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
   }
 
   statuses(packageId: string): Promise<StatusRecordEntity[]> {
-    return guarded(() => this.dataSource.getRepository(StatusRecordEntity).find({ where: { packageId }, order: { at: 'ASC' } }));
+    return guarded(() => this.dataSource.getRepository(StatusRecordEntity).find({ where: { packageId }, order: { seq: 'ASC' } }));
   }
 }
