@@ -199,7 +199,7 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
     }
   });
 
-  it('turns a status nobody can take (the sender is no longer bound) into a dead letter with its reason, never a silent drop', async () => {
+  it('turns a status nobody can take (the sender is no longer bound), its recipient\'s or the hub\'s, into a dead letter with its reason, never a silent drop', async () => {
     const id = await send([B]);
     await stateAtA(id, B, 'arrived');
     const admin = await exchange.adminConnection();
@@ -212,6 +212,9 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
       expect(dead).toMatchObject({ code: 'STATUS_UNROUTABLE', reason: expect.stringContaining(A) });
       // Recorded all the same: the delivery moved, and the operator can replay it once A is bound again.
       expect(await hubStates(id)).toEqual({ [B]: 'accepted' });
+      // The hub's own 02 (an unregistered recipient) to the unbound sender: the package it is about says why.
+      const unknownRecipient = await send(['000.00.00.X99']);
+      expect(await deadLetter(unknownRecipient)).toMatchObject({ code: 'STATUS_UNROUTABLE', reason: expect.stringContaining('000.00.00.X99') });
     } finally {
       await declareSystemInbox(channel, exchange.systemId('sys-a'), [A]);
       await channel.close();
