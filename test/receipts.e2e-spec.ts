@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { findChainBreak } from '../apps/hub/src/records/event-chain';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { api, documentFields, signedPdf } from './support/documents';
+import { signedPackage } from './support/packages';
 
 const A = '000.00.00.G22';
 const B = '000.00.00.H41';
@@ -93,7 +94,7 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
   /** A status signed with `as`'s real key, published by `system` with its own broker credentials. */
   async function publishStatus(system: string, input: { as: string; about: Package; statusCode: string; signedFor: string; filedUnder?: string; messageId?: string }): Promise<string> {
     const messageId = input.messageId ?? randomUUID();
-    const status = buildStatus({ from: { organId: input.as, organName: input.as }, responseFor: responseForPackage(input.about), statusCode: input.statusCode, description: 'forged', at: new Date() });
+    const status = buildStatus({ from: { organId: input.as, organName: input.as }, responseFor: responseForPackage(input.about), statusCode: input.statusCode, description: 'published straight to the broker', at: new Date() });
     const body = writeSignedStatus(status, exchange.identityOf(input.as), messageId, input.signedFor);
     const connection = await exchange.connectAs(system);
     connections.push(connection);
@@ -157,6 +158,44 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
     expect((await statusesAt(B, id)).map((s) => s.statusCode)).not.toContain('13');
     expect((await statusesAt(A, id)).map((s) => s.statusCode)).not.toContain('13');
     onlyGenuine(await chain(id), [forged]);
+  });
+
+  it("a sender's gateway checks authorship again: a status that did not come through the hub's check is refused there", async () => {
+    const id = await send([B]);
+    await stateAtA(id, B, 'arrived');
+    // Put straight on A's binding as the broker administrator (as a broken hub would), signed with C's real key.
+    const messageId = randomUUID();
+    const status = buildStatus({ from: { organId: C, organName: C }, responseFor: responseForPackage(await packageAt(B, id)), statusCode: '06', description: 'forged', at: new Date() });
+    const admin = await exchange.adminConnection();
+    connections.push(admin);
+    await new ConfirmedPublisher(admin).publish(Topology.deliverExchange, A, writeSignedStatus(status, exchange.identityOf(C), messageId, id), {
+      messageId, type: 'status', mandatory: true, headers: { 'x-edx-package-id': id },
+    });
+    // The gateway may not write to edx.dead: it rejects, and the broker dead-letters it from A's inbox.
+    expect(await deadLetter(messageId)).toMatchObject({ code: 'MESSAGING_REJECTED', reason: expect.stringContaining(Topology.systemInbox(exchange.systemId('sys-a'))) });
+    await post(B, id, '03');
+    await stateAtA(id, B, 'accepted');
+    expect((await statusesAt(A, id)).map((s) => s.from)).not.toContain(C);
+  });
+
+  it('takes a recall that reaches the hub in the same batch as the package it recalls', async () => {
+    const id = randomUUID();
+    const body = signedPackage({ from: A, to: [B], pdf: signedPdf(issuerOfA), identity: exchange.identityOf(A), packageId: id });
+    const parsed = parseEdxml(body);
+    if (parsed.kind !== 'package') throw new TypeError('not a package');
+    await exchange.stopHub();
+    try {
+      const connection = await exchange.connectAs('sys-a');
+      connections.push(connection);
+      await new ConfirmedPublisher(connection, { publishAsConnectionUser: true }).publish(Topology.hubExchange, Topology.packageKey, body, { messageId: id, type: 'package' });
+      const recall = await publishStatus('sys-a', { as: A, about: parsed.package, statusCode: '13', signedFor: id });
+      await exchange.startHub();
+      await eventually('the recall at B', async () => (await statusesAt(B, id)).some((s) => s.direction === 'in' && s.from === A && s.statusCode === '13'));
+      expect(await exchange.hubQuery('SELECT 1 FROM dead_letters WHERE message_id = $1', [recall])).toEqual([]);
+      onlyGenuine(await chain(id), []);
+    } finally {
+      if (!exchange.hub) await exchange.startHub();
+    }
   });
 
   it("cannot suppress a recipient's receipt by publishing first under the id that receipt will have", async () => {

@@ -5,6 +5,8 @@ export { STATUS_CODES, isKnownStatusCode, isTwoDigitStatusCode } from './model/s
 export type { StatusCode, KnownStatusCode } from './model/status-codes';
 export { foldDeliveryState, nextDeliveryState } from './model/delivery-state';
 export type { DeliveryState, DeliveryStep } from './model/delivery-state';
+export { statusAuthorshipRefusal } from './model/status-authorship';
+export type { AnsweredDocument, StatusClaim } from './model/status-authorship';
 export { parseAgencyCode, agencyCodeForm, isAgencyCode } from './model/agency-code';
 export type { AgencyCode, AgencyCodeForm } from './model/agency-code';
 export { formatEdxmlDate, formatEdxmlTimestamp, parseEdxmlDate } from './model/edxml-date';

@@ -1,5 +1,5 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
-import { ParsedPackage, assertValid, parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
+import { ParsedPackage, StatusClaim, assertValid, parseEdxml, statusAuthorshipRefusal, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome } from '@edx/messaging';
 import { RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
@@ -42,7 +42,7 @@ export class InboxBatchHandler {
     const now = new Date();
     const outcomes: Outcome[] = messages.map(() => Outcome.ack());
     const packages: Array<{ index: number; item: ReceivedPackage }> = [];
-    const statuses: Array<{ index: number; record: NewStatusRecord }> = [];
+    const received: Array<{ index: number; record: NewStatusRecord; claim: StatusClaim }> = [];
 
     messages.forEach((message, index) => {
       try {
@@ -50,7 +50,7 @@ export class InboxBatchHandler {
         if (!recipient) throw new EdxError('ROUTING_RECIPIENT_UNROUTABLE', `This gateway does not host agency ${message.routingKey}.`);
         if (!isUuid(message.messageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.');
         if (message.type === 'package') packages.push({ index, item: this.receivePackage(message, recipient.code, now) });
-        else if (message.type === 'status') statuses.push({ index, record: this.receiveStatus(message, recipient.code, now) });
+        else if (message.type === 'status') received.push({ index, ...this.receiveStatus(message, recipient.code, now) });
         else throw new EdxError('MESSAGING_BAD_MESSAGE', `Unknown message type "${message.type}".`);
       } catch (error) {
         const e = toEdxError(error);
@@ -59,6 +59,8 @@ export class InboxBatchHandler {
     });
 
     const freshPackages = await this.store.saveIncoming(packages.map((p) => p.item));
+    // After the packages: a recall may come in the same batch as the document it recalls.
+    const statuses = await this.byTheirAuthors(received, outcomes);
     const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
     this.crash.reach('gateway:after-commit');
     if (packages.length > 0) this.onQueued();
@@ -134,7 +136,23 @@ export class InboxBatchHandler {
     return { ok: true };
   }
 
-  private receiveStatus(message: InboundMessage, agencyCode: string, now: Date): NewStatusRecord {
+  /**
+   * The statuses whose author may say them about the document they are filed under (the rule the hub
+   * applies, checked again here); the others are dead-lettered, never recorded or shown.
+   */
+  private async byTheirAuthors<T extends { index: number; record: NewStatusRecord; claim: StatusClaim }>(received: readonly T[], outcomes: Outcome[]): Promise<T[]> {
+    const documents = await this.store.answeredDocuments(received.map((s) => s.record));
+    return received.filter(({ index, record, claim }) => {
+      const document = documents.get(`${record.agencyCode}|${record.packageId}`);
+      const refusal = document
+        ? statusAuthorshipRefusal(claim, document)
+        : { code: 'ROUTING_DOCUMENT_UNKNOWN' as const, reason: `Agency ${record.agencyCode} has no document ${record.packageId} for a status to be about.` };
+      if (refusal) outcomes[index] = Outcome.deadLetter(refusal.code, refusal.reason);
+      return !refusal;
+    });
+  }
+
+  private receiveStatus(message: InboundMessage, agencyCode: string, now: Date): { record: NewStatusRecord; claim: StatusClaim } {
     const packageId = message.headers[PACKAGE_ID_HEADER];
     if (!isUuid(packageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', `A status must carry the ${PACKAGE_ID_HEADER} header.`);
     const parsed = parseEdxml(message.body);
@@ -145,18 +163,22 @@ export class InboxBatchHandler {
     const verdict = verifyEnvelope(parsed, { ...this.trust.options(from, now), messageId: message.messageId!, aboutPackageId: packageId });
     if (!verdict.ok) throw new EdxError(verdict.code ?? 'SIGNATURE_INVALID', `Status signature from ${from}: ${verdict.message}`);
     // The hub's own 02 speaks for the recipient it could not serve; nobody else's status does.
-    const about = from === this.trust.hubCode ? message.headers[ABOUT_RECIPIENT_HEADER] : undefined;
-    return {
+    const byHub = from === this.trust.hubCode;
+    const header = byHub ? message.headers[ABOUT_RECIPIENT_HEADER] : undefined;
+    const about = typeof header === 'string' ? header : undefined;
+    const record: NewStatusRecord = {
       // One record per addressee and per author (who signed it): a recall sent to two agencies hosted
       // here is recorded for each, and another agency's status under the same id is another record.
       id: deterministicUuid(message.messageId!, agencyCode, from),
       packageId,
       direction: 'in',
       agencyCode,
-      fromCode: typeof about === 'string' ? about : from,
+      fromCode: about ?? from,
       statusCode: parsed.status.statusCode ?? '',
       description: parsed.status.description ?? '',
       at: now,
     };
+    const claim: StatusClaim = { fromCode: byHub ? about : from, statusCode: record.statusCode, responseFor: parsed.status.responseFor, issuedByHub: byHub };
+    return { record, claim };
   }
 }

@@ -1,5 +1,6 @@
 import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, isUuid, toEdxError } from '@edx/common';
 import { ConfirmedPublisher, InboundMessage, Outcome, Topology } from '@edx/messaging';
+import { statusAuthorshipRefusal } from '@edx/edxml';
 import { RECEIPT_ATTESTATION_HEADER } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
@@ -7,7 +8,6 @@ import { ExchangeRepository } from '../records/exchange.repository';
 import { KnownDocument, StatusRecord } from '../records/exchange-records';
 import { CheckStatusUseCase, CheckedStatus, PACKAGE_ID_HEADER } from '../receipts/apply-status.usecase';
 import { StatusIssuer } from '../receipts/status-issuer';
-import { statusAuthorshipRefusal } from '../receipts/status-authorship';
 import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.usecase';
 
 /** Headers the hub adds to what it sends to a gateway. */
@@ -65,6 +65,12 @@ export class InboundBatchHandler {
     // anything else is dead-lettered with its reason before the commit, so it never reaches the event chain.
     const statusSteps = steps.filter((s): s is Extract<Step, { kind: 'status' }> => s.kind === 'status');
     const documents = await this.records.findDocuments(statusSteps.map((s) => s.checked.record.packageId));
+    // A recall can come in the same batch as its package (the sender's relay sends both at once).
+    for (const step of steps) {
+      if (step.kind !== 'package' || step.decision.kind !== 'accepted' || documents.has(step.decision.record.packageId)) continue;
+      const r = step.decision.record;
+      documents.set(r.packageId, { senderCode: r.senderCode, edxmlDocumentId: r.edxmlDocumentId, recipients: new Set([...r.routed, ...r.rejected.map((x) => x.recipientCode)]), liveRecipients: [...r.routed] });
+    }
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
       if (step.kind !== 'status') continue;

@@ -1,3 +1,4 @@
+import type { AnsweredDocument } from '@edx/edxml';
 import type { DeliveryState } from '@edx/storage';
 
 /** What the hub decided about an accepted package, ready to be committed. */
@@ -17,12 +18,8 @@ export interface PackageRecord {
   readonly rejected: ReadonlyArray<{ recipientCode: string; code: string; reason: string }>;
 }
 
-/** A recorded document, as statuses about it are judged (status-authorship.ts) and routed. */
-export interface KnownDocument {
-  readonly senderCode: string;
-  readonly edxmlDocumentId: string;
-  /** Every recipient the document has a delivery for, whatever its state. */
-  readonly recipients: ReadonlySet<string>;
+/** A recorded document, as statuses about it are judged (libs/edxml status-authorship.ts) and routed. */
+export interface KnownDocument extends AnsweredDocument {
   /** Recipients whose delivery is not rejected: a recall (13) goes to them. */
   readonly liveRecipients: readonly string[];
 }
