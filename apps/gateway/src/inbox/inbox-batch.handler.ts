@@ -138,15 +138,16 @@ export class InboxBatchHandler {
 
   /**
    * The statuses whose author may say them about the document they are filed under (the rule the hub
-   * applies, checked again here); the others are dead-lettered, never recorded or shown.
+   * applies, checked again here against this gateway's own copy of the document); the others are
+   * dead-lettered, never recorded or shown. A status about a document this gateway does not hold (its
+   * system published the package past this gateway) is kept as the hub vouched for it: there is no
+   * copy here to judge it by, and no document view it could change.
    */
   private async byTheirAuthors<T extends { index: number; record: NewStatusRecord; claim: StatusClaim }>(received: readonly T[], outcomes: Outcome[]): Promise<T[]> {
     const documents = await this.store.answeredDocuments(received.map((s) => s.record));
     return received.filter(({ index, record, claim }) => {
       const document = documents.get(`${record.agencyCode}|${record.packageId}`);
-      const refusal = document
-        ? statusAuthorshipRefusal(claim, document)
-        : { code: 'ROUTING_DOCUMENT_UNKNOWN' as const, reason: `Agency ${record.agencyCode} has no document ${record.packageId} for a status to be about.` };
+      const refusal = document && statusAuthorshipRefusal(claim, document);
       if (refusal) outcomes[index] = Outcome.deadLetter(refusal.code, refusal.reason);
       return !refusal;
     });
