@@ -1,6 +1,6 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
 import { ParsedPackage, StatusClaim, assertValid, parseEdxml, statusAuthorshipRefusal, validatePackage, validateStatus } from '@edx/edxml';
-import { InboundMessage, Outcome } from '@edx/messaging';
+import { InboundMessage, Outcome, StatusHeaders } from '@edx/messaging';
 import { RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
@@ -10,8 +10,6 @@ import { GatewayStore, NewOutboxMessage, NewStatusRecord } from '../outbox/gatew
 import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
 import { IncomingDocumentEntity } from '@edx/storage';
 
-const PACKAGE_ID_HEADER = 'x-edx-package-id';
-const ABOUT_RECIPIENT_HEADER = 'x-edx-about-recipient';
 
 type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 
@@ -103,7 +101,7 @@ export class InboxBatchHandler {
         receivedAt: now, fetchedAt: null, receiptAttestation: attested.ok ? attested.token : null,
       },
       status: { id: statusId, packageId, direction: 'out', agencyCode: recipientCode, fromCode: recipientCode, statusCode, description, at: now },
-      outbox: { messageId: statusId, type: 'status', routingKey: 'status', headers: { [PACKAGE_ID_HEADER]: packageId }, body: status.body, documentId: null },
+      outbox: { messageId: statusId, type: 'status', routingKey: 'status', headers: { [StatusHeaders.packageId]: packageId }, body: status.body, documentId: null },
     };
   }
 
@@ -154,8 +152,8 @@ export class InboxBatchHandler {
   }
 
   private receiveStatus(message: InboundMessage, agencyCode: string, now: Date): { record: NewStatusRecord; claim: StatusClaim } {
-    const packageId = message.headers[PACKAGE_ID_HEADER];
-    if (!isUuid(packageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', `A status must carry the ${PACKAGE_ID_HEADER} header.`);
+    const packageId = message.headers[StatusHeaders.packageId];
+    if (!isUuid(packageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', `A status must carry the ${StatusHeaders.packageId} header.`);
     const parsed = parseEdxml(message.body);
     if (parsed.kind !== 'status') throw new EdxError('EDXML_NOT_EDXML', 'A package arrived labelled as a status.');
     assertValid(validateStatus(parsed));
@@ -165,7 +163,7 @@ export class InboxBatchHandler {
     if (!verdict.ok) throw new EdxError(verdict.code ?? 'SIGNATURE_INVALID', `Status signature from ${from}: ${verdict.message}`);
     // The hub's own 02 speaks for the recipient it could not serve; nobody else's status does.
     const byHub = from === this.trust.hubCode;
-    const header = byHub ? message.headers[ABOUT_RECIPIENT_HEADER] : undefined;
+    const header = byHub ? message.headers[StatusHeaders.aboutRecipient] : undefined;
     const about = typeof header === 'string' ? header : undefined;
     const record: NewStatusRecord = {
       // One record per addressee and per author (who signed it): a recall sent to two agencies hosted

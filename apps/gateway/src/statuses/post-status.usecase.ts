@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EdxError } from '@edx/common';
 import { parseEdxml } from '@edx/edxml';
+import { StatusHeaders } from '@edx/messaging';
 import { HostedAgency } from '../config/hosted-agencies';
 import { GatewayStore } from '../outbox/gateway.store';
 import { StaffInfo, STATUS_DESCRIPTIONS, authorStatus } from './status-author';
@@ -49,7 +50,7 @@ export class PostStatusUseCase {
     const status = authorStatus(agency, { packageId, package: parsed.package }, statusCode, description, now, randomUUID(), command.staff);
     await this.store.saveStatuses(
       [{ id: status.messageId, packageId, direction: 'out', agencyCode: agency.code, fromCode: agency.code, statusCode, description, at: now }],
-      [{ messageId: status.messageId, type: 'status', routingKey: 'status', headers: { 'x-edx-package-id': packageId }, body: status.body, documentId: null }],
+      [{ messageId: status.messageId, type: 'status', routingKey: 'status', headers: { [StatusHeaders.packageId]: packageId }, body: status.body, documentId: null }],
     );
     this.onQueued();
     return { id: status.messageId, statusCode };

@@ -1,19 +1,17 @@
 import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, isUuid, toEdxError } from '@edx/common';
-import { ConfirmedPublisher, InboundMessage, Outcome, Topology } from '@edx/messaging';
+import { ConfirmedPublisher, InboundMessage, Outcome, StatusHeaders, Topology } from '@edx/messaging';
 import { statusAuthorshipRefusal } from '@edx/edxml';
 import { RECEIPT_ATTESTATION_HEADER } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
 import { KnownDocument, StatusRecord } from '../records/exchange-records';
-import { CheckStatusUseCase, CheckedStatus, PACKAGE_ID_HEADER } from '../receipts/apply-status.usecase';
+import { CheckStatusUseCase, CheckedStatus } from '../receipts/apply-status.usecase';
 import { StatusIssuer } from '../receipts/status-issuer';
 import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.usecase';
 
 /** Headers the hub adds to what it sends to a gateway. */
 export const RECIPIENT_HEADER = 'x-edx-recipient';
-/** On the hub's own 02: the recipient it is about (the gateway files it as that recipient's status). */
-export const ABOUT_RECIPIENT_HEADER = 'x-edx-about-recipient';
 
 /** One message the hub sends on edx.deliver; always `mandatory`: what no queue takes comes back. */
 interface Publish {
@@ -170,7 +168,7 @@ export class InboundBatchHandler {
       rejections.map((r) => hubStatusTo(record.senderCode, packageId, r.recipientCode, this.issuer.rejection(parsed, packageId, r.recipientCode, r.code as ErrorCode, r.reason, now))),
     );
     if (lost.length > 0) {
-      const about = lost.map((p) => p.headers[ABOUT_RECIPIENT_HEADER]).join(', ');
+      const about = lost.map((p) => p.headers[StatusHeaders.aboutRecipient]).join(', ');
       return Outcome.deadLetter('STATUS_UNROUTABLE', `Package ${packageId} was routed, but the hub's 02 for ${about} could not be routed to its sender ${record.senderCode}: no queue is bound for it.`);
     }
     return Outcome.ack();
@@ -212,14 +210,14 @@ function done(outcome: Outcome): Step {
 function statusTo(agencyCode: string, record: StatusRecord, body: Buffer): Publish {
   return {
     routingKey: agencyCode, messageId: record.messageId, type: 'status', body,
-    headers: { [PACKAGE_ID_HEADER]: record.packageId, [RECIPIENT_HEADER]: agencyCode, 'x-edx-status-from': record.fromCode },
+    headers: { [StatusHeaders.packageId]: record.packageId, [RECIPIENT_HEADER]: agencyCode, 'x-edx-status-from': record.fromCode },
   };
 }
 
 function hubStatusTo(senderCode: string, packageId: string, recipientCode: string | undefined, status: { messageId: string; body: Buffer }): Publish {
   return {
     routingKey: senderCode, messageId: status.messageId, type: 'status', body: status.body,
-    headers: { [PACKAGE_ID_HEADER]: packageId, [RECIPIENT_HEADER]: senderCode, ...(recipientCode ? { [ABOUT_RECIPIENT_HEADER]: recipientCode } : {}) },
+    headers: { [StatusHeaders.packageId]: packageId, [RECIPIENT_HEADER]: senderCode, ...(recipientCode ? { [StatusHeaders.aboutRecipient]: recipientCode } : {}) },
   };
 }
 

@@ -1,13 +1,11 @@
 import { EdxError, ErrorCode, isUuid } from '@edx/common';
 import { ParsedStatus, assertValid, parseEdxml, validateStatus } from '@edx/edxml';
+import { StatusHeaders } from '@edx/messaging';
 import { verifyEnvelope } from '@edx/trust';
 import { Directory } from '../directory/directory';
 import { StatusRecord } from '../records/exchange-records';
 import { HubTrust } from '../routing/hub-trust';
 import { InboundEnvelope } from '../routing/inbound-envelope';
-
-/** The header a gateway puts on every status: the package id the status is about (its signature binds it too). */
-export const PACKAGE_ID_HEADER = 'x-edx-package-id';
 
 export interface CheckedStatus {
   readonly kind: 'checked';
@@ -35,8 +33,8 @@ export class CheckStatusUseCase {
     if (!system || system.status !== 'active') {
       return refuse('ROUTING_SENDER_NOT_HOSTED', `The broker user "${message.userId ?? '(none)'}" is not an active connected system.`);
     }
-    const packageId = message.headers[PACKAGE_ID_HEADER];
-    if (!isUuid(packageId)) return refuse('MESSAGING_BAD_MESSAGE', `A status must carry the ${PACKAGE_ID_HEADER} header with the package id.`);
+    const packageId = message.headers[StatusHeaders.packageId];
+    if (!isUuid(packageId)) return refuse('MESSAGING_BAD_MESSAGE', `A status must carry the ${StatusHeaders.packageId} header with the package id.`);
     let parsed: ParsedStatus;
     try {
       const result = parseEdxml(message.body);

@@ -12,6 +12,9 @@ describe('a delivery moves only forward', () => {
     ['routed', '02', 'rejected'],
     ['arrived', '02', 'rejected'],
     ['processing', '15', 'recalled'],
+    ['completed', '15', 'recalled'],
+    ['rejected', '03', 'accepted'],
+    ['rejected', '15', 'recalled'],
   ] as const)('%s + status %s -> %s', (from, code, to) => {
     expect(nextDeliveryState(from, code)).toBe(to);
   });
@@ -20,7 +23,7 @@ describe('a delivery moves only forward', () => {
     ['accepted', '01', 'a late 01 after acceptance'],
     ['completed', '05', 'a late 05 after completion'],
     ['accepted', '02', 'a rejection after acceptance'],
-    ['rejected', '01', 'anything after a rejection'],
+    ['rejected', '01', 'a late 01 after a rejection'],
     ['recalled', '06', 'anything after a recall'],
     ['arrived', '13', 'a recall request (the agreement 15 moves it)'],
     ['arrived', '16', 'a refused recall'],
@@ -51,5 +54,20 @@ describe('a recipient\'s statuses folded into its furthest state (what every vie
 
   it('stays routed, moved by nothing, while no status came', () => {
     expect(fold([])).toEqual({ state: 'routed', history: [] });
+  });
+});
+
+describe('the order statuses arrive in does not change the state they lead to', () => {
+  const permutations = <T>(items: readonly T[]): T[][] =>
+    items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+
+  it.each([
+    [['01', '03', '04', '05', '05', '06'], 'completed'],
+    [['01', '02', '03'], 'accepted'],
+    [['01', '02', '16'], 'rejected'],
+    [['01', '03', '13', '15', '06'], 'recalled'],
+    [['01', '03', '03', '01', '99'], 'accepted'],
+  ])('%j always ends %s (hub and gateways may see them in different orders)', (codes, state) => {
+    for (const order of permutations(codes)) expect(foldDeliveryState(order.map((statusCode) => ({ statusCode }))).state).toBe(state);
   });
 });

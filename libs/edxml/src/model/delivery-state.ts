@@ -15,30 +15,32 @@ const STATE_BY_STATUS: Readonly<Record<string, DeliveryState>> = {
   '15': 'recalled',
 };
 
+/**
+ * How far each state is. A rejection (02) stands only until the recipient accepts (03 and later move
+ * past it); a recall agreement (15) ends everything.
+ */
 const RANK: Readonly<Record<DeliveryState, number>> = {
   routed: 1,
   arrived: 2,
-  accepted: 3,
-  assigned: 4,
-  processing: 5,
-  completed: 6,
-  rejected: 7,
+  rejected: 3,
+  accepted: 4,
+  assigned: 5,
+  processing: 6,
+  completed: 7,
   recalled: 8,
 };
 
-const TERMINAL: ReadonlySet<DeliveryState> = new Set(['rejected', 'recalled']);
-
 /**
  * The next state of a delivery after a status, or the current one when the status may not move it:
- * statuses only move forward; a late or repeated status is recorded but never moves it back.
- * Rejection is possible only before acceptance; a recall agreement (15) ends any live delivery.
+ * statuses only move forward; a late or repeated status is recorded but never moves it back (an 02
+ * after acceptance, a 01 after 03, anything after a recall). The next state is the further of the
+ * two, so the order statuses arrive in does not change where they lead: the hub and every gateway,
+ * which may see one author's statuses in different orders (batches are handled concurrently), end
+ * in the same state.
  */
 export function nextDeliveryState(current: DeliveryState, statusCode: string): DeliveryState {
   const target = STATE_BY_STATUS[statusCode];
-  if (!target || TERMINAL.has(current)) return current;
-  if (target === 'rejected') return RANK[current] <= RANK.arrived ? 'rejected' : current;
-  if (target === 'recalled') return 'recalled';
-  return RANK[target] > RANK[current] ? target : current;
+  return target && RANK[target] > RANK[current] ? target : current;
 }
 
 /** One status of a delivery's history, and whether it moved the delivery. */
@@ -50,8 +52,8 @@ export interface DeliveryStep<S extends { readonly statusCode: string }> {
 
 /**
  * Folds a recipient's statuses, in the order they were recorded, from `routed`: the furthest state
- * they reach under nextDeliveryState, the status that brought it there (none while still routed),
- * and every status with whether it moved the delivery.
+ * they reach under nextDeliveryState (the same in any order), the first status that brought it there
+ * (none while still routed), and every status with whether it moved the delivery.
  */
 export function foldDeliveryState<S extends { readonly statusCode: string }>(
   statuses: readonly S[],
