@@ -186,6 +186,7 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
     await post(B, id, '03');
     await stateAtA(id, B, 'accepted');
     expect((await statusesAt(A, id)).map((s) => s.from)).not.toContain(C);
+    onlyGenuine(await chain(id), [messageId]);
   });
 
   it('takes a recall that reaches the hub in the same batch as the package it recalls', async () => {
