@@ -57,7 +57,7 @@ export class DocumentsController {
       .filter((s) => s.agencyCode === agency.code)
       .map((s) => ({ direction: s.direction, from: s.fromCode, statusCode: s.statusCode, description: s.description, at: s.at }));
     if (outgoing) {
-      // Each recipient's furthest state (the hub's state machine), with its statuses beside it.
+      // Each recipient's furthest state (the one state machine the hub uses too), with its statuses beside it.
       const recipients = outgoing.recipients.map((code) => recipientView(code, timeline.filter((s) => s.direction === 'in' && s.from === code)));
       const outbox = outgoing.publishedAt ? undefined : await this.store.outboxStateOf(id);
       return {

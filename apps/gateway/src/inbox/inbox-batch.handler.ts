@@ -10,7 +10,6 @@ import { GatewayStore, NewOutboxMessage, NewStatusRecord } from '../outbox/gatew
 import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
 import { IncomingDocumentEntity } from '@edx/storage';
 
-
 type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 
 interface ReceivedPackage {
