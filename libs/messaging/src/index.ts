@@ -3,6 +3,7 @@ export { AmqpConnection } from './connection/amqp-connection';
 export type { AmqpOptions, TopologySetup } from './connection/amqp-connection';
 export {
   Topology,
+  StatusHeaders,
   DELIVERY_LIMIT,
   WORK_QUEUE_ARGUMENTS,
   assertSystemId,

@@ -11,6 +11,7 @@ const options = {
     type: 'string', value: 'ID',
     help: 'the id the signature binds: the AMQP message id the package (or status) will travel under; receivers refuse it under any other (default: a new UUID, printed)',
   },
+  about: { type: 'string', value: 'PACKAGE_ID', help: 'for a status message: the package id of the document it answers, which its signature binds too (required for a status)' },
   out: { type: 'string', value: 'OUT.edxml', help: 'where to write the signed file (default: FILE with .signed.edxml)' },
 } as const satisfies OptionTable;
 
@@ -18,7 +19,7 @@ const options = {
 export const signCommand: Command = {
   name: 'sign',
   summary: "sign an edXML package or status message with an agency's key (envelope XML-DSig)",
-  usage: `sign FILE ${SIGNING_USAGE} [--package-id ID] [--out OUT.edxml] [--json]`,
+  usage: `sign FILE ${SIGNING_USAGE} [--package-id ID] [--about PACKAGE_ID] [--out OUT.edxml] [--json]`,
   description:
     'Puts the sending agency\'s envelope signature (XML-DSig over the envelope, the manifest, every attachment and the package id) on the edXML package or status message FILE, replacing any envelope signature it has. ' +
     'The package id is the AMQP message id the package will be published under; the hub and receivers refuse it under any other. ' +
@@ -34,7 +35,7 @@ export const signCommand: Command = {
     const identity = signingIdentity(values);
     const out = values.out ?? positionals[0]!.replace(/(\.edxml)?$/, '.signed.edxml');
     const packageId = values['package-id'] ?? randomUUID();
-    writeFileSync(out, resignEdxml(input, identity, packageId));
+    writeFileSync(out, resignEdxml(input, identity, packageId, values.about));
     return { ok: true, message: `Signed as ${identity.certificate.subject} for package id ${packageId}: ${out}`, out, signer: identity.certificate.subject, packageId };
   },
 };

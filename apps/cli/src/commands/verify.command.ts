@@ -60,7 +60,8 @@ export const verifyCommand: Command = {
     const envelope = verifyEnvelope(parsed, { ...verifyOptions, messageId: values['package-id'] ?? null });
     print(describeSignature('envelope', envelope));
     if (envelope.signedId) print(`    signed for ${parsed.kind} id ${envelope.signedId}; judged at ${envelope.judgedAt.toISOString()} (the verifier's time: the envelope carries none)`);
-    const signed = { signedId: envelope.signedId, judgedAt: envelope.judgedAt.toISOString() };
+    if (envelope.signedPackageId) print(`    answers package ${envelope.signedPackageId}`);
+    const signed = { signedId: envelope.signedId, ...(envelope.signedPackageId ? { signedPackageId: envelope.signedPackageId } : {}), judgedAt: envelope.judgedAt.toISOString() };
     if (parsed.kind === 'status') return outcome(envelope.ok, envelope.code, envelope.message, { envelope, ...signed });
     const documents = verifyDocumentSignatures(parsed.attachments, { ...verifyOptions, policy: { requireOrganisationSignature: policy } as SignaturePolicy });
     for (const report of documents.reports) report.signatures.forEach((s) => print(describeSignature(`${report.document} #${s.index}`, s)));

@@ -8,6 +8,7 @@ import { HostedAgency } from '../config/hosted-agencies';
 import { GatewayEvents } from '../events/gateway-events';
 import { GatewayStore } from '../outbox/gateway.store';
 import { PostStatusUseCase } from '../statuses/post-status.usecase';
+import { recipientView } from './delivery-view';
 import { PostStatusDto, SendDocumentDto } from './dto/send-document.dto';
 import { SendDocumentCommand } from './send-document.command';
 import { SendDocumentUseCase } from './send-document.usecase';
@@ -48,7 +49,7 @@ export class DocumentsController {
   }
 
   @Get('documents/:id')
-  @ApiOperation({ summary: 'A document sent or received by this agency, with its per-recipient statuses' })
+  @ApiOperation({ summary: "A document sent or received by this agency: each recipient's furthest state with its status history, and every status" })
   async document(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string) {
     const [outgoing, incoming, statuses] = await Promise.all([this.store.outgoing(agency.code, id), this.store.incoming(agency.code, id), this.store.statuses(id)]);
     if (!outgoing && !incoming) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
@@ -56,10 +57,8 @@ export class DocumentsController {
       .filter((s) => s.agencyCode === agency.code)
       .map((s) => ({ direction: s.direction, from: s.fromCode, statusCode: s.statusCode, description: s.description, at: s.at }));
     if (outgoing) {
-      const recipients = outgoing.recipients.map((code) => {
-        const last = timeline.filter((s) => s.direction === 'in' && s.from === code).at(-1);
-        return { organId: code, statusCode: last?.statusCode ?? null, description: last?.description ?? null, at: last?.at ?? null };
-      });
+      // Each recipient's furthest state (the one state machine the hub uses too), with its statuses beside it.
+      const recipients = outgoing.recipients.map((code) => recipientView(code, timeline.filter((s) => s.direction === 'in' && s.from === code)));
       const outbox = outgoing.publishedAt ? undefined : await this.store.outboxStateOf(id);
       return {
         id, direction: 'out', documentId: outgoing.edxmlDocumentId, subject: outgoing.subject, sha256: outgoing.sha256, createdAt: outgoing.createdAt, publishedAt: outgoing.publishedAt,
@@ -72,6 +71,8 @@ export class DocumentsController {
     return {
       id, direction: 'in', from: d.senderCode, documentId: d.edxmlDocumentId, subject: d.subject, sha256: d.sha256, verdict: d.verdict, rejectCode: d.rejectCode, rejectReason: d.rejectReason,
       receivedAt: d.receivedAt, fetchedAt: d.fetchedAt,
+      // Where this agency's own delivery stands, by the statuses it reported (the sender sees the same).
+      state: recipientView(agency.code, timeline.filter((s) => s.direction === 'out')).state,
       // The hub's signed receipt attestation (JWS): proof that the package was valid when it arrived.
       receiptAttestation: d.receiptAttestation,
       statuses: timeline,

@@ -1,6 +1,6 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
-import { ParsedPackage, assertValid, parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
-import { InboundMessage, Outcome } from '@edx/messaging';
+import { ParsedPackage, StatusClaim, assertValid, parseEdxml, statusAuthorshipRefusal, validatePackage, validateStatus } from '@edx/edxml';
+import { InboundMessage, Outcome, StatusHeaders } from '@edx/messaging';
 import { RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
@@ -9,8 +9,6 @@ import { GatewayEvents } from '../events/gateway-events';
 import { GatewayStore, NewOutboxMessage, NewStatusRecord } from '../outbox/gateway.store';
 import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
 import { IncomingDocumentEntity } from '@edx/storage';
-
-const PACKAGE_ID_HEADER = 'x-edx-package-id';
 
 type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 
@@ -39,12 +37,14 @@ export class InboxBatchHandler {
 
   async handle(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
-    // Verification is synchronous: a certificate whose revocation status had to be fetched is judged again with the answer.
+    // A certificate whose revocation status had to be fetched is judged again with the answer.
     let decided = await this.decideAll(messages, now);
     if (await this.trust.revocation?.settle(now)) decided = await this.decideAll(messages, now);
-    const { outcomes, packages, statuses } = decided;
+    const { outcomes, packages, received } = decided;
 
     const freshPackages = await this.store.saveIncoming(packages.map((p) => p.item));
+    // After the packages: a recall may come in the same batch as the document it recalls.
+    const statuses = await this.byTheirAuthors(received, outcomes);
     const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
     this.crash.reach('gateway:after-commit');
     if (packages.length > 0) this.onQueued();
@@ -69,7 +69,7 @@ export class InboxBatchHandler {
   private async decideAll(messages: InboundMessage[], now: Date) {
     const outcomes: Outcome[] = messages.map(() => Outcome.ack());
     const packages: Array<{ index: number; item: ReceivedPackage }> = [];
-    const statuses: Array<{ index: number; record: NewStatusRecord }> = [];
+    const received: Array<{ index: number; record: NewStatusRecord; claim: StatusClaim }> = [];
 
     await Promise.all(messages.map(async (message, index) => {
       try {
@@ -77,7 +77,7 @@ export class InboxBatchHandler {
         if (!recipient) throw new EdxError('ROUTING_RECIPIENT_UNROUTABLE', `This gateway does not host agency ${message.routingKey}.`);
         if (!isUuid(message.messageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.');
         if (message.type === 'package') packages.push({ index, item: await this.receivePackage(message, recipient.code, now) });
-        else if (message.type === 'status') statuses.push({ index, record: this.receiveStatus(message, recipient.code, now) });
+        else if (message.type === 'status') received.push({ index, ...this.receiveStatus(message, recipient.code, now) });
         else throw new EdxError('MESSAGING_BAD_MESSAGE', `Unknown message type "${message.type}".`);
       } catch (error) {
         const e = toEdxError(error);
@@ -86,8 +86,8 @@ export class InboxBatchHandler {
     }));
     // Verifications finish in any order; records keep the batch's.
     packages.sort((a, b) => a.index - b.index);
-    statuses.sort((a, b) => a.index - b.index);
-    return { outcomes, packages, statuses };
+    received.sort((a, b) => a.index - b.index);
+    return { outcomes, packages, received };
   }
 
   private async receivePackage(message: InboundMessage, recipientCode: string, now: Date): Promise<ReceivedPackage> {
@@ -103,7 +103,7 @@ export class InboxBatchHandler {
     const description = verdict.ok ? STATUS_DESCRIPTIONS['01'] : `[${verdict.code}] ${verdict.reason}`;
     // Same package, same recipient, same answer id: a re-run after a crash is deduplicated downstream.
     const statusId = deterministicUuid(packageId, recipientCode, statusCode);
-    const status = authorStatus(agency, pkg, statusCode, description, now, statusId);
+    const status = authorStatus(agency, { packageId, package: pkg }, statusCode, description, now, statusId);
     return {
       document: {
         packageId, recipientCode, senderCode: pkg.from.organId ?? '', edxmlDocumentId: pkg.documentId ?? '', subject: pkg.subject ?? '',
@@ -112,7 +112,7 @@ export class InboxBatchHandler {
         receivedAt: now, fetchedAt: null, receiptAttestation: attested.ok ? attested.token : null,
       },
       status: { id: statusId, packageId, direction: 'out', agencyCode: recipientCode, fromCode: recipientCode, statusCode, description, at: now },
-      outbox: { messageId: statusId, type: 'status', routingKey: 'status', headers: { [PACKAGE_ID_HEADER]: packageId }, body: status.body, documentId: null },
+      outbox: { messageId: statusId, type: 'status', routingKey: 'status', headers: { [StatusHeaders.packageId]: packageId }, body: status.body, documentId: null },
     };
   }
 
@@ -145,26 +145,50 @@ export class InboxBatchHandler {
     return { ok: true };
   }
 
-  private receiveStatus(message: InboundMessage, agencyCode: string, now: Date): NewStatusRecord {
-    const packageId = message.headers[PACKAGE_ID_HEADER];
-    if (!isUuid(packageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', `A status must carry the ${PACKAGE_ID_HEADER} header.`);
+  /**
+   * The statuses whose author may say them about the document they are filed under (the rule the hub
+   * applies, checked again here against this gateway's own copy of the document); the others are
+   * dead-lettered, never recorded or shown. A status about a document this gateway does not hold (its
+   * system published the package past this gateway) is kept as the hub vouched for it: there is no
+   * copy here to judge it by, and no document view it could change.
+   */
+  private async byTheirAuthors<T extends { index: number; record: NewStatusRecord; claim: StatusClaim }>(received: readonly T[], outcomes: Outcome[]): Promise<T[]> {
+    const documents = await this.store.answeredDocuments(received.map((s) => s.record));
+    return received.filter(({ index, record, claim }) => {
+      const document = documents.get(`${record.agencyCode}|${record.packageId}`);
+      const refusal = document && statusAuthorshipRefusal(claim, document);
+      if (refusal) outcomes[index] = Outcome.deadLetter(refusal.code, refusal.reason);
+      return !refusal;
+    });
+  }
+
+  private receiveStatus(message: InboundMessage, agencyCode: string, now: Date): { record: NewStatusRecord; claim: StatusClaim } {
+    const packageId = message.headers[StatusHeaders.packageId];
+    if (!isUuid(packageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', `A status must carry the ${StatusHeaders.packageId} header.`);
     const parsed = parseEdxml(message.body);
     if (parsed.kind !== 'status') throw new EdxError('EDXML_NOT_EDXML', 'A package arrived labelled as a status.');
     assertValid(validateStatus(parsed));
     const from = parsed.status.from.organId ?? '';
-    const verdict = verifyEnvelope(parsed, { ...this.trust.options(from, now), messageId: message.messageId! });
+    // The signature binds the message id and the package id it is filed under.
+    const verdict = verifyEnvelope(parsed, { ...this.trust.options(from, now), messageId: message.messageId!, aboutPackageId: packageId });
     if (!verdict.ok) throw new EdxError(verdict.code ?? 'SIGNATURE_INVALID', `Status signature from ${from}: ${verdict.message}`);
-    const about = message.headers['x-edx-about-recipient'];
-    return {
-      // One record per addressee: a recall sent to two agencies hosted here is recorded for each.
-      id: deterministicUuid(message.messageId!, agencyCode),
+    // The hub's own 02 speaks for the recipient it could not serve; nobody else's status does.
+    const byHub = from === this.trust.hubCode;
+    const header = byHub ? message.headers[StatusHeaders.aboutRecipient] : undefined;
+    const about = typeof header === 'string' ? header : undefined;
+    const record: NewStatusRecord = {
+      // One record per addressee and per author (who signed it): a recall sent to two agencies hosted
+      // here is recorded for each, and another agency's status under the same id is another record.
+      id: deterministicUuid(message.messageId!, agencyCode, from),
       packageId,
       direction: 'in',
       agencyCode,
-      fromCode: typeof about === 'string' ? about : from,
+      fromCode: about ?? from,
       statusCode: parsed.status.statusCode ?? '',
       description: parsed.status.description ?? '',
       at: now,
     };
+    const claim: StatusClaim = { fromCode: byHub ? about : from, statusCode: record.statusCode, responseFor: parsed.status.responseFor, issuedByHub: byHub };
+    return { record, claim };
   }
 }

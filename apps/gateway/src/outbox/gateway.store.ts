@@ -1,9 +1,10 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { AnsweredDocument } from '@edx/edxml';
 import { OutboxStore } from '@edx/messaging';
 import { IncomingDocumentEntity, OutboxMessageEntity, OutgoingDocumentEntity, StatusRecordEntity, asStorageError, sqlValues } from '@edx/storage';
 
 export type NewOutboxMessage = Pick<OutboxMessageEntity, 'messageId' | 'type' | 'routingKey' | 'headers' | 'body' | 'documentId'>;
-export type NewStatusRecord = Omit<StatusRecordEntity, never>;
+export type NewStatusRecord = Omit<StatusRecordEntity, 'seq'>;
 export type PendingMessage = OutboxMessageEntity & { payload: Buffer };
 
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -185,7 +186,33 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     });
   }
 
+  /**
+   * The documents statuses received by hosted agencies are about, by "agency|package id": for a
+   * document the agency sent, its recipients; for one it received, its sender (and the agency itself
+   * as the recipient). Absent: the agency has no such document.
+   */
+  answeredDocuments(keys: ReadonlyArray<{ agencyCode: string; packageId: string }>): Promise<Map<string, AnsweredDocument>> {
+    const found = new Map<string, AnsweredDocument>();
+    if (keys.length === 0) return Promise.resolve(found);
+    const params = [keys.map((k) => k.packageId), keys.map((k) => k.agencyCode)];
+    return guarded(async () => {
+      const [sent, received]: [Array<{ id: string; agency_code: string; edxml_document_id: string; recipients: string[] }>, Array<{ package_id: string; recipient_code: string; sender_code: string; edxml_document_id: string }>] = await Promise.all([
+        this.dataSource.query(
+          'SELECT id, agency_code, edxml_document_id, recipients FROM outgoing_documents WHERE (id, agency_code) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))',
+          params,
+        ),
+        this.dataSource.query(
+          'SELECT package_id, recipient_code, sender_code, edxml_document_id FROM incoming_documents WHERE (package_id, recipient_code) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))',
+          params,
+        ),
+      ]);
+      for (const r of received) found.set(`${r.recipient_code}|${r.package_id}`, { senderCode: r.sender_code, edxmlDocumentId: r.edxml_document_id, recipients: new Set([r.recipient_code]) });
+      for (const d of sent) found.set(`${d.agency_code}|${d.id}`, { senderCode: d.agency_code, edxmlDocumentId: d.edxml_document_id, recipients: new Set(d.recipients) });
+      return found;
+    });
+  }
+
   statuses(packageId: string): Promise<StatusRecordEntity[]> {
-    return guarded(() => this.dataSource.getRepository(StatusRecordEntity).find({ where: { packageId }, order: { at: 'ASC' } }));
+    return guarded(() => this.dataSource.getRepository(StatusRecordEntity).find({ where: { packageId }, order: { seq: 'ASC' } }));
   }
 }

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { EdxError } from '@edx/common';
 import { parseEdxml } from '@edx/edxml';
+import { StatusHeaders } from '@edx/messaging';
 import { HostedAgency } from '../config/hosted-agencies';
 import { GatewayStore } from '../outbox/gateway.store';
 import { StaffInfo, STATUS_DESCRIPTIONS, authorStatus } from './status-author';
 
-/** Codes a recipient reports about a document it received, and the one a sender uses to recall. */
-const RECIPIENT_CODES = new Set(['02', '03', '04', '05', '06', '15', '16']);
+/**
+ * Codes a recipient reports about a document it received (01 too: its gateway sends one on receipt,
+ * and a DMS that reports it again, late, is recorded without moving anything), and the one a sender
+ * uses to recall.
+ */
+const RECIPIENT_CODES = new Set(['01', '02', '03', '04', '05', '06', '15', '16']);
 const SENDER_CODES = new Set(['13']);
 
 export interface PostStatusCommand {
@@ -42,10 +47,10 @@ export class PostStatusUseCase {
     if (parsed.kind !== 'package') throw new EdxError('INTERNAL_ERROR', `Stored document ${packageId} is not a package.`);
     const now = new Date();
     const description = command.description?.trim() || STATUS_DESCRIPTIONS[statusCode] || statusCode;
-    const status = authorStatus(agency, parsed.package, statusCode, description, now, randomUUID(), command.staff);
+    const status = authorStatus(agency, { packageId, package: parsed.package }, statusCode, description, now, randomUUID(), command.staff);
     await this.store.saveStatuses(
       [{ id: status.messageId, packageId, direction: 'out', agencyCode: agency.code, fromCode: agency.code, statusCode, description, at: now }],
-      [{ messageId: status.messageId, type: 'status', routingKey: 'status', headers: { 'x-edx-package-id': packageId }, body: status.body, documentId: null }],
+      [{ messageId: status.messageId, type: 'status', routingKey: 'status', headers: { [StatusHeaders.packageId]: packageId }, body: status.body, documentId: null }],
     );
     this.onQueued();
     return { id: status.messageId, statusCode };

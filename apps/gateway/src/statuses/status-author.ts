@@ -16,11 +16,12 @@ export interface StaffInfo {
 
 /**
  * Writes a status message about a package as a hosted agency, signed with that agency's key for
- * `messageId`, the AMQP message id it will travel under (the signature binds it).
+ * `messageId`, the AMQP message id it will travel under, and for the package id it answers (the
+ * signature binds both; the ResponseFor names the package's document).
  */
 export function authorStatus(
   agency: HostedAgency,
-  about: Package,
+  about: { readonly packageId: string; readonly package: Package },
   statusCode: string,
   description: string,
   at: Date,
@@ -29,13 +30,13 @@ export function authorStatus(
 ): AuthoredStatus {
   const status = buildStatus({
     from: { organId: agency.code, organName: agency.name },
-    responseFor: responseForPackage(about),
+    responseFor: responseForPackage(about.package),
     staff: staffInfo,
     statusCode,
     description,
     at,
   });
-  return { messageId, body: writeSignedStatus(status, agency.identity, messageId) };
+  return { messageId, body: writeSignedStatus(status, agency.identity, messageId, about.packageId) };
 }
 
 /** What each status code means, in the words a clerk reads (Vietnamese as the axis uses it). */

@@ -1,26 +1,25 @@
 import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, isUuid, toEdxError } from '@edx/common';
-import { ConfirmedPublisher, InboundMessage, Outcome, Topology } from '@edx/messaging';
+import { ConfirmedPublisher, InboundMessage, Outcome, StatusHeaders, Topology } from '@edx/messaging';
+import { statusAuthorshipRefusal } from '@edx/edxml';
 import { RECEIPT_ATTESTATION_HEADER, RevocationService } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
-import { StatusRecord } from '../records/exchange-records';
-import { CheckStatusUseCase, CheckedStatus, PACKAGE_ID_HEADER } from '../receipts/apply-status.usecase';
+import { KnownDocument, StatusRecord } from '../records/exchange-records';
+import { CheckStatusUseCase, CheckedStatus } from '../receipts/apply-status.usecase';
 import { StatusIssuer } from '../receipts/status-issuer';
 import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.usecase';
 
 /** Headers the hub adds to what it sends to a gateway. */
 export const RECIPIENT_HEADER = 'x-edx-recipient';
 
+/** One message the hub sends on edx.deliver; always `mandatory`: what no queue takes comes back. */
 interface Publish {
   readonly routingKey: string;
   readonly messageId: string;
   readonly type: 'package' | 'status';
   readonly body: Buffer;
   readonly headers: Record<string, unknown>;
-  readonly mandatory: boolean;
-  /** For deliveries: the package and recipient, to turn an unroutable return into a rejection. */
-  readonly delivery?: { packageId: string; recipientCode: string };
 }
 
 type Step =
@@ -64,14 +63,27 @@ export class InboundBatchHandler {
     // A certificate whose revocation status had to be fetched is judged again with the answer.
     if (await this.revocation?.settle(now)) steps = await decideAll();
 
-    // Statuses must be about a document the hub knows.
+    // Statuses must be about a document the hub knows, and said by their author (status-authorship.ts):
+    // anything else is dead-lettered with its reason before the commit, so it never reaches the event chain.
     const statusSteps = steps.filter((s): s is Extract<Step, { kind: 'status' }> => s.kind === 'status');
     const documents = await this.records.findDocuments(statusSteps.map((s) => s.checked.record.packageId));
+    // A recall can come in the same batch as its package (the sender's relay sends both at once).
+    for (const step of steps) {
+      if (step.kind !== 'package' || step.decision.kind !== 'accepted' || documents.has(step.decision.record.packageId)) continue;
+      const r = step.decision.record;
+      documents.set(r.packageId, { senderCode: r.senderCode, edxmlDocumentId: r.edxmlDocumentId, recipients: new Set([...r.routed, ...r.rejected.map((x) => x.recipientCode)]), liveRecipients: [...r.routed] });
+    }
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
-      if (step.kind === 'status' && !documents.has(step.checked.record.packageId)) {
-        steps[i] = done(Outcome.deadLetter('ROUTING_DOCUMENT_UNKNOWN', `Status about unknown package ${step.checked.record.packageId}.`));
+      if (step.kind !== 'status') continue;
+      const { record, parsed } = step.checked;
+      const document = documents.get(record.packageId);
+      if (!document) {
+        steps[i] = done(Outcome.deadLetter('ROUTING_DOCUMENT_UNKNOWN', `Status about unknown package ${record.packageId}.`));
+        continue;
       }
+      const refusal = statusAuthorshipRefusal({ fromCode: record.fromCode, statusCode: record.statusCode, responseFor: parsed.status.responseFor }, document);
+      if (refusal) steps[i] = done(Outcome.deadLetter(refusal.code, `${refusal.reason} (published by ${record.actor}, message ${record.messageId})`));
     }
 
     const accepted = steps.flatMap((s) => (s.kind === 'package' && s.decision.kind === 'accepted' ? [s.decision.record] : []));
@@ -116,13 +128,15 @@ export class InboundBatchHandler {
     return done(Outcome.deadLetter('MESSAGING_BAD_MESSAGE', `Unknown message type "${type}".`));
   }
 
-  private async send(step: Exclude<Step, { kind: 'done' }>, documents: Map<string, { senderCode: string; recipients: string[] }>, now: Date): Promise<Outcome> {
+  private async send(step: Exclude<Step, { kind: 'done' }>, documents: Map<string, KnownDocument>, now: Date): Promise<Outcome> {
     if (step.kind === 'status') {
       const record = step.checked.record;
       const document = documents.get(record.packageId)!;
-      // A sender's own status (a recall, 13) goes to the recipients; a recipient's goes to the sender.
-      const targets = record.fromCode === document.senderCode ? document.recipients : [document.senderCode];
-      await Promise.all(targets.map((to) => this.publish(statusTo(to, record, step.message.body))));
+      // The sender's recall (13) goes to the recipients; a recipient's status goes to the sender.
+      const targets = record.statusCode === '13' ? document.liveRecipients : [document.senderCode];
+      const unroutable = await this.publishAll(targets.map((to) => statusTo(to, record, step.message.body)));
+      // Recorded, but nobody could be told: an operator sees it among the dead letters (and can replay it).
+      if (unroutable.length > 0) return Outcome.deadLetter('STATUS_UNROUTABLE', `Status ${record.statusCode} from ${record.fromCode} on package ${record.packageId} could not be routed to ${unroutable.map((p) => p.routingKey).join(', ')}: no queue is bound for it.`);
       return Outcome.ack();
     }
     const decision = step.decision;
@@ -130,41 +144,55 @@ export class InboundBatchHandler {
     if (decision.kind === 'refused') {
       if (decision.sender) {
         const status = this.issuer.rejection(decision.sender.parsed, packageId, undefined, decision.code, decision.reason, now);
-        await this.publish(hubStatusTo(decision.sender.code, packageId, undefined, status));
+        const unroutable = await this.publishAll([hubStatusTo(decision.sender.code, packageId, undefined, status)]);
+        if (unroutable.length > 0) return Outcome.deadLetter(decision.code, `${decision.reason} (the hub's 02 could not be routed to the sender ${decision.sender.code})`);
       }
       return Outcome.deadLetter(decision.code, decision.reason);
     }
     const { record, parsed, deliveryBody } = decision;
     const attestation = this.issuer.attest(packageId, deliveryBody, record.receivedAt, decision.signatures);
     const rejections = [...record.rejected];
-    const results = await Promise.allSettled(
-      record.routed.map((recipientCode) =>
-        this.publish({
-          routingKey: recipientCode, messageId: packageId, type: 'package', body: deliveryBody, mandatory: true,
-          headers: { [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem, [RECEIPT_ATTESTATION_HEADER]: attestation },
-          delivery: { packageId, recipientCode },
-        }),
-      ),
+    // Every copy carries the package id as its message id; the broker's return names the routing key,
+    // so each unroutable recipient (and only it) gets its own 02.
+    const unroutableCopies = await this.publishAll(
+      record.routed.map((recipientCode) => ({
+        routingKey: recipientCode, messageId: packageId, type: 'package' as const, body: deliveryBody,
+        headers: { [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem, [RECEIPT_ATTESTATION_HEADER]: attestation },
+      })),
     );
     const unroutable: StatusRecord[] = [];
+    for (const { routingKey: recipientCode } of unroutableCopies) {
+      const code: ErrorCode = 'ROUTING_RECIPIENT_UNROUTABLE';
+      const reason = `No queue is bound for agency ${recipientCode}; its connected system is not set up.`;
+      rejections.push({ recipientCode, code, reason });
+      unroutable.push({ messageId: `unroutable:${packageId}:${recipientCode}`, packageId, fromCode: recipientCode, statusCode: '02', description: `[${code}] ${reason}`, at: now, actor: 'hub' });
+    }
+    if (unroutable.length > 0) await this.records.commit([], unroutable);
+    const lost = await this.publishAll(
+      rejections.map((r) => hubStatusTo(record.senderCode, packageId, r.recipientCode, this.issuer.rejection(parsed, packageId, r.recipientCode, r.code as ErrorCode, r.reason, now))),
+    );
+    if (lost.length > 0) {
+      const about = lost.map((p) => p.headers[StatusHeaders.aboutRecipient]).join(', ');
+      return Outcome.deadLetter('STATUS_UNROUTABLE', `Package ${packageId} was routed, but the hub's 02 for ${about} could not be routed to its sender ${record.senderCode}: no queue is bound for it.`);
+    }
+    return Outcome.ack();
+  }
+
+  /**
+   * Publishes every message (mandatory, confirmed) and resolves with those that came back unroutable.
+   * Rejects with the first other failure (the batch is retried; receivers deduplicate).
+   */
+  private async publishAll(publishes: readonly Publish[]): Promise<Publish[]> {
+    const results = await Promise.allSettled(publishes.map((p) => this.publish(p)));
+    const unroutable: Publish[] = [];
     for (let i = 0; i < results.length; i++) {
       const result = results[i];
       if (result.status === 'fulfilled') continue;
       const error = toEdxError(result.reason);
       if (error.code !== 'ROUTING_RECIPIENT_UNROUTABLE') throw error;
-      const recipientCode = record.routed[i];
-      const reason = `No queue is bound for agency ${recipientCode}; its connected system is not set up.`;
-      rejections.push({ recipientCode, code: error.code, reason });
-      unroutable.push({ messageId: `unroutable:${packageId}:${recipientCode}`, packageId, fromCode: recipientCode, statusCode: '02', description: `[${error.code}] ${reason}`, at: now, actor: 'hub' });
+      unroutable.push(publishes[i]);
     }
-    if (unroutable.length > 0) await this.records.commit([], unroutable);
-    await Promise.all(
-      rejections.map((r) => {
-        const status = this.issuer.rejection(parsed, packageId, r.recipientCode, r.code as ErrorCode, r.reason, now);
-        return this.publish(hubStatusTo(record.senderCode, packageId, r.recipientCode, status));
-      }),
-    );
-    return Outcome.ack();
+    return unroutable;
   }
 
   private publish(p: Publish): Promise<void> {
@@ -172,7 +200,7 @@ export class InboundBatchHandler {
       messageId: p.messageId,
       type: p.type,
       headers: p.headers,
-      mandatory: p.mandatory,
+      mandatory: true,
       contentType: 'application/xml',
       timestamp: Math.floor(Date.now() / 1000),
     });
@@ -185,15 +213,15 @@ function done(outcome: Outcome): Step {
 
 function statusTo(agencyCode: string, record: StatusRecord, body: Buffer): Publish {
   return {
-    routingKey: agencyCode, messageId: record.messageId, type: 'status', body, mandatory: false,
-    headers: { [PACKAGE_ID_HEADER]: record.packageId, [RECIPIENT_HEADER]: agencyCode, 'x-edx-status-from': record.fromCode },
+    routingKey: agencyCode, messageId: record.messageId, type: 'status', body,
+    headers: { [StatusHeaders.packageId]: record.packageId, [RECIPIENT_HEADER]: agencyCode, 'x-edx-status-from': record.fromCode },
   };
 }
 
 function hubStatusTo(senderCode: string, packageId: string, recipientCode: string | undefined, status: { messageId: string; body: Buffer }): Publish {
   return {
-    routingKey: senderCode, messageId: status.messageId, type: 'status', body: status.body, mandatory: false,
-    headers: { [PACKAGE_ID_HEADER]: packageId, [RECIPIENT_HEADER]: senderCode, ...(recipientCode ? { 'x-edx-about-recipient': recipientCode } : {}) },
+    routingKey: senderCode, messageId: status.messageId, type: 'status', body: status.body,
+    headers: { [StatusHeaders.packageId]: packageId, [RECIPIENT_HEADER]: senderCode, ...(recipientCode ? { [StatusHeaders.aboutRecipient]: recipientCode } : {}) },
   };
 }
 

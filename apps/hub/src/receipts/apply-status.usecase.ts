@@ -1,13 +1,11 @@
 import { EdxError, ErrorCode, isUuid } from '@edx/common';
 import { ParsedStatus, assertValid, parseEdxml, validateStatus } from '@edx/edxml';
+import { StatusHeaders } from '@edx/messaging';
 import { verifyEnvelope } from '@edx/trust';
 import { Directory } from '../directory/directory';
 import { StatusRecord } from '../records/exchange-records';
 import { HubTrust } from '../routing/hub-trust';
 import { InboundEnvelope } from '../routing/inbound-envelope';
-
-/** The header a gateway puts on every status: the package id the status is about. */
-export const PACKAGE_ID_HEADER = 'x-edx-package-id';
 
 export interface CheckedStatus {
   readonly kind: 'checked';
@@ -23,8 +21,9 @@ export interface RefusedStatus {
 
 /**
  * Checks one status message: parse and validate, the publishing system hosts the active From
- * agency, the envelope signature is that agency's. Whether the document exists and where the
- * status goes next is decided against the records (see InboundBatchHandler).
+ * agency, the envelope signature is that agency's and binds both the message id and the package id
+ * it is filed under. Whether the document exists, whether its author may say it about that document
+ * (status-authorship.ts) and where it goes next is decided against the records (InboundBatchHandler).
  */
 export class CheckStatusUseCase {
   constructor(private readonly trust: HubTrust) {}
@@ -34,8 +33,8 @@ export class CheckStatusUseCase {
     if (!system || system.status !== 'active') {
       return refuse('ROUTING_SENDER_NOT_HOSTED', `The broker user "${message.userId ?? '(none)'}" is not an active connected system.`);
     }
-    const packageId = message.headers[PACKAGE_ID_HEADER];
-    if (!isUuid(packageId)) return refuse('MESSAGING_BAD_MESSAGE', `A status must carry the ${PACKAGE_ID_HEADER} header with the package id.`);
+    const packageId = message.headers[StatusHeaders.packageId];
+    if (!isUuid(packageId)) return refuse('MESSAGING_BAD_MESSAGE', `A status must carry the ${StatusHeaders.packageId} header with the package id.`);
     let parsed: ParsedStatus;
     try {
       const result = parseEdxml(message.body);
@@ -51,7 +50,7 @@ export class CheckStatusUseCase {
     if (!from) return refuse('ROUTING_SENDER_UNKNOWN', `The reporting agency ${fromCode} is not registered.`);
     if (from.systemId !== system.id) return refuse('ROUTING_SENDER_NOT_HOSTED', `Connected system ${system.id} does not host agency ${fromCode}.`);
     if (from.status !== 'active') return refuse('ROUTING_SENDER_SUSPENDED', `The reporting agency ${fromCode} is suspended.`);
-    const verdict = verifyEnvelope(parsed, { ...this.trust.verifyOptions(directory, fromCode, now), messageId: message.messageId });
+    const verdict = verifyEnvelope(parsed, { ...this.trust.verifyOptions(directory, fromCode, now), messageId: message.messageId, aboutPackageId: packageId });
     if (!verdict.ok) return refuse(verdict.code ?? 'SIGNATURE_INVALID', `Status signature: ${verdict.message}`);
     return {
       kind: 'checked',

@@ -29,7 +29,7 @@ export class StatusIssuer {
       at,
     });
     const messageId = deterministicUuid(packageId, recipientCode ?? '*', code);
-    return { messageId, body: writeSignedStatus(status, this.identity, messageId) };
+    return { messageId, body: writeSignedStatus(status, this.identity, messageId, packageId) };
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { AnsweredDocument } from '@edx/edxml';
 import type { DeliveryState } from '@edx/storage';
 
 /** What the hub decided about an accepted package, ready to be committed. */
@@ -23,6 +24,12 @@ export interface PackageRecord {
   readonly rejected: ReadonlyArray<{ recipientCode: string; code: string; reason: string }>;
 }
 
+/** A recorded document, as statuses about it are judged (libs/edxml status-authorship.ts) and routed. */
+export interface KnownDocument extends AnsweredDocument {
+  /** Recipients whose delivery is not rejected: a recall (13) goes to them. */
+  readonly liveRecipients: readonly string[];
+}
+
 /** A verified status message about a known document. */
 export interface StatusRecord {
   readonly messageId: string;
@@ -32,6 +39,16 @@ export interface StatusRecord {
   readonly description: string;
   readonly at: Date;
   readonly actor: string;
+}
+
+/**
+ * What deduplicates a status: its author and the id the author gave it. Another agency's message
+ * under the same id is another status, so nobody can make a genuine receipt look like a duplicate by
+ * publishing first under the id it will have (gateways derive 01/02 ids from public values so that
+ * a re-issue after a crash keeps its id; that id is only unique per author).
+ */
+export function statusKey(s: Pick<StatusRecord, 'fromCode' | 'messageId'>): string {
+  return `${s.fromCode}|${s.messageId}`;
 }
 
 export interface StatusResult {

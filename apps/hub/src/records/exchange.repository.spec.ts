@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@edx/testing';
 import { findChainBreak } from '@edx/storage';
-import { PackageRecord } from './exchange-records';
+import { PackageRecord, statusKey } from './exchange-records';
 import { ExchangeRepository } from './exchange.repository';
 
 function aPackage(overrides: Partial<PackageRecord> = {}): PackageRecord {
@@ -64,8 +64,8 @@ describe('ExchangeRepository (real PostgreSQL)', () => {
     });
     const arrived = status('H41', '01');
     const result = await repo.commit([], [arrived, status('H42', '03'), status('H42', '01')]);
-    expect(result.statusResults.get(arrived.messageId)).toEqual({ duplicate: false, state: 'arrived' });
-    expect((await repo.commit([], [arrived])).statusResults.get(arrived.messageId)).toEqual({ duplicate: true });
+    expect(result.statusResults.get(statusKey(arrived))).toEqual({ duplicate: false, state: 'arrived' });
+    expect((await repo.commit([], [arrived])).statusResults.get(statusKey(arrived))).toEqual({ duplicate: true });
     const states = await db.dataSource.query('SELECT recipient_code, state FROM deliveries WHERE document_id = $1 ORDER BY 1', [p.packageId]);
     expect(states).toEqual([
       { recipient_code: 'H41', state: 'arrived' },
@@ -74,6 +74,24 @@ describe('ExchangeRepository (real PostgreSQL)', () => {
     const events = await chainOf(p.packageId);
     expect(events).toHaveLength(6); // received, 2 routed, 3 statuses (the late 01 is recorded too)
     expect(findChainBreak(events)).toBeUndefined();
+  });
+
+  it('deduplicates a status per author: another agency publishing first under the same message id does not make the genuine one a duplicate', async () => {
+    const p = aPackage();
+    await repo.commit([p], []);
+    const messageId = randomUUID();
+    const at = new Date();
+    const early = { messageId, packageId: p.packageId, fromCode: 'H42', statusCode: '01', description: 'first under that id', at, actor: 'sys-c' };
+    const genuine = { ...early, fromCode: 'H41', description: 'the real receipt', actor: 'sys-b' };
+    await repo.commit([], [early]);
+    const result = await repo.commit([], [genuine, genuine]);
+    expect(result.statusResults.get(statusKey(genuine))).toEqual({ duplicate: false, state: 'arrived' });
+    expect((await repo.commit([], [genuine])).statusResults.get(statusKey(genuine))).toEqual({ duplicate: true });
+    const states = await db.dataSource.query('SELECT recipient_code, state FROM deliveries WHERE document_id = $1 ORDER BY 1', [p.packageId]);
+    expect(states).toEqual([
+      { recipient_code: 'H41', state: 'arrived' },
+      { recipient_code: 'H42', state: 'arrived' },
+    ]);
   });
 
   it('refuses to edit or delete the event log', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks } from '@edx/storage';
-import { nextDeliveryState } from '../receipts/delivery-state';
-import { EventInput, PackageRecord, StatusRecord, StatusResult } from './exchange-records';
+import { nextDeliveryState } from '@edx/edxml';
+import { EventInput, KnownDocument, PackageRecord, StatusRecord, StatusResult, statusKey } from './exchange-records';
 
 interface ChainHead {
   hash: string;
@@ -19,7 +19,7 @@ export class ExchangeRepository {
 
   /**
    * Records packages and statuses. Resolves with which packages were new (a known package id is a
-   * redelivery: nothing is written twice) and what each status did. Rejects STORAGE_UNAVAILABLE
+   * redelivery: nothing is written twice) and what each status did (by statusKey). Rejects STORAGE_UNAVAILABLE
    * when the database is away (the caller retries the batch).
    */
   async commit(
@@ -89,15 +89,16 @@ export class ExchangeRepository {
   private async applyStatuses(em: EntityManager, statuses: readonly StatusRecord[]): Promise<Map<string, StatusResult>> {
     const results = new Map<string, StatusResult>();
     if (statuses.length === 0) return results;
-    const unique = [...new Map(statuses.map((s) => [s.messageId, s])).values()];
+    // Deduplicated per author (statusKey): processed_messages holds "author|message id".
+    const unique = [...new Map(statuses.map((s) => [statusKey(s), s])).values()];
     const fresh = await inChunks<{ message_id: string }>(
-      unique.flatMap((s) => [s.messageId, s.at]),
+      unique.flatMap((s) => [statusKey(s), s.at]),
       2,
       (values, chunk) => em.query(`INSERT INTO processed_messages (message_id, processed_at) VALUES ${values} ON CONFLICT (message_id) DO NOTHING RETURNING message_id`, chunk),
     );
-    const freshIds = new Set(fresh.map((r) => r.message_id));
-    for (const s of unique) if (!freshIds.has(s.messageId)) results.set(s.messageId, { duplicate: true });
-    const toApply = unique.filter((s) => freshIds.has(s.messageId));
+    const freshKeys = new Set(fresh.map((r) => r.message_id));
+    for (const s of unique) if (!freshKeys.has(statusKey(s))) results.set(statusKey(s), { duplicate: true });
+    const toApply = unique.filter((s) => freshKeys.has(statusKey(s)));
     if (toApply.length === 0) return results;
 
     const documentIds = [...new Set(toApply.map((s) => s.packageId))].sort();
@@ -133,7 +134,7 @@ export class ExchangeRepository {
         at: s.at,
       });
       events.set(s.packageId, list);
-      results.set(s.messageId, { duplicate: false, state: after });
+      results.set(statusKey(s), { duplicate: false, state: after });
     }
     if (changed.size > 0) {
       const rows = [...changed.values()];
@@ -184,17 +185,21 @@ export class ExchangeRepository {
     return rows.map((r) => r.recipient_code);
   }
 
-  /** The documents with these package ids: their sender and the recipients they were routed to. */
-  async findDocuments(packageIds: readonly string[]): Promise<Map<string, { senderCode: string; recipients: string[] }>> {
-    const found = new Map<string, { senderCode: string; recipients: string[] }>();
+  /** The documents with these package ids: their sender, edXML DocumentId, every recipient, and those not rejected (where a recall goes). */
+  async findDocuments(packageIds: readonly string[]): Promise<Map<string, KnownDocument>> {
+    const found = new Map<string, KnownDocument>();
     if (packageIds.length === 0) return found;
-    const rows: Array<{ id: string; sender_code: string; recipients: string[] | null }> = await this.dataSource.query(
-      `SELECT d.id, d.sender_code, array_remove(array_agg(v.recipient_code ORDER BY v.recipient_code), NULL) AS recipients
-       FROM documents d LEFT JOIN deliveries v ON v.document_id = d.id AND v.state <> 'rejected'
+    const rows: Array<{ id: string; sender_code: string; edxml_document_id: string; recipients: string[] | null; live: string[] | null }> = await this.dataSource.query(
+      `SELECT d.id, d.sender_code, d.edxml_document_id,
+              array_remove(array_agg(v.recipient_code ORDER BY v.recipient_code), NULL) AS recipients,
+              array_remove(array_agg(CASE WHEN v.state <> 'rejected' THEN v.recipient_code END ORDER BY v.recipient_code), NULL) AS live
+       FROM documents d LEFT JOIN deliveries v ON v.document_id = d.id
        WHERE d.id = ANY($1::uuid[]) GROUP BY d.id`,
       [[...new Set(packageIds)]],
     );
-    for (const row of rows) found.set(row.id, { senderCode: row.sender_code, recipients: row.recipients ?? [] });
+    for (const row of rows) {
+      found.set(row.id, { senderCode: row.sender_code, edxmlDocumentId: row.edxml_document_id, recipients: new Set(row.recipients ?? []), liveRecipients: row.live ?? [] });
+    }
     return found;
   }
 }

@@ -76,6 +76,12 @@ export const ERROR_CODES = {
   ROUTING_DOCUMENT_UNKNOWN: permanent(404, 'The document a status refers to is not known.'),
   DELIVERY_REJECTED: permanent(422, 'A recipient rejected the document (status 02).'),
 
+  // Statuses: accepted only from their author, about the document they name
+  STATUS_AUTHOR_NOT_RECIPIENT: permanent(403, 'The agency reporting the status is not a recipient of that document.'),
+  STATUS_AUTHOR_NOT_SENDER: permanent(403, 'Only the sender of a document may ask for it back (status 13).'),
+  STATUS_DOCUMENT_MISMATCH: permanent(422, "The status's signed ResponseFor names another document than the one it is filed under."),
+  STATUS_UNROUTABLE: permanent(422, 'A status could not be routed to the agency it is for: no queue is bound for that agency.'),
+
   // Messaging and storage (transient by nature)
   MESSAGING_BROKER_UNAVAILABLE: transient(503, 'The message broker cannot be reached.'),
   MESSAGING_PUBLISH_TIMEOUT: transient(503, 'The broker did not confirm a publish in time.'),

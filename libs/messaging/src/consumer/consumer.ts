@@ -379,6 +379,8 @@ export class Consumer {
         userId: this.connection.username,
         headers,
         contentType: raw.properties.contentType ?? undefined,
+        // A dead letter nobody's queue takes comes back (and is held here, retried), never vanishes.
+        mandatory: true,
       });
     } catch (error) {
       // Never drop it: keep it on its queue and try again later.

@@ -117,6 +117,16 @@ describe('ConfirmedPublisher (real broker)', () => {
     await purge(Topology.systemInbox('pub1'));
   });
 
+  it('matches a return to its own publish when one message id goes to several routing keys (one package, several recipients)', async () => {
+    // The bound key is published first: a return matched by message id alone would blame it.
+    const outcomes = await Promise.allSettled(
+      ['G01', 'NOBODY', 'G01'].map((key) => publisher.publish(Topology.deliverExchange, key, Buffer.from('p'), { messageId: 'same-package', mandatory: true })),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'ROUTING_RECIPIENT_UNROUTABLE', details: { routingKey: 'NOBODY' } });
+    await purge(Topology.systemInbox('pub1'));
+  });
+
   it('stamps user_id with the connection user when asked, and refuses another user_id before sending it', async () => {
     const asUser = new ConfirmedPublisher(connection, { publishAsConnectionUser: true });
     await asUser.publish(Topology.hubExchange, Topology.statusKey, Buffer.from('s'), { messageId: 'as-1' });

@@ -29,6 +29,8 @@ export interface ConfirmedPublisherOptions {
 
 interface Pending {
   readonly messageId: string;
+  /** Which publish a basic.return answers: exchange, routing key and message id (returnKey). */
+  readonly returnKey: string;
   readonly channel: ConfirmChannel;
   readonly resolve: () => void;
   readonly reject: (error: EdxError) => void;
@@ -54,7 +56,10 @@ export class ConfirmedPublisher {
   private channel: ConfirmChannel | undefined;
   private opening: Promise<ConfirmChannel> | undefined;
   private readonly pending = new Set<Pending>();
-  /** Mandatory publishes awaiting their confirm, by messageId: basic.return arrives before basic.ack. */
+  /**
+   * Mandatory publishes awaiting their confirm, by returnKey: basic.return arrives before basic.ack.
+   * One package goes to several recipients under one message id, so the routing key tells them apart.
+   */
   private readonly awaitingReturn = new Map<string, Pending[]>();
   private inFlight = 0;
   private readonly slotWaiters: Array<() => void> = [];
@@ -141,12 +146,12 @@ export class ConfirmedPublisher {
     messageId: string,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const entry: Pending = { messageId, channel, resolve, reject, returned: false, settled: false };
+      const entry: Pending = { messageId, returnKey: returnKey(exchange, routingKey, messageId), channel, resolve, reject, returned: false, settled: false };
       this.pending.add(entry);
       if (options.mandatory) {
-        const list = this.awaitingReturn.get(messageId);
+        const list = this.awaitingReturn.get(entry.returnKey);
         if (list) list.push(entry);
-        else this.awaitingReturn.set(messageId, [entry]);
+        else this.awaitingReturn.set(entry.returnKey, [entry]);
       }
       entry.timer = setTimeout(() => {
         this.settle(
@@ -203,21 +208,21 @@ export class ConfirmedPublisher {
     entry.settled = true;
     if (entry.timer) clearTimeout(entry.timer);
     this.pending.delete(entry);
-    const list = this.awaitingReturn.get(entry.messageId);
+    const list = this.awaitingReturn.get(entry.returnKey);
     if (list) {
       const index = list.indexOf(entry);
       if (index >= 0) list.splice(index, 1);
-      if (list.length === 0) this.awaitingReturn.delete(entry.messageId);
+      if (list.length === 0) this.awaitingReturn.delete(entry.returnKey);
     }
     if (error) entry.reject(error);
     else entry.resolve();
   }
 
   private onReturn(channel: ConfirmChannel, message: ConsumeMessage): void {
-    const list = this.awaitingReturn.get(String(message.properties.messageId));
-    const entry = list?.find((candidate) => candidate.channel === channel && !candidate.returned);
+    const key = returnKey(message.fields.exchange, message.fields.routingKey, String(message.properties.messageId));
+    const entry = this.awaitingReturn.get(key)?.find((candidate) => candidate.channel === channel && !candidate.returned);
     if (entry) entry.returned = true;
-    else this.log.warn({ messageId: message.properties.messageId }, 'Returned message matches no pending publish');
+    else this.log.warn({ messageId: message.properties.messageId, routingKey: message.fields.routingKey }, 'Returned message matches no pending publish');
   }
 
   private ensureChannel(): Promise<ConfirmChannel> {
@@ -276,4 +281,9 @@ export class ConfirmedPublisher {
     if (next) next(); // the slot passes straight to the next waiter
     else this.inFlight--;
   }
+}
+
+/** A returned message names its exchange, routing key and message id: together they name the publish. */
+function returnKey(exchange: string, routingKey: string, messageId: string): string {
+  return `${exchange}\u0000${routingKey}\u0000${messageId}`;
 }

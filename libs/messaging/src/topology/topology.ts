@@ -16,6 +16,14 @@ export const Topology = {
   },
 } as const;
 
+/** Headers a status travels with, named once for the hub and the gateways. */
+export const StatusHeaders = {
+  /** The package id a status is filed under (its envelope signature binds it too). */
+  packageId: 'x-edx-package-id',
+  /** On the hub's own 02: the recipient it speaks for (the sender's gateway files it as that recipient's). */
+  aboutRecipient: 'x-edx-about-recipient',
+} as const;
+
 /** A message delivered this many times (consumer crashes, retries) is dead-lettered by the broker. */
 export const DELIVERY_LIMIT = 20;
 

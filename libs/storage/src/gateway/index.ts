@@ -4,6 +4,7 @@ import { IncomingDocumentEntity } from './incoming-document.entity';
 import { GatewayInitial1700000000000 } from './migrations/1700000000000-gateway-initial';
 import { OutboxBackoffAndParking1764600000002 } from './migrations/1764600000002-outbox-backoff-and-parking';
 import { ReceiptAttestation1764600000003 } from './migrations/1764600000003-receipt-attestation';
+import { StatusRecordOrder1764600000016 } from './migrations/1764600000016-status-record-order';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutgoingDocumentEntity } from './outgoing-document.entity';
 import { StatusRecordEntity } from './status-record.entity';
@@ -20,6 +21,6 @@ export function createGatewayDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     ...pgOptions(options),
     entities: GATEWAY_ENTITIES,
-    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002, ReceiptAttestation1764600000003],
+    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002, ReceiptAttestation1764600000003, StatusRecordOrder1764600000016],
   } as never);
 }

@@ -15,4 +15,6 @@ export class StatusRecordEntity {
   @Column({ name: 'status_code', type: 'text' }) statusCode!: string;
   @Column({ type: 'text' }) description!: string;
   @Column({ type: 'timestamptz' }) at!: Date;
+  /** Recording order (statuses received in one batch share `at`): the order a delivery's state is folded in. */
+  @Column({ type: 'bigint', insert: false, update: false, generated: 'identity', generatedIdentity: 'ALWAYS' }) seq!: string;
 }

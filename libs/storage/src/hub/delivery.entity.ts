@@ -1,16 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { DeliveryState } from '@edx/edxml';
 
-export type DeliveryState =
-  | 'routed'
-  | 'arrived'
-  | 'rejected'
-  | 'accepted'
-  | 'assigned'
-  | 'processing'
-  | 'completed'
-  | 'recalled';
+export type { DeliveryState };
 
-/** One document to one recipient. Its state only moves forward (see delivery-state.ts). */
+/** One document to one recipient. Its state only moves forward (libs/edxml/src/model/delivery-state.ts). */
 @Entity({ name: 'deliveries' })
 export class DeliveryEntity {
   @PrimaryColumn({ name: 'document_id', type: 'uuid' }) documentId!: string;

@@ -143,10 +143,30 @@ describe('what the envelope signature covers, exactly', () => {
       });
       const recipient = pki.issue({ code: '000.00.00.H41', name: 'UBND tỉnh Nghệ An' });
       const messageId = randomUUID();
-      const parsed = parseEdxml(writeSignedStatus(status, recipient.identity, messageId));
+      const packageId = randomUUID();
+      const parsed = parseEdxml(writeSignedStatus(status, recipient.identity, messageId, packageId));
       const options = { trustStore: store, senderCode: '000.00.00.H41' };
-      expect(verifyEnvelope(parsed, { ...options, messageId })).toMatchObject({ ok: true, signedId: messageId });
+      expect(verifyEnvelope(parsed, { ...options, messageId, aboutPackageId: packageId })).toMatchObject({ ok: true, signedId: messageId, signedPackageId: packageId });
       expect(verifyEnvelope(parsed, { ...options, messageId: randomUUID() })).toMatchObject({ ok: false, code: 'SIGNATURE_PACKAGE_ID_MISMATCH' });
+    });
+
+    it('binds a status to the package it answers: filed under another package it is refused, and the signed id cannot be edited', () => {
+      const status = buildStatus({
+        from: '000.00.00.H41',
+        responseFor: { organId: SENDER, code: '1/VPCP', documentId: `${SENDER},2024/01/01,1/VPCP`, promulgationDate: '2024/01/01' },
+        statusCode: '01',
+        at: new Date(),
+      });
+      const recipient = pki.issue({ code: '000.00.00.H41', name: 'UBND tỉnh Nghệ An' });
+      const messageId = randomUUID();
+      const packageId = randomUUID();
+      const body = writeSignedStatus(status, recipient.identity, messageId, packageId);
+      const options = { trustStore: store, senderCode: '000.00.00.H41', messageId };
+      const other = randomUUID();
+      expect(verifyEnvelope(parseEdxml(body), { ...options, aboutPackageId: other })).toMatchObject({ ok: false, code: 'SIGNATURE_PACKAGE_ID_MISMATCH', signedPackageId: packageId });
+      const edited = Buffer.from(body.toString('utf8').replace(`PackageId="${packageId}"`, `PackageId="${other}"`));
+      expect(edited.equals(body)).toBe(false);
+      expect(verifyEnvelope(parseEdxml(edited), { ...options, aboutPackageId: other })).toMatchObject({ ok: false, code: 'DIGEST_MISMATCH' });
     });
   });
 

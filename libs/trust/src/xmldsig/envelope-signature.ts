@@ -15,11 +15,12 @@ export * from './envelope-verification';
 
 /**
  * What a signature binds besides the envelope's own elements: for a package, its id (the AMQP
- * message id it will travel under) and its attachments in manifest order; for a status, its message id.
+ * message id it will travel under) and its attachments in manifest order; for a status, its message
+ * id and the package id of the document it answers.
  */
 export type EnvelopeBinding =
   | { readonly kind: 'package'; readonly packageId: string; readonly attachments: readonly AttachmentDigest[] }
-  | { readonly kind: 'status'; readonly messageId: string };
+  | { readonly kind: 'status'; readonly messageId: string; readonly packageId: string };
 
 const digestOf = (data: string): string => createHash('sha256').update(data).digest('base64');
 
@@ -39,7 +40,10 @@ const MESSAGE_ID = /^[\x21-\x7e]{1,255}$/;
 function signedContentOf(envelope: Element, binding: EnvelopeBinding): SignedContent {
   const id = binding.kind === 'package' ? binding.packageId : binding.messageId;
   if (!MESSAGE_ID.test(id)) throw new EdxError('SIGNATURE_MALFORMED', `"${id}" cannot be signed as a message id (printable ASCII without spaces, at most 255 characters).`);
-  if (binding.kind === 'status') return { kind: 'status', id };
+  if (binding.kind === 'status') {
+    if (!MESSAGE_ID.test(binding.packageId)) throw new EdxError('SIGNATURE_MALFORMED', `"${binding.packageId}" cannot be signed as the package id a status answers.`);
+    return { kind: 'status', id, packageId: binding.packageId };
+  }
   const attachments = manifestEntries(envelope, binding.attachments);
   const ambiguous = ambiguousAttachments(attachments.map((a) => a.contentId));
   if (ambiguous) throw new EdxError('EDXML_CONTENT_ID_AMBIGUOUS', `${ambiguous} Such a package cannot be signed.`);

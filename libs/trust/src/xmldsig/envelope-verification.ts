@@ -17,6 +17,11 @@ export interface EnvelopeVerifyOptions extends VerifyOptions {
    * `edx verify` without --package-id): the signed id is then reported, not checked.
    */
   readonly messageId: string | null;
+  /**
+   * For a status: the package id it is filed under (the document it answers), which the signature
+   * must bind too. null or absent: the signed package id is reported, not checked.
+   */
+  readonly aboutPackageId?: string | null;
 }
 
 export interface EnvelopeVerdict extends SignatureVerdict {
@@ -29,6 +34,8 @@ export interface EnvelopeVerdict extends SignatureVerdict {
   readonly validAtJudgedTime: boolean;
   /** The package id (or status message id) the signature binds; set once the signature value verified. */
   readonly signedId?: string;
+  /** For a status: the package id of the document it answers, as signed; set once the signature value verified. */
+  readonly signedPackageId?: string;
 }
 
 type UntimedVerdict = Omit<EnvelopeVerdict, 'judgedAt' | 'validAtJudgedTime'>;
@@ -94,15 +101,22 @@ function verifyOrThrow(parsed: ParsedEdxml, options: EnvelopeVerifyOptions, at: 
     return failed('SIGNATURE_INVALID', `The envelope signature value does not verify with the certificate of ${leaf.subject}.`, { signer });
   }
   const signedId = signed.content.id;
+  const ids = signed.content.kind === 'status' ? { signedId, signedPackageId: signed.content.packageId } : { signedId };
   if (options.messageId !== null && signedId !== options.messageId) {
     const what = parsed.kind === 'package' ? 'package' : 'status message';
-    return { ...failed('SIGNATURE_PACKAGE_ID_MISMATCH', `The envelope is signed for ${what} ${signedId} but travels as ${options.messageId}: a signed ${what} cannot be re-published under another id.`, { signer }), signedId };
+    return { ...failed('SIGNATURE_PACKAGE_ID_MISMATCH', `The envelope is signed for ${what} ${signedId} but travels as ${options.messageId}: a signed ${what} cannot be re-published under another id.`, { signer }), ...ids };
+  }
+  if (signed.content.kind === 'status' && options.aboutPackageId != null && signed.content.packageId !== options.aboutPackageId) {
+    return {
+      ...failed('SIGNATURE_PACKAGE_ID_MISMATCH', `The status is signed as an answer about package ${signed.content.packageId} but is filed under package ${options.aboutPackageId}: a status cannot be pointed at another document.`, { signer }),
+      ...ids,
+    };
   }
   const check = options.trustStore.check(leaf, extra, at, options.now ?? new Date());
   const revocation = check.revocation;
-  if (!check.ok) return { ...failed(check.code!, check.message, { signer, validNow: check.validNow, revocation }), signedId };
+  if (!check.ok) return { ...failed(check.code!, check.message, { signer, validNow: check.validNow, revocation }), ...ids };
   if (options.senderCode !== undefined && !belongsTo(options, options.senderCode, signer)) {
-    return { ...failed('SIGNER_NOT_SENDER', `The envelope is signed by ${leaf.subject}, whose certificate is not registered for the sending agency ${options.senderCode}.`, { signer, validAtSigningTime: true, validNow: check.validNow, revocation }), signedId };
+    return { ...failed('SIGNER_NOT_SENDER', `The envelope is signed by ${leaf.subject}, whose certificate is not registered for the sending agency ${options.senderCode}.`, { signer, validAtSigningTime: true, validNow: check.validNow, revocation }), ...ids };
   }
-  return { ok: true, message: `Envelope signed by ${leaf.subject} for ${parsed.kind} ${signedId}.`, signer, validAtSigningTime: true, validNow: check.validNow, revocation, signedId };
+  return { ok: true, message: `Envelope signed by ${leaf.subject} for ${parsed.kind} ${signedId}.`, signer, validAtSigningTime: true, validNow: check.validNow, revocation, ...ids };
 }

@@ -1,3 +1,4 @@
+import { EdxError } from '@edx/common';
 import { createHash } from 'node:crypto';
 import { AttachmentInput, ManifestReference, Package, ParsedEdxml, StatusMessage, contentIdKey, parseEdxml, serializeEnvelope, writeEdxml } from '@edx/edxml';
 import { SigningIdentity } from '../certs/identity';
@@ -25,9 +26,13 @@ export function writeSignedPackage(model: Package, attachments: readonly Attachm
   return writeEdxml(signEnvelope(serializeEnvelope(listed), { kind: 'package', packageId, attachments: digests }, identity), [...attachments]);
 }
 
-/** Writes a status message signed by `identity` for `messageId` (the AMQP message id it will travel under). Throws as `signEnvelope`. */
-export function writeSignedStatus(status: StatusMessage, identity: SigningIdentity, messageId: string): Buffer {
-  return writeEdxml(signEnvelope(serializeEnvelope(status), { kind: 'status', messageId }, identity), []);
+/**
+ * Writes a status message signed by `identity` for `messageId` (the AMQP message id it will travel
+ * under) about the package `packageId` (the document it answers: the hub and gateways file it there
+ * and check that the signature says so). Throws as `signEnvelope`.
+ */
+export function writeSignedStatus(status: StatusMessage, identity: SigningIdentity, messageId: string, packageId: string): Buffer {
+  return writeEdxml(signEnvelope(serializeEnvelope(status), { kind: 'status', messageId, packageId }, identity), []);
 }
 
 /**
@@ -46,8 +51,14 @@ export function attachmentsOf(parsed: Extract<ParsedEdxml, { kind: 'package' }>)
   });
 }
 
-/** Re-signs an edXML file (package or status) as `identity` for `id` (its package or message id). Throws the EdxError of `parseEdxml` or `signEnvelope`. */
-export function resignEdxml(bytes: Buffer, identity: SigningIdentity, id: string): Buffer {
+/**
+ * Re-signs an edXML file (package or status) as `identity` for `id` (its package or message id); a
+ * status also for `aboutPackageId`, the package it answers. Throws the EdxError of `parseEdxml` or
+ * `signEnvelope`, REQUEST_INVALID for a status without `aboutPackageId`.
+ */
+export function resignEdxml(bytes: Buffer, identity: SigningIdentity, id: string, aboutPackageId?: string): Buffer {
   const parsed = parseEdxml(bytes);
-  return parsed.kind === 'package' ? writeSignedPackage(parsed.package, attachmentsOf(parsed), identity, id) : writeSignedStatus(parsed.status, identity, id);
+  if (parsed.kind === 'package') return writeSignedPackage(parsed.package, attachmentsOf(parsed), identity, id);
+  if (!aboutPackageId) throw new EdxError('REQUEST_INVALID', 'A status is signed for the package it answers: name that package id.');
+  return writeSignedStatus(parsed.status, identity, id, aboutPackageId);
 }

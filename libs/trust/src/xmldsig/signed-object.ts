@@ -7,7 +7,8 @@ import { XMLDSIG_NS, c14nAttr, children, elementChildren } from './envelope-dom'
  * element in edx's own namespace, referenced from SignedInfo by its Id:
  *   - a package: its id (the AMQP message id it travels under) and, in manifest order, each
  *     attachment's ContentId (exact), name, content type, description (when it has one) and SHA-256;
- *   - a status: its message id.
+ *   - a status: its message id and the package id of the document it answers (the id the hub
+ *     and the gateways file it under: outside the signature it could be pointed at any document).
  * Values are attributes (few elements: the envelope is parsed on every hop).
  */
 export const EDX_SIGNED_NS = 'urn:edx:package:1';
@@ -24,7 +25,7 @@ export interface SignedAttachment {
 
 export type SignedContent =
   | { readonly kind: 'package'; readonly id: string; readonly attachments: readonly SignedAttachment[] }
-  | { readonly kind: 'status'; readonly id: string };
+  | { readonly kind: 'status'; readonly id: string; readonly packageId: string };
 
 const ELEMENT = { package: 'Package', status: 'Status' } as const;
 const ID_ATTRIBUTE = { package: 'PackageId', status: 'MessageId' } as const;
@@ -43,7 +44,11 @@ export function signedObjectXml(content: SignedContent): string {
       body += `<edx:Attachment${attributes(values)}></edx:Attachment>`;
     }
   }
-  const own = attributes([['Id', SIGNED_OBJECT_IDS[content.kind]], [ID_ATTRIBUTE[content.kind], content.id]]);
+  const own = attributes([
+    ['Id', SIGNED_OBJECT_IDS[content.kind]],
+    [ID_ATTRIBUTE[content.kind], content.id],
+    ['PackageId', content.kind === 'status' ? content.packageId : undefined],
+  ]);
   return `<${element} xmlns:edx="${EDX_SIGNED_NS}"${own}>${body}</${element}>`;
 }
 
@@ -84,11 +89,12 @@ export function readSignedObject(signature: Element, kind: SignedContent['kind']
   if (inside.length !== 1 || element.namespaceURI !== EDX_SIGNED_NS || element.localName !== ELEMENT[kind]) {
     throw new EdxError('SIGNATURE_INVALID', `The envelope signature's ds:Object does not hold the edx ${ELEMENT[kind]} a ${kind} is signed with.`);
   }
-  const id = attributesOf(element, ['Id', ID_ATTRIBUTE[kind]]).get(ID_ATTRIBUTE[kind])!;
   const entries = elementChildren(element);
   if (kind === 'status') {
     if (entries.length > 0) throw new EdxError('SIGNATURE_MALFORMED', `The signed Status holds an unexpected ${entries[0].localName}.`);
-    return { element, content: { kind, id } };
+    const values = attributesOf(element, ['Id', 'MessageId', 'PackageId']);
+    return { element, content: { kind, id: values.get('MessageId')!, packageId: values.get('PackageId')! } };
   }
+  const id = attributesOf(element, ['Id', ID_ATTRIBUTE[kind]]).get(ID_ATTRIBUTE[kind])!;
   return { element, content: { kind, id, attachments: entries.map(signedAttachment) } };
 }
