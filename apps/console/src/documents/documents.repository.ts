@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { asStorageError } from '@edx/storage';
+import { ChainedEventFields, asStorageError } from '@edx/storage';
 import { DocumentSearch, SearchCursor } from './document-search.query';
 import { overdueSql } from './overdue';
 
@@ -26,17 +26,8 @@ export interface DeliveryRow {
   readonly updatedAt: Date;
 }
 
-export interface EventRow {
-  readonly id: string;
-  readonly documentId: string;
-  readonly seq: number;
-  readonly recipientCode: string | null;
-  readonly type: string;
-  readonly statusCode: string | null;
-  readonly actor: string;
-  readonly detail: Record<string, unknown>;
-  readonly at: Date;
-  readonly prevHash: string;
+/** An event as its chain records it: the hashed fields and the hash. */
+export interface EventRow extends ChainedEventFields {
   readonly hash: string;
 }
 
