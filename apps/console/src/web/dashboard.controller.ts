@@ -29,7 +29,8 @@ const ASSETS: Readonly<Record<string, string>> = {
   'i18n.js': path.join(WEB, 'i18n.js'),
   'pages.js': path.join(WEB, 'pages.js'),
   'dashboard.css': path.join(WEB, 'dashboard.css'),
-  'preact-htm.js': require.resolve('htm/preact/standalone.module.js'),
+  // The package's exports map names no file of this folder: found beside its main entry (dist/htm.js).
+  'preact-htm.js': path.join(path.dirname(require.resolve('htm')), '..', 'preact', 'standalone.module.js'),
 };
 
 @ApiExcludeController()
