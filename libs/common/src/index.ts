@@ -4,3 +4,4 @@ export * from './logging';
 export * from './http';
 export * from './ids';
 export * from './faults';
+export * from './files/private-files';

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAgencyCode } from '@edx/edxml';
 import { DevPki } from '@edx/trust';
 import { Command, OptionTable, UsageError, parseOptions } from '../command';
+import { privateDirectory, writePrivateFile } from '@edx/common';
 
 const options = {
   code: { type: 'string', help: 'the agency code written in the certificate, e.g. 000.00.00.G22 (required)' },
@@ -36,11 +37,11 @@ export const pkiIssueCommand: Command = {
     const pki = DevPki.load(dir);
     const issued = pki.issue({ code, name: values.name, kind, organisation: values.organisation });
     const out = values.out ?? path.join(dir, 'issued', `${code}-${issued.serialNumber}`);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'key.pem'), issued.keyPem, { mode: 0o600 });
+    privateDirectory(out);
+    writePrivateFile(path.join(out, 'key.pem'), issued.keyPem);
     writeFileSync(path.join(out, 'cert.pem'), issued.certificatePem);
     writeFileSync(path.join(out, 'chain.pem'), issued.chainPem);
-    writeFileSync(path.join(out, `${code}.p12`), issued.pkcs12, { mode: 0o600 });
+    writePrivateFile(path.join(out, `${code}.p12`), issued.pkcs12);
     print(`PKCS#12 password: ${issued.pkcs12Password}`);
     return {
       ok: true,

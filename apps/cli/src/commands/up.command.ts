@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EdxError } from '@edx/common';
+import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
 import { BrokerAdmin } from '@edx/messaging';
 import { createDevPki } from '@edx/trust';
 import { CliSettings, loadCliSettings } from '../cli.env';
@@ -116,13 +116,13 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
 
   const staging = plan.stagingDir;
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true, mode: 0o700 });
+  privateDirectory(staging);
   const pki = createDevPki();
   pki.save(path.join(staging, 'pki'));
   const hub = pki.issue({ code: HUB_CODE, name: 'edx exchange hub', kind: 'organisation' });
   const hubFiles = hubKeyFiles(staging);
-  mkdirSync(path.dirname(hubFiles.key), { recursive: true });
-  writeFileSync(hubFiles.key, hub.keyPem, { mode: 0o600 });
+  privateDirectory(path.dirname(hubFiles.key));
+  writePrivateFile(hubFiles.key, hub.keyPem);
   writeFileSync(hubFiles.cert, hub.certificatePem);
 
   const tokens = { adminToken: `adm_${randomBytes(24).toString('base64url')}`, operatorToken: `op_${randomBytes(24).toString('base64url')}` };
@@ -157,7 +157,7 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   };
   const problems = localProblems(plan, demo, staging);
   if (problems.length) throw inconsistent(plan, problems);
-  writeFileSync(path.join(staging, 'demo.json'), JSON.stringify(demo, null, 2), { mode: 0o600 });
+  writePrivateFile(path.join(staging, 'demo.json'), JSON.stringify(demo, null, 2));
   crashPoint('up:before-commit', settings.crashAt, running);
   renameSync(staging, plan.dir);
   crashPoint('up:after-commit', settings.crashAt, running);

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DevPki } from '@edx/trust';
 import { ConsoleClient } from './console-client';
+import { privateDirectory, writePrivateFile } from '@edx/common';
 
 export interface DemoAgency {
   readonly code: string;
@@ -66,7 +67,7 @@ export async function provisionSystems(options: {
 }): Promise<ProvisionedSystem[]> {
   const { console, pki, dir, systems } = options;
   const log = options.log ?? (() => undefined);
-  mkdirSync(dir, { recursive: true });
+  privateDirectory(dir);
   const anchorFile = path.join(dir, 'pki', 'root.pem');
   const intermediateFile = path.join(dir, 'pki', 'intermediate.pem');
   mkdirSync(path.dirname(anchorFile), { recursive: true });
@@ -83,10 +84,10 @@ export async function provisionSystems(options: {
     for (const agency of system.agencies) {
       const issued = pki.issue({ code: agency.code, name: agency.name, kind: 'organisation' });
       const agencyDir = path.join(dir, 'agencies', agency.code);
-      mkdirSync(agencyDir, { recursive: true });
+      privateDirectory(agencyDir);
       const keyFile = path.join(agencyDir, 'key.pem');
       const certFile = path.join(agencyDir, 'cert.pem');
-      writeFileSync(keyFile, issued.keyPem, { mode: 0o600 });
+      writePrivateFile(keyFile, issued.keyPem);
       writeFileSync(certFile, issued.certificatePem);
       await console.addAgency({ code: agency.code, name: agency.name, systemId: system.id, certificatePem: issued.certificatePem });
       agencies.push({ ...agency, apiKey: `edx_${randomBytes(24).toString('base64url')}`, keyFile, certFile });
@@ -108,7 +109,7 @@ export async function provisionSystems(options: {
         certFile: relative(a.certFile),
       })),
     };
-    writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
+    writePrivateFile(configFile, JSON.stringify(config, null, 2));
     provisioned.push({ id: system.id, url: `http://127.0.0.1:${system.port}`, configFile, agencies });
     log(`system ${system.id} onboarded: ${system.agencies.map((a) => a.code).join(', ')}`);
     options.afterSystem?.(system.id);

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoNestLogger } from '../logging';
 import { EdxExceptionFilter } from './edx-exception.filter';
+import { securityHeaders } from './security-headers';
 
 export interface HttpAppOptions {
   readonly title: string;
@@ -30,7 +31,7 @@ export interface HttpAppOptions {
 }
 
 /**
- * Creates and initialises an HTTP NestJS app: body parsers, the error filter, OpenAPI, shutdown hooks,
+ * Creates and initialises an HTTP NestJS app: security headers, body parsers, the error filter, OpenAPI, shutdown hooks,
  * then every bootstrap hook and message transport. Resolves when it is ready to listen.
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestExpressApplication> {
@@ -39,6 +40,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     bodyParser: false,
     abortOnError: false,
   });
+  app.use(securityHeaders());
   for (const handler of options.beforeBody?.(app) ?? []) app.use(handler);
   const limit = options.bodyLimit ?? 1024 * 1024;
   app.useBodyParser('json', { limit });

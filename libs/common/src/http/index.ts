@@ -2,3 +2,4 @@ export * from './bootstrap';
 export * from './edx-exception.filter';
 export * from './health';
 export * from './send-error';
+export * from './security-headers';

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomBytes, sign as signBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
-import { EdxError } from '@edx/common';
+import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
 import { AGENCY_CODE_OID } from '../certs/certificate';
 import { SigningIdentity, loadIdentity } from '../certs/identity';
 import { explicit, implicitConstructed, oid, sequence, tlv } from '../pdf/der';
@@ -160,8 +160,8 @@ export class DevPki {
 
   /** Writes the PKI state (CA keys included: development only) and the public files to `dir`. */
   save(dir: string): void {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'state.json'), JSON.stringify(this.state, null, 2), { mode: 0o600 });
+    privateDirectory(dir);
+    writePrivateFile(path.join(dir, 'state.json'), JSON.stringify(this.state, null, 2));
     writeFileSync(path.join(dir, 'root.pem'), this.rootCertificatePem);
     writeFileSync(path.join(dir, 'intermediate.pem'), this.intermediateCertificatePem);
     writeFileSync(path.join(dir, 'crl.pem'), this.crlPem());
