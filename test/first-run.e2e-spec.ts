@@ -1,11 +1,11 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BrokerAdmin } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
-import { createDevPki, loadIdentity, makePdf, signPdf } from '@edx/trust';
+import { createDevPki, loadIdentityFiles, makePdf, signPdf } from '@edx/trust';
 import { freePort } from '../apps/cli/src/processes/app-process';
 import { api, documentFields } from './support/documents';
 import { AMQP_ROOT, MANAGEMENT_URL, eventually } from './support/exchange.harness';
@@ -109,7 +109,13 @@ describe('edx up on a fresh machine: all or nothing, then a checked start every 
     // A document to a registered and an unregistered recipient: 01 from one, the hub's signed 02 for the other.
     const { gateways } = demo();
     const [sender] = gateways[0].agencies;
-    const identity = loadIdentity({ pem: { key: readFileSync(path.join(dir, sender.keyFile), 'utf8'), cert: readFileSync(path.join(dir, sender.certFile), 'utf8') } });
+    // Keys at rest are encrypted, with the passphrase in a file only the owner reads; .edx/ is the owner's alone.
+    const keyFile = path.join(dir, sender.keyFile);
+    expect(readFileSync(keyFile, 'utf8')).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+    expect(readFileSync(path.join(dir, 'pki', 'hub', 'key.pem'), 'utf8')).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const secret of [keyFile, path.join(dir, 'key-passphrase'), path.join(dir, 'demo.json')]) expect(statSync(secret).mode & 0o777).toBe(0o600);
+    const identity = loadIdentityFiles(keyFile, path.join(dir, sender.certFile), readFileSync(path.join(dir, 'key-passphrase'), 'utf8').trim());
     const pdf = signPdf(makePdf('Công văn thử nghiệm'), identity);
     const sent = await api<{ id: string }>(`${gateways[0].url}/v1/documents`, sender.apiKey, { body: documentFields(['000.00.00.H41', '000.00.00.Z99'], pdf) });
     expect(sent.status).toBe(202);

@@ -1,4 +1,4 @@
-import { loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
+import { keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
 
 export const gatewaySettingsSchema = z
   .object({
@@ -26,9 +26,11 @@ export const gatewaySettingsSchema = z
     /** The hub's identity: the agency code in the certificate that signs its receipt attestations and statuses. */
     EDX_HUB_ORGAN_ID: setting.text('edx.hub'),
     ...verificationSettingsShape,
+    ...keySettingsShape,
   })
   .transform((env) => ({
     ...verificationSettingsOf(env),
+    keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     host: env.EDX_HOST,
     port: env.EDX_GATEWAY_PORT,
     logLevel: env.EDX_LOG_LEVEL,

@@ -1,4 +1,4 @@
-import { CrashPoints, GatewayConfig, Logger, toEdxError } from '@edx/common';
+import { CrashPoints, GatewayConfig, Logger, readPassphraseFile, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
@@ -39,7 +39,7 @@ export class GatewayWorker implements AmqpTransportResources {
     this.dataSource = createGatewayDataSource({ url: config.databaseUrl, poolSize: 8 });
     this.connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `edx-gateway-${config.systemId}` }, logger);
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
-    this.agencies = new HostedAgencies(config.agencies);
+    this.agencies = new HostedAgencies(config.agencies, readPassphraseFile(settings.keyPassphraseFile));
     this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources);
     this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown, {
       ...DEFAULT_ALGORITHM_POLICY,

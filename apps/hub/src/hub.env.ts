@@ -1,4 +1,4 @@
-import { loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
+import { keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
 
 export const hubSettingsSchema = z
   .object({
@@ -17,6 +17,7 @@ export const hubSettingsSchema = z
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
     EDX_DIRECTORY_CACHE_MS: setting.int(2000),
     ...verificationSettingsShape,
+    ...keySettingsShape,
     /** How often the hub looks for dead-letter replays an operator queued in the console. */
     EDX_HUB_REPLAY_POLL_MS: setting.int(500, 10),
     /** Tests only: hub:after-commit | hub:after-publish | hub:before-ack (libs/common CrashPoints). */
@@ -24,6 +25,7 @@ export const hubSettingsSchema = z
   })
   .transform((env) => ({
     ...verificationSettingsOf(env),
+    keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     host: env.EDX_HOST,
     port: env.EDX_HUB_PORT,
     logLevel: env.EDX_LOG_LEVEL,

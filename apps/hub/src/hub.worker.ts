@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { CrashPoints, Logger, toEdxError } from '@edx/common';
+import { CrashPoints, Logger, readPassphraseFile, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
-import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, SigningIdentity, assertOwnCertificateAccepted, loadIdentity, revocationServiceFor } from '@edx/trust';
+import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, SigningIdentity, assertOwnCertificateAccepted, loadIdentityFiles, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeadLetterReplayUseCase } from './dead-letters/dead-letter-replay.usecase';
@@ -47,9 +46,7 @@ export class HubWorker implements AmqpTransportResources {
 
   /** Opens the database and the broker, and refuses to run with a certificate the gateways would refuse. */
   async start(): Promise<void> {
-    const identity = loadIdentity({
-      pem: { key: readFileSync(this.settings.identity.keyFile, 'utf8'), cert: readFileSync(this.settings.identity.certFile, 'utf8') },
-    });
+    const identity = loadIdentityFiles(this.settings.identity.keyFile, this.settings.identity.certFile, readPassphraseFile(this.settings.keyPassphraseFile));
     await openDataSource(this.dataSource);
     const directory = new DirectoryRepository(this.dataSource, this.settings.directoryCacheMs);
     const trust = new HubTrust({ requireOrganisationSignature: this.settings.signaturePolicy }, { service: this.revocation, unknown: this.settings.revocation.unknown }, {

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BrokerAdmin } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
-import { SigningIdentity, createDevPki, loadIdentity } from '@edx/trust';
+import { SigningIdentity, createDevPki, loadIdentityFiles } from '@edx/trust';
 import { ConsoleClient } from '../demo/console-client';
 import { DemoSystem, ProvisionedSystem, provisionSystems } from '../demo/demo-setup';
 import { AppProcess, freePort, launchApp, waitHealthy } from '../processes/app-process';
@@ -83,7 +83,7 @@ export class IsolatedExchange {
     await Promise.all(this.processes.map((p) => waitHealthy(p)));
     const [senders, receivers] = this.systems;
     for (const a of senders.agencies) {
-      const pdfSigner = loadIdentity({ pem: { key: readFileSync(a.keyFile, 'utf8'), cert: readFileSync(a.certFile, 'utf8') } });
+      const pdfSigner = loadIdentityFiles(a.keyFile, a.certFile);
       this.senders.push({ code: a.code, apiKey: a.apiKey, gateway: senders.url, pdfSigner });
     }
     this.receivers.push(...receivers.agencies.map((a) => a.code));

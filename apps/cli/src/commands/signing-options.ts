@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { SigningIdentity, loadIdentity } from '@edx/trust';
+import { SigningIdentity, loadIdentityFiles } from '@edx/trust';
+import { demoKeyPassphrase } from '../up/consistency';
 import { OptionTable, UsageError } from '../command';
 import { identityFromOptions } from '../output/files';
 
@@ -11,7 +12,7 @@ export const SIGNING_OPTIONS = {
   key: { type: 'string', value: 'KEY.pem', help: 'the signing private key (PEM), with --cert' },
   cert: { type: 'string', value: 'CERT.pem', help: 'the signing certificate (PEM), with --key' },
   p12: { type: 'string', value: 'FILE.p12', help: 'the key and certificate as one PKCS#12 file, instead of --key and --cert' },
-  password: { type: 'string', help: 'the password of the --p12 file' },
+  password: { type: 'string', help: 'the password of the --p12 file, or the passphrase of an encrypted --key' },
 } as const satisfies OptionTable;
 
 export const SIGNING_USAGE = '(--agency CODE [--dir .edx] | --key KEY.pem --cert CERT.pem | --p12 FILE.p12 --password PASSWORD)';
@@ -42,5 +43,5 @@ function agencyIdentity(dir: string, code: string): SigningIdentity {
     const there = known.length ? ` (agencies in ${path.join(dir, 'agencies')}: ${known.join(', ')})` : '';
     throw new UsageError(`no key for agency ${code} in ${folder}: run \`npm start\` first, or give --key and --cert${there}`);
   }
-  return loadIdentity({ pem: { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') } });
+  return loadIdentityFiles(keyFile, certFile, demoKeyPassphrase(dir));
 }

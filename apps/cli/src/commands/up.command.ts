@@ -1,15 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
 import { BrokerAdmin } from '@edx/messaging';
-import { createDevPki } from '@edx/trust';
+import { createDevPki, encryptPrivateKey } from '@edx/trust';
 import { CliSettings, loadCliSettings } from '../cli.env';
 import { Command, OptionTable, parseOptions } from '../command';
 import { ConsoleClient } from '../demo/console-client';
 import { provisionSystems } from '../demo/demo-setup';
 import { AppProcess, launchApp, waitHealthy } from '../processes/app-process';
-import { directoryProblems, hubKeyFiles, HUB_CODE, localProblems } from '../up/consistency';
+import { directoryProblems, hubKeyFiles, HUB_CODE, keyPassphraseFile, localProblems } from '../up/consistency';
 import { crashPoint } from '../up/crash-point';
 import { DemoPlan, amqpUrlAs, demoPlan } from '../up/demo-plan';
 import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
@@ -120,9 +120,12 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   const pki = createDevPki();
   pki.save(path.join(staging, 'pki'));
   const hub = pki.issue({ code: HUB_CODE, name: 'edx exchange hub', kind: 'organisation' });
+  // Private keys at rest are encrypted; the passphrase file stands in for a secret the operator keeps elsewhere.
+  const keyPassphrase = randomBytes(32).toString('base64url');
+  writePrivateFile(keyPassphraseFile(staging), `${keyPassphrase}\n`);
   const hubFiles = hubKeyFiles(staging);
   privateDirectory(path.dirname(hubFiles.key));
-  writePrivateFile(hubFiles.key, hub.keyPem);
+  writePrivateFile(hubFiles.key, encryptPrivateKey(hub.keyPem, keyPassphrase));
   writeFileSync(hubFiles.cert, hub.certificatePem);
 
   const tokens = { adminToken: `adm_${randomBytes(24).toString('base64url')}`, operatorToken: `op_${randomBytes(24).toString('base64url')}` };
@@ -141,6 +144,7 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
     pki,
     dir: staging,
     systems: plan.systems,
+    keyPassphrase,
     log: print,
     afterSystem: (id) => (id === plan.systems[0].id ? crashPoint('up:after-first-system', settings.crashAt, running) : undefined),
   });
@@ -185,6 +189,12 @@ function commonEnv(plan: DemoPlan): Record<string, string> {
   return { EDX_AMQP_MANAGEMENT_URL: plan.managementUrl, EDX_HUB_DATABASE_URL: plan.hubDatabaseUrl };
 }
 
+/** Where the hub and gateways read the keys' passphrase (none for a folder made before keys were encrypted). */
+function keyEnv(plan: DemoPlan): Record<string, string> {
+  const file = keyPassphraseFile(plan.dir);
+  return existsSync(file) ? { EDX_KEY_PASSPHRASE_FILE: file } : {};
+}
+
 /** The hub and every gateway; resolves when all of them (and the console) answer /health. */
 async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess[]): Promise<void> {
   const hubFiles = hubKeyFiles(plan.dir);
@@ -199,6 +209,7 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
         EDX_HUB_PORT: String(plan.ports.hub),
         EDX_HUB_KEY_FILE: hubFiles.key,
         EDX_HUB_CERT_FILE: hubFiles.cert,
+        ...keyEnv(plan),
       },
     }),
   );
@@ -210,7 +221,7 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
         port,
         from: APP_FORM,
         // The gateways refuse at their API what this broker would refuse (its limit, when it can be read here).
-        env: { EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile), EDX_GATEWAY_PORT: String(port), ...(brokerLimit ? { EDX_BROKER_MAX_MESSAGE_BYTES: String(brokerLimit) } : {}) },
+        env: { EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile), EDX_GATEWAY_PORT: String(port), ...keyEnv(plan), ...(brokerLimit ? { EDX_BROKER_MAX_MESSAGE_BYTES: String(brokerLimit) } : {}) },
       }),
     );
   }

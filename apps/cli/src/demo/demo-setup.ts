@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DevPki } from '@edx/trust';
+import { DevPki, encryptPrivateKey } from '@edx/trust';
 import { ConsoleClient } from './console-client';
 import { privateDirectory, writePrivateFile } from '@edx/common';
 
@@ -64,6 +64,8 @@ export async function provisionSystems(options: {
   readonly log?: (line: string) => void;
   /** Called after each system is onboarded (edx up's crash points). */
   readonly afterSystem?: (systemId: string) => void;
+  /** Encrypt the agencies' private keys with this passphrase (edx up); without it they are written in clear (tests, bench). */
+  readonly keyPassphrase?: string;
 }): Promise<ProvisionedSystem[]> {
   const { console, pki, dir, systems } = options;
   const log = options.log ?? (() => undefined);
@@ -87,7 +89,7 @@ export async function provisionSystems(options: {
       privateDirectory(agencyDir);
       const keyFile = path.join(agencyDir, 'key.pem');
       const certFile = path.join(agencyDir, 'cert.pem');
-      writePrivateFile(keyFile, issued.keyPem);
+      writePrivateFile(keyFile, options.keyPassphrase ? encryptPrivateKey(issued.keyPem, options.keyPassphrase) : issued.keyPem);
       writeFileSync(certFile, issued.certificatePem);
       await console.addAgency({ code: agency.code, name: agency.name, systemId: system.id, certificatePem: issued.certificatePem });
       agencies.push({ ...agency, apiKey: `edx_${randomBytes(24).toString('base64url')}`, keyFile, certFile });

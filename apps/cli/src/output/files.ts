@@ -18,7 +18,7 @@ export function readInput(file: string | undefined, what = 'FILE'): Buffer {
 export function identityFromOptions(values: { key?: string; cert?: string; p12?: string; password?: string }): SigningIdentity {
   if (values.p12) return loadIdentity({ pkcs12: { der: readInput(values.p12, '--p12'), password: values.password ?? '' } });
   if (!values.key || !values.cert) throw new UsageError('give --key and --cert (PEM), or --p12 and --password');
-  return loadIdentity({ pem: { key: readInput(values.key, '--key').toString('utf8'), cert: readInput(values.cert, '--cert').toString('utf8') } });
+  return loadIdentity({ pem: { key: readInput(values.key, '--key').toString('utf8'), cert: readInput(values.cert, '--cert').toString('utf8'), passphrase: values.password } });
 }
 
 /** The demo's file, for defaults (console URL and token, a gateway and its first agency's key). */

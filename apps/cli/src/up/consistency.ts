@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GatewayConfig, loadGatewayConfig, toEdxError } from '@edx/common';
-import { DevPki, SigningIdentity, TrustStore, assertOwnCertificateAccepted, loadIdentity } from '@edx/trust';
+import { GatewayConfig, loadGatewayConfig, readPassphraseFile, toEdxError } from '@edx/common';
+import { DevPki, SigningIdentity, TrustStore, assertOwnCertificateAccepted, loadIdentityFiles } from '@edx/trust';
 import { ConsoleClient } from '../demo/console-client';
 import { DemoPlan } from './demo-plan';
 import { DemoFile } from './local-exchange';
@@ -10,8 +10,17 @@ import { DemoFile } from './local-exchange';
 export const HUB_CODE = 'edx.hub';
 export const hubKeyFiles = (dir: string) => ({ key: path.join(dir, 'pki', 'hub', 'key.pem'), cert: path.join(dir, 'pki', 'hub', 'cert.pem') });
 
-function identityAt(key: string, cert: string): SigningIdentity {
-  return loadIdentity({ pem: { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') } });
+/** The passphrase of the demo's encrypted keys (`edx up` writes it, 0600, beside them). */
+export const keyPassphraseFile = (dir: string) => path.join(dir, 'key-passphrase');
+
+/** The demo's key passphrase, undefined for a folder whose keys are not encrypted (made before they were). */
+export function demoKeyPassphrase(dir: string): string | undefined {
+  const file = keyPassphraseFile(dir);
+  return existsSync(file) ? readPassphraseFile(file) : undefined;
+}
+
+function identityAt(dir: string, key: string, cert: string): SigningIdentity {
+  return loadIdentityFiles(key, cert, demoKeyPassphrase(dir));
 }
 
 /** Runs one check; its EdxError (or any error) becomes a problem sentence. */
@@ -42,7 +51,7 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
   let hub: SigningIdentity | undefined;
   attempt(problems, "the hub's key and certificate in pki/hub/", () => {
     const files = hubKeyFiles(dir);
-    hub = identityAt(files.key, files.cert);
+    hub = identityAt(dir, files.key, files.cert);
     assertOwnCertificateAccepted(hub, devStore, HUB_CODE, { who: 'The hub', fix: '' });
   });
 
@@ -71,7 +80,7 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
     const store = TrustStore.fromMaterial({ anchors: named(config.trust.anchors), intermediates: named(config.trust.intermediates) });
     for (const agency of config.agencies) {
       attempt(problems, `agency ${agency.code} at gateway ${config.systemId}`, () =>
-        assertOwnCertificateAccepted(identityAt(agency.keyFile, agency.certFile), store, agency.code, { who: `Agency ${agency.code}`, fix: '' }),
+        assertOwnCertificateAccepted(identityAt(dir, agency.keyFile, agency.certFile), store, agency.code, { who: `Agency ${agency.code}`, fix: '' }),
       );
     }
     // Statuses the hub signs (a 02 for an unknown recipient) are checked by the gateways against their anchors.
@@ -96,7 +105,7 @@ export async function directoryProblems(demo: DemoFile, console: ConsoleClient, 
         continue;
       }
       if (entry.systemId !== config.systemId) problems.push(`the directory says ${agency.code} is hosted by ${String(entry.systemId ?? 'no system')}, its gateway config says ${config.systemId}`);
-      const fingerprint = identityAt(agency.keyFile, agency.certFile).certificate.fingerprint;
+      const fingerprint = identityAt(dir, agency.keyFile, agency.certFile).certificate.fingerprint;
       if (!(entry.certificateFingerprints as string[] | undefined)?.includes(fingerprint)) {
         problems.push(`the certificate ${agency.code}'s gateway signs with is not registered for ${agency.code} in the directory`);
       }

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { SigningIdentity, loadIdentity } from '@edx/trust';
+import { SigningIdentity, loadIdentityFiles } from '@edx/trust';
 import { HostedAgencyConfig } from '@edx/common';
 
 export interface HostedAgency {
@@ -14,9 +13,10 @@ export class HostedAgencies {
   private readonly byCode = new Map<string, HostedAgency>();
   private readonly byKeyHash: Array<{ hash: Buffer; agency: HostedAgency }> = [];
 
-  constructor(configs: readonly HostedAgencyConfig[]) {
+  /** `keyPassphrase`: of the agencies' encrypted keys (EDX_KEY_PASSPHRASE_FILE). */
+  constructor(configs: readonly HostedAgencyConfig[], keyPassphrase?: string) {
     for (const c of configs) {
-      const identity = loadIdentity({ pem: { key: readFileSync(c.keyFile, 'utf8'), cert: readFileSync(c.certFile, 'utf8') } });
+      const identity = loadIdentityFiles(c.keyFile, c.certFile, keyPassphrase);
       const agency = { code: c.code, name: c.name, identity };
       this.byCode.set(c.code, agency);
       this.byKeyHash.push({ hash: Buffer.from(c.apiKeySha256, 'hex'), agency });

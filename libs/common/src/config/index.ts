@@ -1,3 +1,4 @@
 export * from './settings';
 export * from './gateway-config';
 export * from './verification-settings';
+export * from './key-settings';
