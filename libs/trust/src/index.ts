@@ -22,3 +22,4 @@ export * from './revocation/revocation-service';
 export type { OcspAnswer } from './revocation/ocsp';
 export * from './pki/dev-ocsp';
 export * from './pki/dev-revocation-server';
+export * from './proof/delivery-proof';

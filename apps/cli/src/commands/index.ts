@@ -4,6 +4,7 @@ import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
 import { agencyAddCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
 import { pdfSignCommand } from './pdf-sign.command';
+import { proofExportCommand, proofVerifyCommand } from './proof.commands';
 import { pkiInitCommand } from './pki-init.command';
 import { pkiIssueCommand } from './pki-issue.command';
 import { pkiRevokeCommand } from './pki-revoke.command';
@@ -20,7 +21,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
   { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand] },
-  { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand] },
+  { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand, proofExportCommand, proofVerifyCommand] },
   { title: 'Measure', commands: [benchCommand] },
 ];
 

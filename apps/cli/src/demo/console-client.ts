@@ -1,4 +1,5 @@
 import { EdxError, isErrorCode } from '@edx/common';
+import type { DeliveryProof } from '@edx/trust';
 
 /** The console's REST API as the CLI and the demo setup use it (never its tables). */
 export class ConsoleClient {
@@ -35,6 +36,11 @@ export class ConsoleClient {
   /** A document's journey in time order (operator). */
   trace(documentId: string): Promise<{ id: string; document: Record<string, unknown> | null; entries: Array<{ at: string; kind: string; by: string; summary: string }> }> {
     return this.call('GET', `/v1/documents/${encodeURIComponent(documentId)}/trace`);
+  }
+
+  /** A document's proof of delivery (operator). */
+  proof(documentId: string): Promise<DeliveryProof> {
+    return this.call('GET', `/v1/documents/${encodeURIComponent(documentId)}/proof`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -133,6 +133,15 @@ export class DocumentsRepository {
     );
   }
 
+  /** What a proof of delivery needs beyond the events: the package as delivered and each signed status (oldest recorded first). */
+  async proofRecords(documentId: string): Promise<{ delivered: Buffer | undefined; statuses: Array<{ messageId: string; body: Buffer }> }> {
+    const [delivered, statuses] = await Promise.all([
+      this.query<{ body: Buffer }>('SELECT body FROM delivered_packages WHERE document_id = $1', [documentId]),
+      this.query<{ messageId: string; body: Buffer }>('SELECT message_id AS "messageId", body FROM signed_statuses WHERE document_id = $1', [documentId]),
+    ]);
+    return { delivered: delivered[0]?.body, statuses };
+  }
+
   /** Dead letters whose message id is the document's package id (a refused package has only these). */
   deadLettersOf(packageId: string): Promise<DeadLetterSummary[]> {
     return this.query(

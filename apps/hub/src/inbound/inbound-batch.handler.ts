@@ -4,7 +4,7 @@ import { RECEIPT_ATTESTATION_HEADER, RevocationService } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
-import { StatusRecord } from '../records/exchange-records';
+import { PackageRecord, StatusRecord } from '../records/exchange-records';
 import { CheckStatusUseCase, CheckedStatus, PACKAGE_ID_HEADER } from '../receipts/apply-status.usecase';
 import { StatusIssuer } from '../receipts/status-issuer';
 import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.usecase';
@@ -25,7 +25,7 @@ interface Publish {
 
 type Step =
   | { kind: 'done'; outcome: Outcome }
-  | { kind: 'package'; decision: PackageDecision; message: InboundMessage }
+  | { kind: 'package'; decision: PackageDecision; message: InboundMessage; attestation?: string }
   | { kind: 'status'; checked: CheckedStatus; message: InboundMessage };
 
 /**
@@ -73,8 +73,15 @@ export class InboundBatchHandler {
       }
     }
 
-    const accepted = steps.flatMap((s) => (s.kind === 'package' && s.decision.kind === 'accepted' ? [s.decision.record] : []));
-    const statuses = steps.flatMap((s) => (s.kind === 'status' ? [s.checked.record] : []));
+    // The attestation is signed before the commit so the hub records the very token it delivers with the package's events.
+    const accepted: PackageRecord[] = [];
+    for (const s of steps) {
+      if (s.kind !== 'package' || s.decision.kind !== 'accepted') continue;
+      const { record, deliveryBody, signatures } = s.decision;
+      s.attestation = this.issuer.attest(record.packageId, deliveryBody, record.receivedAt, signatures);
+      accepted.push({ ...record, delivered: { body: deliveryBody, attestation: s.attestation } });
+    }
+    const statuses = steps.flatMap((s) => (s.kind === 'status' ? [{ ...s.checked.record, signed: s.message.body }] : []));
     const { storedDigests } = await this.records.commit(accepted, statuses);
     // A package id recorded with other content is a replay, not a redelivery: refuse it (also when
     // both copies came in this very batch).
@@ -134,7 +141,7 @@ export class InboundBatchHandler {
       return Outcome.deadLetter(decision.code, decision.reason);
     }
     const { record, parsed, deliveryBody } = decision;
-    const attestation = this.issuer.attest(packageId, deliveryBody, record.receivedAt, decision.signatures);
+    const attestation = step.attestation!;
     const rejections = [...record.rejected];
     const results = await Promise.allSettled(
       record.routed.map((recipientCode) =>

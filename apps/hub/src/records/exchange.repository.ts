@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks } from '@edx/storage';
 import { nextDeliveryState } from '../receipts/delivery-state';
@@ -66,7 +66,7 @@ export class ExchangeRepository {
     const events = new Map<string, EventInput[]>();
     for (const p of created) {
       const list: EventInput[] = [
-        { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject, sentAt: p.sentAt, signatures: p.signatures.map((sig) => ({ ...sig, verdict: 'valid' })) }, at: p.receivedAt },
+        { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject, sentAt: p.sentAt, signatures: p.signatures.map((sig) => ({ ...sig, verdict: 'valid' })), attestation: p.delivered.attestation }, at: p.receivedAt },
       ];
       for (const code of p.routed) {
         deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt);
@@ -81,6 +81,7 @@ export class ExchangeRepository {
     await inChunks(deliveries, 6, (values, chunk) =>
       em.query(`INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at) VALUES ${values}`, chunk),
     );
+    await inChunks(created.flatMap((p) => [p.packageId, p.delivered.body]), 2, (values, chunk) => em.query(`INSERT INTO delivered_packages (document_id, body) VALUES ${values}`, chunk));
     const heads = new Map(created.map((p) => [p.packageId, { hash: GENESIS_HASH, count: 0 }]));
     await this.appendEvents(em, events, heads);
     return fresh;
@@ -129,7 +130,7 @@ export class ExchangeRepository {
         type: 'status',
         statusCode: s.statusCode,
         actor: s.actor,
-        detail: { messageId: s.messageId, description: s.description, moved: after !== before, state: after ?? null },
+        detail: { messageId: s.messageId, description: s.description, moved: after !== before, state: after ?? null, ...(s.signed ? { sha256: createHash('sha256').update(s.signed).digest('hex') } : {}) },
         at: s.at,
       });
       events.set(s.packageId, list);
@@ -146,6 +147,8 @@ export class ExchangeRepository {
         ),
       );
     }
+    const signed = toApply.filter((s) => s.signed && heads.has(s.packageId));
+    await inChunks(signed.flatMap((s) => [s.messageId, s.packageId, s.signed]), 3, (values, chunk) => em.query(`INSERT INTO signed_statuses (message_id, document_id, body) VALUES ${values}`, chunk));
     await this.appendEvents(em, events, heads);
     return results;
   }
