@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { eventHash } from '@edx/storage';
 import { DeliveryProof, IssuedIdentity } from '@edx/trust';
 import { CommandResult } from '../apps/cli/src/command';
 import { COMMANDS } from '../apps/cli/src/commands';
@@ -222,6 +223,36 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
       expect(result).toMatchObject({ ok: false, code: 'PROOF_INVALID', message: expect.stringContaining('event #3') });
       expect(failedItems(result)).toEqual(['chain']);
     });
+
+    it('anchors the chain at the gateways: an event rewritten after a checkpoint, its chain recomputed, is caught against the checkpoint a gateway holds', async () => {
+      const id = await deliveredToB();
+      const taken = await edx('audit checkpoint');
+      expect(taken).toMatchObject({ ok: true, seq: expect.any(Number), head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      const gateway = exchange.gateway('sys-b').url;
+      await eventually('the checkpoint kept at the recipient gateway', async () => {
+        const res = await fetch(`${gateway}/v1/checkpoints/latest`, { headers: { 'x-api-key': exchange.apiKey(B) } });
+        return res.ok && ((await res.json()) as { seq: number }).seq >= (taken.seq as number);
+      });
+      const anchored = ['--gateway', gateway, '--api-key', exchange.apiKey(B), '--trust', trustDir];
+      expect(await edx('audit verify', id, ...anchored)).toMatchObject({ ok: true, checkpoint: { ok: true } });
+
+      // A database owner rewrites B's 01 (event 3) as a 06 and recomputes its hash and the document's head: the chain alone still holds.
+      const [row] = await exchange.hubQuery<{ id: string; recipient_code: string; type: string; actor: string; detail: Record<string, unknown>; at: Date; prev_hash: string }>(
+        'SELECT id, recipient_code, type, actor, detail, at, prev_hash FROM events WHERE document_id = $1 AND seq = 3', [id],
+      );
+      const detail = { ...row.detail, description: 'Đã hoàn thành' };
+      const rewritten = eventHash({ id: row.id, documentId: id, seq: 3, recipientCode: row.recipient_code, type: row.type, statusCode: '06', actor: row.actor, detail, at: new Date(row.at), prevHash: row.prev_hash });
+      await tamper('UPDATE events SET status_code = $2, detail = $3, hash = $4 WHERE document_id = $1 AND seq = 3', [id, '06', JSON.stringify(detail), rewritten]);
+      await exchange.hubQuery('UPDATE documents SET last_event_hash = $2 WHERE id = $1', [id, rewritten]);
+      expect(await edx('audit verify', id)).toMatchObject({ ok: true });
+
+      expect(await edx('audit verify', id, ...anchored)).toMatchObject({
+        ok: false, code: 'CHAIN_BROKEN', broken: [{ documentId: id, seq: 3, reason: expect.stringContaining('rewritten after it') }],
+      });
+      // Rewriting the checkpoint records too no longer makes the head the gateway holds signed.
+      await exchange.hubQuery('UPDATE checkpoint_entries SET event_hash = $2 WHERE document_id = $1', [id, rewritten]);
+      expect(await edx('audit verify', id, ...anchored)).toMatchObject({ ok: false, code: 'CHAIN_BROKEN', broken: [], checkpoint: { ok: false, reason: expect.stringContaining('rewritten') } });
+    });
   });
 
   type DeadLetter = {
@@ -302,8 +333,8 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     );
     expect(stats.status).toBe(200);
     const [today] = stats.body.items;
-    // The first document (3 recipients, one unknown), three to B for the audit, one to B for the proof, and the replayed one.
-    expect(today).toMatchObject({ agency: A, sent: 6, delivered: 7, rejected: 1, rejectedByCode: { ROUTING_RECIPIENT_UNKNOWN: 1 } });
+    // The first document (3 recipients, one unknown), three to B for the audit, two to B for the proof and the checkpoint, and the replayed one.
+    expect(today).toMatchObject({ agency: A, sent: 7, delivered: 8, rejected: 1, rejectedByCode: { ROUTING_RECIPIENT_UNKNOWN: 1 } });
     expect(today.timeTo01Ms.median).toBeGreaterThan(0);
     expect(today.timeTo01Ms.p95).toBeGreaterThanOrEqual(today.timeTo01Ms.median!);
     expect((await exchange.operator('/v1/statistics?from=2026-13-01')).body).toMatchObject({ code: 'REQUEST_INVALID' });

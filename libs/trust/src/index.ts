@@ -23,3 +23,4 @@ export type { OcspAnswer } from './revocation/ocsp';
 export * from './pki/dev-ocsp';
 export * from './pki/dev-revocation-server';
 export * from './proof/delivery-proof';
+export * from './attestation/chain-checkpoint';

@@ -1,5 +1,6 @@
 import { Command } from '../command';
 import { CommandGroup } from '../help';
+import { auditCheckpointCommand } from './audit-checkpoint.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
 import { agencyAddCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
@@ -21,7 +22,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
   { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand] },
-  { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand, proofExportCommand, proofVerifyCommand] },
+  { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand, auditCheckpointCommand, proofExportCommand, proofVerifyCommand] },
   { title: 'Measure', commands: [benchCommand] },
 ];
 

@@ -1,14 +1,14 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
 import { ParsedPackage, assertValid, parseEdxml, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome } from '@edx/messaging';
-import { RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
+import { CHAIN_CHECKPOINT_TYPE, RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyDocumentSignatures, verifyEnvelope, verifyReceiptAttestation, verifyChainCheckpoint } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
 import { HostedAgencies } from '../config/hosted-agencies';
 import { GatewayEvents } from '../events/gateway-events';
 import { GatewayStore, NewOutboxMessage, NewStatusRecord } from '../outbox/gateway.store';
 import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
-import { IncomingDocumentEntity } from '@edx/storage';
+import { IncomingDocumentEntity, ReceivedCheckpointEntity } from '@edx/storage';
 
 const PACKAGE_ID_HEADER = 'x-edx-package-id';
 
@@ -46,6 +46,7 @@ export class InboxBatchHandler {
 
     const freshPackages = await this.store.saveIncoming(packages.map((p) => p.item));
     const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
+    await this.store.saveCheckpoints(decided.checkpoints);
     this.crash.reach('gateway:after-commit');
     if (packages.length > 0) this.onQueued();
 
@@ -70,6 +71,7 @@ export class InboxBatchHandler {
     const outcomes: Outcome[] = messages.map(() => Outcome.ack());
     const packages: Array<{ index: number; item: ReceivedPackage }> = [];
     const statuses: Array<{ index: number; record: NewStatusRecord }> = [];
+    const checkpoints: ReceivedCheckpointEntity[] = [];
 
     messages.forEach((message, index) => {
       try {
@@ -78,13 +80,21 @@ export class InboxBatchHandler {
         if (!isUuid(message.messageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.');
         if (message.type === 'package') packages.push({ index, item: this.receivePackage(message, recipient.code, now) });
         else if (message.type === 'status') statuses.push({ index, record: this.receiveStatus(message, recipient.code, now) });
+        else if (message.type === CHAIN_CHECKPOINT_TYPE) checkpoints.push(this.receiveCheckpoint(message, now));
         else throw new EdxError('MESSAGING_BAD_MESSAGE', `Unknown message type "${message.type}".`);
       } catch (error) {
         const e = toEdxError(error);
         outcomes[index] = e.isTransient ? Outcome.retry(e.message) : Outcome.deadLetter(e.code, e.message);
       }
     });
-    return { outcomes, packages, statuses };
+    return { outcomes, packages, statuses, checkpoints };
+  }
+
+  /** A chain checkpoint of the hub: kept only when it is the hub's, signed with a certificate this gateway trusts. */
+  private receiveCheckpoint(message: InboundMessage, now: Date): ReceivedCheckpointEntity {
+    const token = message.body.toString('utf8');
+    const checkpoint = verifyChainCheckpoint(token, { hubCode: this.trust.hubCode, trustStore: this.trust.store });
+    return { seq: String(checkpoint.seq), at: new Date(checkpoint.at), head: checkpoint.head, token, receivedAt: now };
   }
 
   private receivePackage(message: InboundMessage, recipientCode: string, now: Date): ReceivedPackage {
