@@ -4,7 +4,7 @@ import { RECEIPT_ATTESTATION_HEADER, RevocationService } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
-import { PackageRecord, StatusRecord } from '../records/exchange-records';
+import { DeliveredCopy, PackageRecord, StatusRecord } from '../records/exchange-records';
 import { CheckStatusUseCase, CheckedStatus, PACKAGE_ID_HEADER } from '../receipts/apply-status.usecase';
 import { StatusIssuer } from '../receipts/status-issuer';
 import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.usecase';
@@ -25,7 +25,7 @@ interface Publish {
 
 type Step =
   | { kind: 'done'; outcome: Outcome }
-  | { kind: 'package'; decision: PackageDecision; message: InboundMessage; attestation?: string }
+  | { kind: 'package'; decision: PackageDecision; message: InboundMessage; delivered?: DeliveredCopy }
   | { kind: 'status'; checked: CheckedStatus; message: InboundMessage };
 
 /**
@@ -78,11 +78,15 @@ export class InboundBatchHandler {
     for (const s of steps) {
       if (s.kind !== 'package' || s.decision.kind !== 'accepted') continue;
       const { record, deliveryBody, signatures } = s.decision;
-      s.attestation = this.issuer.attest(record.packageId, deliveryBody, record.receivedAt, signatures);
-      accepted.push({ ...record, delivered: { body: deliveryBody, attestation: s.attestation } });
+      s.delivered = { body: deliveryBody, attestation: this.issuer.attest(record.packageId, deliveryBody, record.receivedAt, signatures) };
+      accepted.push({ ...record, delivered: s.delivered });
     }
     const statuses = steps.flatMap((s) => (s.kind === 'status' ? [{ ...s.checked.record, signed: s.message.body }] : []));
-    const { storedDigests } = await this.records.commit(accepted, statuses);
+    const { newPackages, storedDigests } = await this.records.commit(accepted, statuses);
+    // A redelivered package is sent on as the hub first recorded it (bytes and attestation), so every
+    // copy a recipient may hold is the one a proof of delivery shows.
+    const recorded = await this.records.deliveredCopies(accepted.filter((p) => !newPackages.has(p.packageId)).map((p) => p.packageId));
+    for (const s of steps) if (s.kind === 'package' && s.decision.kind === 'accepted') s.delivered = recorded.get(s.decision.record.packageId) ?? s.delivered;
     // A package id recorded with other content is a replay, not a redelivery: refuse it (also when
     // both copies came in this very batch).
     for (let i = 0; i < steps.length; i++) {
@@ -140,8 +144,8 @@ export class InboundBatchHandler {
       }
       return Outcome.deadLetter(decision.code, decision.reason);
     }
-    const { record, parsed, deliveryBody } = decision;
-    const attestation = step.attestation!;
+    const { record, parsed } = decision;
+    const { body: deliveryBody, attestation } = step.delivered!;
     const rejections = [...record.rejected];
     const results = await Promise.allSettled(
       record.routed.map((recipientCode) =>

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks } from '@edx/storage';
 import { nextDeliveryState } from '../receipts/delivery-state';
-import { EventInput, PackageRecord, StatusRecord, StatusResult } from './exchange-records';
+import { DeliveredCopy, EventInput, PackageRecord, StatusRecord, StatusResult } from './exchange-records';
 
 interface ChainHead {
   hash: string;
@@ -176,6 +176,19 @@ export class ExchangeRepository {
     await inChunks(headUpdates, 3, (values, chunk) =>
       em.query(`UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq::int FROM (VALUES ${values}) AS v(id, hash, seq) WHERE d.id = v.id::uuid`, chunk),
     );
+  }
+
+  /** The copies these packages were first recorded with (bytes as delivered, attestation), for sending a redelivered package on unchanged. */
+  async deliveredCopies(packageIds: readonly string[]): Promise<Map<string, DeliveredCopy>> {
+    const found = new Map<string, DeliveredCopy>();
+    if (packageIds.length === 0) return found;
+    const rows: Array<{ id: string; body: Buffer; attestation: string | null }> = await this.dataSource.query(
+      `SELECT p.document_id AS id, p.body, e.detail->>'attestation' AS attestation
+       FROM delivered_packages p JOIN events e ON e.document_id = p.document_id AND e.seq = 1 WHERE p.document_id = ANY($1::uuid[])`,
+      [[...new Set(packageIds)]],
+    );
+    for (const row of rows) if (row.attestation) found.set(row.id, { body: row.body, attestation: row.attestation });
+    return found;
   }
 
   /** The recipients a document was routed to (for re-publishing after a redelivery). */
