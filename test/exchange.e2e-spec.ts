@@ -162,11 +162,28 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
     expect(await eventually("the late package in B's inbox", async () => (await inboxOf(B)).find((d) => d.id === late))).toMatchObject({ verdict: 'rejected', rejectCode: 'CERT_EXPIRED' });
   });
 
-  it('a duplicate publish of the same package yields one document and one delivery per recipient', async () => {
+  it('a duplicate publish of the same package yields one document and one delivery per recipient, each copy the one the hub recorded', async () => {
     const id = newPackageId();
     const body = packageFromA([B, C], id);
+    // A tap on B's routing key sees every copy the hub sends B, before the gateway deduplicates them.
+    const admin = await exchange.adminConnection();
+    connections.push(admin);
+    const tap = await admin.createChannel();
+    const { queue } = await tap.assertQueue('', { exclusive: true });
+    await tap.bindQueue(queue, Topology.deliverExchange, B);
+    const copies: Array<{ body: Buffer; attestation: string }> = [];
+    await tap.consume(queue, (m) => {
+      if (m?.properties.messageId === id) copies.push({ body: m.content, attestation: String(m.properties.headers?.['x-edx-receipt-attestation']) });
+    }, { noAck: true });
     await publish('sys-a', Topology.hubExchange, Topology.packageKey, body, id);
+    await eventually('the first copy to B', async () => copies.length === 1);
     await publish('sys-a', Topology.hubExchange, Topology.packageKey, body, id);
+    await eventually('the second copy to B', async () => copies.length === 2);
+    await tap.close();
+    const [recorded] = await exchange.hubQuery<{ body: Buffer; attestation: string }>(
+      "SELECT p.body, e.detail->>'attestation' AS attestation FROM delivered_packages p JOIN events e ON e.document_id = p.document_id AND e.seq = 1 WHERE p.document_id = $1", [id],
+    );
+    for (const copy of copies) expect(copy).toEqual({ body: recorded.body, attestation: recorded.attestation });
     // A marker sent after both copies: once it is receipted, both copies were handled (queues are FIFO).
     const markerId = newPackageId();
     const marker = await publish('sys-a', Topology.hubExchange, Topology.packageKey, packageFromA([B, C], markerId), markerId);

@@ -1,4 +1,8 @@
-import { IssuedIdentity } from '@edx/trust';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { eventHash } from '@edx/storage';
+import { DeliveryProof, IssuedIdentity } from '@edx/trust';
 import { CommandResult } from '../apps/cli/src/command';
 import { COMMANDS } from '../apps/cli/src/commands';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
@@ -141,6 +145,116 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     expect(await edx('audit verify', sentId)).toMatchObject({ ok: true });
   });
 
+  describe('proof of delivery', () => {
+    let proofId: string;
+    let trustDir: string;
+    let exported: DeliveryProof;
+    beforeAll(async () => {
+      proofId = await deliveredToB();
+      trustDir = path.join(exchange.dir, 'trust');
+      mkdirSync(trustDir, { recursive: true });
+      writeFileSync(path.join(trustDir, 'root.pem'), exchange.pki.rootCertificatePem);
+      writeFileSync(path.join(trustDir, 'intermediate.pem'), exchange.pki.intermediateCertificatePem);
+      writeFileSync(path.join(trustDir, 'crl.pem'), exchange.pki.crlPem());
+      const file = path.join(exchange.dir, 'proof.json');
+      expect(await edx('proof export', proofId, '--out', file)).toMatchObject({ ok: true, file, receipts: 1, events: 3 });
+      exported = JSON.parse(readFileSync(file, 'utf8'));
+    });
+
+    /** `edx proof verify FILE --trust DIR --json` on `proof`, offline. */
+    const verifyProof = async (proof: DeliveryProof) => {
+      const file = path.join(exchange.dir, `proof-${randomUUID()}.json`);
+      writeFileSync(file, JSON.stringify(proof));
+      return COMMANDS.find((c) => c.name === 'proof verify')!.run({ args: [file, '--trust', trustDir, '--json'], json: true, print: () => undefined });
+    };
+    const failedItems = (result: CommandResult) => (result.checks as Array<{ item: string; ok: boolean }>).filter((c) => !c.ok).map((c) => c.item);
+    const copy = (): DeliveryProof => JSON.parse(JSON.stringify(exported));
+
+    it('exports the package as delivered, the verdicts, the attestation, the signed 01 and the chain, and the proof verifies offline', async () => {
+      expect(exported).toMatchObject({ format: 'edx-delivery-proof/1', packageId: proofId, receipts: [{ from: B, statusCode: '01' }], chain: { head: { count: 3 } } });
+      expect(exported.signatures.map((s) => s.verdict)).toEqual(expect.arrayContaining(['valid']));
+      const result = await verifyProof(exported);
+      expect(result).toMatchObject({ ok: true, packageId: proofId });
+      expect((result.checks as Array<{ item: string }>).map((c) => c.item)).toEqual(['package', 'attestation', 'envelope signature', 'document signatures', 'chain', `receipt ${exported.receipts[0].messageId}`]);
+    });
+
+    it('catches a changed package byte, even with its stated sha256 recomputed', async () => {
+      const proof = copy();
+      const body = Buffer.from(proof.package.base64, 'base64');
+      const at = body.indexOf('<edXMLBody');
+      body[at + 1] = body[at + 1] ^ 0x20; // still well-formed enough to read; not the bytes the hub attested
+      const forged = { ...proof, package: { base64: body.toString('base64'), sha256: createHash('sha256').update(body).digest('hex') } };
+      const result = await verifyProof(forged);
+      expect(result).toMatchObject({ ok: false, code: 'PROOF_INVALID' });
+      expect(failedItems(result)).toContain('attestation');
+    });
+
+    it('catches an altered attestation', async () => {
+      const proof = copy();
+      const [h, p, sig] = proof.attestation.split('.');
+      const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+      const forged = { ...proof, attestation: `${h}.${Buffer.from(JSON.stringify({ ...payload, receivedAt: new Date(Date.now() - 86_400_000).toISOString() })).toString('base64url')}.${sig}` };
+      const result = await verifyProof(forged);
+      expect(result).toMatchObject({ ok: false, code: 'PROOF_INVALID', message: expect.stringContaining('signature does not verify') });
+      expect(failedItems(result)).toContain('attestation');
+    });
+
+    it('catches an altered receipt: not the status the chain recorded, and its signature no longer holds', async () => {
+      const proof = copy();
+      const receipt = Buffer.from(Buffer.from(proof.receipts[0].base64, 'base64').toString('utf8').replace('<StatusCode>01<', '<StatusCode>06<'));
+      expect(receipt.toString()).toContain('<StatusCode>06<');
+      const altered = [{ ...proof.receipts[0], base64: receipt.toString('base64') }];
+      const item = `receipt ${proof.receipts[0].messageId}`;
+      const result = await verifyProof({ ...proof, receipts: altered });
+      expect(result).toMatchObject({ ok: false, code: 'PROOF_INVALID', message: expect.stringContaining('not the status the chain recorded') });
+      expect(failedItems(result)).toEqual([item]);
+
+      // A forger who also rewrites the chain's record of it breaks the chain, and the signature still fails.
+      const entries = proof.chain.entries.map((e) => (e.detail.messageId === proof.receipts[0].messageId ? { ...e, detail: { ...e.detail, sha256: createHash('sha256').update(receipt).digest('hex') } } : e));
+      const rewritten = await verifyProof({ ...proof, receipts: altered, chain: { ...proof.chain, entries } });
+      expect(failedItems(rewritten)).toEqual(['chain', item]);
+      expect((rewritten.checks as Array<{ item: string; code?: string }>).find((c) => c.item === item)?.code).toBe('DIGEST_MISMATCH');
+    });
+
+    it('catches an altered chain entry', async () => {
+      const proof = copy();
+      const entries = proof.chain.entries.map((e) => (e.seq === 3 ? { ...e, detail: { ...e.detail, description: 'Đã hoàn thành' } } : e));
+      const result = await verifyProof({ ...proof, chain: { ...proof.chain, entries } });
+      expect(result).toMatchObject({ ok: false, code: 'PROOF_INVALID', message: expect.stringContaining('event #3') });
+      expect(failedItems(result)).toEqual(['chain']);
+    });
+
+    it('anchors the chain at the gateways: an event rewritten after a checkpoint, its chain recomputed, is caught against the checkpoint a gateway holds', async () => {
+      const id = await deliveredToB();
+      const taken = await edx('audit checkpoint');
+      expect(taken).toMatchObject({ ok: true, seq: expect.any(Number), head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      const gateway = exchange.gateway('sys-b').url;
+      await eventually('the checkpoint kept at the recipient gateway', async () => {
+        const res = await fetch(`${gateway}/v1/checkpoints/latest`, { headers: { 'x-api-key': exchange.apiKey(B) } });
+        return res.ok && ((await res.json()) as { seq: number }).seq >= (taken.seq as number);
+      });
+      const anchored = ['--gateway', gateway, '--api-key', exchange.apiKey(B), '--trust', trustDir];
+      expect(await edx('audit verify', id, ...anchored)).toMatchObject({ ok: true, checkpoint: { ok: true } });
+
+      // A database owner rewrites B's 01 (event 3) as a 06 and recomputes its hash and the document's head: the chain alone still holds.
+      const [row] = await exchange.hubQuery<{ id: string; recipient_code: string; type: string; actor: string; detail: Record<string, unknown>; at: Date; prev_hash: string }>(
+        'SELECT id, recipient_code, type, actor, detail, at, prev_hash FROM events WHERE document_id = $1 AND seq = 3', [id],
+      );
+      const detail = { ...row.detail, description: 'Đã hoàn thành' };
+      const rewritten = eventHash({ id: row.id, documentId: id, seq: 3, recipientCode: row.recipient_code, type: row.type, statusCode: '06', actor: row.actor, detail, at: new Date(row.at), prevHash: row.prev_hash });
+      await tamper('UPDATE events SET status_code = $2, detail = $3, hash = $4 WHERE document_id = $1 AND seq = 3', [id, '06', JSON.stringify(detail), rewritten]);
+      await exchange.hubQuery('UPDATE documents SET last_event_hash = $2 WHERE id = $1', [id, rewritten]);
+      expect(await edx('audit verify', id)).toMatchObject({ ok: true });
+
+      expect(await edx('audit verify', id, ...anchored)).toMatchObject({
+        ok: false, code: 'CHAIN_BROKEN', broken: [{ documentId: id, seq: 3, reason: expect.stringContaining('rewritten after it') }],
+      });
+      // Rewriting the checkpoint records too no longer makes the head the gateway holds signed.
+      await exchange.hubQuery('UPDATE checkpoint_entries SET event_hash = $2 WHERE document_id = $1', [id, rewritten]);
+      expect(await edx('audit verify', id, ...anchored)).toMatchObject({ ok: false, code: 'CHAIN_BROKEN', broken: [], checkpoint: { ok: false, reason: expect.stringContaining('rewritten') } });
+    });
+  });
+
   type DeadLetter = {
     id: string; messageId: string; sourceQueue: string; code: string; reason: string; origin: string; state: string; replayable: boolean;
     headers: Record<string, unknown>; death: Record<string, unknown>; actions: Array<{ action: string; requestedBy: string; outcome: string; outcomeCode: string | null; reason: string | null }>;
@@ -219,8 +333,8 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     );
     expect(stats.status).toBe(200);
     const [today] = stats.body.items;
-    // The first document (3 recipients, one unknown), three to B, and the replayed one.
-    expect(today).toMatchObject({ agency: A, sent: 5, delivered: 6, rejected: 1, rejectedByCode: { ROUTING_RECIPIENT_UNKNOWN: 1 } });
+    // The first document (3 recipients, one unknown), three to B for the audit, two to B for the proof and the checkpoint, and the replayed one.
+    expect(today).toMatchObject({ agency: A, sent: 7, delivered: 8, rejected: 1, rejectedByCode: { ROUTING_RECIPIENT_UNKNOWN: 1 } });
     expect(today.timeTo01Ms.median).toBeGreaterThan(0);
     expect(today.timeTo01Ms.p95).toBeGreaterThanOrEqual(today.timeTo01Ms.median!);
     expect((await exchange.operator('/v1/statistics?from=2026-13-01')).body).toMatchObject({ code: 'REQUEST_INVALID' });

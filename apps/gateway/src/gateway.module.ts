@@ -3,6 +3,7 @@ import { createMetricsRegistry, EdxError, GatewayConfig, HEALTH_CHECKS, HealthCh
 import { AmqpBatchTransport } from '@edx/messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { HostedAgencies } from './config/hosted-agencies';
+import { CheckpointsController } from './checkpoints/checkpoints.controller';
 import { DocumentsController } from './documents/documents.controller';
 import { SendDocumentUseCase } from './documents/send-document.usecase';
 import { GatewayEvents } from './events/gateway-events';
@@ -33,7 +34,7 @@ export class GatewayModule {
     const from = <T>(pick: (w: GatewayWorker) => T) => ({ useFactory: pick, inject: [GatewayWorker] });
     return {
       module: GatewayModule,
-      controllers: [HealthController, DocumentsController, InboxConsumer],
+      controllers: [HealthController, DocumentsController, CheckpointsController, InboxConsumer],
       providers: [
         { provide: GatewayWorker, useFactory: () => new GatewayWorker(settings, config, logger) },
         { provide: GatewayLifecycle, ...from((w) => new GatewayLifecycle(w)) },

@@ -20,6 +20,8 @@ export const hubSettingsSchema = z
     ...keySettingsShape,
     /** How often the hub looks for dead-letter replays an operator queued in the console. */
     EDX_HUB_REPLAY_POLL_MS: setting.int(500, 10),
+    /** How often the hub signs a chain checkpoint and publishes it to every gateway (operators can ask for one sooner). */
+    EDX_CHECKPOINT_INTERVAL_MS: setting.int(300_000, 1000),
     /** Tests only: hub:after-commit | hub:after-publish | hub:before-ack (libs/common CrashPoints). */
     EDX_TEST_CRASH_AT: setting.optionalText(),
   })
@@ -39,6 +41,7 @@ export const hubSettingsSchema = z
     signaturePolicy: env.EDX_SIGNATURE_POLICY,
     directoryCacheMs: env.EDX_DIRECTORY_CACHE_MS,
     replayPollMs: env.EDX_HUB_REPLAY_POLL_MS,
+    checkpointIntervalMs: env.EDX_CHECKPOINT_INTERVAL_MS,
     crashAt: env.EDX_TEST_CRASH_AT,
   }));
 

@@ -3,6 +3,8 @@ import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMess
 import { createHubDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, SigningIdentity, assertOwnCertificateAccepted, loadIdentityFiles, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
+import { ChainCheckpointUseCase } from './checkpoints/chain-checkpoint.usecase';
+import { CheckpointRepository } from './checkpoints/checkpoint.repository';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeadLetterReplayUseCase } from './dead-letters/dead-letter-replay.usecase';
 import { ReplayPoller } from './dead-letters/replay.poller';
@@ -30,6 +32,9 @@ export class HubWorker implements AmqpTransportResources {
   private readonly revocation: RevocationService;
   private readonly verifier: VerificationPool;
   private replays?: ReplayPoller;
+  private checkpoints?: ReplayPoller;
+  /** Checkpoints go out on their own channel: the crash points test the document path, and a checkpoint must not be what trips them. */
+  private readonly checkpointPublisher: ConfirmedPublisher;
 
   constructor(
     private readonly settings: HubSettings,
@@ -39,6 +44,7 @@ export class HubWorker implements AmqpTransportResources {
     this.connection = new AmqpConnection({ url: settings.amqpUrl, connectionName: 'edx-hub' }, logger);
     this.crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { afterWrite: () => this.crash.reach('hub:after-publish') });
+    this.checkpointPublisher = new ConfirmedPublisher(this.connection);
     this.recorder = new DeadLetterRecorder(this.dataSource, this.connection.username);
     this.revocation = revocationServiceFor(settings.revocation, logger);
     this.verifier = new VerificationPool(settings.workers);
@@ -70,6 +76,10 @@ export class HubWorker implements AmqpTransportResources {
     const replay = new DeadLetterReplayUseCase(this.dataSource, (messages) => this.handleInbound(messages), this.publisher, this.logger);
     this.replays = new ReplayPoller(() => replay.runPending(), this.settings.replayPollMs, this.logger);
     this.replays.start();
+    // Operators' requests are polled as often as replays; a checkpoint is otherwise taken every interval.
+    const checkpoint = new ChainCheckpointUseCase(new CheckpointRepository(this.dataSource), identity, this.settings.organId, this.checkpointPublisher, this.settings.checkpointIntervalMs, this.logger);
+    this.checkpoints = new ReplayPoller(() => checkpoint.runPending(), this.settings.replayPollMs, this.logger, 'chain checkpoints');
+    this.checkpoints.start();
   }
 
   /** A batch from hub.inbound: packages and statuses, one Outcome each. */
@@ -89,6 +99,8 @@ export class HubWorker implements AmqpTransportResources {
 
   async stop(): Promise<void> {
     await this.replays?.stop();
+    await this.checkpoints?.stop();
+    await this.checkpointPublisher.close();
     await this.connection.close().catch(() => undefined);
     await this.verifier.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

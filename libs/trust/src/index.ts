@@ -23,3 +23,5 @@ export type { OcspAnswer } from './revocation/ocsp';
 export * from './pki/dev-ocsp';
 export * from './pki/dev-revocation-server';
 export * from './worker/verification-pool';
+export * from './proof/delivery-proof';
+export * from './attestation/chain-checkpoint';

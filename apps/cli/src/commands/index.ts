@@ -1,9 +1,11 @@
 import { Command } from '../command';
 import { CommandGroup } from '../help';
+import { auditCheckpointCommand } from './audit-checkpoint.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
 import { agencyAddCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
 import { pdfSignCommand } from './pdf-sign.command';
+import { proofExportCommand, proofVerifyCommand } from './proof.commands';
 import { pkiInitCommand } from './pki-init.command';
 import { pkiIssueCommand } from './pki-issue.command';
 import { pkiRevokeCommand } from './pki-revoke.command';
@@ -17,10 +19,10 @@ import { verifyCommand } from './verify.command';
 /** Every verb, under the headings `edx help` lists them by. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'Run the demo', commands: [upCommand] },
-  { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, pdfSignCommand, signCommand, sendCommand] },
+  { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, proofVerifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
   { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand] },
-  { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand] },
+  { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand, auditCheckpointCommand, proofExportCommand] },
   { title: 'Measure', commands: [benchCommand] },
 ];
 

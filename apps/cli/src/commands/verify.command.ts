@@ -19,7 +19,8 @@ const options = {
   },
 } as const satisfies OptionTable;
 
-function trustStore(dir: string | undefined): TrustStore {
+/** The trust folder of --trust, or .edx/pki when it exists. */
+export function trustStore(dir: string | undefined): TrustStore {
   const chosen = dir ?? (existsSync('.edx/pki') ? '.edx/pki' : undefined);
   if (!chosen) throw new UsageError('give --trust DIR (a folder of trust anchor, intermediate and CRL PEM files)');
   return TrustStore.fromDirectory(chosen);

@@ -1,4 +1,11 @@
 import { EdxError, isErrorCode } from '@edx/common';
+import type { DeliveryProof } from '@edx/trust';
+
+export interface CheckpointRequest {
+  readonly id: string;
+  readonly requestedAt: string;
+  readonly checkpoint: { seq: number; at: string; head: string; token: string; publishedAt: string | null } | null;
+}
 
 /** The console's REST API as the CLI and the demo setup use it (never its tables). */
 export class ConsoleClient {
@@ -28,13 +35,37 @@ export class ConsoleClient {
   }
 
   /** Walks the event chain of every document, or of one (operator). */
-  auditChain(documentId?: string): Promise<{ ok: boolean; documents: number; events: number; broken: Array<{ documentId: string; seq: number; reason: string }> }> {
-    return this.call('GET', `/v1/audit/chain${documentId ? `?document=${encodeURIComponent(documentId)}` : ''}`);
+  auditChain(
+    documentId?: string,
+    checkpoint?: { seq: number; head: string },
+  ): Promise<{ ok: boolean; documents: number; events: number; broken: Array<{ documentId: string; seq: number; reason: string }>; checkpoint?: { seq: number; head: string; ok: boolean; reason?: string; entries: number } }> {
+    const query = new URLSearchParams();
+    if (documentId) query.set('document', documentId);
+    if (checkpoint) {
+      query.set('checkpoint', String(checkpoint.seq));
+      query.set('head', checkpoint.head);
+    }
+    const q = query.toString();
+    return this.call('GET', `/v1/audit/chain${q ? `?${q}` : ''}`);
+  }
+
+  /** Asks the hub for a chain checkpoint now (operator); `checkpoint` is null until the hub took it. */
+  requestCheckpoint(): Promise<CheckpointRequest> {
+    return this.call('POST', '/v1/audit/checkpoints', {});
+  }
+
+  checkpointRequest(id: string): Promise<CheckpointRequest> {
+    return this.call('GET', `/v1/audit/checkpoints/requests/${encodeURIComponent(id)}`);
   }
 
   /** A document's journey in time order (operator). */
   trace(documentId: string): Promise<{ id: string; document: Record<string, unknown> | null; entries: Array<{ at: string; kind: string; by: string; summary: string }> }> {
     return this.call('GET', `/v1/documents/${encodeURIComponent(documentId)}/trace`);
+  }
+
+  /** A document's proof of delivery (operator). */
+  proof(documentId: string): Promise<DeliveryProof> {
+    return this.call('GET', `/v1/documents/${encodeURIComponent(documentId)}/proof`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -34,6 +34,12 @@ export class DocumentsController {
     return this.documents.get(id);
   }
 
+  @Get(':id/proof')
+  @ApiOperation({ summary: 'The proof of delivery (edx-delivery-proof/1): the package as delivered, signature verdicts, the receipt attestation, every signed receipt, the event chain; `edx proof verify` checks it offline' })
+  proof(@Param('id') id: string) {
+    return this.documents.proof(id);
+  }
+
   @Get(':id/trace')
   @ApiOperation({ summary: 'The journey in time order: sent, verified (each signature), routed, every status and refusal, dead letters' })
   trace(@Param('id') id: string) {

@@ -124,6 +124,15 @@ export class DocumentsRepository {
     );
   }
 
+  /** What a proof of delivery needs beyond the events: the package as delivered and each signed status (oldest recorded first). */
+  async proofRecords(documentId: string): Promise<{ delivered: Buffer | undefined; statuses: Array<{ messageId: string; body: Buffer }> }> {
+    const [delivered, statuses] = await Promise.all([
+      this.query<{ body: Buffer }>('SELECT body FROM delivered_packages WHERE document_id = $1', [documentId]),
+      this.query<{ messageId: string; body: Buffer }>('SELECT message_id AS "messageId", body FROM signed_statuses WHERE document_id = $1', [documentId]),
+    ]);
+    return { delivered: delivered[0]?.body, statuses };
+  }
+
   /** Dead letters whose message id is the document's package id (a refused package has only these). */
   deadLettersOf(packageId: string): Promise<DeadLetterSummary[]> {
     return this.query(
@@ -131,6 +140,40 @@ export class DocumentsRepository {
        FROM dead_letters WHERE message_id = $1 ORDER BY failed_at, id`,
       [packageId],
     );
+  }
+
+  /** Which of checkpoints `from`..`to` the hub has a record of. */
+  async checkpointSeqs(from: number, to: number): Promise<number[]> {
+    const rows: Array<{ seq: number }> = await this.query('SELECT seq::int AS seq FROM chain_checkpoints WHERE seq BETWEEN $1 AND $2 ORDER BY seq', [from, to]);
+    return rows.map((r) => r.seq);
+  }
+
+  /** The entries of checkpoints `from`..`to`, each with the hash the event it names has now (null: the event is gone). */
+  checkpointEntries(from: number, to: number): Promise<Array<{ checkpointSeq: number; documentId: string; count: number; hash: string; current: string | null }>> {
+    return this.query(
+      `SELECT c.checkpoint_seq::int AS "checkpointSeq", c.document_id AS "documentId", c.event_count AS count, c.event_hash AS hash, e.hash AS current
+       FROM checkpoint_entries c LEFT JOIN events e ON e.document_id = c.document_id AND e.seq = c.event_count
+       WHERE c.checkpoint_seq BETWEEN $1 AND $2 ORDER BY c.checkpoint_seq, c.document_id`,
+      [from, to],
+    );
+  }
+
+  /** Asks the hub for a chain checkpoint now (it takes one at its next poll); resolves with the request's id. */
+  async requestCheckpoint(requestedBy: string, at: Date): Promise<string> {
+    const [row]: Array<{ id: string }> = await this.query('INSERT INTO checkpoint_requests (requested_by, requested_at) VALUES ($1, $2) RETURNING id::text', [requestedBy, at]);
+    return row.id;
+  }
+
+  /** A checkpoint request and, once taken, the checkpoint that answered it. */
+  async checkpointRequest(id: string): Promise<{ id: string; requestedAt: Date; checkpoint: { seq: number; at: Date; head: string; token: string; publishedAt: Date | null } | null } | undefined> {
+    const rows: Array<{ id: string; requestedAt: Date; seq: number | null; at: Date; head: string; token: string; publishedAt: Date | null }> = await this.query(
+      `SELECT r.id::text, r.requested_at AS "requestedAt", c.seq::int AS seq, c.at, c.head, c.token, c.published_at AS "publishedAt"
+       FROM checkpoint_requests r LEFT JOIN chain_checkpoints c ON c.seq = r.checkpoint_seq WHERE r.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return { id: row.id, requestedAt: row.requestedAt, checkpoint: row.seq === null ? null : { seq: row.seq, at: row.at, head: row.head, token: row.token, publishedAt: row.publishedAt } };
   }
 
   /** Every document id, oldest first, in pages (for walking every chain). */

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { EdxError, isUuid } from '@edx/common';
+import { DELIVERY_PROOF_FORMAT, DeliveryProof } from '@edx/trust';
 import { DocumentSearch, encodeCursor } from './document-search.query';
 import { TraceEntry, documentTrace } from './document-trace';
 import { DeliveryRow, DocumentRow, DocumentsRepository } from './documents.repository';
@@ -67,6 +69,36 @@ export class DocumentsService {
     if (!doc && deadLetters.length === 0) throw notFound(id);
     const events = doc ? await this.documents.events(id) : [];
     return { id, document: doc ? documentView(doc) : null, entries: documentTrace(events, deadLetters) };
+  }
+
+  /**
+   * The proof of delivery of an accepted package (see DeliveryProof): NOT_FOUND when the hub never
+   * accepted it, or accepted it before it kept the delivered bytes.
+   */
+  async proof(id: string): Promise<DeliveryProof> {
+    await this.find(id);
+    const [events, head, records] = await Promise.all([this.documents.events(id), this.documents.chainHead(id), this.documents.proofRecords(id)]);
+    const received = events.find((e) => e.type === 'received');
+    const attestation = received?.detail.attestation;
+    if (!records.delivered || typeof attestation !== 'string') throw new EdxError('NOT_FOUND', `The hub accepted ${id} before it kept delivered packages and their attestations; it has no proof of it.`);
+    const order = new Map(events.map((e, i) => [e.detail.messageId, i]));
+    const receipts = records.statuses
+      .flatMap((s) => {
+        const event = events[order.get(s.messageId) ?? -1];
+        return event ? [{ messageId: s.messageId, from: event.recipientCode ?? '', statusCode: event.statusCode ?? '', base64: s.body.toString('base64'), seq: event.seq }] : [];
+      })
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ seq: _seq, ...r }) => r);
+    return {
+      format: DELIVERY_PROOF_FORMAT,
+      packageId: id,
+      exportedAt: this.clock().toISOString(),
+      package: { sha256: createHash('sha256').update(records.delivered).digest('hex'), base64: records.delivered.toString('base64') },
+      signatures: Array.isArray(received?.detail.signatures) ? (received.detail.signatures as Array<Record<string, unknown>>) : [],
+      attestation,
+      receipts,
+      chain: { entries: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), head: head ?? { hash: '', count: 0 } },
+    };
   }
 
   private async find(id: string): Promise<DocumentRow> {

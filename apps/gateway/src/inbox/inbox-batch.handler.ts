@@ -1,14 +1,14 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
 import { ParsedPackage, StatusClaim, assertValid, parseEdxml, statusAuthorshipRefusal, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome, StatusHeaders } from '@edx/messaging';
-import { RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
+import { CHAIN_CHECKPOINT_TYPE, RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyChainCheckpoint, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
 import { HostedAgencies } from '../config/hosted-agencies';
 import { GatewayEvents } from '../events/gateway-events';
 import { GatewayStore, NewOutboxMessage, NewStatusRecord } from '../outbox/gateway.store';
 import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
-import { IncomingDocumentEntity } from '@edx/storage';
+import { IncomingDocumentEntity, ReceivedCheckpointEntity } from '@edx/storage';
 
 type Verdict = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 
@@ -46,6 +46,7 @@ export class InboxBatchHandler {
     // After the packages: a recall may come in the same batch as the document it recalls.
     const statuses = await this.byTheirAuthors(received, outcomes);
     const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
+    await this.store.saveCheckpoints(decided.checkpoints);
     this.crash.reach('gateway:after-commit');
     if (packages.length > 0) this.onQueued();
 
@@ -70,6 +71,7 @@ export class InboxBatchHandler {
     const outcomes: Outcome[] = messages.map(() => Outcome.ack());
     const packages: Array<{ index: number; item: ReceivedPackage }> = [];
     const received: Array<{ index: number; record: NewStatusRecord; claim: StatusClaim }> = [];
+    const checkpoints: ReceivedCheckpointEntity[] = [];
 
     await Promise.all(messages.map(async (message, index) => {
       try {
@@ -78,6 +80,7 @@ export class InboxBatchHandler {
         if (!isUuid(message.messageId)) throw new EdxError('MESSAGING_BAD_MESSAGE', 'The message has no UUID message id.');
         if (message.type === 'package') packages.push({ index, item: await this.receivePackage(message, recipient.code, now) });
         else if (message.type === 'status') received.push({ index, ...this.receiveStatus(message, recipient.code, now) });
+        else if (message.type === CHAIN_CHECKPOINT_TYPE) checkpoints.push(this.receiveCheckpoint(message, now));
         else throw new EdxError('MESSAGING_BAD_MESSAGE', `Unknown message type "${message.type}".`);
       } catch (error) {
         const e = toEdxError(error);
@@ -87,7 +90,14 @@ export class InboxBatchHandler {
     // Verifications finish in any order; records keep the batch's.
     packages.sort((a, b) => a.index - b.index);
     received.sort((a, b) => a.index - b.index);
-    return { outcomes, packages, received };
+    return { outcomes, packages, received, checkpoints };
+  }
+
+  /** A chain checkpoint of the hub: kept only when it is the hub's, signed with a certificate this gateway trusts. */
+  private receiveCheckpoint(message: InboundMessage, now: Date): ReceivedCheckpointEntity {
+    const token = message.body.toString('utf8');
+    const checkpoint = verifyChainCheckpoint(token, { hubCode: this.trust.hubCode, trustStore: this.trust.store });
+    return { seq: String(checkpoint.seq), at: new Date(checkpoint.at), head: checkpoint.head, token, receivedAt: now };
   }
 
   private async receivePackage(message: InboundMessage, recipientCode: string, now: Date): Promise<ReceivedPackage> {

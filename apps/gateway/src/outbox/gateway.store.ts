@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AnsweredDocument } from '@edx/edxml';
 import { OutboxStore } from '@edx/messaging';
-import { IncomingDocumentEntity, OutboxMessageEntity, OutgoingDocumentEntity, StatusRecordEntity, asStorageError, sqlValues } from '@edx/storage';
+import { IncomingDocumentEntity, OutboxMessageEntity, OutgoingDocumentEntity, ReceivedCheckpointEntity, StatusRecordEntity, asStorageError, sqlValues } from '@edx/storage';
 
 export type NewOutboxMessage = Pick<OutboxMessageEntity, 'messageId' | 'type' | 'routingKey' | 'headers' | 'body' | 'documentId'>;
 export type NewStatusRecord = Omit<StatusRecordEntity, 'seq'>;
@@ -70,6 +70,27 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
         return fresh;
       }),
     );
+  }
+
+  /** Keeps verified chain checkpoints of the hub (a redelivered one is kept once). */
+  saveCheckpoints(records: readonly ReceivedCheckpointEntity[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return guarded(async () => {
+      await this.dataSource.query(
+        `INSERT INTO chain_checkpoints (seq, at, head, token, received_at) VALUES ${sqlValues(records.length, 5)} ON CONFLICT (seq) DO NOTHING`,
+        records.flatMap((r) => [r.seq, r.at, r.head, r.token, r.receivedAt]),
+      );
+    });
+  }
+
+  /** The newest chain checkpoint this gateway holds, or undefined before the first arrives. */
+  latestCheckpoint(): Promise<ReceivedCheckpointEntity | undefined> {
+    return guarded(async () => {
+      const rows: ReceivedCheckpointEntity[] = await this.dataSource.query(
+        'SELECT seq::int AS seq, at, head, token, received_at AS "receivedAt" FROM chain_checkpoints ORDER BY seq DESC LIMIT 1',
+      );
+      return rows[0];
+    });
   }
 
   /** Inserts status records, skipping known ids; resolves with the ids that were new. */

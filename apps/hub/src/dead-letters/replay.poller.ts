@@ -14,6 +14,8 @@ export class ReplayPoller {
     private readonly runPending: () => Promise<number>,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    /** What the rounds do, for the log line when one has to wait. */
+    private readonly what = 'dead-letter replays',
   ) {}
 
   start(): void {
@@ -33,7 +35,7 @@ export class ReplayPoller {
       ran = await this.runPending();
     } catch (error) {
       const e = toEdxError(error);
-      this.logger.warn({ code: e.code }, `dead-letter replays wait: ${e.message}`);
+      this.logger.warn({ code: e.code }, `${this.what} wait: ${e.message}`);
     }
     this.schedule(ran > 0 ? 0 : this.intervalMs);
   }

@@ -5,7 +5,7 @@ import { RECEIPT_ATTESTATION_HEADER, RevocationService } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
-import { KnownDocument, StatusRecord } from '../records/exchange-records';
+import { DeliveredCopy, KnownDocument, PackageRecord, StatusRecord } from '../records/exchange-records';
 import { CheckStatusUseCase, CheckedStatus } from '../receipts/apply-status.usecase';
 import { StatusIssuer } from '../receipts/status-issuer';
 import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.usecase';
@@ -24,7 +24,7 @@ interface Publish {
 
 type Step =
   | { kind: 'done'; outcome: Outcome }
-  | { kind: 'package'; decision: PackageDecision; message: InboundMessage }
+  | { kind: 'package'; decision: PackageDecision; message: InboundMessage; delivered?: DeliveredCopy }
   | { kind: 'status'; checked: CheckedStatus; message: InboundMessage };
 
 /**
@@ -86,9 +86,20 @@ export class InboundBatchHandler {
       if (refusal) steps[i] = done(Outcome.deadLetter(refusal.code, `${refusal.reason} (published by ${record.actor}, message ${record.messageId})`));
     }
 
-    const accepted = steps.flatMap((s) => (s.kind === 'package' && s.decision.kind === 'accepted' ? [s.decision.record] : []));
-    const statuses = steps.flatMap((s) => (s.kind === 'status' ? [s.checked.record] : []));
-    const { storedDigests } = await this.records.commit(accepted, statuses);
+    // The attestation is signed before the commit so the hub records the very token it delivers with the package's events.
+    const accepted: PackageRecord[] = [];
+    for (const s of steps) {
+      if (s.kind !== 'package' || s.decision.kind !== 'accepted') continue;
+      const { record, deliveryBody, signatures } = s.decision;
+      s.delivered = { body: deliveryBody, attestation: this.issuer.attest(record.packageId, deliveryBody, record.receivedAt, signatures) };
+      accepted.push({ ...record, delivered: s.delivered });
+    }
+    const statuses = steps.flatMap((s) => (s.kind === 'status' ? [{ ...s.checked.record, signed: s.message.body }] : []));
+    const { newPackages, storedDigests } = await this.records.commit(accepted, statuses);
+    // A redelivered package is sent on as the hub first recorded it (bytes and attestation), so every
+    // copy a recipient may hold is the one a proof of delivery shows.
+    const recorded = await this.records.deliveredCopies(accepted.filter((p) => !newPackages.has(p.packageId)).map((p) => p.packageId));
+    for (const s of steps) if (s.kind === 'package' && s.decision.kind === 'accepted') s.delivered = recorded.get(s.decision.record.packageId) ?? s.delivered;
     // A package id recorded with other content is a replay, not a redelivery: refuse it (also when
     // both copies came in this very batch).
     for (let i = 0; i < steps.length; i++) {
@@ -149,8 +160,8 @@ export class InboundBatchHandler {
       }
       return Outcome.deadLetter(decision.code, decision.reason);
     }
-    const { record, parsed, deliveryBody } = decision;
-    const attestation = this.issuer.attest(packageId, deliveryBody, record.receivedAt, decision.signatures);
+    const { record, parsed } = decision;
+    const { body: deliveryBody, attestation } = step.delivered!;
     const rejections = [...record.rejected];
     // Every copy carries the package id as its message id; the broker's return names the routing key,
     // so each unroutable recipient (and only it) gets its own 02.

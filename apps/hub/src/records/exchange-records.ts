@@ -22,6 +22,15 @@ export interface PackageRecord {
   readonly signatures: ReadonlyArray<{ readonly what: string; readonly signer: string; readonly serialNumber: string }>;
   readonly routed: readonly string[];
   readonly rejected: ReadonlyArray<{ recipientCode: string; code: string; reason: string }>;
+  /** What a proof of delivery needs: the bytes every recipient receives and the hub's signed receipt attestation about them. */
+  readonly delivered: DeliveredCopy;
+}
+
+export interface DeliveredCopy {
+  /** The package with the hub's TraceHeader hop, as every recipient receives it. */
+  readonly body: Buffer;
+  /** The hub's signed receipt attestation (JWS) of these bytes. */
+  readonly attestation: string;
 }
 
 /** A recorded document, as statuses about it are judged (libs/edxml status-authorship.ts) and routed. */
@@ -39,6 +48,8 @@ export interface StatusRecord {
   readonly description: string;
   readonly at: Date;
   readonly actor: string;
+  /** The status message's signed bytes (a signed receipt), kept for proofs; absent for what the hub itself notes. */
+  readonly signed?: Buffer;
 }
 
 /**

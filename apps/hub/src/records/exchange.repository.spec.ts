@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@edx/testing';
 import { findChainBreak } from '@edx/storage';
 import { PackageRecord, statusKey } from './exchange-records';
@@ -8,7 +8,8 @@ function aPackage(overrides: Partial<PackageRecord> = {}): PackageRecord {
   return {
     packageId: randomUUID(), edxmlDocumentId: 'G01,2026/11/22,1/VP', senderCode: 'G01', senderSystem: 'sys-a',
     subject: 'Test', codeNumber: '1', codeNotation: 'VP', businessType: 0, sha256: 'ab'.repeat(32), size: 4096,
-    receivedAt: new Date(), dueDate: null, sentAt: null, signatures: [], routed: ['H41', 'H42'], rejected: [], ...overrides,
+    receivedAt: new Date(), dueDate: null, sentAt: null, signatures: [], routed: ['H41', 'H42'], rejected: [],
+    delivered: { body: Buffer.from('<edXMLEnvelope>as delivered</edXMLEnvelope>'), attestation: 'header.payload.signature' }, ...overrides,
   };
 }
 
@@ -92,6 +93,22 @@ describe('ExchangeRepository (real PostgreSQL)', () => {
       { recipient_code: 'H41', state: 'arrived' },
       { recipient_code: 'H42', state: 'arrived' },
     ]);
+  });
+
+  it('keeps what a proof needs: the delivered bytes, the attestation in the chain, and each signed receipt bound by its hash', async () => {
+    const p = aPackage();
+    await repo.commit([p], []);
+    const signed = Buffer.from('<edXMLEnvelope>signed 01</edXMLEnvelope>');
+    const receipt = { messageId: randomUUID(), packageId: p.packageId, fromCode: 'H41', statusCode: '01', description: 'ok', at: new Date(), actor: 'sys-b', signed };
+    await repo.commit([], [receipt, { ...receipt, messageId: `unroutable:${p.packageId}:H42`, fromCode: 'H42', statusCode: '02', signed: undefined }]);
+    const [copy] = await db.dataSource.query('SELECT body FROM delivered_packages WHERE document_id = $1', [p.packageId]);
+    expect(copy.body).toEqual(p.delivered.body);
+    const statuses = await db.dataSource.query('SELECT message_id, body FROM signed_statuses WHERE document_id = $1', [p.packageId]);
+    expect(statuses).toEqual([{ message_id: receipt.messageId, body: signed }]);
+    const events = await chainOf(p.packageId);
+    expect(events[0].detail.attestation).toBe(p.delivered.attestation);
+    const status = events.find((e: { detail: { messageId?: string } }) => e.detail.messageId === receipt.messageId);
+    expect(status.detail.sha256).toBe(createHash('sha256').update(signed).digest('hex'));
   });
 
   it('refuses to edit or delete the event log', async () => {

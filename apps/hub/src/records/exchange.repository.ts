@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks } from '@edx/storage';
 import { nextDeliveryState } from '@edx/edxml';
-import { EventInput, KnownDocument, PackageRecord, StatusRecord, StatusResult, statusKey } from './exchange-records';
+import { DeliveredCopy, EventInput, KnownDocument, PackageRecord, StatusRecord, StatusResult, statusKey } from './exchange-records';
 
 interface ChainHead {
   hash: string;
@@ -66,7 +66,7 @@ export class ExchangeRepository {
     const events = new Map<string, EventInput[]>();
     for (const p of created) {
       const list: EventInput[] = [
-        { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject, sentAt: p.sentAt, signatures: p.signatures.map((sig) => ({ ...sig, verdict: 'valid' })) }, at: p.receivedAt },
+        { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject, sentAt: p.sentAt, signatures: p.signatures.map((sig) => ({ ...sig, verdict: 'valid' })), attestation: p.delivered.attestation }, at: p.receivedAt },
       ];
       for (const code of p.routed) {
         deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt);
@@ -81,6 +81,7 @@ export class ExchangeRepository {
     await inChunks(deliveries, 6, (values, chunk) =>
       em.query(`INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at) VALUES ${values}`, chunk),
     );
+    await inChunks(created.flatMap((p) => [p.packageId, p.delivered.body]), 2, (values, chunk) => em.query(`INSERT INTO delivered_packages (document_id, body) VALUES ${values}`, chunk));
     const heads = new Map(created.map((p) => [p.packageId, { hash: GENESIS_HASH, count: 0 }]));
     await this.appendEvents(em, events, heads);
     return fresh;
@@ -130,7 +131,7 @@ export class ExchangeRepository {
         type: 'status',
         statusCode: s.statusCode,
         actor: s.actor,
-        detail: { messageId: s.messageId, description: s.description, moved: after !== before, state: after ?? null },
+        detail: { messageId: s.messageId, description: s.description, moved: after !== before, state: after ?? null, ...(s.signed ? { sha256: createHash('sha256').update(s.signed).digest('hex') } : {}) },
         at: s.at,
       });
       events.set(s.packageId, list);
@@ -147,6 +148,8 @@ export class ExchangeRepository {
         ),
       );
     }
+    const signed = toApply.filter((s) => s.signed && heads.has(s.packageId));
+    await inChunks(signed.flatMap((s) => [s.messageId, s.packageId, s.signed]), 3, (values, chunk) => em.query(`INSERT INTO signed_statuses (message_id, document_id, body) VALUES ${values}`, chunk));
     await this.appendEvents(em, events, heads);
     return results;
   }
@@ -174,6 +177,19 @@ export class ExchangeRepository {
     await inChunks(headUpdates, 3, (values, chunk) =>
       em.query(`UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq::int FROM (VALUES ${values}) AS v(id, hash, seq) WHERE d.id = v.id::uuid`, chunk),
     );
+  }
+
+  /** The copies these packages were first recorded with (bytes as delivered, attestation), for sending a redelivered package on unchanged. */
+  async deliveredCopies(packageIds: readonly string[]): Promise<Map<string, DeliveredCopy>> {
+    const found = new Map<string, DeliveredCopy>();
+    if (packageIds.length === 0) return found;
+    const rows: Array<{ id: string; body: Buffer; attestation: string | null }> = await this.dataSource.query(
+      `SELECT p.document_id AS id, p.body, e.detail->>'attestation' AS attestation
+       FROM delivered_packages p JOIN events e ON e.document_id = p.document_id AND e.seq = 1 WHERE p.document_id = ANY($1::uuid[])`,
+      [[...new Set(packageIds)]],
+    );
+    for (const row of rows) if (row.attestation) found.set(row.id, { body: row.body, attestation: row.attestation });
+    return found;
   }
 
   /** The recipients a document was routed to (for re-publishing after a redelivery). */

@@ -10,7 +10,8 @@ import { InboundEnvelope } from './inbound-envelope';
 /** A package the hub accepted: what to record and what to send to each recipient. */
 export interface AcceptedPackage {
   readonly kind: 'accepted';
-  readonly record: PackageRecord;
+  /** The receipt attestation (signed by the caller) completes it. */
+  readonly record: Omit<PackageRecord, 'delivered'>;
   /** The package with the hub's TraceHeader hop, as every recipient receives it. */
   readonly deliveryBody: Buffer;
   readonly parsed: ParsedPackage;

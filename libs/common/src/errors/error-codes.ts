@@ -95,6 +95,7 @@ export const ERROR_CODES = {
   CHAIN_BROKEN: permanent(409, "A document's event log does not hold: an event was changed or removed after it was written."),
   DEAD_LETTER_NOT_REPLAYABLE: permanent(422, 'This dead letter cannot be replayed (its origin cannot be trusted, or it is not a message edx can send again).'),
   DEAD_LETTER_CLOSED: permanent(409, 'This dead letter was already replayed or discarded.'),
+  CHECKPOINT_INVALID: permanent(422, "A chain checkpoint is missing, altered or not the hub's."),
   PROOF_INVALID: permanent(422, 'The proof file does not prove what it claims (altered, incomplete or not signed by a trusted party).'),
 
   // HTTP APIs

@@ -20,4 +20,6 @@ export class DocumentEntity {
   /** Hash of this document's latest event: the head of its tamper-evident chain. */
   @Column({ name: 'last_event_hash', type: 'text' }) lastEventHash!: string;
   @Column({ name: 'event_count', type: 'integer', default: 0 }) eventCount!: number;
+  /** How many of its events the latest chain checkpoint covers. */
+  @Column({ name: 'checkpointed_count', type: 'integer', default: 0 }) checkpointedCount!: number;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChainedEventFields, GENESIS_HASH, eventHash, findChainBreak } from './event-chain';
+import { ChainedEventFields, GENESIS_HASH, checkpointHead, eventHash, findChainBreak } from './event-chain';
 
 function chain(length: number) {
   const documentId = randomUUID();
@@ -37,5 +37,25 @@ describe('the event chain', () => {
     const events = chain(3);
     events.splice(1, 1);
     expect(findChainBreak(events)?.seq).toBe(3);
+  });
+});
+
+describe('checkpointHead', () => {
+  const entries = [
+    { documentId: 'b0000000-0000-4000-8000-000000000000', count: 3, hash: '1'.repeat(64) },
+    { documentId: 'a0000000-0000-4000-8000-000000000000', count: 5, hash: '2'.repeat(64) },
+  ];
+
+  it('does not depend on the order entries come in, and chains on the previous head', () => {
+    const head = checkpointHead(GENESIS_HASH, entries);
+    expect(checkpointHead(GENESIS_HASH, [...entries].reverse())).toBe(head);
+    expect(checkpointHead(head, [])).not.toBe(head);
+  });
+
+  it('changes with any entry: a count, a hash, one removed', () => {
+    const head = checkpointHead(GENESIS_HASH, entries);
+    expect(checkpointHead(GENESIS_HASH, [{ ...entries[0], count: 4 }, entries[1]])).not.toBe(head);
+    expect(checkpointHead(GENESIS_HASH, [{ ...entries[0], hash: '3'.repeat(64) }, entries[1]])).not.toBe(head);
+    expect(checkpointHead(GENESIS_HASH, [entries[0]])).not.toBe(head);
   });
 });

@@ -52,3 +52,21 @@ export function findChainBreak(events: ReadonlyArray<ChainedEventFields & { hash
   }
   return undefined;
 }
+
+/** A document's chain head as a checkpoint covers it. */
+export interface CheckpointEntry {
+  readonly documentId: string;
+  readonly count: number;
+  readonly hash: string;
+}
+
+/**
+ * The head of checkpoint n: SHA-256 over the head of checkpoint n-1 (GENESIS_HASH for the first)
+ * and the chain head of every document whose chain grew since, in document id order. The chain of
+ * checkpoint heads covers every event ever checkpointed, so one signed head fixes all of history.
+ */
+export function checkpointHead(previousHead: string, entries: readonly CheckpointEntry[]): string {
+  const hash = createHash('sha256').update(previousHead);
+  for (const e of [...entries].sort((a, b) => (a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0))) hash.update(`\n${e.documentId} ${e.count} ${e.hash}`);
+  return hash.digest('hex');
+}

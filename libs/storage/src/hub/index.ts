@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DatabaseOptions, pgOptions } from '../shared/database';
+import { ChainCheckpointEntity, CheckpointEntryEntity, CheckpointRequestEntity } from './chain-checkpoint.entity';
 import { AgencyCertificateEntity } from './agency-certificate.entity';
 import { AgencyEntity } from './agency.entity';
 import { ConnectedSystemEntity } from './connected-system.entity';
@@ -13,10 +14,14 @@ import { DropUnusedColumns1764600000000 } from './migrations/1764600000000-drop-
 import { DeadLetterOrigin1764600000001 } from './migrations/1764600000001-dead-letter-origin';
 import { DocumentDueDate1765000000000 } from './migrations/1765000000000-document-due-date';
 import { DeadLetterActions1765000000001 } from './migrations/1765000000001-dead-letter-actions';
+import { ChainCheckpoints1765100000001 } from './migrations/1765100000001-chain-checkpoints';
+import { ProofRecords1765000000002 } from './migrations/1765000000002-proof-records';
 import { ProcessedMessageEntity } from './processed-message.entity';
+import { DeliveredPackageEntity, SignedStatusEntity } from './proof-record.entity';
 import { TrustMaterialEntity } from './trust-material.entity';
 
 export * from './agency-certificate.entity';
+export * from './chain-checkpoint.entity';
 export * from './agency.entity';
 export * from './connected-system.entity';
 export * from './dead-letter.entity';
@@ -26,6 +31,7 @@ export * from './delivery.entity';
 export * from './document.entity';
 export * from './event.entity';
 export * from './processed-message.entity';
+export * from './proof-record.entity';
 export * from './trust-material.entity';
 
 export const HUB_ENTITIES = [
@@ -39,10 +45,15 @@ export const HUB_ENTITIES = [
   DeadLetterEntity,
   DeadLetterActionEntity,
   ProcessedMessageEntity,
+  DeliveredPackageEntity,
+  SignedStatusEntity,
+  ChainCheckpointEntity,
+  CheckpointEntryEntity,
+  CheckpointRequestEntity,
 ];
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001, ProofRecords1765000000002, ChainCheckpoints1765100000001] } as never);
 }
 export * from './event-chain';

@@ -1,9 +1,9 @@
-import { createHash, sign as signBytes, verify as verifyBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { EdxError } from '@edx/common';
-import { Certificate } from '../certs/certificate';
 import { SigningIdentity } from '../certs/identity';
 import { TrustStore } from '../certs/trust-store';
 import type { RevocationAnswer } from '../revocation/revocation-source';
+import { openJws, signJws } from './jws';
 
 /**
  * What the hub attests when it accepts a package: these exact bytes (the package as it delivers it,
@@ -33,17 +33,12 @@ export interface ReceiptAttestation {
 /** The AMQP header a delivered package carries its receipt attestation in. */
 export const RECEIPT_ATTESTATION_HEADER = 'x-edx-receipt-attestation';
 
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
-
 /**
  * Signs an attestation as a JWS compact serialization (RFC 7515: RS256, the signing certificate in
  * `x5c`), so any JOSE tool can check it offline. Returns the token.
  */
 export function signReceiptAttestation(attestation: ReceiptAttestation, identity: SigningIdentity): string {
-  const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'edx-receipt+jwt', x5c: [identity.certificate.der.toString('base64')] }));
-  const payload = b64url(JSON.stringify(attestation));
-  const signature = signBytes('sha256', Buffer.from(`${header}.${payload}`), identity.privateKey);
-  return `${header}.${payload}.${b64url(signature)}`;
+  return signJws(attestation, 'edx-receipt+jwt', identity);
 }
 
 export interface AttestationCheck {
@@ -66,21 +61,7 @@ const refused = (message: string) => new EdxError('ATTESTATION_INVALID', message
  */
 export function verifyReceiptAttestation(token: string | undefined, check: AttestationCheck): ReceiptAttestation {
   if (!token) throw refused('The package arrived without the hub\'s signed receipt attestation.');
-  const parts = token.split('.');
-  if (parts.length !== 3) throw refused('The receipt attestation is not a JWS compact token.');
-  let header: { alg?: string; x5c?: string[] };
-  let attestation: ReceiptAttestation;
-  try {
-    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-    attestation = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-  } catch {
-    throw refused('The receipt attestation cannot be read.');
-  }
-  if (header.alg !== 'RS256' || !header.x5c?.[0]) throw refused(`The receipt attestation uses ${header.alg ?? 'no algorithm'}; RS256 with x5c is required.`);
-  const certificate = Certificate.from(Buffer.from(header.x5c[0], 'base64'));
-  if (!verifyBytes('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), certificate.native.publicKey, Buffer.from(parts[2], 'base64url'))) {
-    throw refused('The receipt attestation\'s signature does not verify.');
-  }
+  const { payload: attestation, certificate } = openJws<ReceiptAttestation>(token, 'receipt attestation', 'ATTESTATION_INVALID');
   if (certificate.agencyCode !== check.hubCode) throw refused(`The receipt attestation is signed by ${certificate.subject}, not by the hub ${check.hubCode}.`);
   const now = check.now ?? new Date();
   const trusted = check.trustStore.check(certificate, [], now, now);
