@@ -13,10 +13,12 @@ import { DropUnusedColumns1764600000000 } from './migrations/1764600000000-drop-
 import { DeadLetterOrigin1764600000001 } from './migrations/1764600000001-dead-letter-origin';
 import { DocumentDueDate1765000000000 } from './migrations/1765000000000-document-due-date';
 import { DeadLetterActions1765000000001 } from './migrations/1765000000001-dead-letter-actions';
+import { ConsoleAccountsAndAuditLog1765100000000 } from './migrations/1765100000000-console-accounts-and-audit-log';
 import { ProcessedMessageEntity } from './processed-message.entity';
 import { TrustMaterialEntity } from './trust-material.entity';
 
 export * from './agency-certificate.entity';
+export * from './audit-log';
 export * from './agency.entity';
 export * from './connected-system.entity';
 export * from './dead-letter.entity';
@@ -43,6 +45,6 @@ export const HUB_ENTITIES = [
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001, ConsoleAccountsAndAuditLog1765100000000] } as never);
 }
 export * from './event-chain';
