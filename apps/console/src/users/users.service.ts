@@ -48,6 +48,8 @@ export class UsersService {
     const now = this.clock();
     const expiresAt = new Date(now.getTime() + days * DAY_MS);
     const row = await this.dataSource.transaction(async (em) => {
+      // Two requests for one name queue up here: the second sees the first's account (CONFLICT), not the unique index.
+      await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`console_accounts:${name}`]);
       const taken = await em.query('SELECT 1 FROM console_accounts WHERE name = $1 AND revoked_at IS NULL', [name]);
       if (taken.length > 0) throw new EdxError('CONFLICT', `An account named "${name}" exists already; revoke it first or choose another name.`);
       const [created]: AccountRow[] = await em.query(
