@@ -30,6 +30,13 @@ describe('console accounts: a revocation reaches every console copy within the c
     expect((await there.byTokenHash(hashOf(token)))?.revokedAt).toBeInstanceOf(Date);
   });
 
+  it('answers CONFLICT to the second of two requests for one name at once', async () => {
+    const users = new UsersService(db.dataSource, new AccountDirectory(db.dataSource, 0));
+    const results = await Promise.allSettled([1, 2, 3].map(() => users.add({ name: 'same.name', role: 'operator' }, BY)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(r.reason).toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('knows no token it was never given, and keeps only its hash', async () => {
     const directory = new AccountDirectory(db.dataSource, 10_000, () => now);
     const { token } = await new UsersService(db.dataSource, directory).add({ name: 'lan.tran', role: 'admin' }, BY);
