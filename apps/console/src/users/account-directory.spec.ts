@@ -30,9 +30,11 @@ describe('console accounts: a revocation reaches every console copy within the c
     expect((await there.byTokenHash(hashOf(token)))?.revokedAt).toBeInstanceOf(Date);
   });
 
-  it('answers CONFLICT to the second of two requests for one name at once', async () => {
+  it('answers CONFLICT to all but one of four requests for one name at once', async () => {
     const users = new UsersService(db.dataSource, new AccountDirectory(db.dataSource, 0));
-    const results = await Promise.allSettled([1, 2, 3].map(() => users.add({ name: 'same.name', role: 'operator' }, BY)));
+    // Every connection of the pool open first, so the requests really overlap.
+    await Promise.all([1, 2, 3, 4].map(() => db.dataSource.query('SELECT pg_sleep(0.05)')));
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => users.add({ name: 'same.name', role: 'operator' }, BY)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(r.reason).toMatchObject({ code: 'CONFLICT' });
   });
