@@ -84,19 +84,19 @@ export class OnboardingService {
     if (!input.name?.trim()) throw new EdxError('REQUEST_INVALID', 'The agency needs a name.');
     const system = await this.dataSource.query('SELECT id FROM connected_systems WHERE id = $1', [input.systemId]);
     if (system.length === 0) throw new EdxError('NOT_FOUND', `Connected system ${input.systemId} does not exist; create it first.`);
-    const current: Array<{ name: string; status: string; system_id: string | null }> = await this.dataSource.query('SELECT name, status, system_id FROM agencies WHERE code = $1', [code]);
+    const current: Array<{ system_id: string | null }> = await this.dataSource.query('SELECT system_id FROM agencies WHERE code = $1', [code]);
     if (current[0]?.system_id && current[0].system_id !== input.systemId) {
       throw new EdxError('CONFLICT', `Agency ${code} is hosted by system ${current[0].system_id}; move it explicitly.`);
     }
     await this.withChannel((ch) => declareSystemInbox(ch, input.systemId, [code]));
     await this.dataSource.transaction(async (em) => {
+      const [was]: Array<{ name: string; status: string; system_id: string | null }> = await em.query('SELECT name, status, system_id FROM agencies WHERE code = $1 FOR UPDATE', [code]);
       const [after]: Array<{ name: string; status: string; system_id: string }> = await em.query(
         `INSERT INTO agencies (code, name, system_id) VALUES ($1, $2, $3)
          ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, system_id = EXCLUDED.system_id, updated_at = now()
          RETURNING name, status, system_id`,
         [code, input.name.trim(), input.systemId],
       );
-      const was = current[0];
       await appendAudit(em, {
         actor: by, action: 'agency.add', target: code,
         before: was ? { name: was.name, status: was.status, systemId: was.system_id } : null,
