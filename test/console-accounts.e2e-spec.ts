@@ -146,6 +146,7 @@ describe('console accounts and the audit log (real exchange)', () => {
     };
     await act('POST /v1/systems', 'POST', '/v1/systems', admin.token, { id: systemId, name: 'audit system' }, 201);
     await act('POST /v1/agencies', 'POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An', systemId, certificatePem: issued.certificatePem }, 201);
+    expect((await call('POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An (mới)', systemId })).status).toBe(201);
     await act('POST /v1/agencies/:code/certificates', 'POST', `/v1/agencies/${B}/certificates`, admin.token, { certificatePem: rotated.certificatePem }, 201);
     await act('PATCH /v1/agencies/:code', 'PATCH', `/v1/agencies/${B}`, admin.token, { status: 'suspended' }, 204);
     await act('POST /v1/trust/:kind', 'POST', '/v1/trust/intermediates', admin.token, { pem: exchange.pki.intermediateCertificatePem, label: 'again' }, 201);
@@ -166,7 +167,11 @@ describe('console accounts and the audit log (real exchange)', () => {
     const byAdmin = { actorId: admin.id, actorName: `lan.tran-${exchange.suffix}`, actorRole: 'admin' };
     const byOperator = { actorId: operator.id, actorName: `minh-${exchange.suffix}`, actorRole: 'operator' };
     expect(one('system.create', systemId)).toMatchObject({ ...byAdmin, before: null, after: { id: systemId, name: 'audit system', amqpUser: `system.${systemId}` } });
-    expect(one('agency.add', B)).toMatchObject({ ...byAdmin, before: null, after: { name: 'UBND tỉnh Nghệ An', status: 'active', systemId } });
+    const added = mine.filter((r) => r.action === 'agency.add' && r.target === B).reverse();
+    expect(added).toMatchObject([
+      { ...byAdmin, before: null, after: { name: 'UBND tỉnh Nghệ An', status: 'active', systemId } },
+      { ...byAdmin, before: { name: 'UBND tỉnh Nghệ An' }, after: { name: 'UBND tỉnh Nghệ An (mới)', systemId } },
+    ]);
     const certificates = mine.filter((r) => r.action === 'certificate.add' && r.target === B).map((r) => r.after?.fingerprint);
     expect(certificates.sort()).toEqual([issued.identity.certificate.fingerprint, rotated.identity.certificate.fingerprint].sort());
     expect(one('agency.status', B)).toMatchObject({ ...byAdmin, before: { status: 'active' }, after: { status: 'suspended' } });
