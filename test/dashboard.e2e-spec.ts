@@ -151,4 +151,17 @@ describe('dashboard in a real browser (real exchange)', () => {
     await shot('agencies');
     expect(complaints).toEqual([]);
   });
+
+  it('shows an administrator the audit log: who changed what, before and after', async () => {
+    await exchange.console().setAgencyStatus(B, 'suspended');
+    await page.locator('header button', { hasText: /Sign out|Đăng xuất/ }).click();
+    await page.locator('input[name="token"]').fill(exchange.adminToken);
+    await page.locator('form.signin button[type="submit"]').click();
+    await navigate('audit');
+    const row = page.locator(`[data-testid="audit-row"][data-action="agency.status"][data-target="${B}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/bootstrap admin[\s\S]*status: active → suspended/);
+    await shot('audit');
+    expect(complaints).toEqual([]);
+  });
 });

@@ -10,9 +10,11 @@ export const consoleSettingsSchema = z
     /** Host and port gateways use to reach the broker (written into the credentials onboarding returns). */
     EDX_AMQP_PUBLIC_URL: setting.optionalText(),
     EDX_HUB_DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/edx_hub'),
-    /** SHA-256 (hex) of the administrator and operator bearer tokens. Unset: that role cannot sign in. */
+    /** SHA-256 (hex) of the bootstrap administrator and operator bearer tokens (named accounts: `edx user add`). Unset: no bootstrap token for that role. */
     EDX_CONSOLE_ADMIN_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     EDX_CONSOLE_OPERATOR_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    /** How long a named account's sign-in is remembered: a revocation reaches every other console copy within it. */
+    EDX_CONSOLE_ACCOUNT_CACHE_MS: setting.int(10_000, 0),
     /** A delivery without a 01 (arrived) this many minutes after routing is overdue (an alarm). */
     EDX_OVERDUE_ARRIVAL_MINUTES: setting.int(15, 1),
     /** A certificate or CRL expiring within this many days is an alarm. */
@@ -31,6 +33,7 @@ export const consoleSettingsSchema = z
     overdue: { arrivalWithinMs: env.EDX_OVERDUE_ARRIVAL_MINUTES * 60_000 },
     alarms: { expiryWarningDays: env.EDX_EXPIRY_WARNING_DAYS, backlogThreshold: env.EDX_INBOX_BACKLOG_ALARM },
     tokens: { admin: env.EDX_CONSOLE_ADMIN_TOKEN_SHA256, operator: env.EDX_CONSOLE_OPERATOR_TOKEN_SHA256 },
+    accountCacheMs: env.EDX_CONSOLE_ACCOUNT_CACHE_MS,
   }));
 
 export type ConsoleSettings = z.infer<typeof consoleSettingsSchema>;

@@ -23,6 +23,11 @@ import { DocumentsService } from './documents/documents.service';
 import { ChangeFeed } from './live/change-feed';
 import { EventsController } from './live/events.controller';
 import { DashboardController } from './web/dashboard.controller';
+import { AuditLogController } from './audit/audit-log.controller';
+import { AuditLogRepository } from './audit/audit-log.repository';
+import { AccountDirectory } from './users/account-directory';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
 
 /** The console's connections: the hub database (shared with the hub) and an admin broker connection. */
 class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,7 +65,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController],
+      controllers: [HealthController, AgenciesController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController, UsersController, AuditLogController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -80,6 +85,9 @@ export class ConsoleModule {
         { provide: StatisticsService, useFactory: (r: ConsoleResources) => new StatisticsService(r.dataSource), inject: [ConsoleResources] },
         { provide: ChangeFeed, useFactory: (r: ConsoleResources) => new ChangeFeed(r.dataSource, logger), inject: [ConsoleResources] },
         { provide: ROLE_TOKENS, useValue: settings.tokens },
+        { provide: AccountDirectory, useFactory: (r: ConsoleResources) => new AccountDirectory(r.dataSource, settings.accountCacheMs), inject: [ConsoleResources] },
+        { provide: UsersService, useFactory: (r: ConsoleResources, accounts: AccountDirectory) => new UsersService(r.dataSource, accounts), inject: [ConsoleResources, AccountDirectory] },
+        { provide: AuditLogRepository, useFactory: (r: ConsoleResources) => new AuditLogRepository(r.dataSource), inject: [ConsoleResources] },
         RoleGuard,
         {
           provide: HEALTH_CHECKS,

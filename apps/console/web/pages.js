@@ -1,4 +1,4 @@
-// The dashboard's four pages. Each reads the console API and reads again when `version` moves (a
+// The dashboard's five pages. Each reads the console API and reads again when `version` moves (a
 // change pushed over /v1/events), so what an operator sees follows the exchange without a reload.
 import { html, useEffect, useState } from './preact-htm.js';
 import { call } from './api.js';
@@ -151,4 +151,30 @@ export function Agencies({ t, version }) {
   return html`
     <table class="agencies" data-testid="agencies"><thead><tr><th>${t('code')}</th><th>${t('agencies.name')}</th><th>${t('agencies.system')}</th><th>${t('agencies.status')}</th><th>${t('agencies.certificates')}</th></tr></thead>
       <tbody>${data.items.map((a) => html`<tr data-testid="agency" data-code=${a.code}><td>${a.code}</td><td>${a.name}</td><td>${a.systemId}</td><td><span class=${`badge ${a.status}`}>${a.status}</span></td><td class="num">${a.certificates}</td></tr>`)}</tbody></table>`;
+}
+
+const shown = (value) => (value === undefined || value === null ? '∅' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+
+/** What an audit row changed, one `key: before → after` per field that differs (all of `after` for something new). */
+function changes(before, after) {
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  const differing = keys.filter((k) => shown(before?.[k]) !== shown(after?.[k]));
+  return (differing.length ? differing : keys).map((k) => `${k}: ${before ? `${shown(before[k])} → ` : ''}${shown(after?.[k])}`);
+}
+
+/** The audit log (administrators; an operator is shown the console's refusal). */
+export function Audit({ t, version }) {
+  const [cursor, setCursor] = useState(null);
+  const { data, error } = useLoad(() => call(`/v1/audit?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`), [version, cursor]);
+  if (!data) return html`<${Problem} t=${t} error=${error} />${error ? null : html`<p>${t('loading')}</p>`}`;
+  return html`
+    <${Problem} t=${t} error=${error} />
+    ${data.items.length === 0 ? html`<p>${t('audit.none')}</p>` : html`
+    <table class="audit" data-testid="audit"><thead><tr><th>${t('audit.at')}</th><th>${t('audit.actor')}</th><th>${t('audit.action')}</th><th>${t('audit.target')}</th><th>${t('audit.change')}</th></tr></thead>
+      <tbody>${data.items.map((r) => html`
+        <tr data-testid="audit-row" data-action=${r.action} data-target=${r.target ?? ''}>
+          <td>${when(r.at)}</td><td>${r.actorName} <span class="muted">(${r.actorRole})</span></td><td>${r.action}</td><td>${r.target ?? ''}</td>
+          <td>${changes(r.before, r.after).map((line) => html`<div>${line}</div>`)}</td>
+        </tr>`)}</tbody></table>`}
+    ${data.nextCursor ? html`<button type="button" onClick=${() => setCursor(data.nextCursor)}>${t('audit.more')}</button>` : null}`;
 }

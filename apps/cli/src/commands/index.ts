@@ -13,6 +13,7 @@ import { sendCommand } from './send.command';
 import { signCommand } from './sign.command';
 import { traceCommand } from './trace.command';
 import { upCommand } from './up.command';
+import { userAddCommand, userListCommand, userRevokeCommand } from './user.commands';
 import { validateCommand } from './validate.command';
 import { verifyCommand } from './verify.command';
 
@@ -22,6 +23,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, proofVerifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
   { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand] },
+  { title: 'Console accounts (through the console API)', commands: [userAddCommand, userListCommand, userRevokeCommand] },
   { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand, auditCheckpointCommand, proofExportCommand] },
   { title: 'Measure', commands: [benchCommand] },
 ];

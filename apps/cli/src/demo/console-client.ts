@@ -7,6 +7,16 @@ export interface CheckpointRequest {
   readonly checkpoint: { seq: number; at: string; head: string; token: string; publishedAt: string | null } | null;
 }
 
+/** A named console account as the console shows it (never its token, but once when it is made). */
+export interface ConsoleUser {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'admin' | 'operator';
+  readonly state: 'active' | 'expired' | 'revoked';
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+}
+
 /** The console's REST API as the CLI and the demo setup use it (never its tables). */
 export class ConsoleClient {
   constructor(
@@ -32,6 +42,19 @@ export class ConsoleClient {
 
   listAgencies(): Promise<{ items: Array<Record<string, unknown>> }> {
     return this.call('GET', '/v1/agencies');
+  }
+
+  /** A named console account (administrator); the answer holds its token, shown this once. */
+  addUser(input: { name: string; role: 'admin' | 'operator'; expiresInDays?: number }): Promise<ConsoleUser & { token: string }> {
+    return this.call('POST', '/v1/users', input);
+  }
+
+  listUsers(): Promise<{ items: ConsoleUser[] }> {
+    return this.call('GET', '/v1/users');
+  }
+
+  revokeUser(id: string): Promise<ConsoleUser> {
+    return this.call('DELETE', `/v1/users/${encodeURIComponent(id)}`);
   }
 
   /** Walks the event chain of every document, or of one (operator). */

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EdxError } from '@edx/common';
-import { RequireRole, RoleGuard } from '../auth/role.guard';
+import { AuditActor } from '@edx/storage';
+import { RequireRole, RoleGuard, SignedInAs } from '../auth/role.guard';
 import { OnboardingService } from './onboarding.service';
 
 type Body_ = Record<string, unknown>;
@@ -21,20 +22,20 @@ export class AgenciesController {
   @Post('systems')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Create a connected system (a gateway): its broker user and inbox. The password is shown once.' })
-  createSystem(@Body() body: Body_) {
-    return this.onboarding.createSystem(text(body, 'id'), text(body, 'name'));
+  createSystem(@Body() body: Body_, @SignedInAs() by: AuditActor) {
+    return this.onboarding.createSystem(text(body, 'id'), text(body, 'name'), by);
   }
 
   @Post('agencies')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Register an agency hosted by a connected system, with its signing certificate (PEM)' })
-  addAgency(@Body() body: Body_) {
+  addAgency(@Body() body: Body_, @SignedInAs() by: AuditActor) {
     return this.onboarding.addAgency({
       code: text(body, 'code'),
       name: text(body, 'name'),
       systemId: text(body, 'systemId'),
       certificatePem: typeof body.certificatePem === 'string' ? body.certificatePem : undefined,
-    });
+    }, by);
   }
 
   @Get('agencies')
@@ -47,26 +48,26 @@ export class AgenciesController {
   @Post('agencies/:code/certificates')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Register another signing certificate for an agency (rotation)' })
-  addCertificate(@Param('code') code: string, @Body() body: Body_) {
-    return this.onboarding.addCertificate(code, text(body, 'certificatePem'));
+  addCertificate(@Param('code') code: string, @Body() body: Body_, @SignedInAs() by: AuditActor) {
+    return this.onboarding.addCertificate(code, text(body, 'certificatePem'), by);
   }
 
   @Patch('agencies/:code')
   @RequireRole('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Suspend or resume an agency: { "status": "suspended" | "active" }' })
-  async setStatus(@Param('code') code: string, @Body() body: Body_) {
+  async setStatus(@Param('code') code: string, @Body() body: Body_, @SignedInAs() by: AuditActor) {
     const status = body?.status;
     if (status !== 'active' && status !== 'suspended') throw new EdxError('REQUEST_INVALID', '"status" must be "active" or "suspended".');
-    await this.onboarding.setAgencyStatus(code, status);
+    await this.onboarding.setAgencyStatus(code, status, by);
   }
 
   @Post('trust/:kind')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Add a trust anchor, an intermediate CA or a CRL (PEM): kind = anchors | intermediates | crls' })
-  addTrust(@Param('kind') kind: string, @Body() body: Body_) {
+  addTrust(@Param('kind') kind: string, @Body() body: Body_, @SignedInAs() by: AuditActor) {
     const kinds: Record<string, 'anchor' | 'intermediate' | 'crl'> = { anchors: 'anchor', intermediates: 'intermediate', crls: 'crl' };
     if (!kinds[kind]) throw new EdxError('NOT_FOUND', `Unknown trust material "${kind}": use anchors, intermediates or crls.`);
-    return this.onboarding.addTrustMaterial(kinds[kind], text(body, 'pem'), typeof body.label === 'string' ? body.label : undefined);
+    return this.onboarding.addTrustMaterial(kinds[kind], text(body, 'pem'), by, typeof body.label === 'string' ? body.label : undefined);
   }
 }

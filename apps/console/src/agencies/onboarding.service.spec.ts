@@ -6,6 +6,7 @@ import { OnboardingService } from './onboarding.service';
 
 const AGENCY = '000.00.00.G22';
 const DAY = 24 * 3600 * 1000;
+const BY = { id: null, name: 'bootstrap admin', role: 'admin' } as const;
 const base64Der = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----|\s+/g, '');
 /** The same PEM bundle with one character of the base64 of its second block changed. */
 const damageSecond = (bundle: string) => {
@@ -28,10 +29,12 @@ describe('console onboarding: trust material and certificates are read in full b
     await db.dataSource.query("INSERT INTO agencies (code, name, system_id) VALUES ($1, 'Văn phòng Chính phủ', 'sys-a')", [AGENCY]);
   });
   afterAll(() => db.drop());
+  const addTrust = (kind: 'anchor' | 'intermediate' | 'crl', input: string, label?: string) => service.addTrustMaterial(kind, input, BY, label);
+  const addCertificate = (code: string, input: string) => service.addCertificate(code, input, BY);
 
   it('takes a root as base64 DER and stores it as PEM the hub can read', async () => {
-    await service.addTrustMaterial('anchor', base64Der(pki.rootCertificatePem), 'dev root');
-    await service.addTrustMaterial('intermediate', pki.intermediateCertificatePem);
+    await addTrust('anchor', base64Der(pki.rootCertificatePem), 'dev root');
+    await addTrust('intermediate', pki.intermediateCertificatePem);
     const stored = await rows();
     expect(stored.map((r) => r.kind)).toEqual(['anchor', 'intermediate']);
     expect(stored[0].pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
@@ -42,25 +45,25 @@ describe('console onboarding: trust material and certificates are read in full b
   it('refuses a bundle whose second block is damaged (KEY_INVALID, 400) and stores none of it', async () => {
     const before = (await rows()).length;
     const bundle = pki.intermediateCertificatePem + pki.rootCertificatePem;
-    await expect(service.addTrustMaterial('intermediate', damageSecond(bundle))).rejects.toMatchObject({ code: 'KEY_INVALID', message: expect.stringContaining('block 2') });
-    await expect(service.addTrustMaterial('anchor', 'not a certificate')).rejects.toMatchObject({ code: 'KEY_INVALID' });
-    await expect(service.addTrustMaterial('anchor', pki.crlPem())).rejects.toMatchObject({ code: 'KEY_INVALID' });
+    await expect(addTrust('intermediate', damageSecond(bundle))).rejects.toMatchObject({ code: 'KEY_INVALID', message: expect.stringContaining('block 2') });
+    await expect(addTrust('anchor', 'not a certificate')).rejects.toMatchObject({ code: 'KEY_INVALID' });
+    await expect(addTrust('anchor', pki.crlPem())).rejects.toMatchObject({ code: 'KEY_INVALID' });
     expect(ERROR_CODES.KEY_INVALID.http).toBe(400);
     expect((await rows()).length).toBe(before);
   });
 
   it('stores a CRL (PEM or base64 DER) only when a registered CA that may sign CRLs signed it with an accepted algorithm', async () => {
     const before = (await rows()).length;
-    await expect(service.addTrustMaterial('crl', createDevPki().crlPem())).rejects.toMatchObject({ code: 'CERT_UNTRUSTED' });
-    await expect(service.addTrustMaterial('crl', pki.crlPem({ digest: 'md5' }))).rejects.toMatchObject({ code: 'SIGNATURE_ALGORITHM_WEAK', message: expect.stringContaining('MD5') });
+    await expect(addTrust('crl', createDevPki().crlPem())).rejects.toMatchObject({ code: 'CERT_UNTRUSTED' });
+    await expect(addTrust('crl', pki.crlPem({ digest: 'md5' }))).rejects.toMatchObject({ code: 'SIGNATURE_ALGORITHM_WEAK', message: expect.stringContaining('MD5') });
     const noCrlSign = pki.issueCa({ name: 'edx CA Without cRLSign', cRLSign: false });
-    await service.addTrustMaterial('intermediate', noCrlSign.certificatePem);
-    await expect(service.addTrustMaterial('crl', pki.crlPem({ issuer: noCrlSign }))).rejects.toMatchObject({ code: 'CERT_CHAIN_INVALID', message: expect.stringContaining('cRLSign') });
-    await expect(service.addTrustMaterial('crl', pki.intermediateCertificatePem)).rejects.toMatchObject({ code: 'KEY_INVALID' });
+    await addTrust('intermediate', noCrlSign.certificatePem);
+    await expect(addTrust('crl', pki.crlPem({ issuer: noCrlSign }))).rejects.toMatchObject({ code: 'CERT_CHAIN_INVALID', message: expect.stringContaining('cRLSign') });
+    await expect(addTrust('crl', pki.intermediateCertificatePem)).rejects.toMatchObject({ code: 'KEY_INVALID' });
     expect((await rows()).length).toBe(before + 1); // the intermediate only
 
     const revoked = pki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ' });
-    await service.addTrustMaterial('crl', base64Der(pki.revoke(revoked.serialNumber, new Date(Date.now() - DAY))));
+    await addTrust('crl', base64Der(pki.revoke(revoked.serialNumber, new Date(Date.now() - DAY))));
     const stored = await rows();
     expect(stored.at(-1)).toMatchObject({ kind: 'crl', pem: expect.stringMatching(/^-----BEGIN X509 CRL-----/) });
     const pick = (kind: string) => stored.filter((r) => r.kind === kind).map((r) => r.pem);
@@ -70,12 +73,12 @@ describe('console onboarding: trust material and certificates are read in full b
 
   it('registers an agency certificate given as PEM or base64 DER, and refuses a bundle or garbage', async () => {
     const issued = pki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ' });
-    const summary = await service.addCertificate(AGENCY, base64Der(issued.certificatePem));
+    const summary = await addCertificate(AGENCY, base64Der(issued.certificatePem));
     expect(summary).toMatchObject({ fingerprint: issued.identity.certificate.fingerprint, subject: expect.stringContaining('CN=Văn phòng Chính phủ') });
     const [row] = await db.dataSource.query('SELECT pem FROM agency_certificates WHERE fingerprint = $1', [summary.fingerprint]);
     expect(row.pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    await expect(service.addCertificate(AGENCY, issued.certificatePem + pki.intermediateCertificatePem)).rejects.toMatchObject({ code: 'KEY_INVALID' });
-    await expect(service.addCertificate(AGENCY, damageSecond(pki.rootCertificatePem + issued.certificatePem))).rejects.toMatchObject({ code: 'KEY_INVALID' });
-    await expect(service.addCertificate(AGENCY, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).rejects.toMatchObject({ code: 'KEY_INVALID' });
+    await expect(addCertificate(AGENCY, issued.certificatePem + pki.intermediateCertificatePem)).rejects.toMatchObject({ code: 'KEY_INVALID' });
+    await expect(addCertificate(AGENCY, damageSecond(pki.rootCertificatePem + issued.certificatePem))).rejects.toMatchObject({ code: 'KEY_INVALID' });
+    await expect(addCertificate(AGENCY, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).rejects.toMatchObject({ code: 'KEY_INVALID' });
   });
 });

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
 import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
+import { AuditActor, appendAudit } from '@edx/storage';
 import { Certificate, crlIssuerAmong, readTrustMaterial } from '@edx/trust';
 
 export interface SystemCredentials {
@@ -46,7 +47,8 @@ function readCertificate(input: string): { cert: Certificate; summary: Certifica
 /**
  * Onboarding: connected systems (a broker user and an inbox queue each), the agencies they host (one
  * binding each), agency signing certificates and the trust anchors. Broker first, then the
- * directory row, so a half-done onboarding is retried safely (every step is idempotent).
+ * directory row, so a half-done onboarding is retried safely (every step is idempotent). Each change
+ * to the directory is in the audit log, written in the transaction that makes it, with who (`by`).
  */
 export class OnboardingService {
   constructor(
@@ -57,7 +59,7 @@ export class OnboardingService {
     private readonly publicAmqpUrl: string,
   ) {}
 
-  async createSystem(id: string, name: string): Promise<SystemCredentials> {
+  async createSystem(id: string, name: string, by: AuditActor): Promise<SystemCredentials> {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(id)) {
       throw new EdxError('REQUEST_INVALID', `System id "${id}" must be 1-63 letters, digits, dots, dashes or underscores.`);
     }
@@ -67,14 +69,17 @@ export class OnboardingService {
     await this.admin.ensureVhost(this.vhost);
     const amqpUser = await this.admin.ensureSystemUser(this.vhost, id, password);
     await this.withChannel((ch) => declareSystemInbox(ch, id, []));
-    await this.dataSource.query('INSERT INTO connected_systems (id, name, amqp_user) VALUES ($1, $2, $3)', [id, name, amqpUser]);
+    await this.dataSource.transaction(async (em) => {
+      await em.query('INSERT INTO connected_systems (id, name, amqp_user) VALUES ($1, $2, $3)', [id, name, amqpUser]);
+      await appendAudit(em, { actor: by, action: 'system.create', target: id, before: null, after: { id, name, amqpUser } });
+    });
     const url = new URL(this.publicAmqpUrl);
     url.username = encodeURIComponent(amqpUser);
     url.password = encodeURIComponent(password);
     return { id, amqpUser, amqpPassword: password, amqpUrl: url.toString() };
   }
 
-  async addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string }): Promise<{ code: string; certificate?: CertificateSummary }> {
+  async addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string }, by: AuditActor): Promise<{ code: string; certificate?: CertificateSummary }> {
     const code = parseAgencyCode(input.code);
     if (!input.name?.trim()) throw new EdxError('REQUEST_INVALID', 'The agency needs a name.');
     const system = await this.dataSource.query('SELECT id FROM connected_systems WHERE id = $1', [input.systemId]);
@@ -84,30 +89,48 @@ export class OnboardingService {
       throw new EdxError('CONFLICT', `Agency ${code} is hosted by system ${current[0].system_id}; move it explicitly.`);
     }
     await this.withChannel((ch) => declareSystemInbox(ch, input.systemId, [code]));
-    await this.dataSource.query(
-      `INSERT INTO agencies (code, name, system_id) VALUES ($1, $2, $3)
-       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, system_id = EXCLUDED.system_id, updated_at = now()`,
-      [code, input.name.trim(), input.systemId],
-    );
-    const certificate = input.certificatePem ? await this.addCertificate(code, input.certificatePem) : undefined;
+    await this.dataSource.transaction(async (em) => {
+      const [was]: Array<{ name: string; status: string; system_id: string | null }> = await em.query('SELECT name, status, system_id FROM agencies WHERE code = $1 FOR UPDATE', [code]);
+      const [after]: Array<{ name: string; status: string; system_id: string }> = await em.query(
+        `INSERT INTO agencies (code, name, system_id) VALUES ($1, $2, $3)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, system_id = EXCLUDED.system_id, updated_at = now()
+         RETURNING name, status, system_id`,
+        [code, input.name.trim(), input.systemId],
+      );
+      await appendAudit(em, {
+        actor: by, action: 'agency.add', target: code,
+        before: was ? { name: was.name, status: was.status, systemId: was.system_id } : null,
+        after: { name: after.name, status: after.status, systemId: after.system_id },
+      });
+    });
+    const certificate = input.certificatePem ? await this.addCertificate(code, input.certificatePem, by) : undefined;
     return { code, certificate };
   }
 
-  async addCertificate(agencyCode: string, input: string): Promise<CertificateSummary> {
+  async addCertificate(agencyCode: string, input: string, by: AuditActor): Promise<CertificateSummary> {
     const { cert, summary } = readCertificate(input);
     const agency = await this.dataSource.query('SELECT 1 FROM agencies WHERE code = $1', [agencyCode]);
     if (agency.length === 0) throw new EdxError('NOT_FOUND', `Agency ${agencyCode} is not registered.`);
-    await this.dataSource.query(
-      `INSERT INTO agency_certificates (fingerprint, agency_code, pem, serial_number, not_before, not_after)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fingerprint) DO NOTHING`,
-      [summary.fingerprint, agencyCode, cert.pem.trim(), summary.serialNumber, summary.notBefore, summary.notAfter],
-    );
+    await this.dataSource.transaction(async (em) => {
+      const inserted: Array<{ fingerprint: string }> = await em.query(
+        `INSERT INTO agency_certificates (fingerprint, agency_code, pem, serial_number, not_before, not_after)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint`,
+        [summary.fingerprint, agencyCode, cert.pem.trim(), summary.serialNumber, summary.notBefore, summary.notAfter],
+      );
+      const described = { fingerprint: summary.fingerprint, serialNumber: summary.serialNumber, subject: summary.subject, notAfter: summary.notAfter.toISOString() };
+      // Adding a certificate already registered changes nothing: the record says so (before = after).
+      await appendAudit(em, { actor: by, action: 'certificate.add', target: agencyCode, before: inserted.length ? null : described, after: described });
+    });
     return summary;
   }
 
-  async setAgencyStatus(code: string, status: 'active' | 'suspended'): Promise<void> {
-    const result: [unknown[], number] = await this.dataSource.query('UPDATE agencies SET status = $2, updated_at = now() WHERE code = $1', [code, status]);
-    if (result[1] === 0) throw new EdxError('NOT_FOUND', `Agency ${code} is not registered.`);
+  async setAgencyStatus(code: string, status: 'active' | 'suspended', by: AuditActor): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const [current]: Array<{ status: string }> = await em.query('SELECT status FROM agencies WHERE code = $1 FOR UPDATE', [code]);
+      if (!current) throw new EdxError('NOT_FOUND', `Agency ${code} is not registered.`);
+      await em.query('UPDATE agencies SET status = $2, updated_at = now() WHERE code = $1', [code, status]);
+      await appendAudit(em, { actor: by, action: 'agency.status', target: code, before: { status: current.status }, after: { status } });
+    });
   }
 
   /**
@@ -116,7 +139,7 @@ export class OnboardingService {
    * of the wrong kind; a CRL must be signed by a registered CA that may sign CRLs (CERT_UNTRUSTED,
    * CERT_CHAIN_INVALID) with an algorithm the policy accepts (SIGNATURE_ALGORITHM_WEAK).
    */
-  async addTrustMaterial(kind: 'anchor' | 'intermediate' | 'crl', input: string, label?: string): Promise<{ id: string }> {
+  async addTrustMaterial(kind: 'anchor' | 'intermediate' | 'crl', input: string, by: AuditActor, label?: string): Promise<{ id: string }> {
     const material = readTrustMaterial(input, label ? `The ${kind} "${label}"` : `The ${kind}`);
     let pem: string;
     if (kind === 'crl') {
@@ -128,11 +151,17 @@ export class OnboardingService {
       if (material.crls.length > 0) throw new EdxError('KEY_INVALID', `This holds a CRL; send CRLs as crls, the ${kind} certificates alone.`);
       pem = material.certificates.map((c) => c.pem).join('');
     }
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      'INSERT INTO trust_material (kind, pem, label) VALUES ($1, $2, $3) RETURNING id',
-      [kind, pem.trim(), label ?? null],
-    );
-    return { id: String(rows[0].id) };
+    const described = {
+      kind, label: label ?? null,
+      certificates: material.certificates.map((c) => ({ subject: c.subject, fingerprint: c.fingerprint, notAfter: c.notAfter.toISOString() })),
+      crls: material.crls.length,
+    };
+    return this.dataSource.transaction(async (em) => {
+      const rows: Array<{ id: string }> = await em.query('INSERT INTO trust_material (kind, pem, label) VALUES ($1, $2, $3) RETURNING id', [kind, pem.trim(), label ?? null]);
+      const id = String(rows[0].id);
+      await appendAudit(em, { actor: by, action: 'trust.add', target: id, before: null, after: described });
+      return { id };
+    });
   }
 
   /** Every uploaded CRL as one PEM bundle, newest upload last: what gateways poll (`GET /v1/trust/crls`). */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RequireRole, Role, RoleGuard, SignedIn } from '../auth/role.guard';
+import { AuditActor } from '@edx/storage';
+import { RequireRole, RoleGuard, SignedInAs } from '../auth/role.guard';
 import { DeadLetterSearch, parseIds } from './dead-letter-search.query';
 import { DeadLettersService } from './dead-letters.service';
 
@@ -35,20 +36,20 @@ export class DeadLettersController {
   @Post('replay')
   @HttpCode(202)
   @ApiOperation({ summary: '{ ids: [...] }: replay a selection; each is queued, already replayed/replaying, or refused with its code' })
-  replay(@Body() body: unknown, @SignedIn() by: Role) {
+  replay(@Body() body: unknown, @SignedInAs() by: AuditActor) {
     return this.letters.replay(parseIds(body), by);
   }
 
   @Post(':id/replay')
   @HttpCode(202)
   @ApiOperation({ summary: 'Replay one (idempotent: a second request queues nothing); the hub checks it again under its original id' })
-  replayOne(@Param('id') id: string, @SignedIn() by: Role) {
+  replayOne(@Param('id') id: string, @SignedInAs() by: AuditActor) {
     return this.letters.replayOne(id, by);
   }
 
   @Post(':id/discard')
   @ApiOperation({ summary: '{ reason }: give up an open dead letter, saying why' })
-  discard(@Param('id') id: string, @Body() body: { reason?: unknown }, @SignedIn() by: Role) {
+  discard(@Param('id') id: string, @Body() body: { reason?: unknown }, @SignedInAs() by: AuditActor) {
     return this.letters.discard(id, by, body?.reason);
   }
 }

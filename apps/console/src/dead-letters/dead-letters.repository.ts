@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DeadLetterOrigin, DeadLetterState, asStorageError } from '@edx/storage';
+import { AuditActor, DeadLetterOrigin, DeadLetterState, appendAudit, asStorageError } from '@edx/storage';
 import { DeadLetterSearch } from './dead-letter-search.query';
 
 export interface DeadLetterRow {
@@ -35,7 +35,10 @@ const COLUMNS = `id::text, message_id AS "messageId", source_queue AS "sourceQue
 const ACTION_COLUMNS = `id::text, dead_letter_id::text AS "deadLetterId", action, requested_by AS "requestedBy", requested_at AS "requestedAt", reason, outcome,
   outcome_code AS "outcomeCode", outcome_detail AS "outcomeDetail", done_at AS "doneAt"`;
 
-/** Dead letters and the operators' actions on them, in the hub database. */
+/** Who asked, as an action records it: the account's name, or the role for a bootstrap token. */
+const requestedBy = (by: AuditActor): string => (by.id ? by.name : by.role);
+
+/** Dead letters and the operators' actions on them, in the hub database (each action also in the audit log). */
 export class DeadLettersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -75,7 +78,7 @@ export class DeadLettersRepository {
    * with a pending action the hub runs. Resolves with the action ids by dead-letter id; letters that
    * are not open get none (a second replay of the same letter queues nothing: idempotent).
    */
-  async queueReplays(ids: readonly string[], by: string, at: Date): Promise<Map<string, string>> {
+  async queueReplays(ids: readonly string[], by: AuditActor, at: Date): Promise<Map<string, string>> {
     try {
       return await this.dataSource.transaction(async (em) => {
         // TypeORM answers an UPDATE ... RETURNING with [rows, count].
@@ -87,8 +90,9 @@ export class DeadLettersRepository {
         for (const { id } of opened) {
           const [action]: Array<{ id: string }> = await em.query(
             "INSERT INTO dead_letter_actions (dead_letter_id, action, requested_by, requested_at, outcome) VALUES ($1, 'replay', $2, $3, 'pending') RETURNING id::text",
-            [id, by, at],
+            [id, requestedBy(by), at],
           );
+          await appendAudit(em, { actor: by, action: 'dead-letter.replay', target: id, before: { state: 'open' }, after: { state: 'replaying', actionId: action.id } }, at);
           queued.set(id, action.id);
         }
         return queued;
@@ -99,15 +103,16 @@ export class DeadLettersRepository {
   }
 
   /** Discards an open dead letter with the reason; false when it was not open. */
-  async discard(id: string, by: string, reason: string, at: Date): Promise<boolean> {
+  async discard(id: string, by: AuditActor, reason: string, at: Date): Promise<boolean> {
     try {
       return await this.dataSource.transaction(async (em) => {
         const [, count]: [unknown[], number] = await em.query("UPDATE dead_letters SET state = 'discarded' WHERE id = $1 AND state = 'open'", [id]);
         if (count === 0) return false;
         await em.query(
           "INSERT INTO dead_letter_actions (dead_letter_id, action, requested_by, requested_at, reason, outcome, done_at) VALUES ($1, 'discard', $2, $3, $4, 'discarded', $3)",
-          [id, by, at, reason],
+          [id, requestedBy(by), at, reason],
         );
+        await appendAudit(em, { actor: by, action: 'dead-letter.discard', target: id, before: { state: 'open' }, after: { state: 'discarded', reason } }, at);
         return true;
       });
     } catch (error) {

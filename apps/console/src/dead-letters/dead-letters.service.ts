@@ -1,5 +1,5 @@
 import { EdxError } from '@edx/common';
-import { replayRoute } from '@edx/storage';
+import { AuditActor, replayRoute } from '@edx/storage';
 import { DeadLetterSearch } from './dead-letter-search.query';
 import { ActionRow, DeadLetterRow, DeadLettersRepository } from './dead-letters.repository';
 
@@ -53,7 +53,7 @@ export class DeadLettersService {
   }
 
   /** Queues a replay of each of `ids` that may be replayed and is open; says what it did with each. */
-  async replay(ids: readonly string[], by: string): Promise<{ results: ReplayResult[] }> {
+  async replay(ids: readonly string[], by: AuditActor): Promise<{ results: ReplayResult[] }> {
     const results = new Map<string, ReplayResult>();
     const replayable: string[] = [];
     for (const id of ids) {
@@ -75,13 +75,13 @@ export class DeadLettersService {
   }
 
   /** Replays one: NOT_FOUND, DEAD_LETTER_NOT_REPLAYABLE, or the queued (or earlier) replay. */
-  async replayOne(id: string, by: string): Promise<ReplayResult> {
+  async replayOne(id: string, by: AuditActor): Promise<ReplayResult> {
     const [result] = (await this.replay([id], by)).results;
     if (result.result === 'refused') throw new EdxError(result.code, result.message);
     return result;
   }
 
-  async discard(id: string, by: string, reason: unknown) {
+  async discard(id: string, by: AuditActor, reason: unknown) {
     if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 2000) {
       throw new EdxError('REQUEST_INVALID', '"reason" is required: say in a sentence (3-2000 characters) why this dead letter is given up.');
     }

@@ -101,6 +101,8 @@ export const ERROR_CODES = {
   // HTTP APIs
   AUTH_REQUIRED: permanent(401, 'Credentials are missing or wrong.'),
   AUTH_FORBIDDEN: permanent(403, 'These credentials may not do this.'),
+  AUTH_TOKEN_EXPIRED: permanent(401, "The account's token has expired."),
+  AUTH_TOKEN_REVOKED: permanent(401, "The account's token was revoked."),
   REQUEST_INVALID: permanent(400, 'The request is invalid.'),
   NOT_FOUND: permanent(404, 'Nothing was found there.'),
   CONFLICT: permanent(409, 'The request conflicts with the current state.'),

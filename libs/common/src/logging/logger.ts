@@ -16,6 +16,8 @@ const REDACTED_PATHS = [
   'headers["x-api-key"]',
   'privateKey',
   '*.privateKey',
+  'token',
+  '*.token',
 ];
 
 let defaultLevel = 'info';
