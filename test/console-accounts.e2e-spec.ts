@@ -158,6 +158,7 @@ describe('console accounts and the audit log (real exchange)', () => {
     await act('POST /v1/dead-letters/:id/discard', 'POST', `/v1/dead-letters/${deadC.id}/discard`, operator.token, { reason: 'Forged test message.' }, 201);
     const made = await act('POST /v1/users', 'POST', '/v1/users', admin.token, { name: `temp-${exchange.suffix}`, role: 'operator' }, 201);
     await act('DELETE /v1/users/:id', 'DELETE', `/v1/users/${String(made.id)}`, admin.token, undefined, 200);
+    const checkpoint = await act('POST /v1/audit/checkpoints', 'POST', '/v1/audit/checkpoints', operator.token, undefined, 202);
 
     const mutating = routes.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`).sort();
     expect([...done.keys()].sort()).toEqual(mutating);
@@ -181,6 +182,7 @@ describe('console accounts and the audit log (real exchange)', () => {
     expect(one('dead-letter.discard', deadC.id)).toMatchObject({ ...byOperator, before: { state: 'open' }, after: { state: 'discarded', reason: 'Forged test message.' } });
     expect(one('user.add', String(made.id))).toMatchObject({ ...byAdmin, before: null, after: { name: `temp-${exchange.suffix}`, role: 'operator', state: 'active' } });
     expect(one('user.revoke', String(made.id))).toMatchObject({ ...byAdmin, before: { state: 'active' }, after: { state: 'revoked' } });
+    expect(one('checkpoint.request', String(checkpoint.id))).toMatchObject({ ...byOperator, before: null, after: { id: String(checkpoint.id) } });
     for (const row of mine) expect(Date.parse(row.at)).toBeGreaterThanOrEqual(Date.parse(start));
     // The bootstrap token signs in as itself: the accounts it made are its doing.
     expect(one('user.add', admin.id)).toMatchObject({ actorId: null, actorName: 'bootstrap admin', actorRole: 'admin' });

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RequireRole, Role, RoleGuard, SignedIn } from '../auth/role.guard';
+import { AuditActor } from '@edx/storage';
+import { RequireRole, RoleGuard, SignedInAs } from '../auth/role.guard';
 import { ChainAuditService } from './chain-audit.service';
 
 @ApiTags('audit')
@@ -23,8 +24,8 @@ export class AuditController {
   @Post('checkpoints')
   @HttpCode(202)
   @ApiOperation({ summary: 'Ask the hub for a chain checkpoint now (it signs one at its next poll and publishes it to every gateway): { id, requestedAt, checkpoint: null }' })
-  requestCheckpoint(@SignedIn() role: Role) {
-    return this.audit.requestCheckpoint(role);
+  requestCheckpoint(@SignedInAs() by: AuditActor) {
+    return this.audit.requestCheckpoint(by);
   }
 
   @Get('checkpoints/requests/:id')

@@ -1,5 +1,5 @@
 import { EdxError, isUuid } from '@edx/common';
-import { GENESIS_HASH, checkpointHead, findChainBreak } from '@edx/storage';
+import { AuditActor, GENESIS_HASH, checkpointHead, findChainBreak } from '@edx/storage';
 import { DocumentsRepository } from '../documents/documents.repository';
 
 export interface BrokenLink {
@@ -105,8 +105,8 @@ export class ChainAuditService {
   }
 
   /** Asks the hub for a checkpoint now; resolves with the request to follow. */
-  requestCheckpoint(requestedBy: string) {
-    return this.documents.requestCheckpoint(requestedBy, new Date()).then((id) => this.checkpointRequest(id));
+  requestCheckpoint(by: AuditActor) {
+    return this.documents.requestCheckpoint(by, new Date()).then((id) => this.checkpointRequest(id));
   }
 
   /** A checkpoint request and the checkpoint that answered it (null until the hub took it); NOT_FOUND for an unknown one. */

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ChainedEventFields, asStorageError } from '@edx/storage';
+import { AuditActor, ChainedEventFields, appendAudit, asStorageError } from '@edx/storage';
 import { DocumentSearch, SearchCursor } from './document-search.query';
 import { overdueSql } from './overdue';
 
@@ -158,10 +158,17 @@ export class DocumentsRepository {
     );
   }
 
-  /** Asks the hub for a chain checkpoint now (it takes one at its next poll); resolves with the request's id. */
-  async requestCheckpoint(requestedBy: string, at: Date): Promise<string> {
-    const [row]: Array<{ id: string }> = await this.query('INSERT INTO checkpoint_requests (requested_by, requested_at) VALUES ($1, $2) RETURNING id::text', [requestedBy, at]);
-    return row.id;
+  /** Asks the hub for a chain checkpoint now (it takes one at its next poll), recorded in the audit log; resolves with the request's id. */
+  async requestCheckpoint(by: AuditActor, at: Date): Promise<string> {
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const [row]: Array<{ id: string }> = await em.query('INSERT INTO checkpoint_requests (requested_by, requested_at) VALUES ($1, $2) RETURNING id::text', [by.name, at]);
+        await appendAudit(em, { actor: by, action: 'checkpoint.request', target: row.id, before: null, after: { id: row.id, requestedAt: at.toISOString() } }, at);
+        return row.id;
+      });
+    } catch (error) {
+      throw asStorageError(error, 'The hub database');
+    }
   }
 
   /** A checkpoint request and, once taken, the checkpoint that answered it. */

@@ -17,7 +17,7 @@ export interface ChainedEventFields {
 }
 
 /** JSON with sorted keys, so the hash does not depend on property order (jsonb reorders keys). */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
