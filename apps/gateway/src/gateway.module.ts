@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, DynamicModule, INestApplication, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createMetricsRegistry, EdxError, GatewayConfig, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY } from '@edx/common';
+import { EdxError, GatewayConfig, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY } from '@edx/common';
 import { AmqpBatchTransport } from '@edx/messaging';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { HostedAgencies } from './config/hosted-agencies';
@@ -56,7 +56,7 @@ export class GatewayModule {
             { name: 'database', check: async () => void (await w.dataSource.query('SELECT 1')) },
           ]),
         },
-        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('gateway') },
+        { provide: METRICS_REGISTRY, ...from((w) => w.metrics.registry) },
       ],
     };
   }

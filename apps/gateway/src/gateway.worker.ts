@@ -4,6 +4,7 @@ import { createGatewayDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { GatewayTrust } from './config/gateway-trust';
+import { GatewayMetrics } from './metrics/gateway.metrics';
 import { HostedAgencies } from './config/hosted-agencies';
 import { SendDocumentUseCase } from './documents/send-document.usecase';
 import { GatewayEvents } from './events/gateway-events';
@@ -30,6 +31,8 @@ export class GatewayWorker implements AmqpTransportResources {
   private readonly relay: OutboxRelay<PendingMessage>;
   private readonly inbox: InboxBatchHandler;
   private readonly revocation: RevocationService;
+  /** Its business metrics; the registry is what /metrics serves. */
+  readonly metrics: GatewayMetrics;
 
   constructor(
     private readonly settings: GatewaySettings,
@@ -61,9 +64,10 @@ export class GatewayWorker implements AmqpTransportResources {
       logger,
     );
     const kick = () => this.relay.kick();
-    this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.packageLimit.bytes);
+    this.metrics = new GatewayMetrics(this.store);
+    this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.packageLimit.bytes, this.metrics);
     this.postStatus = new PostStatusUseCase(this.store, kick);
-    this.inbox = new InboxBatchHandler(this.agencies, this.trust, this.store, this.events, kick, this.logger, crash);
+    this.inbox = new InboxBatchHandler(this.agencies, this.trust, this.store, this.events, kick, this.logger, crash, this.metrics);
   }
 
   /** Refuses to run with a signing certificate its receivers would refuse; opens the database; the broker may come later. */

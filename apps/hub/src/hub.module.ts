@@ -1,5 +1,5 @@
 import { DynamicModule, INestApplication, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EdxError, HEALTH_CHECKS, HealthController, HealthCheck, Logger, METRICS_REGISTRY, createMetricsRegistry } from '@edx/common';
+import { EdxError, HEALTH_CHECKS, HealthController, HealthCheck, Logger, METRICS_REGISTRY } from '@edx/common';
 import { AmqpBatchTransport } from '@edx/messaging';
 import { HubSettings } from './hub.env';
 import { hubRoutes } from './hub.routes';
@@ -39,7 +39,7 @@ export class HubModule {
           ],
           inject: [HubWorker],
         },
-        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('hub') },
+        { provide: METRICS_REGISTRY, useFactory: (worker: HubWorker) => worker.metrics.registry, inject: [HubWorker] },
       ],
     };
   }

@@ -14,6 +14,7 @@ import { InboundBatchHandler } from './inbound/inbound-batch.handler';
 import { CheckStatusUseCase } from './receipts/apply-status.usecase';
 import { StatusIssuer } from './receipts/status-issuer';
 import { ExchangeRepository } from './records/exchange.repository';
+import { HubMetrics } from './metrics/hub.metrics';
 import { HubTrust } from './routing/hub-trust';
 import { RoutePackageUseCase } from './routing/route-package.usecase';
 
@@ -31,6 +32,8 @@ export class HubWorker implements AmqpTransportResources {
   private readonly crash: CrashPoints;
   private readonly revocation: RevocationService;
   private readonly verifier: VerificationPool;
+  /** Its business counters; the registry is what /metrics serves. */
+  readonly metrics = new HubMetrics();
   private replays?: ReplayPoller;
   private checkpoints?: ReplayPoller;
   /** Checkpoints go out on their own channel: the crash points test the document path, and a checkpoint must not be what trips them. */
@@ -72,6 +75,7 @@ export class HubWorker implements AmqpTransportResources {
       this.logger,
       this.crash,
       this.revocation,
+      this.metrics,
     );
     const replay = new DeadLetterReplayUseCase(this.dataSource, (messages) => this.handleInbound(messages), this.publisher, this.logger);
     this.replays = new ReplayPoller(() => replay.runPending(), this.settings.replayPollMs, this.logger);

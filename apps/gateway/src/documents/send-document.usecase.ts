@@ -3,6 +3,7 @@ import { EdxError } from '@edx/common';
 import { AttachmentInput, Package, assertValid, buildPackage, parseEdxml, validatePackage } from '@edx/edxml';
 import { attachmentsOf, verifyEnvelope, withFreshRevocation, writeSignedPackage } from '@edx/trust';
 import { GatewayTrust } from '../config/gateway-trust';
+import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { GatewayStore } from '../outbox/gateway.store';
 import { SendDocumentCommand } from './send-document.command';
 
@@ -27,6 +28,7 @@ export class SendDocumentUseCase {
     private readonly onQueued: () => void,
     /** The largest package the broker takes (EDX_MAX_PACKAGE_BYTES, below the broker's max_message_size). */
     private readonly maxPackageBytes: number,
+    private readonly metrics?: GatewayMetrics,
   ) {}
 
   async execute(command: SendDocumentCommand): Promise<SentDocument> {
@@ -61,6 +63,7 @@ export class SendDocumentUseCase {
       { messageId: id, type: 'package', routingKey: 'package', headers: {}, body: null, documentId: id },
     );
     this.onQueued();
+    this.metrics?.sent();
     return { id, documentId: model.documentId ?? '', recipients, sha256, size: bytes.length };
   }
 

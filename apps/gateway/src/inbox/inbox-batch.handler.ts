@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
 import { HostedAgencies } from '../config/hosted-agencies';
 import { GatewayEvents } from '../events/gateway-events';
+import { GatewayMetrics } from '../metrics/gateway.metrics';
 import { GatewayStore, NewOutboxMessage, NewStatusRecord } from '../outbox/gateway.store';
 import { STATUS_DESCRIPTIONS, authorStatus } from '../statuses/status-author';
 import { IncomingDocumentEntity, ReceivedCheckpointEntity } from '@edx/storage';
@@ -33,6 +34,7 @@ export class InboxBatchHandler {
     private readonly onQueued: () => void,
     private readonly logger: Logger,
     private readonly crash: CrashPoints = NO_CRASH_POINTS,
+    private readonly metrics?: GatewayMetrics,
   ) {}
 
   async handle(messages: InboundMessage[]): Promise<Outcome[]> {
@@ -63,7 +65,20 @@ export class InboxBatchHandler {
       if (!freshStatuses.has(record.id)) continue;
       this.events.emit({ agencyCode: record.agencyCode, type: 'status', data: { packageId: record.packageId, from: record.fromCode, statusCode: record.statusCode, description: record.description, at: record.at } });
     }
+    await this.count(packages, statuses.filter((s) => freshStatuses.has(s.record.id)).map((s) => s.record), freshPackages);
     return outcomes;
+  }
+
+  /** Documents received, and the time from sending to each fresh 01 for a document sent from here. */
+  private async count(packages: Array<{ item: ReceivedPackage }>, freshStatuses: NewStatusRecord[], freshPackages: Set<string>): Promise<void> {
+    if (!this.metrics) return;
+    for (const { item } of packages) if (freshPackages.has(`${item.document.packageId}|${item.document.recipientCode}`)) this.metrics.received(item.document.verdict as 'arrived' | 'rejected');
+    const arrivals = freshStatuses.filter((r) => r.statusCode === '01' && r.direction === 'in');
+    const sentAt = await this.store.sentAt([...new Set(arrivals.map((r) => r.packageId))]);
+    for (const r of arrivals) {
+      const sent = sentAt.get(r.packageId);
+      if (sent) this.metrics.arrived(sent, r.at);
+    }
   }
 
   /** What each message is (a package or status to record) or why it is refused. */

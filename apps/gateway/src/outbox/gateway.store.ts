@@ -157,6 +157,25 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     });
   }
 
+  /** How many outbox rows wait to be published, and how many are parked (the metrics' gauges). */
+  outboxCounts(): Promise<{ pending: number; parked: number }> {
+    return guarded(async () => {
+      const [row]: Array<{ pending: number; parked: number }> = await this.dataSource.query(
+        'SELECT count(*) FILTER (WHERE published_at IS NULL AND parked_at IS NULL)::int AS pending, count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked FROM outbox',
+      );
+      return row;
+    });
+  }
+
+  /** When each of these documents was accepted here (the time-to-01 histogram's start). */
+  sentAt(documentIds: readonly string[]): Promise<Map<string, Date>> {
+    if (documentIds.length === 0) return Promise.resolve(new Map());
+    return guarded(async () => {
+      const rows: Array<{ id: string; created_at: Date }> = await this.dataSource.query('SELECT id, created_at FROM outgoing_documents WHERE id = ANY($1::uuid[])', [documentIds]);
+      return new Map(rows.map((r) => [r.id, r.created_at]));
+    });
+  }
+
   markPublished(items: PendingMessage[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
     return guarded(async () => {

@@ -7,6 +7,7 @@ import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
 import { DeliveredCopy, KnownDocument, PackageRecord, StatusRecord } from '../records/exchange-records';
 import { CheckStatusUseCase, CheckedStatus } from '../receipts/apply-status.usecase';
+import { HubMetrics } from '../metrics/hub.metrics';
 import { StatusIssuer } from '../receipts/status-issuer';
 import { PackageDecision, RoutePackageUseCase } from '../routing/route-package.usecase';
 
@@ -44,6 +45,7 @@ export class InboundBatchHandler {
     private readonly logger: Logger,
     private readonly crash: CrashPoints = NO_CRASH_POINTS,
     private readonly revocation?: RevocationService,
+    private readonly metrics?: HubMetrics,
   ) {}
 
   /** Rejects STORAGE_UNAVAILABLE (the consumer retries the batch) when the database is away. */
@@ -124,7 +126,20 @@ export class InboundBatchHandler {
       }),
     );
     this.crash.reach('hub:before-ack');
+    this.count(messages, steps, outcomes);
     return outcomes;
+  }
+
+  private count(messages: InboundMessage[], steps: Step[], outcomes: Outcome[]): void {
+    if (!this.metrics) return;
+    outcomes.forEach((outcome, i) => {
+      const step = steps[i];
+      if (step.kind === 'package') {
+        const record = step.decision.kind === 'accepted' ? step.decision.record : undefined;
+        this.metrics!.package(outcome, record && { routed: record.routed.length, rejected: record.rejected.length });
+      } else if ((messages[i].type ?? messages[i].routingKey) === 'package') this.metrics!.package(outcome);
+      else if (outcome.kind === 'dead-letter') this.metrics!.refused(outcome.code);
+    });
   }
 
   private async decide(message: InboundMessage, directory: Awaited<ReturnType<DirectoryRepository['current']>>, now: Date): Promise<Step> {
