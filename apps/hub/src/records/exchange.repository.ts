@@ -149,7 +149,7 @@ export class ExchangeRepository {
       );
     }
     const signed = toApply.filter((s) => s.signed && heads.has(s.packageId));
-    await inChunks(signed.flatMap((s) => [s.messageId, s.packageId, s.signed]), 3, (values, chunk) => em.query(`INSERT INTO signed_statuses (message_id, document_id, body) VALUES ${values}`, chunk));
+    await inChunks(signed.flatMap((s) => [s.messageId, s.fromCode, s.packageId, s.signed]), 4, (values, chunk) => em.query(`INSERT INTO signed_statuses (message_id, author, document_id, body) VALUES ${values}`, chunk));
     await this.appendEvents(em, events, heads);
     return results;
   }

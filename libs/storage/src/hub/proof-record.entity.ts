@@ -11,6 +11,8 @@ export class DeliveredPackageEntity {
 @Entity({ name: 'signed_statuses' })
 export class SignedStatusEntity {
   @PrimaryColumn({ name: 'message_id', type: 'text' }) messageId!: string;
+  /** The agency that said it: statuses are deduplicated per author, so two may share a message id. */
+  @PrimaryColumn({ type: 'text' }) author!: string;
   @Index() @Column({ name: 'document_id', type: 'uuid' }) documentId!: string;
   @Column({ type: 'bytea' }) body!: Buffer;
 }

@@ -43,6 +43,13 @@ export class RevocationList {
     return toPem('X509 CRL', this.der);
   }
 
+  /** Who issued it, written as certificate subjects are here ("CN=…, O=…, C=VN"). */
+  get issuerName(): string {
+    return this.crl.issuer.typesAndValues
+      .map((tv) => `${NAME_ATTRIBUTES[tv.type] ?? tv.type}=${String((tv.value as { valueBlock: { value: unknown } }).valueBlock.value)}`)
+      .join(', ');
+  }
+
   /** OID of the algorithm the list is signed with. */
   get signatureAlgorithm(): string {
     return this.crl.signatureAlgorithm.algorithmId;
@@ -88,6 +95,10 @@ export function crlIssuerAmong(crl: RevocationList, cas: readonly Certificate[],
   if (refusal) throw new EdxError('SIGNATURE_ALGORITHM_WEAK', refusal);
   return signer;
 }
+
+const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
+  '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '0.9.2342.19200300.100.1.1': 'UID',
+};
 
 function pemCrlToDer(pem: string): Buffer {
   const block = pemBlocks(pem, 'The PEM text').find((b) => b.label === 'X509 CRL');

@@ -137,7 +137,8 @@ function receiptCheck(
 ): ProofCheck {
   const item = `receipt ${receipt.messageId}`;
   const bytes = Buffer.from(receipt.base64 ?? '', 'base64');
-  const recorded = entries.find((e) => e.type === 'status' && e.detail.messageId === receipt.messageId);
+  // Statuses are deduplicated per author, so a message id alone may name two: the recorded hash says which.
+  const recorded = entries.find((e) => e.type === 'status' && e.detail.messageId === receipt.messageId && e.detail.sha256 === sha256(bytes)) ?? entries.find((e) => e.type === 'status' && e.detail.messageId === receipt.messageId);
   if (!recorded) return fail(item, 'PROOF_INVALID', 'the chain records no status with this message id');
   if (recorded.detail.sha256 !== sha256(bytes)) return fail(item, 'PROOF_INVALID', 'these bytes are not the status the chain recorded (sha256 differs)');
   try {

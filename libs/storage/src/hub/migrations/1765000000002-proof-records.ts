@@ -16,9 +16,12 @@ export class ProofRecords1765000000002 implements MigrationInterface {
         body bytea NOT NULL
       );
       CREATE TABLE signed_statuses (
-        message_id text PRIMARY KEY,
+        message_id text NOT NULL,
+        -- Statuses are deduplicated per author: two authors may use one message id (see statusKey).
+        author text NOT NULL,
         document_id uuid NOT NULL REFERENCES documents (id),
-        body bytea NOT NULL
+        body bytea NOT NULL,
+        PRIMARY KEY (message_id, author)
       );
       CREATE INDEX signed_statuses_document ON signed_statuses (document_id);
     `);
