@@ -71,6 +71,16 @@ describe('console onboarding: trust material and certificates are read in full b
     expect(store.check(revoked.identity.certificate, [], new Date())).toMatchObject({ ok: false, code: 'CERT_REVOKED' });
   });
 
+  it('publishes only the latest uploaded CRL of each issuer (GET /v1/trust/crls)', async () => {
+    await addTrust('crl', pki.crlPem({ thisUpdate: new Date(Date.now() - 3 * DAY), validDays: 7 }), 'older');
+    const newest = pki.crlPem({ validDays: 7 });
+    await addTrust('crl', newest, 'newest');
+    await addTrust('crl', pki.crlPem({ thisUpdate: new Date(Date.now() - DAY), validDays: 7 }), 'uploaded last, but older');
+    const bundle = await service.crlBundle();
+    expect(bundle.match(/-----BEGIN X509 CRL-----/g)).toHaveLength(1);
+    expect(bundle.replace(/\s+/g, '')).toBe(newest.replace(/\s+/g, ''));
+  });
+
   it('registers an agency certificate given as PEM or base64 DER, and refuses a bundle or garbage', async () => {
     const issued = pki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ' });
     const summary = await addCertificate(AGENCY, base64Der(issued.certificatePem));

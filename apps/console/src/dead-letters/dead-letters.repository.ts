@@ -59,7 +59,7 @@ export class DeadLettersRepository {
     const pageParams = [...params];
     if (search.before) page.push(`id < $${pageParams.push(search.before)}::bigint`);
     pageParams.push(search.limit + 1);
-    const rows = await this.query<DeadLetterRow>(`SELECT ${COLUMNS} FROM dead_letters ${page.length ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${pageParams.length}`, pageParams);
+    const rows = await this.query<DeadLetterRow>(`SELECT ${COLUMNS} FROM dead_letters ${page.length ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY dead_letters.id DESC LIMIT $${pageParams.length}`, pageParams);
     const items = rows.slice(0, search.limit);
     return { items, total, next: rows.length > search.limit ? items[items.length - 1].id : undefined };
   }
@@ -70,7 +70,7 @@ export class DeadLettersRepository {
 
   actions(deadLetterIds: readonly string[]): Promise<ActionRow[]> {
     if (deadLetterIds.length === 0) return Promise.resolve([]);
-    return this.query(`SELECT ${ACTION_COLUMNS} FROM dead_letter_actions WHERE dead_letter_id = ANY($1::bigint[]) ORDER BY id`, [deadLetterIds]);
+    return this.query(`SELECT ${ACTION_COLUMNS} FROM dead_letter_actions WHERE dead_letter_id = ANY($1::bigint[]) ORDER BY dead_letter_actions.id`, [deadLetterIds]);
   }
 
   /**

@@ -65,7 +65,7 @@ export class UsersService {
 
   async list() {
     const rows: AccountRow[] = await this.dataSource.query(
-      'SELECT id::text, name, role, created_at, created_by, expires_at, revoked_at, revoked_by FROM console_accounts ORDER BY created_at, id',
+      'SELECT id::text, name, role, created_at, created_by, expires_at, revoked_at, revoked_by FROM console_accounts ORDER BY created_at, console_accounts.id',
     );
     const now = this.clock();
     return { items: rows.map((r) => view(r, now)) };
