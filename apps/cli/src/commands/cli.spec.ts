@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildPackage, serializeEnvelope, writeEdxml } from '@edx/edxml';
 import { sdkStylePrefixedPackage, sdkStylePrefixedStatus } from '@edx/testing';
-import { makePdf } from '@edx/trust';
+import { DevPki, DevRevocationServer, makePdf, signPdf } from '@edx/trust';
 import { Command, CommandResult, UsageError } from '../command';
 import { COMMANDS } from './index';
 
@@ -89,6 +89,31 @@ describe('the edx CLI', () => {
     const signed = (await run('pdf sign', file, '--key', path.join(person, 'key.pem'), '--cert', path.join(person, 'cert.pem'))).out as string;
     await run('pki revoke', '--dir', pki, '--serial', issued.serialNumber as string);
     expect(await run('verify', signed, '--trust', pki)).toMatchObject({ ok: false, code: 'CERT_REVOKED' });
+  });
+
+  it('with --online asks the OCSP responder a certificate names; offline it can only use the CRLs in the folder', async () => {
+    const devPki = DevPki.load(pki);
+    const server = await DevRevocationServer.start(devPki);
+    try {
+      const signer = devPki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ', revocation: server.urls('ocsp') });
+      devPki.revoke(signer.serialNumber, new Date(Date.now() - 60_000));
+      const file = path.join(dir, 'ocsp-signed.pdf');
+      writeFileSync(file, signPdf(makePdf('OCSP'), signer.identity));
+      // Anchors only, no CRL: offline, nothing says the certificate was revoked.
+      const anchors = path.join(dir, 'anchors-only');
+      mkdirSync(anchors, { recursive: true });
+      writeFileSync(path.join(anchors, 'root.pem'), devPki.rootCertificatePem);
+      writeFileSync(path.join(anchors, 'intermediate.pem'), devPki.intermediateCertificatePem);
+      expect(await run('verify', file, '--trust', anchors)).toMatchObject({ ok: true });
+      expect(await run('verify', file, '--trust', anchors, '--online')).toMatchObject({ ok: false, code: 'CERT_REVOKED' });
+      expect(server.requests.ocsp).toBe(1);
+      server.respondWith({ httpStatus: 503 });
+      const other = devPki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ', revocation: server.urls('ocsp') });
+      writeFileSync(file, signPdf(makePdf('OCSP down'), other.identity));
+      expect(await run('verify', file, '--trust', anchors, '--online')).toMatchObject({ ok: false, code: 'REVOCATION_UNKNOWN' });
+    } finally {
+      await server.close();
+    }
   });
 
   it('loads the identity from the PKCS#12 file too', async () => {
