@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildPackage, serializeEnvelope, writeEdxml } from '@edx/edxml';
 import { sdkStylePrefixedPackage, sdkStylePrefixedStatus } from '@edx/testing';
-import { DevPki, DevRevocationServer, makePdf, signPdf } from '@edx/trust';
+import { Certificate, DevPki, DevRevocationServer, makePdf, signPdf } from '@edx/trust';
 import { Command, CommandResult, UsageError } from '../command';
 import { COMMANDS } from './index';
 
@@ -114,6 +114,14 @@ describe('the edx CLI', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('writes the revocation pointers it is given into the certificate, and refuses one that is not an http(s) URL', async () => {
+    const out = path.join(dir, 'with-urls');
+    await run('pki issue', '--dir', pki, '--code', AGENCY, '--name', 'Văn phòng Chính phủ', '--out', out, '--crl-url', 'http://ca.example.vn/crl', '--ocsp-url', 'http://ocsp.example.vn');
+    const cert = Certificate.from(readFileSync(path.join(out, 'cert.pem'), 'utf8'));
+    expect([cert.crlUrls, cert.ocspUrls]).toEqual([['http://ca.example.vn/crl'], ['http://ocsp.example.vn']]);
+    await expect(run('pki issue', '--dir', pki, '--code', AGENCY, '--name', 'x', '--out', out, '--ocsp-url', 'ldap://ca')).rejects.toBeInstanceOf(UsageError);
   });
 
   it('loads the identity from the PKCS#12 file too', async () => {

@@ -12,13 +12,15 @@ const options = {
   organisation: { type: 'string', value: 'NAME', help: 'for --kind person: the organisation they sign for (default: the code)' },
   dir: { type: 'string', value: 'DIR', default: '.edx/pki', help: 'the dev PKI to issue from, made by `edx pki init`' },
   out: { type: 'string', value: 'DIR', help: 'where to write key.pem, cert.pem, chain.pem and CODE.p12 (default: DIR/issued/CODE-SERIAL)' },
+  'crl-url': { type: 'string', value: 'URL', help: 'an http(s) CRL distribution point to write in the certificate (verifiers fetch the CRL there)' },
+  'ocsp-url': { type: 'string', value: 'URL', help: 'an http(s) OCSP responder to write in the certificate (authorityInfoAccess)' },
 } as const satisfies OptionTable;
 
 /** `edx pki issue`: an agency (organisation) or person signing certificate from the dev PKI. */
 export const pkiIssueCommand: Command = {
   name: 'pki issue',
   summary: 'issue an organisation or person signing certificate (PEM key, cert, chain and PKCS#12)',
-  usage: 'pki issue --code CODE --name NAME [--kind organisation|person] [--organisation NAME] [--dir .edx/pki] [--out DIR] [--json]',
+  usage: 'pki issue --code CODE --name NAME [--kind organisation|person] [--organisation NAME] [--dir .edx/pki] [--out DIR] [--crl-url URL] [--ocsp-url URL] [--json]',
   description:
     'Issues a signing certificate from the dev PKI in --dir, for an agency (organisation) or a person of it, and writes the new key and certificate as PEM (key.pem, cert.pem, chain.pem) and as PKCS#12 (CODE.p12, whose password is printed). ' +
     'Use them with `edx pdf sign` and `edx sign`, and register an agency\'s certificate with `edx agency add --cert`.',
@@ -35,7 +37,11 @@ export const pkiIssueCommand: Command = {
     const code = parseAgencyCode(values.code);
     const dir = values.dir;
     const pki = DevPki.load(dir);
-    const issued = pki.issue({ code, name: values.name, kind, organisation: values.organisation });
+    for (const [flag, url] of [['--crl-url', values['crl-url']], ['--ocsp-url', values['ocsp-url']]] as const) {
+      if (url !== undefined && !/^https?:\/\/\S+$/i.test(url)) throw new UsageError(`${flag} must be an http(s) URL`);
+    }
+    const revocation = { crlUrl: values['crl-url'], ocspUrl: values['ocsp-url'] };
+    const issued = pki.issue({ code, name: values.name, kind, organisation: values.organisation, revocation });
     const out = values.out ?? path.join(dir, 'issued', `${code}-${issued.serialNumber}`);
     privateDirectory(out);
     writePrivateFile(path.join(out, 'key.pem'), issued.keyPem);
