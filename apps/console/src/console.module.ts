@@ -4,6 +4,7 @@ import { AmqpConnection, BrokerAdmin, declareCoreTopology } from '@edx/messaging
 import { createHubDataSource, openDataSource } from '@edx/storage';
 import { DataSource } from 'typeorm';
 import { AgenciesController } from './agencies/agencies.controller';
+import { AgencyDirectoryRepository } from './agencies/agency-directory.repository';
 import { OnboardingService } from './agencies/onboarding.service';
 import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
 import { ConsoleSettings } from './console.env';
@@ -87,6 +88,7 @@ export class ConsoleModule {
         { provide: ROLE_TOKENS, useValue: settings.tokens },
         { provide: AccountDirectory, useFactory: (r: ConsoleResources) => new AccountDirectory(r.dataSource, settings.accountCacheMs), inject: [ConsoleResources] },
         { provide: UsersService, useFactory: (r: ConsoleResources, accounts: AccountDirectory) => new UsersService(r.dataSource, accounts), inject: [ConsoleResources, AccountDirectory] },
+        { provide: AgencyDirectoryRepository, useFactory: (r: ConsoleResources) => new AgencyDirectoryRepository(r.dataSource), inject: [ConsoleResources] },
         { provide: AuditLogRepository, useFactory: (r: ConsoleResources) => new AuditLogRepository(r.dataSource), inject: [ConsoleResources] },
         RoleGuard,
         {

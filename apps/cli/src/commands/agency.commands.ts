@@ -7,13 +7,14 @@ const addOptions = {
   name: { type: 'string', help: "the agency's name (required)" },
   system: { type: 'string', value: 'SYSTEM_ID', help: 'the connected system that hosts it, e.g. sys-b (required)' },
   cert: { type: 'string', value: 'cert.pem', help: "the agency's signing certificate (PEM), which receivers trust for its code" },
+  parent: { type: 'string', value: 'CODE', help: 'the agency it belongs to in the hierarchy (registered already)' },
   ...consoleOptions,
 } as const satisfies OptionTable;
 
 export const agencyAddCommand: Command = {
   name: 'agency add',
   summary: 'register an agency hosted by a connected system, with its signing certificate',
-  usage: 'agency add --code CODE --name NAME --system SYSTEM_ID [--cert cert.pem] [--console URL --token TOKEN] [--json]',
+  usage: 'agency add --code CODE --name NAME --system SYSTEM_ID [--cert cert.pem] [--parent CODE] [--console URL --token TOKEN] [--json]',
   description:
     'Registers an agency in the exchange\'s directory through the console API: its code and name, the connected system (gateway) that hosts it and, with --cert, its signing certificate (e.g. from `edx pki issue --out DIR`: DIR/cert.pem). ' +
     'The hub then routes documents for the code to that system, and --cert is what the agency\'s signatures are checked against. After `npm start` it needs no --console or --token.',
@@ -26,21 +27,30 @@ export const agencyAddCommand: Command = {
     const { values } = parseOptions(args, addOptions);
     if (!values.code || !values.name || !values.system) throw new UsageError('--code, --name and --system are required');
     const certificatePem = values.cert ? readFileSync(values.cert, 'utf8') : undefined;
-    const result = await consoleFrom(values).addAgency({ code: values.code, name: values.name, systemId: values.system, certificatePem });
+    const result = await consoleFrom(values).addAgency({ code: values.code, name: values.name, systemId: values.system, certificatePem, parentCode: values.parent });
     return { ok: true, message: `Agency ${result.code} is hosted by ${values.system}.`, ...result };
   },
 };
 
+const listOptions = {
+  q: { type: 'string', value: 'TEXT', help: 'a code prefix, or words of the name (accents and case ignored)' },
+  status: { type: 'string', value: 'S', help: 'active or suspended' },
+  parent: { type: 'string', value: 'CODE', help: 'only the children of this agency' },
+  ...consoleOptions,
+} as const satisfies OptionTable;
+
 export const agencyListCommand: Command = {
   name: 'agency list',
-  summary: 'list the agency directory',
-  usage: 'agency list [--console URL --token TOKEN] [--json]',
-  description: 'Lists the agencies in the exchange\'s directory, from the console API: code, status (active or suspended), hosting system, number of certificates and name.',
-  options: consoleOptions,
-  examples: ['edx agency list', 'edx agency list --console http://127.0.0.1:8080 --token TOKEN --json'],
+  summary: 'list or search the agency directory',
+  usage: 'agency list [--q TEXT] [--status S] [--parent CODE] [--console URL --token TOKEN] [--json]',
+  description:
+    'Lists the agencies in the exchange\'s directory, from the console API: code, status (active or suspended), hosting system, number of certificates and name. ' +
+    '--q matches a code prefix or words of the name, ignoring accents and case ("nghe an" finds "UBND tỉnh Nghệ An"); --status and --parent narrow it.',
+  options: listOptions,
+  examples: ['edx agency list', 'edx agency list --q "nghe an" --status active', 'edx agency list --parent 000.00.00.H41 --json'],
   async run({ args, print }) {
-    const { values } = parseOptions(args, consoleOptions);
-    const { items } = await consoleFrom(values).listAgencies();
+    const { values } = parseOptions(args, listOptions);
+    const { items } = await consoleFrom(values).allAgencies({ q: values.q, status: values.status, parent: values.parent });
     for (const a of items) print(`${String(a.code).padEnd(16)} ${String(a.status).padEnd(10)} ${String(a.systemId ?? '-').padEnd(16)} ${String(a.certificates)} cert(s)  ${String(a.name)}`);
     return { ok: true, message: `${items.length} agencies`, agencies: items };
   },

@@ -17,6 +17,15 @@ export interface ConsoleUser {
   readonly revokedAt: string | null;
 }
 
+/** Filters of the directory search (`GET /v1/agencies`). */
+export interface AgencyFilter {
+  readonly q?: string;
+  readonly status?: string;
+  readonly parent?: string;
+  readonly limit?: string;
+  readonly cursor?: string;
+}
+
 /** The console's REST API as the CLI and the demo setup use it (never its tables). */
 export class ConsoleClient {
   constructor(
@@ -28,7 +37,7 @@ export class ConsoleClient {
     return this.call('POST', '/v1/systems', { id, name });
   }
 
-  addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string }): Promise<{ code: string }> {
+  addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string; parentCode?: string | null }): Promise<{ code: string }> {
     return this.call('POST', '/v1/agencies', input);
   }
 
@@ -40,8 +49,28 @@ export class ConsoleClient {
     return this.call('PATCH', `/v1/agencies/${encodeURIComponent(code)}`, { status });
   }
 
-  listAgencies(): Promise<{ items: Array<Record<string, unknown>> }> {
-    return this.call('GET', '/v1/agencies');
+  /** One page of the directory (operator), in code order; `total` counts every match. */
+  listAgencies(filter: AgencyFilter = {}): Promise<{ items: Array<Record<string, unknown>>; total: number; nextCursor: string | null }> {
+    const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    const q = query.toString();
+    return this.call('GET', `/v1/agencies${q ? `?${q}` : ''}`);
+  }
+
+  /** Every agency matching the filter, page after page. */
+  async allAgencies(filter: Omit<AgencyFilter, 'cursor' | 'limit'> = {}): Promise<{ items: Array<Record<string, unknown>>; total: number }> {
+    const items: Array<Record<string, unknown>> = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.listAgencies({ ...filter, limit: '500', cursor });
+      items.push(...page.items);
+      if (!page.nextCursor) return { items, total: page.total };
+      cursor = page.nextCursor;
+    }
+  }
+
+  /** One agency with its parent and children (operator). */
+  agency(code: string): Promise<Record<string, unknown> & { parent: Record<string, unknown> | null; children: Array<Record<string, unknown>> }> {
+    return this.call('GET', `/v1/agencies/${encodeURIComponent(code)}`);
   }
 
   /** A named console account (administrator); the answer holds its token, shown this once. */

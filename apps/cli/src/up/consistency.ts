@@ -93,7 +93,7 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
 
 /** Does the directory (through the console) host each configured agency at its system, with its certificate registered? */
 export async function directoryProblems(demo: DemoFile, console: ConsoleClient, dir: string): Promise<string[]> {
-  const { items } = await console.listAgencies();
+  const { items } = await console.allAgencies();
   const byCode = new Map(items.map((a) => [String(a.code), a]));
   const problems: string[] = [];
   for (const gateway of demo.gateways) {

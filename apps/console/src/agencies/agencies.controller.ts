@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EdxError } from '@edx/common';
 import { AuditActor } from '@edx/storage';
 import { RequireRole, RoleGuard, SignedInAs } from '../auth/role.guard';
+import { AgencyDirectoryRepository } from './agency-directory.repository';
+import { AgencySearch } from './agency-search.query';
 import { OnboardingService } from './onboarding.service';
 
 type Body_ = Record<string, unknown>;
@@ -12,12 +14,23 @@ const text = (body: Body_, key: string): string => {
   return value;
 };
 
+/** `parentCode`: a code, null to remove the parent, absent to keep it. */
+const parentOf = (body: Body_): string | null | undefined => {
+  const value = body?.parentCode;
+  if (value === undefined || value === null) return value;
+  if (typeof value !== 'string' || !value.trim()) throw new EdxError('REQUEST_INVALID', '"parentCode" must be an agency code or null.');
+  return value.trim();
+};
+
 @ApiTags('onboarding')
 @ApiBearerAuth()
 @UseGuards(RoleGuard)
 @Controller('v1')
 export class AgenciesController {
-  constructor(private readonly onboarding: OnboardingService) {}
+  constructor(
+    private readonly onboarding: OnboardingService,
+    private readonly directory: AgencyDirectoryRepository,
+  ) {}
 
   @Post('systems')
   @RequireRole('admin')
@@ -28,21 +41,35 @@ export class AgenciesController {
 
   @Post('agencies')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Register an agency hosted by a connected system, with its signing certificate (PEM)' })
+  @ApiOperation({ summary: 'Register an agency hosted by a connected system, with its signing certificate (PEM) and its parent agency (parentCode)' })
   addAgency(@Body() body: Body_, @SignedInAs() by: AuditActor) {
     return this.onboarding.addAgency({
       code: text(body, 'code'),
       name: text(body, 'name'),
       systemId: text(body, 'systemId'),
       certificatePem: typeof body.certificatePem === 'string' ? body.certificatePem : undefined,
+      parentCode: parentOf(body),
     }, by);
   }
 
   @Get('agencies')
   @RequireRole('operator')
-  @ApiOperation({ summary: 'The agency directory' })
-  async listAgencies() {
-    return { items: await this.onboarding.listAgencies() };
+  @ApiOperation({ summary: 'The agency directory, in code order, filtered and paged: { items, total, nextCursor }' })
+  @ApiQuery({ name: 'q', required: false, description: 'a code prefix, or words of the name (accents and case ignored: "nghe an" finds "Nghệ An")' })
+  @ApiQuery({ name: 'status', required: false, description: 'active | suspended' })
+  @ApiQuery({ name: 'parent', required: false, description: 'the parent agency code: its children' })
+  @ApiQuery({ name: 'limit', required: false, description: '1-500, default 100' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  async listAgencies(@Query() query: Record<string, unknown>) {
+    const page = await this.directory.search(AgencySearch.parse(query));
+    return { items: page.items, total: page.total, nextCursor: page.next ?? null };
+  }
+
+  @Get('agencies/:code')
+  @RequireRole('operator')
+  @ApiOperation({ summary: 'One agency of the directory, with its parent and its children' })
+  agency(@Param('code') code: string) {
+    return this.directory.agency(code);
   }
 
   @Post('agencies/:code/certificates')

@@ -26,7 +26,7 @@ describe('console onboarding: trust material and certificates are read in full b
     service = new OnboardingService(db.dataSource, {} as BrokerAdmin, {} as AmqpConnection, 'unused', 'amqp://unused');
     pki = createDevPki();
     await db.dataSource.query("INSERT INTO connected_systems (id, name, amqp_user) VALUES ('sys-a', 'sys-a', 'system.sys-a')");
-    await db.dataSource.query("INSERT INTO agencies (code, name, system_id) VALUES ($1, 'Văn phòng Chính phủ', 'sys-a')", [AGENCY]);
+    await db.dataSource.query("INSERT INTO agencies (code, name, name_folded, system_id) VALUES ($1, 'Văn phòng Chính phủ', 'van phong chinh phu', 'sys-a')", [AGENCY]);
   });
   afterAll(() => db.drop());
   const addTrust = (kind: 'anchor' | 'intermediate' | 'crl', input: string, label?: string) => service.addTrustMaterial(kind, input, BY, label);

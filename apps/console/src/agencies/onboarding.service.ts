@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
 import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
-import { AuditActor, appendAudit } from '@edx/storage';
+import { AuditActor, appendAudit, foldAgencyName } from '@edx/storage';
 import { Certificate, RevocationList, crlIssuerAmong, readTrustMaterial } from '@edx/trust';
 
 export interface SystemCredentials {
@@ -79,8 +79,14 @@ export class OnboardingService {
     return { id, amqpUser, amqpPassword: password, amqpUrl: url.toString() };
   }
 
-  async addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string }, by: AuditActor): Promise<{ code: string; certificate?: CertificateSummary }> {
+  /**
+   * Registers or updates an agency. `parentCode`: a string sets its parent, null removes it, absent
+   * keeps what it had. Throws DIRECTORY_PARENT_UNKNOWN for a parent not registered and
+   * DIRECTORY_PARENT_CYCLE for a parent that is the agency itself or one of its descendants.
+   */
+  async addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string; parentCode?: string | null }, by: AuditActor): Promise<{ code: string; certificate?: CertificateSummary }> {
     const code = parseAgencyCode(input.code);
+    const parentCode = typeof input.parentCode === 'string' ? parseAgencyCode(input.parentCode) : input.parentCode;
     if (!input.name?.trim()) throw new EdxError('REQUEST_INVALID', 'The agency needs a name.');
     const system = await this.dataSource.query('SELECT id FROM connected_systems WHERE id = $1', [input.systemId]);
     if (system.length === 0) throw new EdxError('NOT_FOUND', `Connected system ${input.systemId} does not exist; create it first.`);
@@ -88,23 +94,48 @@ export class OnboardingService {
     if (current[0]?.system_id && current[0].system_id !== input.systemId) {
       throw new EdxError('CONFLICT', `Agency ${code} is hosted by system ${current[0].system_id}; move it explicitly.`);
     }
+    if (parentCode) await this.assertParentKnown(parentCode);
     await this.withChannel((ch) => declareSystemInbox(ch, input.systemId, [code]));
     await this.dataSource.transaction(async (em) => {
-      const [was]: Array<{ name: string; status: string; system_id: string | null }> = await em.query('SELECT name, status, system_id FROM agencies WHERE code = $1 FOR UPDATE', [code]);
-      const [after]: Array<{ name: string; status: string; system_id: string }> = await em.query(
-        `INSERT INTO agencies (code, name, system_id) VALUES ($1, $2, $3)
-         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, system_id = EXCLUDED.system_id, updated_at = now()
-         RETURNING name, status, system_id`,
-        [code, input.name.trim(), input.systemId],
+      // Hierarchy changes one at a time, so two concurrent changes cannot close a cycle between them.
+      if (parentCode) await em.query("SELECT pg_advisory_xact_lock(hashtext('edx.agency-hierarchy'))");
+      const [was]: Array<{ name: string; status: string; system_id: string | null; parent_code: string | null }> = await em.query(
+        'SELECT name, status, system_id, parent_code FROM agencies WHERE code = $1 FOR UPDATE', [code],
+      );
+      if (parentCode) await this.assertNoCycle(em, code, parentCode);
+      const name = input.name.trim();
+      const [after]: Array<{ name: string; status: string; system_id: string; parent_code: string | null }> = await em.query(
+        `INSERT INTO agencies (code, name, name_folded, system_id, parent_code) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_folded = EXCLUDED.name_folded, system_id = EXCLUDED.system_id,
+           parent_code = CASE WHEN $6 THEN agencies.parent_code ELSE EXCLUDED.parent_code END, updated_at = now()
+         RETURNING name, status, system_id, parent_code`,
+        [code, name, foldAgencyName(name), input.systemId, parentCode ?? null, parentCode === undefined],
       );
       await appendAudit(em, {
         actor: by, action: 'agency.add', target: code,
-        before: was ? { name: was.name, status: was.status, systemId: was.system_id } : null,
-        after: { name: after.name, status: after.status, systemId: after.system_id },
+        before: was ? { name: was.name, status: was.status, systemId: was.system_id, parentCode: was.parent_code } : null,
+        after: { name: after.name, status: after.status, systemId: after.system_id, parentCode: after.parent_code },
       });
     });
     const certificate = input.certificatePem ? await this.addCertificate(code, input.certificatePem, by) : undefined;
     return { code, certificate };
+  }
+
+  private async assertParentKnown(parentCode: string): Promise<void> {
+    const rows = await this.dataSource.query('SELECT 1 FROM agencies WHERE code = $1', [parentCode]);
+    if (rows.length === 0) throw new EdxError('DIRECTORY_PARENT_UNKNOWN', `The parent agency ${parentCode} is not registered; add it first.`, { parentCode });
+  }
+
+  /** Throws DIRECTORY_PARENT_CYCLE when `code` is `parentCode` or one of its ancestors. */
+  private async assertNoCycle(em: EntityManager, code: string, parentCode: string): Promise<void> {
+    const [found]: Array<{ cycle: boolean }> = await em.query(
+      `WITH RECURSIVE up (code, parent_code) AS (
+         SELECT code, parent_code FROM agencies WHERE code = $1
+         UNION SELECT a.code, a.parent_code FROM agencies a JOIN up ON a.code = up.parent_code
+       ) SELECT EXISTS (SELECT 1 FROM up WHERE code = $2) AS cycle`,
+      [parentCode, code],
+    );
+    if (found.cycle) throw new EdxError('DIRECTORY_PARENT_CYCLE', `${parentCode} is ${code} or one of its descendants; it cannot be its parent.`, { code, parentCode });
   }
 
   async addCertificate(agencyCode: string, input: string, by: AuditActor): Promise<CertificateSummary> {
@@ -181,15 +212,6 @@ export class OnboardingService {
   private async registeredCas(): Promise<Certificate[]> {
     const rows: Array<{ id: string; pem: string }> = await this.dataSource.query("SELECT id, pem FROM trust_material WHERE kind IN ('anchor', 'intermediate') ORDER BY id");
     return rows.flatMap((row) => readTrustMaterial(row.pem, `trust_material row ${row.id}`).certificates);
-  }
-
-  listAgencies(): Promise<Array<Record<string, unknown>>> {
-    return this.dataSource.query(
-      `SELECT a.code, a.name, a.status, a.system_id AS "systemId", count(c.fingerprint)::int AS certificates,
-              coalesce(array_agg(c.fingerprint ORDER BY c.fingerprint) FILTER (WHERE c.fingerprint IS NOT NULL), '{}') AS "certificateFingerprints"
-       FROM agencies a LEFT JOIN agency_certificates c ON c.agency_code = a.code AND c.status = 'active'
-       GROUP BY a.code ORDER BY a.code`,
-    );
   }
 
   private async withChannel<T>(work: (ch: Awaited<ReturnType<AmqpConnection['createChannel']>>) => Promise<T>): Promise<T> {

@@ -96,6 +96,8 @@ export const ERROR_CODES = {
   DEAD_LETTER_NOT_REPLAYABLE: permanent(422, 'This dead letter cannot be replayed (its origin cannot be trusted, or it is not a message edx can send again).'),
   DEAD_LETTER_CLOSED: permanent(409, 'This dead letter was already replayed or discarded.'),
   CHECKPOINT_INVALID: permanent(422, "A chain checkpoint is missing, altered or not the hub's."),
+  DIRECTORY_PARENT_UNKNOWN: permanent(422, 'The parent agency named for an agency is not registered.'),
+  DIRECTORY_PARENT_CYCLE: permanent(409, 'That parent would make the agency its own ancestor.'),
   PROOF_INVALID: permanent(422, 'The proof file does not prove what it claims (altered, incomplete or not signed by a trusted party).'),
 
   // HTTP APIs
