@@ -1,4 +1,5 @@
 import { EdxError } from '@edx/common';
+import { QueryParams } from '../http/query-params';
 import { DeadLetterState } from '@edx/storage';
 
 const STATES: readonly DeadLetterState[] = ['open', 'replaying', 'replayed', 'discarded'];
@@ -18,28 +19,12 @@ export class DeadLetterSearch {
 
   /** Throws REQUEST_INVALID naming the parameter and what it takes. */
   static parse(query: Record<string, unknown>): DeadLetterSearch {
-    const one = (key: string): string | undefined => {
-      const value = query[key];
-      if (value === undefined || value === '') return undefined;
-      if (typeof value !== 'string') throw new EdxError('REQUEST_INVALID', `"${key}" may be given once.`);
-      return value;
-    };
-    const code = one('code');
+    const params = new QueryParams(query);
+    const code = params.one('code');
     if (code !== undefined && !/^[A-Z][A-Z0-9_]{1,63}$/.test(code)) throw new EdxError('REQUEST_INVALID', '"code" must be an error code such as SIGNATURE_INVALID.');
-    const state = one('state');
+    const state = params.one('state');
     if (state !== undefined && !STATES.includes(state as DeadLetterState)) throw new EdxError('REQUEST_INVALID', `"state" must be one of ${STATES.join(', ')}.`);
-    const limit = Number(one('limit') ?? '50');
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new EdxError('REQUEST_INVALID', '"limit" must be a whole number from 1 to 500.');
-    const before = one('cursor');
-    if (before !== undefined && !/^\d{1,18}$/.test(before)) throw new EdxError('REQUEST_INVALID', '"cursor" is not one this API gave out: pass the "nextCursor" of the previous page unchanged.');
-    const date = (key: string) => {
-      const value = one(key);
-      if (value === undefined) return undefined;
-      const d = new Date(value);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new EdxError('REQUEST_INVALID', `"${key}" must be an ISO 8601 date or time.`);
-      return d;
-    };
-    return new DeadLetterSearch(code, one('queue'), one('sender'), state as DeadLetterState | undefined, date('from'), date('to'), limit, before);
+    return new DeadLetterSearch(code, params.one('queue'), params.one('sender'), state as DeadLetterState | undefined, params.date('from'), params.date('to'), params.limit(50), params.numericCursor());
   }
 }
 

@@ -1,6 +1,7 @@
 import { EdxError } from '@edx/common';
 import { AgencyCode, parseAgencyCode } from '@edx/edxml';
 import { DeliveryState } from '@edx/storage';
+import { CURSOR_REFUSAL, QueryParams } from '../http/query-params';
 
 export const DELIVERY_STATES: readonly DeliveryState[] = ['routed', 'arrived', 'rejected', 'accepted', 'assigned', 'processing', 'completed', 'recalled'];
 
@@ -30,12 +31,8 @@ export class DocumentSearch {
 
   /** Throws REQUEST_INVALID (or EDXML_AGENCY_CODE) naming the parameter and what it takes. */
   static parse(query: Record<string, unknown>): DocumentSearch {
-    const one = (key: string): string | undefined => {
-      const value = query[key];
-      if (value === undefined || value === '') return undefined;
-      if (typeof value !== 'string') throw new EdxError('REQUEST_INVALID', `"${key}" may be given once.`);
-      return value;
-    };
+    const params = new QueryParams(query);
+    const one = (key: string) => params.one(key);
     const state = one('state');
     if (state !== undefined && !DELIVERY_STATES.includes(state as DeliveryState)) {
       throw new EdxError('REQUEST_INVALID', `"state" must be one of ${DELIVERY_STATES.join(', ')}.`);
@@ -44,13 +41,10 @@ export class DocumentSearch {
     if (statusCode !== undefined && !/^\d{2}$/.test(statusCode)) throw new EdxError('REQUEST_INVALID', '"statusCode" must be a two-digit status code, e.g. 01.');
     const overdue = one('overdue');
     if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') throw new EdxError('REQUEST_INVALID', '"overdue" must be true or false.');
-    const limitText = one('limit') ?? '50';
-    const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new EdxError('REQUEST_INVALID', '"limit" must be a whole number from 1 to 500.');
-    const text = one('q')?.trim();
-    if (text !== undefined && text.length > 200) throw new EdxError('REQUEST_INVALID', '"q" must be at most 200 characters.');
-    const from = dateParam(one('from'), 'from');
-    const to = dateParam(one('to'), 'to');
+    const limit = params.limit(50);
+    const text = params.text('q');
+    const from = params.date('from');
+    const to = params.date('to');
     if (from && to && from > to) throw new EdxError('REQUEST_INVALID', '"from" must not be after "to".');
     const sender = one('sender');
     const recipient = one('recipient');
@@ -62,21 +56,13 @@ export class DocumentSearch {
       overdue === undefined ? undefined : overdue === 'true',
       from,
       to,
-      text || undefined,
+      text,
       limit,
       decodeCursor(one('cursor')),
     );
   }
 }
 
-function dateParam(value: string | undefined, key: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new EdxError('REQUEST_INVALID', `"${key}" must be an ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z.`);
-  }
-  return date;
-}
 
 export function encodeCursor(cursor: SearchCursor): string {
   return Buffer.from(JSON.stringify([cursor.receivedAt.toISOString(), cursor.id])).toString('base64url');
@@ -90,6 +76,6 @@ function decodeCursor(value: string | undefined): SearchCursor | undefined {
     if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(receivedAt.getTime())) throw new TypeError('bad cursor');
     return { receivedAt, id };
   } catch {
-    throw new EdxError('REQUEST_INVALID', '"cursor" is not one this API gave out: pass the "nextCursor" of the previous page unchanged.');
+    throw new EdxError('REQUEST_INVALID', CURSOR_REFUSAL);
   }
 }
