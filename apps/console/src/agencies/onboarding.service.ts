@@ -4,7 +4,7 @@ import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
 import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
 import { AuditActor, appendAudit, foldAgencyName } from '@edx/storage';
-import { Certificate, RevocationList, crlIssuerAmong, readTrustMaterial } from '@edx/trust';
+import { Certificate, crlIssuerAmong, latestCrlPerIssuer, readTrustMaterial } from '@edx/trust';
 
 export interface SystemCredentials {
   readonly id: string;
@@ -198,14 +198,8 @@ export class OnboardingService {
   /** The latest uploaded CRL of each issuer as one PEM bundle: what gateways poll (`GET /v1/trust/crls`). */
   async crlBundle(): Promise<string> {
     const rows: Array<{ id: string; pem: string }> = await this.dataSource.query("SELECT id::text, pem FROM trust_material WHERE kind = 'crl' ORDER BY trust_material.id");
-    const latest = new Map<string, RevocationList>();
-    for (const row of rows) {
-      for (const crl of readTrustMaterial(row.pem, `trust_material row ${row.id}`).crls) {
-        const held = latest.get(crl.issuerName);
-        if (!held || crl.thisUpdate > held.thisUpdate) latest.set(crl.issuerName, crl);
-      }
-    }
-    return [...latest.values()].map((crl) => crl.pem).join('');
+    const uploaded = rows.flatMap((row) => readTrustMaterial(row.pem, `trust_material row ${row.id}`).crls);
+    return latestCrlPerIssuer(uploaded).map((crl) => crl.pem).join('');
   }
 
   /** The anchors and intermediate CAs already registered: who may have signed a CRL. */

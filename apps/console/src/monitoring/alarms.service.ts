@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { BrokerAdmin } from '@edx/messaging';
 import { asStorageError } from '@edx/storage';
-import { RevocationList, readTrustMaterial } from '@edx/trust';
+import { latestCrlPerIssuer, readTrustMaterial } from '@edx/trust';
 import { OverduePolicy, overdueSql } from '../documents/overdue';
 
 export interface Alarm {
@@ -77,14 +77,8 @@ export class AlarmsService {
   private async crls(now: Date): Promise<Array<{ issuer: string; daysToNextUpdate: number }>> {
     const rows = await this.query<{ id: string; pem: string; label: string | null }>("SELECT id::text, pem, label FROM trust_material WHERE kind = 'crl'", []);
     // Only each issuer's latest list counts: an older one a newer upload replaced needs no renewal.
-    const latest = new Map<string, RevocationList>();
-    for (const r of rows) {
-      for (const crl of readTrustMaterial(r.pem, `trust_material row ${r.id}`).crls) {
-        const held = latest.get(crl.issuerName);
-        if (!held || crl.thisUpdate > held.thisUpdate) latest.set(crl.issuerName, crl);
-      }
-    }
-    return [...latest].flatMap(([issuer, crl]) => (crl.nextUpdate ? [{ issuer, daysToNextUpdate: Math.floor((crl.nextUpdate.getTime() - now.getTime()) / DAY) }] : []));
+    const uploaded = rows.flatMap((r) => readTrustMaterial(r.pem, `trust_material row ${r.id}`).crls);
+    return latestCrlPerIssuer(uploaded).flatMap((crl) => (crl.nextUpdate ? [{ issuer: crl.issuerName, daysToNextUpdate: Math.floor((crl.nextUpdate.getTime() - now.getTime()) / DAY) }] : []));
   }
 
   /** The broker's queues; an unreachable management API leaves them out rather than failing the alarms. */

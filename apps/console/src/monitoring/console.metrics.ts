@@ -1,17 +1,9 @@
 import { DataSource } from 'typeorm';
 import { Gauge, Registry } from 'prom-client';
+import { oncePerScrape } from '@edx/common';
 import { AlarmsService } from './alarms.service';
 
 type Current = Awaited<ReturnType<AlarmsService['current']>>;
-
-/** One look at the alarms per scrape: prom-client collects every gauge at once, and each waits on the same look. */
-function oncePerScrape(look: () => Promise<Current>, forMs = 1000): () => Promise<Current> {
-  let last: { at: number; value: Promise<Current> } | undefined;
-  return () => {
-    if (!last || Date.now() - last.at > forMs) last = { at: Date.now(), value: look() };
-    return last.value;
-  };
-}
 
 /**
  * The exchange's business gauges on the console's /metrics, read at each scrape from the hub
@@ -19,7 +11,7 @@ function oncePerScrape(look: () => Promise<Current>, forMs = 1000): () => Promis
  * certificate days-to-expiry.
  */
 export function registerConsoleMetrics(registry: Registry, alarms: AlarmsService, dataSource: DataSource): void {
-  const current = oncePerScrape(() => alarms.current());
+  const current = oncePerScrape<Current>(() => alarms.current());
   const gauge = (name: string, help: string, labelNames: string[], fill: (set: (labels: Record<string, string>, value: number) => void, now: Current) => void) =>
     new Gauge({
       name, help, labelNames, registers: [registry],

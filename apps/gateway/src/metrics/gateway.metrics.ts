@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { createMetricsRegistry } from '@edx/common';
+import { createMetricsRegistry, oncePerScrape } from '@edx/common';
 
 /** What the outbox gauges read at each scrape. */
 export interface OutboxCounts {
@@ -21,14 +21,8 @@ export class GatewayMetrics {
   });
 
   constructor(outbox: OutboxCounts) {
-    const read = (() => {
-      let last: { at: number; value: Promise<{ pending: number; parked: number }> } | undefined;
-      return () => {
-        // One query for both gauges of a scrape.
-        if (!last || Date.now() - last.at > 200) last = { at: Date.now(), value: outbox.outboxCounts() };
-        return last.value;
-      };
-    })();
+    // One query for both gauges of a scrape.
+    const read = oncePerScrape(() => outbox.outboxCounts(), 200);
     new Gauge({ name: 'edx_outbox_backlog', help: 'Outbox rows waiting to be published', registers: [this.registry], async collect() { this.set((await read()).pending); } });
     new Gauge({ name: 'edx_outbox_parked', help: 'Outbox rows parked after too many refused publishes (see GET /v1/documents/:id)', registers: [this.registry], async collect() { this.set((await read()).parked); } });
   }

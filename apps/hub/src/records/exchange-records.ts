@@ -1,5 +1,5 @@
 import type { AnsweredDocument } from '@edx/edxml';
-import type { DeliveryState } from '@edx/storage';
+import type { ChainedEventFields, DeliveryState } from '@edx/storage';
 
 /** What the hub decided about an accepted package, ready to be committed. */
 export interface PackageRecord {
@@ -68,11 +68,5 @@ export interface StatusResult {
   readonly state?: DeliveryState;
 }
 
-export interface EventInput {
-  readonly recipientCode: string | null;
-  readonly type: string;
-  readonly statusCode: string | null;
-  readonly actor: string;
-  readonly detail: Record<string, unknown>;
-  readonly at: Date;
-}
+/** An event before it is chained: the hashed fields its chain position (id, seq, prevHash) does not give. */
+export type EventInput = Pick<ChainedEventFields, 'recipientCode' | 'type' | 'statusCode' | 'actor' | 'detail' | 'at'>;

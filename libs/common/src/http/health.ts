@@ -11,6 +11,18 @@ export interface HealthCheck {
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
+/**
+ * `look`, taken at most once per `forMs`: prom-client collects every gauge of a scrape at once, and
+ * gauges fed by one query should share it.
+ */
+export function oncePerScrape<T>(look: () => Promise<T>, forMs = 1000): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > forMs) last = { at: Date.now(), value: look() };
+    return last.value;
+  };
+}
+
 export function createMetricsRegistry(app: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ app });

@@ -82,6 +82,16 @@ export class RevocationList {
   }
 }
 
+/** Each issuer's newest list (by thisUpdate) among `crls`: a replaced one is no longer evidence. */
+export function latestCrlPerIssuer(crls: Iterable<RevocationList>): RevocationList[] {
+  const latest = new Map<string, RevocationList>();
+  for (const crl of crls) {
+    const held = latest.get(crl.issuerName);
+    if (!held || crl.thisUpdate > held.thisUpdate) latest.set(crl.issuerName, crl);
+  }
+  return [...latest.values()];
+}
+
 /**
  * The CA among `cas` that issued `crl`, for whoever stores a CRL (the console): throws CERT_UNTRUSTED
  * when none of them signed it, CERT_CHAIN_INVALID when the one that did may not sign CRLs (no
