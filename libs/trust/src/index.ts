@@ -25,3 +25,4 @@ export * from './pki/dev-revocation-server';
 export * from './worker/verification-pool';
 export * from './proof/delivery-proof';
 export * from './attestation/chain-checkpoint';
+export * from './transport/transport-ca';
