@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createPrivateKey, randomUUID } from 'node:crypto';
 import { RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { createLogger } from '@edx/common';
 import { AUDIT_GENESIS_HASH, auditHash } from '@edx/storage';
+import { certificateRequest, newTransportKey, publicKeyFingerprint } from '@edx/trust';
 import { CommandResult } from '../apps/cli/src/command';
 import { COMMANDS } from '../apps/cli/src/commands';
 import { REQUIRED_ROLE, Role } from '../apps/console/src/auth/role.guard';
@@ -145,6 +146,10 @@ describe('console accounts and the audit log (real exchange)', () => {
       return res.body;
     };
     await act('POST /v1/systems', 'POST', '/v1/systems', admin.token, { id: systemId, name: 'audit system' }, 201);
+    const token = await act('POST /v1/systems/:id/enrolment-token', 'POST', `/v1/systems/${systemId}/enrolment-token`, admin.token, undefined, 201);
+    const gatewayKey = newTransportKey();
+    // The enrolment token is the credential: no console account.
+    await act('POST /v1/enrolments', 'POST', '/v1/enrolments', '', { token: token.token, csr: certificateRequest(gatewayKey, 'gateway') }, 201);
     await act('POST /v1/agencies', 'POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An', systemId, certificatePem: issued.certificatePem }, 201);
     expect((await call('POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An (mới)', systemId })).status).toBe(201);
     await act('POST /v1/agencies/:code/certificates', 'POST', `/v1/agencies/${B}/certificates`, admin.token, { certificatePem: rotated.certificatePem }, 201);
@@ -168,6 +173,8 @@ describe('console accounts and the audit log (real exchange)', () => {
     const byAdmin = { actorId: admin.id, actorName: `lan.tran-${exchange.suffix}`, actorRole: 'admin' };
     const byOperator = { actorId: operator.id, actorName: `minh-${exchange.suffix}`, actorRole: 'operator' };
     expect(one('system.create', systemId)).toMatchObject({ ...byAdmin, before: null, after: { id: systemId, name: 'audit system', amqpUser: `system.${systemId}` } });
+    expect(one('system.enrolment-token', systemId)).toMatchObject({ ...byAdmin, before: { enrolledAt: null }, after: { enrolledAt: null, enrolmentExpiresAt: String(token.expiresAt) } });
+    expect(one('system.enrol', systemId)).toMatchObject({ actorId: systemId, actorName: `system ${systemId}`, actorRole: 'system', before: { enrolledAt: null, key: null }, after: { key: publicKeyFingerprint(createPrivateKey(gatewayKey)) } });
     const added = mine.filter((r) => r.action === 'agency.add' && r.target === B).reverse();
     expect(added).toMatchObject([
       { ...byAdmin, before: null, after: { name: 'UBND tỉnh Nghệ An', status: 'active', systemId } },

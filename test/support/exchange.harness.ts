@@ -95,7 +95,23 @@ export class ExchangeHarness {
     return url.toString();
   }
 
-  async start(systems: Array<{ id: string; agencies: Array<{ code: string; name: string }> }>): Promise<this> {
+  /** A new database name on the test server, dropped at stop (a gateway's, for a system enrolled by a test). */
+  newDatabaseUrl(): string {
+    const url = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_gw')}`;
+    this.databases.push(url);
+    return url;
+  }
+
+  /** A system a test set up itself (e.g. with `edx gateway enrol`): startGateway runs it, stop removes its broker user. */
+  adopt(system: ProvisionedSystem): void {
+    this.systems.push(system);
+  }
+
+  /**
+   * Starts the console and the hub, then onboards `systems` as the demo does. `empty`: nothing is
+   * onboarded, not even the trust anchors (a test that builds the exchange with the CLI).
+   */
+  async start(systems: Array<{ id: string; agencies: Array<{ code: string; name: string }> }>, options: { empty?: boolean } = {}): Promise<this> {
     await this.admin.ensureVhost(this.vhost);
     for (const user of [this.serviceUsers.hub, this.serviceUsers.console]) await this.admin.ensureServiceUser(this.vhost, user, this.serviceUsers.password);
     this.pki = createDevPki();
@@ -114,12 +130,8 @@ export class ExchangeHarness {
     this.consoleApp = await createConsoleApp(consoleSettings, logger, { nestLogs: false });
     this.consoleUrl = await listen(this.consoleApp);
 
-    const demoSystems: DemoSystem[] = systems.map((s) => {
-      const databaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_gw')}`;
-      this.databases.push(databaseUrl);
-      return { id: this.systemId(s.id), name: s.id, port: 0, databaseUrl, agencies: s.agencies };
-    });
-    this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems });
+    const demoSystems: DemoSystem[] = systems.map((s) => ({ id: this.systemId(s.id), name: s.id, port: 0, databaseUrl: this.newDatabaseUrl(), agencies: s.agencies }));
+    if (!options.empty) this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems });
     await this.startHub();
     for (const system of this.systems) await this.startGateway(system.id);
     return this;

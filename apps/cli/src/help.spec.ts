@@ -146,14 +146,15 @@ describe('edx help', () => {
     let demo: string;
 
     beforeAll(() => {
-      // As `npm start` lays it out: the dev PKI in DIR/pki, each agency's key and certificate in DIR/agencies/CODE.
+      // As `npm start` lays it out: the dev PKI in DIR/pki, each agency's key and certificate in its gateway's folder, DIR/gateways/SYSTEM/agencies/CODE.
       demo = path.join(dir, 'demo');
       const pki = createDevPki();
       pki.save(path.join(demo, 'pki'));
       const issued = pki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ', kind: 'organisation' });
-      mkdirSync(path.join(demo, 'agencies', AGENCY), { recursive: true });
-      writeFileSync(path.join(demo, 'agencies', AGENCY, 'key.pem'), issued.keyPem);
-      writeFileSync(path.join(demo, 'agencies', AGENCY, 'cert.pem'), issued.certificatePem);
+      const folder = path.join(demo, 'gateways', 'sys-a', 'agencies', AGENCY);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'key.pem'), issued.keyPem);
+      writeFileSync(path.join(folder, 'cert.pem'), issued.certificatePem);
     });
 
     it('makes and signs a fresh PDF that `edx verify --trust` accepts', async () => {
@@ -170,7 +171,7 @@ describe('edx help', () => {
         ['pdf', 'sign', '--text', 'x', '--agency', '000.00.00.H41', '--dir', demo, '--out', path.join(dir, 'x.pdf'), '--json'],
         ['pdf', 'sign', '--text', 'x', '--agency', AGENCY, '--dir', demo, '--json'],
       ]);
-      expect([missing.status, JSON.parse(missing.stdout)]).toEqual([2, expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(`no key for agency 000.00.00.H41 in ${path.join(demo, 'agencies', '000.00.00.H41')}: run \`npm start\` first, or give --key and --cert`) })]);
+      expect([missing.status, JSON.parse(missing.stdout)]).toEqual([2, expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(`no key for agency 000.00.00.H41 in ${path.join(demo, 'gateways')}/*/agencies/: run \`npm start\` first, or give --key and --cert (the demo's agencies: ${AGENCY})`) })]);
       expect([noOut.status, JSON.parse(noOut.stdout).code]).toEqual([2, 'USAGE']);
     });
   });

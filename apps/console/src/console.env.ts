@@ -15,6 +15,8 @@ export const consoleSettingsSchema = z
     EDX_CONSOLE_OPERATOR_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     /** How long a named account's sign-in is remembered: a revocation reaches every other console copy within it. */
     EDX_CONSOLE_ACCOUNT_CACHE_MS: setting.int(10_000, 0),
+    /** How long an enrolment token (`edx system add`) may wait to be redeemed by `edx gateway enrol`. */
+    EDX_CONSOLE_ENROLMENT_TTL_HOURS: setting.int(24, 1),
     /** A delivery without a 01 (arrived) this many minutes after routing is overdue (an alarm). */
     EDX_OVERDUE_ARRIVAL_MINUTES: setting.int(15, 1),
     /** A certificate or CRL expiring within this many days is an alarm. */
@@ -34,6 +36,7 @@ export const consoleSettingsSchema = z
     alarms: { expiryWarningDays: env.EDX_EXPIRY_WARNING_DAYS, backlogThreshold: env.EDX_INBOX_BACKLOG_ALARM },
     tokens: { admin: env.EDX_CONSOLE_ADMIN_TOKEN_SHA256, operator: env.EDX_CONSOLE_OPERATOR_TOKEN_SHA256 },
     accountCacheMs: env.EDX_CONSOLE_ACCOUNT_CACHE_MS,
+    enrolmentTtlMs: env.EDX_CONSOLE_ENROLMENT_TTL_HOURS * 3600_000,
   }));
 
 export type ConsoleSettings = z.infer<typeof consoleSettingsSchema>;

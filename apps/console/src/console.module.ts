@@ -29,6 +29,8 @@ import { AuditLogRepository } from './audit/audit-log.repository';
 import { AccountDirectory } from './users/account-directory';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { SystemTokenGuard, SystemsController } from './systems/systems.controller';
+import { SystemsService } from './systems/systems.service';
 
 /** The console's connections: the hub database (shared with the hub) and an admin broker connection. */
 class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -66,14 +68,20 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController, UsersController, AuditLogController],
+      controllers: [HealthController, AgenciesController, SystemsController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController, UsersController, AuditLogController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
           provide: OnboardingService,
-          useFactory: (r: ConsoleResources) => new OnboardingService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqpUrl), settings.amqpPublicUrl),
+          useFactory: (r: ConsoleResources) => new OnboardingService(r.dataSource, r.amqp),
           inject: [ConsoleResources],
         },
+        {
+          provide: SystemsService,
+          useFactory: (r: ConsoleResources) => new SystemsService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqpUrl), settings.amqpPublicUrl, settings.enrolmentTtlMs),
+          inject: [ConsoleResources],
+        },
+        SystemTokenGuard,
         { provide: DocumentsRepository, useFactory: (r: ConsoleResources) => new DocumentsRepository(r.dataSource), inject: [ConsoleResources] },
         { provide: DocumentsService, useFactory: (repo: DocumentsRepository) => new DocumentsService(repo, settings.overdue), inject: [DocumentsRepository] },
         { provide: ChainAuditService, useFactory: (repo: DocumentsRepository) => new ChainAuditService(repo), inject: [DocumentsRepository] },

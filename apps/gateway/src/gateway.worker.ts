@@ -5,6 +5,7 @@ import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, assertOw
 import { DataSource } from 'typeorm';
 import { GatewayTrust } from './config/gateway-trust';
 import { GatewayMetrics } from './metrics/gateway.metrics';
+import { DirectoryFollower } from './config/directory-follower';
 import { HostedAgencies } from './config/hosted-agencies';
 import { SendDocumentUseCase } from './documents/send-document.usecase';
 import { GatewayEvents } from './events/gateway-events';
@@ -31,6 +32,8 @@ export class GatewayWorker implements AmqpTransportResources {
   private readonly relay: OutboxRelay<PendingMessage>;
   private readonly inbox: InboxBatchHandler;
   private readonly revocation: RevocationService;
+  /** The agencies the console's directory gives this system (an enrolled gateway's); none for one configured by hand. */
+  readonly directory?: DirectoryFollower;
   /** Its business metrics; the registry is what /metrics serves. */
   readonly metrics: GatewayMetrics;
 
@@ -42,12 +45,14 @@ export class GatewayWorker implements AmqpTransportResources {
     this.dataSource = createGatewayDataSource({ url: config.databaseUrl, poolSize: 8 });
     this.connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `edx-gateway-${config.systemId}` }, logger);
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
-    this.agencies = new HostedAgencies(config.agencies, readPassphraseFile(settings.keyPassphraseFile));
+    const keyPassphrase = readPassphraseFile(settings.keyPassphraseFile);
+    this.agencies = new HostedAgencies(config.agencies, keyPassphrase);
     this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources);
     this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown, {
       ...DEFAULT_ALGORITHM_POLICY,
       sha1AllowedBefore: settings.sha1AllowedBefore,
     }, new VerificationPool(settings.workers));
+    if (config.console) this.directory = new DirectoryFollower({ ...config, console: config.console }, this.agencies, this.trust.store, keyPassphrase, logger);
     const crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
     const amqpUser = decodeURIComponent(new URL(config.amqpUrl).username);
@@ -67,7 +72,8 @@ export class GatewayWorker implements AmqpTransportResources {
     this.metrics = new GatewayMetrics(this.store);
     this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.packageLimit.bytes, this.metrics);
     this.postStatus = new PostStatusUseCase(this.store, kick);
-    this.inbox = new InboxBatchHandler(this.agencies, this.trust, this.store, this.events, kick, this.logger, crash, this.metrics);
+    const learnAgencies = () => this.directory?.refreshForUnknown() ?? Promise.resolve();
+    this.inbox = new InboxBatchHandler(this.agencies, learnAgencies, this.trust, this.store, this.events, kick, this.logger, crash, this.metrics);
   }
 
   /** Refuses to run with a signing certificate its receivers would refuse; opens the database; the broker may come later. */
@@ -75,6 +81,7 @@ export class GatewayWorker implements AmqpTransportResources {
     this.checkOwnCertificates();
     await openDataSource(this.dataSource);
     await this.revocation.start();
+    await this.directory?.start();
     // The broker may be down: the gateway still starts, accepts documents and keeps them in its outbox.
     this.connection.start().catch((error) => this.logger.warn({ err: toEdxError(error).message }, 'broker not reachable yet; retrying'));
     this.relay.start();
@@ -87,6 +94,7 @@ export class GatewayWorker implements AmqpTransportResources {
   }
 
   async stop(): Promise<void> {
+    this.directory?.stop();
     this.revocation.stop();
     await this.trust.verifier.close();
     await this.relay.stop();

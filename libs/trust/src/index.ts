@@ -5,6 +5,7 @@ export * from './certs/own-certificate';
 export * from './certs/trust-store';
 export * from './certs/trust-material';
 export * from './certs/algorithm-policy';
+export * from './certs/certificate-request';
 export * from './pki/dev-pki';
 export * from './pki/dev-tsa';
 export * from './verdict';

@@ -4,6 +4,7 @@ import { auditCheckpointCommand } from './audit-checkpoint.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
 import { agencyAddCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
+import { gatewayEnrolCommand, gatewayKeyCommand } from './gateway.commands';
 import { pdfSignCommand } from './pdf-sign.command';
 import { proofExportCommand, proofVerifyCommand } from './proof.commands';
 import { pkiInitCommand } from './pki-init.command';
@@ -11,7 +12,9 @@ import { pkiIssueCommand } from './pki-issue.command';
 import { pkiRevokeCommand } from './pki-revoke.command';
 import { sendCommand } from './send.command';
 import { signCommand } from './sign.command';
+import { systemAddCommand, systemListCommand, systemTokenCommand } from './system.commands';
 import { traceCommand } from './trace.command';
+import { trustAddCommand } from './trust.commands';
 import { upCommand } from './up.command';
 import { userAddCommand, userListCommand, userRevokeCommand } from './user.commands';
 import { validateCommand } from './validate.command';
@@ -22,6 +25,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'Run the demo', commands: [upCommand] },
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, proofVerifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
+  { title: 'Onboarding: trust, connected systems and their gateways', commands: [trustAddCommand, systemAddCommand, systemTokenCommand, systemListCommand, gatewayEnrolCommand, gatewayKeyCommand] },
   { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand] },
   { title: 'Console accounts (through the console API)', commands: [userAddCommand, userListCommand, userRevokeCommand] },
   { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand, auditCheckpointCommand, proofExportCommand] },

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAgencyCode } from '@edx/edxml';
 import { DevPki } from '@edx/trust';
@@ -12,6 +12,7 @@ const options = {
   organisation: { type: 'string', value: 'NAME', help: 'for --kind person: the organisation they sign for (default: the code)' },
   dir: { type: 'string', value: 'DIR', default: '.edx/pki', help: 'the dev PKI to issue from, made by `edx pki init`' },
   out: { type: 'string', value: 'DIR', help: 'where to write key.pem, cert.pem, chain.pem and CODE.p12 (default: DIR/issued/CODE-SERIAL)' },
+  csr: { type: 'string', value: 'FILE', help: "issue for the key of this certificate request (`edx gateway key` writes one): only cert.pem and chain.pem are written, the key stays where it was made" },
   'crl-url': { type: 'string', value: 'URL', help: 'an http(s) CRL distribution point to write in the certificate (verifiers fetch the CRL there)' },
   'ocsp-url': { type: 'string', value: 'URL', help: 'an http(s) OCSP responder to write in the certificate (authorityInfoAccess)' },
 } as const satisfies OptionTable;
@@ -20,7 +21,7 @@ const options = {
 export const pkiIssueCommand: Command = {
   name: 'pki issue',
   summary: 'issue an organisation or person signing certificate (PEM key, cert, chain and PKCS#12)',
-  usage: 'pki issue --code CODE --name NAME [--kind organisation|person] [--organisation NAME] [--dir .edx/pki] [--out DIR] [--crl-url URL] [--ocsp-url URL] [--json]',
+  usage: 'pki issue --code CODE --name NAME [--kind organisation|person] [--organisation NAME] [--csr FILE] [--dir .edx/pki] [--out DIR] [--crl-url URL] [--ocsp-url URL] [--json]',
   description:
     'Issues a signing certificate from the dev PKI in --dir, for an agency (organisation) or a person of it, and writes the new key and certificate as PEM (key.pem, cert.pem, chain.pem) and as PKCS#12 (CODE.p12, whose password is printed). ' +
     'Use them with `edx pdf sign` and `edx sign`, and register an agency\'s certificate with `edx agency add --cert`.',
@@ -28,6 +29,7 @@ export const pkiIssueCommand: Command = {
   examples: [
     'edx pki issue --code 000.00.00.G22 --name "Văn phòng Chính phủ" --out org',
     'edx pki issue --code 000.00.00.G22 --kind person --name "Nguyễn Văn A" --organisation "Văn phòng Chính phủ" --out person',
+    'edx pki issue --csr gw/agencies/000.00.00.H42/request.csr --code 000.00.00.H42 --name "UBND tỉnh Hà Tĩnh" --out ha-tinh',
   ],
   async run({ args, print }) {
     const { values } = parseOptions(args, options);
@@ -41,6 +43,14 @@ export const pkiIssueCommand: Command = {
       if (url !== undefined && !/^https?:\/\/\S+$/i.test(url)) throw new UsageError(`${flag} must be an http(s) URL`);
     }
     const revocation = { crlUrl: values['crl-url'], ocspUrl: values['ocsp-url'] };
+    if (values.csr) {
+      const forRequest = pki.issueForRequest(readFileSync(values.csr, 'utf8'), { code, name: values.name, kind, organisation: values.organisation, revocation });
+      const out = values.out ?? path.join(dir, 'issued', `${code}-${forRequest.serialNumber}`);
+      privateDirectory(out);
+      writeFileSync(path.join(out, 'cert.pem'), forRequest.certificatePem);
+      writeFileSync(path.join(out, 'chain.pem'), forRequest.chainPem);
+      return { ok: true, message: `Issued a ${kind} certificate for ${code} (serial ${forRequest.serialNumber}) for the key of ${values.csr}: ${path.join(out, 'cert.pem')}`, serialNumber: forRequest.serialNumber, out };
+    }
     const issued = pki.issue({ code, name: values.name, kind, organisation: values.organisation, revocation });
     const out = values.out ?? path.join(dir, 'issued', `${code}-${issued.serialNumber}`);
     privateDirectory(out);

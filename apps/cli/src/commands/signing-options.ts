@@ -1,13 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { SigningIdentity, loadIdentityFiles } from '@edx/trust';
+import { gatewayFiles } from '../gateway/gateway-folder';
 import { demoKeyPassphrase } from '../up/consistency';
 import { OptionTable, UsageError } from '../command';
 import { identityFromOptions } from '../output/files';
 
 /** Who signs, for every verb that signs: a demo agency, PEM files, or a PKCS#12 file. */
 export const SIGNING_OPTIONS = {
-  agency: { type: 'string', value: 'CODE', help: 'sign as this demo agency, with the key and certificate `npm start` wrote to DIR/agencies/CODE/' },
+  agency: { type: 'string', value: 'CODE', help: 'sign as this demo agency, with the key and certificate `npm start` wrote to DIR/gateways/SYSTEM/agencies/CODE/' },
   dir: { type: 'string', value: 'DIR', default: '.edx', help: 'the demo folder that --agency reads' },
   key: { type: 'string', value: 'KEY.pem', help: 'the signing private key (PEM), with --cert' },
   cert: { type: 'string', value: 'CERT.pem', help: 'the signing certificate (PEM), with --key' },
@@ -33,15 +34,16 @@ export function signingIdentity(values: SigningValues): SigningIdentity {
   return values.agency ? agencyIdentity(values.dir, values.agency) : identityFromOptions(values);
 }
 
-/** The key and certificate the demo wrote for one of its agencies (see demo-setup.ts). */
+/** The key and certificate of one of the demo's agencies, in its gateway's folder (DIR/gateways/SYSTEM/agencies/CODE, see demo-setup.ts). */
 function agencyIdentity(dir: string, code: string): SigningIdentity {
-  const folder = path.join(dir, 'agencies', code);
-  const keyFile = path.join(folder, 'key.pem');
-  const certFile = path.join(folder, 'cert.pem');
-  if (!existsSync(keyFile) || !existsSync(certFile)) {
-    const known = existsSync(path.join(dir, 'agencies')) ? readdirSync(path.join(dir, 'agencies')) : [];
-    const there = known.length ? ` (agencies in ${path.join(dir, 'agencies')}: ${known.join(', ')})` : '';
-    throw new UsageError(`no key for agency ${code} in ${folder}: run \`npm start\` first, or give --key and --cert${there}`);
+  const gateways = path.join(dir, 'gateways');
+  const folders = existsSync(gateways) ? readdirSync(gateways).map((system) => gatewayFiles(path.join(gateways, system)).agency(code)) : [];
+  const found = folders.find((f) => existsSync(f.key) && existsSync(f.cert));
+  if (!found) {
+    const known = existsSync(gateways) ? readdirSync(gateways).flatMap((system) => (existsSync(path.join(gateways, system, 'agencies')) ? readdirSync(path.join(gateways, system, 'agencies')) : [])) : [];
+    const there = known.length ? ` (the demo's agencies: ${known.join(', ')})` : '';
+    throw new UsageError(`no key for agency ${code} in ${gateways}/*/agencies/: run \`npm start\` first, or give --key and --cert${there}`);
   }
+  const { key: keyFile, cert: certFile } = found;
   return loadIdentityFiles(keyFile, certFile, demoKeyPassphrase(dir));
 }

@@ -17,6 +17,32 @@ export interface ConsoleUser {
   readonly revokedAt: string | null;
 }
 
+export interface EnrolmentToken {
+  readonly systemId: string;
+  readonly token: string;
+  readonly expiresAt: string;
+}
+
+export interface ConnectedSystem {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly amqpUser: string;
+  readonly enrolledAt: string | null;
+  readonly enrolmentExpiresAt: string | null;
+  readonly agencies: string[];
+}
+
+/** What the console answers a redeemed enrolment token with (see the console's SystemsService). */
+export interface Enrolment {
+  readonly systemId: string;
+  readonly name: string;
+  readonly amqpUrl: string;
+  readonly consoleToken: string;
+  readonly trust: { readonly anchors: string[]; readonly intermediates: string[] };
+  readonly agencies: Array<{ code: string; name: string; status: string; certificates: Array<{ fingerprint: string; pem: string }> }>;
+}
+
 /** Filters of the directory search (`GET /v1/agencies`). */
 export interface AgencyFilter {
   readonly q?: string;
@@ -33,8 +59,23 @@ export class ConsoleClient {
     private readonly token: string,
   ) {}
 
-  createSystem(id: string, name: string): Promise<{ id: string; amqpUser: string; amqpPassword: string; amqpUrl: string }> {
+  /** Creates a connected system (administrator); the answer holds its one-time enrolment token, shown this once. */
+  createSystem(id: string, name: string): Promise<EnrolmentToken & { reissued: boolean }> {
     return this.call('POST', '/v1/systems', { id, name });
+  }
+
+  /** A new enrolment token for a system (administrator): the previous one stops working. */
+  newEnrolmentToken(id: string): Promise<EnrolmentToken> {
+    return this.call('POST', `/v1/systems/${encodeURIComponent(id)}/enrolment-token`, {});
+  }
+
+  listSystems(): Promise<{ items: ConnectedSystem[] }> {
+    return this.call('GET', '/v1/systems');
+  }
+
+  /** Redeems an enrolment token (no console account: the token is the credential). */
+  static enrol(baseUrl: string, token: string, csr: string): Promise<Enrolment> {
+    return new ConsoleClient(baseUrl, '').call('POST', '/v1/enrolments', { token, csr });
   }
 
   addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string; parentCode?: string | null }): Promise<{ code: string }> {
@@ -125,7 +166,7 @@ export class ConsoleClient {
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
     } catch (error) {

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DevPki, encryptPrivateKey } from '@edx/trust';
+import { privateDirectory } from '@edx/common';
+import { DevPki } from '@edx/trust';
+import { enrolGateway, gatewayFiles, makeAgencyKey } from '../gateway/gateway-folder';
 import { ConsoleClient } from './console-client';
-import { privateDirectory, writePrivateFile } from '@edx/common';
 
 export interface DemoAgency {
   readonly code: string;
@@ -52,9 +52,12 @@ export interface ProvisionedSystem {
 }
 
 /**
- * Onboards the demo systems through the console API: trust anchors, one broker user and inbox per
- * system, each agency with a certificate from the dev PKI, and a gateway configuration file per
- * system (API keys are stored hashed there; the keys themselves are returned to print once).
+ * Onboards the demo systems as an administrator and each gateway's operator would, through the same
+ * use cases as `edx system add`, `edx gateway enrol`, `edx gateway key`, `edx pki issue --csr` and
+ * `edx agency add`: trust anchors; per system, a connected system and its enrolment token, redeemed
+ * by its gateway's folder (`DIR/gateways/ID/`, keys made there); per agency, a key and API key in that
+ * folder, a certificate from the dev PKI for its request, and its registration. The API keys are
+ * returned to print once (only their hashes are kept).
  */
 export async function provisionSystems(options: {
   readonly console: ConsoleClient;
@@ -64,56 +67,36 @@ export async function provisionSystems(options: {
   readonly log?: (line: string) => void;
   /** Called after each system is onboarded (edx up's crash points). */
   readonly afterSystem?: (systemId: string) => void;
-  /** Encrypt the agencies' private keys with this passphrase (edx up); without it they are written in clear (tests, bench). */
+  /** Encrypt the keys made here with this passphrase (edx up); without it they are written in clear (tests, bench). */
   readonly keyPassphrase?: string;
 }): Promise<ProvisionedSystem[]> {
   const { console, pki, dir, systems } = options;
   const log = options.log ?? (() => undefined);
   privateDirectory(dir);
-  const anchorFile = path.join(dir, 'pki', 'root.pem');
-  const intermediateFile = path.join(dir, 'pki', 'intermediate.pem');
-  mkdirSync(path.dirname(anchorFile), { recursive: true });
-  writeFileSync(anchorFile, pki.rootCertificatePem);
-  writeFileSync(intermediateFile, pki.intermediateCertificatePem);
+  mkdirSync(path.join(dir, 'pki'), { recursive: true });
+  writeFileSync(path.join(dir, 'pki', 'root.pem'), pki.rootCertificatePem);
+  writeFileSync(path.join(dir, 'pki', 'intermediate.pem'), pki.intermediateCertificatePem);
   await console.addTrust('anchors', pki.rootCertificatePem, 'dev root CA');
   await console.addTrust('intermediates', pki.intermediateCertificatePem, 'dev intermediate CA');
   log('trust anchors registered');
 
   const provisioned: ProvisionedSystem[] = [];
   for (const system of systems) {
-    const credentials = await console.createSystem(system.id, system.name);
+    const gatewayDir = path.join(dir, 'gateways', system.id);
+    const { token } = await console.createSystem(system.id, system.name);
+    const { configFile } = await enrolGateway({ consoleUrl: console.baseUrl, token, dir: gatewayDir, databaseUrl: system.databaseUrl, passphrase: options.keyPassphrase });
     const agencies: ProvisionedAgency[] = [];
     for (const agency of system.agencies) {
-      const issued = pki.issue({ code: agency.code, name: agency.name, kind: 'organisation' });
-      const agencyDir = path.join(dir, 'agencies', agency.code);
-      privateDirectory(agencyDir);
-      const keyFile = path.join(agencyDir, 'key.pem');
-      const certFile = path.join(agencyDir, 'cert.pem');
-      writePrivateFile(keyFile, options.keyPassphrase ? encryptPrivateKey(issued.keyPem, options.keyPassphrase) : issued.keyPem);
+      const key = makeAgencyKey({ dir: gatewayDir, code: agency.code, passphrase: options.keyPassphrase, newApiKey: true });
+      const issued = pki.issueForRequest(key.requestPem, { code: agency.code, name: agency.name, kind: 'organisation' });
+      // The gateway writes it too when it reads the directory; here so that `edx pdf sign --agency` works before it starts.
+      const certFile = gatewayFiles(gatewayDir).agency(agency.code).cert;
       writeFileSync(certFile, issued.certificatePem);
       await console.addAgency({ code: agency.code, name: agency.name, systemId: system.id, certificatePem: issued.certificatePem });
-      agencies.push({ ...agency, apiKey: `edx_${randomBytes(24).toString('base64url')}`, keyFile, certFile });
+      agencies.push({ ...agency, apiKey: key.apiKey!, keyFile: key.keyFile, certFile });
     }
-    const configFile = path.join(dir, `gateway-${system.id}.json`);
-    // Paths relative to the configuration file, so the folder can move (edx up builds it aside first).
-    const relative = (file: string) => path.relative(dir, file);
-    const config = {
-      systemId: system.id,
-      amqpUrl: credentials.amqpUrl,
-      databaseUrl: system.databaseUrl,
-      // The console publishes the CRLs administrators upload; the gateway polls them while it runs.
-      trust: { anchors: [relative(anchorFile)], intermediates: [relative(intermediateFile)], crls: [], crlSources: [`${console.baseUrl}/v1/trust/crls`] },
-      agencies: agencies.map((a) => ({
-        code: a.code,
-        name: a.name,
-        apiKeySha256: createHash('sha256').update(a.apiKey).digest('hex'),
-        keyFile: relative(a.keyFile),
-        certFile: relative(a.certFile),
-      })),
-    };
-    writePrivateFile(configFile, JSON.stringify(config, null, 2));
     provisioned.push({ id: system.id, url: `http://127.0.0.1:${system.port}`, configFile, agencies });
-    log(`system ${system.id} onboarded: ${system.agencies.map((a) => a.code).join(', ')}`);
+    log(`system ${system.id} enrolled: ${system.agencies.map((a) => a.code).join(', ')}`);
     options.afterSystem?.(system.id);
   }
   return provisioned;

@@ -78,9 +78,10 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
     // As the gateway reads them: PEM or DER, each file named in any error.
     const named = (files: string[]) => files.map((f) => ({ name: f, bytes: readFileSync(f) }));
     const store = TrustStore.fromMaterial({ anchors: named(config.trust.anchors), intermediates: named(config.trust.intermediates) });
-    for (const agency of config.agencies) {
+    // An enrolled gateway's agencies are the keys in its folder that the directory gives it (demo.json lists them).
+    for (const agency of gateway.agencies) {
       attempt(problems, `agency ${agency.code} at gateway ${config.systemId}`, () =>
-        assertOwnCertificateAccepted(identityAt(dir, agency.keyFile, agency.certFile), store, agency.code, { who: `Agency ${agency.code}`, fix: '' }),
+        assertOwnCertificateAccepted(identityAt(dir, path.join(dir, agency.keyFile), path.join(dir, agency.certFile)), store, agency.code, { who: `Agency ${agency.code}`, fix: '' }),
       );
     }
     // Statuses the hub signs (a 02 for an unknown recipient) are checked by the gateways against their anchors.
@@ -98,21 +99,21 @@ export async function directoryProblems(demo: DemoFile, console: ConsoleClient, 
   const problems: string[] = [];
   for (const gateway of demo.gateways) {
     const config = loadGatewayConfig(path.join(dir, gateway.configFile));
-    for (const agency of config.agencies) {
+    for (const agency of gateway.agencies) {
       const entry = byCode.get(agency.code);
       if (!entry) {
         problems.push(`agency ${agency.code} (gateway ${config.systemId}) is not in the directory`);
         continue;
       }
       if (entry.systemId !== config.systemId) problems.push(`the directory says ${agency.code} is hosted by ${String(entry.systemId ?? 'no system')}, its gateway config says ${config.systemId}`);
-      const fingerprint = identityAt(dir, agency.keyFile, agency.certFile).certificate.fingerprint;
+      const fingerprint = identityAt(dir, path.join(dir, agency.keyFile), path.join(dir, agency.certFile)).certificate.fingerprint;
       if (!(entry.certificateFingerprints as string[] | undefined)?.includes(fingerprint)) {
         problems.push(`the certificate ${agency.code}'s gateway signs with is not registered for ${agency.code} in the directory`);
       }
     }
     const hosted = items.filter((a) => a.systemId === config.systemId).map((a) => String(a.code));
-    const configured = new Set(config.agencies.map((a) => a.code));
-    for (const code of hosted) if (!configured.has(code)) problems.push(`the directory has ${code} hosted by ${config.systemId}, but its gateway config does not`);
+    const configured = new Set(gateway.agencies.map((a) => a.code));
+    for (const code of hosted) if (!configured.has(code)) problems.push(`the directory has ${code} hosted by ${config.systemId}, but its gateway's folder has no key for it`);
   }
   return problems;
 }

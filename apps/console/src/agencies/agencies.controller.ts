@@ -5,14 +5,10 @@ import { AuditActor } from '@edx/storage';
 import { RequireRole, RoleGuard, SignedInAs } from '../auth/role.guard';
 import { AgencyDirectoryRepository } from './agency-directory.repository';
 import { AgencySearch } from './agency-search.query';
+import { requiredText as text } from '../http/body-fields';
 import { OnboardingService } from './onboarding.service';
 
 type Body_ = Record<string, unknown>;
-const text = (body: Body_, key: string): string => {
-  const value = body?.[key];
-  if (typeof value !== 'string' || !value.trim()) throw new EdxError('REQUEST_INVALID', `"${key}" is required.`);
-  return value;
-};
 
 /** `parentCode`: a code, null to remove the parent, absent to keep it. */
 const parentOf = (body: Body_): string | null | undefined => {
@@ -31,13 +27,6 @@ export class AgenciesController {
     private readonly onboarding: OnboardingService,
     private readonly directory: AgencyDirectoryRepository,
   ) {}
-
-  @Post('systems')
-  @RequireRole('admin')
-  @ApiOperation({ summary: 'Create a connected system (a gateway): its broker user and inbox. The password is shown once.' })
-  createSystem(@Body() body: Body_, @SignedInAs() by: AuditActor) {
-    return this.onboarding.createSystem(text(body, 'id'), text(body, 'name'), by);
-  }
 
   @Post('agencies')
   @RequireRole('admin')

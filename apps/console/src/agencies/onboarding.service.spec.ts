@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '@edx/common';
-import { AmqpConnection, BrokerAdmin } from '@edx/messaging';
+import { AmqpConnection } from '@edx/messaging';
 import { TestDatabase, createTestDatabase } from '@edx/testing';
 import { DevPki, TrustStore, createDevPki } from '@edx/trust';
 import { OnboardingService } from './onboarding.service';
@@ -23,7 +23,7 @@ describe('console onboarding: trust material and certificates are read in full b
   beforeAll(async () => {
     db = await createTestDatabase('hub');
     // Trust material and certificates touch only the database; the broker is not needed here.
-    service = new OnboardingService(db.dataSource, {} as BrokerAdmin, {} as AmqpConnection, 'unused', 'amqp://unused');
+    service = new OnboardingService(db.dataSource, {} as AmqpConnection);
     pki = createDevPki();
     await db.dataSource.query("INSERT INTO connected_systems (id, name, amqp_user) VALUES ('sys-a', 'sys-a', 'system.sys-a')");
     await db.dataSource.query("INSERT INTO agencies (code, name, name_folded, system_id) VALUES ($1, 'Văn phòng Chính phủ', 'van phong chinh phu', 'sys-a')", [AGENCY]);

@@ -1,18 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
-import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
+import { AmqpConnection, declareSystemInbox } from '@edx/messaging';
 import { AuditActor, appendAudit, foldAgencyName } from '@edx/storage';
 import { Certificate, crlIssuerAmong, latestCrlPerIssuer, readTrustMaterial } from '@edx/trust';
-
-export interface SystemCredentials {
-  readonly id: string;
-  readonly amqpUser: string;
-  /** Shown once, never stored: the broker keeps only its hash. */
-  readonly amqpPassword: string;
-  readonly amqpUrl: string;
-}
 
 export interface CertificateSummary {
   readonly fingerprint: string;
@@ -45,39 +36,15 @@ function readCertificate(input: string): { cert: Certificate; summary: Certifica
 }
 
 /**
- * Onboarding: connected systems (a broker user and an inbox queue each), the agencies they host (one
- * binding each), agency signing certificates and the trust anchors. Broker first, then the
+ * Onboarding: the agencies connected systems host (one binding each; systems: SystemsService), agency signing certificates and the trust anchors. Broker first, then the
  * directory row, so a half-done onboarding is retried safely (every step is idempotent). Each change
  * to the directory is in the audit log, written in the transaction that makes it, with who (`by`).
  */
 export class OnboardingService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly admin: BrokerAdmin,
     private readonly amqp: AmqpConnection,
-    private readonly vhost: string,
-    private readonly publicAmqpUrl: string,
   ) {}
-
-  async createSystem(id: string, name: string, by: AuditActor): Promise<SystemCredentials> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(id)) {
-      throw new EdxError('REQUEST_INVALID', `System id "${id}" must be 1-63 letters, digits, dots, dashes or underscores.`);
-    }
-    const existing = await this.dataSource.query('SELECT 1 FROM connected_systems WHERE id = $1', [id]);
-    if (existing.length > 0) throw new EdxError('CONFLICT', `Connected system ${id} exists already.`);
-    const password = randomBytes(24).toString('base64url');
-    await this.admin.ensureVhost(this.vhost);
-    const amqpUser = await this.admin.ensureSystemUser(this.vhost, id, password);
-    await this.withChannel((ch) => declareSystemInbox(ch, id, []));
-    await this.dataSource.transaction(async (em) => {
-      await em.query('INSERT INTO connected_systems (id, name, amqp_user) VALUES ($1, $2, $3)', [id, name, amqpUser]);
-      await appendAudit(em, { actor: by, action: 'system.create', target: id, before: null, after: { id, name, amqpUser } });
-    });
-    const url = new URL(this.publicAmqpUrl);
-    url.username = encodeURIComponent(amqpUser);
-    url.password = encodeURIComponent(password);
-    return { id, amqpUser, amqpPassword: password, amqpUrl: url.toString() };
-  }
 
   /**
    * Registers or updates an agency. `parentCode`: a string sets its parent, null removes it, absent
@@ -95,7 +62,7 @@ export class OnboardingService {
       throw new EdxError('CONFLICT', `Agency ${code} is hosted by system ${current[0].system_id}; move it explicitly.`);
     }
     if (parentCode) await this.assertParentKnown(parentCode);
-    await this.withChannel((ch) => declareSystemInbox(ch, input.systemId, [code]));
+    await this.amqp.withChannel((ch) => declareSystemInbox(ch, input.systemId, [code]));
     await this.dataSource.transaction(async (em) => {
       // Hierarchy changes one at a time, so two concurrent changes cannot close a cycle between them.
       if (parentCode) await em.query("SELECT pg_advisory_xact_lock(hashtext('edx.agency-hierarchy'))");
@@ -206,14 +173,5 @@ export class OnboardingService {
   private async registeredCas(): Promise<Certificate[]> {
     const rows: Array<{ id: string; pem: string }> = await this.dataSource.query("SELECT id, pem FROM trust_material WHERE kind IN ('anchor', 'intermediate') ORDER BY id");
     return rows.flatMap((row) => readTrustMaterial(row.pem, `trust_material row ${row.id}`).certificates);
-  }
-
-  private async withChannel<T>(work: (ch: Awaited<ReturnType<AmqpConnection['createChannel']>>) => Promise<T>): Promise<T> {
-    const ch = await this.amqp.createChannel();
-    try {
-      return await work(ch);
-    } finally {
-      await ch.close().catch(() => undefined);
-    }
   }
 }

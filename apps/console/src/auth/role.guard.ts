@@ -76,5 +76,5 @@ export const SignedInAs = createParamDecorator((_: unknown, context: ExecutionCo
 export const SignedIn = createParamDecorator((_: unknown, context: ExecutionContext): Role => {
   const actor = context.switchToHttp().getRequest<GuardedRequest>().edxActor;
   if (!actor) throw new EdxError('AUTH_REQUIRED', SIGN_IN);
-  return actor.role;
+  return actor.role as Role; // this guard signs in administrators and operators only
 });

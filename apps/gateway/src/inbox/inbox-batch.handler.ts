@@ -28,6 +28,8 @@ interface ReceivedPackage {
 export class InboxBatchHandler {
   constructor(
     private readonly agencies: HostedAgencies,
+    /** Asks the directory again (an agency added a moment ago); resolves when it answered or could not. */
+    private readonly learnAgencies: () => Promise<void>,
     private readonly trust: GatewayTrust,
     private readonly store: GatewayStore,
     private readonly events: GatewayEvents,
@@ -88,6 +90,7 @@ export class InboxBatchHandler {
     const received: Array<{ index: number; record: NewStatusRecord; claim: StatusClaim }> = [];
     const checkpoints: ReceivedCheckpointEntity[] = [];
 
+    if (messages.some((m) => !this.agencies.get(m.routingKey))) await this.learnAgencies();
     await Promise.all(messages.map(async (message, index) => {
       try {
         const recipient = this.agencies.get(message.routingKey);

@@ -25,8 +25,23 @@ const configSchema = z.object({
     /** URLs serving PEM bundles of current CRLs (the console's `/v1/trust/crls`), polled while the gateway runs. */
     crlSources: z.array(z.string().url()).default([]),
   }),
-  agencies: z.array(agencySchema).min(1),
-});
+  /**
+   * The console this system enrolled with (`edx gateway enrol`): the gateway reads the agencies it
+   * hosts from it with the system's token, and hosts each one whose key is in `agencyKeys`.
+   */
+  console: z
+    .object({
+      url: z.string().url(),
+      tokenFile: z.string().min(1),
+      /** How often the directory is read again: a new agency, certificate or move reaches the gateway within it. */
+      refreshMs: z.number().int().min(1000).default(10_000),
+    })
+    .optional(),
+  /** The folder of the agencies' keys made on this machine: CODE/key.pem, CODE/api-key.sha256 (`edx gateway key`). */
+  agencyKeys: z.string().min(1).default('agencies'),
+  /** Agencies configured by hand (key, certificate and API-key hash files); with `console`, the directory adds the rest. */
+  agencies: z.array(agencySchema).default([]),
+}).refine((c) => c.agencies.length > 0 || c.console, { message: 'a gateway hosts agencies: list them in "agencies", or enrol it with `edx gateway enrol` (which writes "console")', path: ['agencies'] });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type HostedAgencyConfig = z.infer<typeof agencySchema>;
@@ -50,6 +65,8 @@ export function loadGatewayConfig(file: string): GatewayConfig {
   return {
     ...config,
     trust: { ...config.trust, anchors: config.trust.anchors.map(resolve), intermediates: config.trust.intermediates.map(resolve), crls: config.trust.crls.map(resolve) },
+    console: config.console && { ...config.console, tokenFile: resolve(config.console.tokenFile) },
+    agencyKeys: resolve(config.agencyKeys),
     agencies: config.agencies.map((a) => ({ ...a, keyFile: resolve(a.keyFile), certFile: resolve(a.certFile) })),
   };
 }

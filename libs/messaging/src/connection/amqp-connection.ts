@@ -86,6 +86,16 @@ export class AmqpConnection extends EventEmitter {
     }
   }
 
+  /** Runs `work` on a channel of its own, closed afterwards whatever happens; rejects as `work` or `createChannel` does. */
+  async withChannel<T>(work: (ch: amqp.Channel) => Promise<T>): Promise<T> {
+    const ch = await this.createChannel();
+    try {
+      return await work(ch);
+    } finally {
+      await ch.close().catch(() => undefined);
+    }
+  }
+
   /** Closes the connection and stops reconnecting. Resolves when closed. */
   async close(): Promise<void> {
     this.closing = true;

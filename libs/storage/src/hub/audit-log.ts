@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './event-chain';
 
-/** Who did something at the console: a named account, or one of the bootstrap tokens (id null). */
+/**
+ * Who did something at the console: a named account, one of the bootstrap tokens (id null), or a
+ * connected system acting with the credential an administrator gave it (its enrolment token; id = the system's).
+ */
 export interface AuditActor {
   readonly id: string | null;
   readonly name: string;
-  readonly role: 'admin' | 'operator';
+  readonly role: 'admin' | 'operator' | 'system';
 }
 
 export interface AuditEntry {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import forge from 'node-forge';
 import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
 import { AGENCY_CODE_OID } from '../certs/certificate';
+import { csrPublicKey } from '../certs/certificate-request';
 import { SigningIdentity, loadIdentity } from '../certs/identity';
 import { explicit, implicitConstructed, oid, sequence, tlv } from '../pdf/der';
 
@@ -203,29 +204,7 @@ export class DevPki {
   /** Issues a signing certificate for an agency (kind organisation, CN = O = name) or a person. */
   issue(request: IssueRequest): IssuedIdentity {
     const keys = newKeyPair(request.keyBits);
-    const kind = request.kind ?? 'organisation';
-    const organisation = kind === 'organisation' ? request.name : (request.organisation ?? request.code);
-    const ca = request.issuer ?? this.issuingCa;
-    const issuer = forge.pki.certificateFromPem(ca.certificatePem);
-    const cert = DevPki.makeCertificate({
-      subject: [
-        { shortName: 'CN', ...utf8(request.name) },
-        { shortName: 'O', ...utf8(organisation) },
-        { type: AGENCY_CODE_OID, ...utf8(request.code) },
-        { shortName: 'C', value: 'VN' },
-      ],
-      publicKey: keys.publicKey,
-      issuer,
-      signingKey: forge.pki.privateKeyFromPem(ca.keyPem),
-      from: request.validFrom ?? new Date(Date.now() - DAY),
-      days: request.validDays ?? 730,
-      ca: false,
-      keyUsage: LEAF_KEY_USAGE[request.keyUsage ?? (request.canSign === false ? 'encipherment' : 'signing')],
-      digest: request.digest,
-      serialNumber: request.serialNumber,
-      revocation: request.revocation,
-      extendedKeyUsage: request.extendedKeyUsage,
-    });
+    const { cert, ca } = this.leafCertificate(keys.publicKey, request);
     const certificatePem = forge.pki.certificateToPem(cert);
     const chainPem = ca.certificatePem + ca.chainPem;
     const pkcs12Password = randomBytes(9).toString('base64url');
@@ -240,6 +219,42 @@ export class DevPki {
       pkcs12: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'),
       pkcs12Password,
     };
+  }
+
+  /**
+   * Issues an agency or person certificate for the key a CSR proves (`edx gateway key` makes it on the
+   * gateway's machine; the private key never comes here). The subject is the request's, never the CSR's.
+   */
+  issueForRequest(csrPem: string, request: Omit<IssueRequest, 'keyBits'>): { certificatePem: string; chainPem: string; serialNumber: string } {
+    const { cert, ca } = this.leafCertificate(csrPublicKey(csrPem), request);
+    return { certificatePem: forge.pki.certificateToPem(cert), chainPem: ca.certificatePem + ca.chainPem, serialNumber: cert.serialNumber };
+  }
+
+  /** An agency (CN = O = name) or person certificate for `publicKey`, signed by the request's CA. */
+  private leafCertificate(publicKey: forge.pki.rsa.PublicKey, request: IssueRequest): { cert: forge.pki.Certificate; ca: DevCa } {
+    const kind = request.kind ?? 'organisation';
+    const organisation = kind === 'organisation' ? request.name : (request.organisation ?? request.code);
+    const ca = request.issuer ?? this.issuingCa;
+    const cert = DevPki.makeCertificate({
+      subject: [
+        { shortName: 'CN', ...utf8(request.name) },
+        { shortName: 'O', ...utf8(organisation) },
+        { type: AGENCY_CODE_OID, ...utf8(request.code) },
+        { shortName: 'C', value: 'VN' },
+      ],
+      publicKey,
+      issuer: forge.pki.certificateFromPem(ca.certificatePem),
+      signingKey: forge.pki.privateKeyFromPem(ca.keyPem),
+      from: request.validFrom ?? new Date(Date.now() - DAY),
+      days: request.validDays ?? 730,
+      ca: false,
+      keyUsage: LEAF_KEY_USAGE[request.keyUsage ?? (request.canSign === false ? 'encipherment' : 'signing')],
+      digest: request.digest,
+      serialNumber: request.serialNumber,
+      revocation: request.revocation,
+      extendedKeyUsage: request.extendedKeyUsage,
+    });
+    return { cert, ca };
   }
 
   /** When the certificate with this serial (hex) was revoked here, if it was (the dev OCSP responder's answer). */

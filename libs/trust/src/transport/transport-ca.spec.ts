@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { TransportCa, transportCsr, newTransportKey } from './transport-ca';
+import { certificateRequest } from '../certs/certificate-request';
+import { TransportCa, newTransportKey } from './transport-ca';
 
 /** Connects to `port` and resolves with the server's greeting (the client's CN) or why it got none. */
 function handshake(port: number, options: tls.ConnectionOptions): Promise<{ greeting?: string; error?: string }> {
@@ -33,7 +34,7 @@ describe('TransportCa', () => {
 
   it('issues a client certificate for the key a CSR proves, with the identity the CA decides', async () => {
     const keyPem = newTransportKey();
-    const issued = ca.issueForCsr(transportCsr(keyPem, 'anything-the-holder-asks'), { commonName: 'system.sys-a', purposes: ['client'] });
+    const issued = ca.issueForCsr(certificateRequest(keyPem, 'anything-the-holder-asks'), { commonName: 'system.sys-a', purposes: ['client'] });
     const result = await handshake(port, { key: keyPem, cert: issued.certificatePem, ca: ca.certificatePem, servername: 'localhost' });
     expect(result).toEqual({ greeting: 'hello system.sys-a' });
   });
@@ -49,7 +50,7 @@ describe('TransportCa', () => {
   });
 
   it('refuses a CSR not signed by its own key', () => {
-    const csr = transportCsr(newTransportKey(), 'x');
+    const csr = certificateRequest(newTransportKey(), 'x');
     const tampered = csr.replace(/(\n.{20})(.)/, (_m, head: string, c: string) => `${head}${c === 'A' ? 'B' : 'A'}`);
     expect(() => ca.issueForCsr(tampered, { commonName: 'x', purposes: ['client'] })).toThrow(expect.objectContaining({ code: 'KEY_INVALID' }));
   });

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import forge from 'node-forge';
 import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
+import { csrPublicKey } from '../certs/certificate-request';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -41,36 +42,6 @@ function serial(): string {
 /** A new RSA-2048 key, PKCS#8 PEM (native generation: forge's is tens of times slower). */
 export function newTransportKey(): string {
   return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
-
-/**
- * A certificate signing request for `keyPem`: the holder proves it has the key, and the CA writes
- * the identity it decides (the subject here is only a hint).
- */
-export function transportCsr(keyPem: string, commonName: string): string {
-  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  csr.setSubject([{ shortName: 'CN', value: commonName }]);
-  csr.sign(key, forge.md.sha256.create());
-  return forge.pki.certificationRequestToPem(csr);
-}
-
-/**
- * The public key of a CSR whose signature proves its holder has the private key. KEY_INVALID for
- * what cannot be read, is not RSA of at least 2048 bits, or is not signed by its own key.
- */
-export function csrPublicKey(csrPem: string): forge.pki.rsa.PublicKey {
-  let csr: forge.pki.CertificateSigningRequest;
-  try {
-    csr = forge.pki.certificationRequestFromPem(csrPem);
-  } catch (error) {
-    throw new EdxError('KEY_INVALID', `The certificate request cannot be read (${(error as Error).message}); send a PEM "CERTIFICATE REQUEST" with an RSA key.`);
-  }
-  if (!csr.verify()) throw new EdxError('KEY_INVALID', 'The certificate request is not signed by its own key.');
-  const key = csr.publicKey as forge.pki.rsa.PublicKey | null;
-  if (!key?.n || key.n.bitLength() < 2048) throw new EdxError('KEY_INVALID', 'The certificate request needs an RSA key of at least 2048 bits.');
-  return key;
 }
 
 /**

@@ -1,0 +1,212 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EdxError } from '@edx/common';
+import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
+import { AuditActor, appendAudit } from '@edx/storage';
+import { csrPublicKey, publicKeyFingerprint } from '@edx/trust';
+
+/** What an administrator hands to the gateway's operator: shown once, stored as its SHA-256. */
+export interface EnrolmentToken {
+  readonly systemId: string;
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+/** A hosted agency as its gateway needs it: its name, status and every registered certificate. */
+export interface HostedAgencyEntry {
+  readonly code: string;
+  readonly name: string;
+  readonly status: string;
+  readonly certificates: Array<{ fingerprint: string; pem: string; notBefore: Date; notAfter: Date }>;
+}
+
+/** What a gateway receives when it redeems its enrolment token (the secrets in it once). */
+export interface Enrolment {
+  readonly systemId: string;
+  readonly name: string;
+  /** The system's own broker user, with a password made now: amqp://system.<id>:<password>@host/vhost. */
+  readonly amqpUrl: string;
+  /** The system's console credential: it reads the agencies it hosts with it (`GET /v1/systems/:id/directory`). */
+  readonly consoleToken: string;
+  /** PEM: what incoming signatures (the agencies', the hub's) must chain to. */
+  readonly trust: { readonly anchors: string[]; readonly intermediates: string[] };
+  readonly agencies: HostedAgencyEntry[];
+}
+
+export interface SystemSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly amqpUser: string;
+  readonly createdAt: Date;
+  readonly enrolledAt: Date | null;
+  /** When the outstanding enrolment token expires (null: none outstanding). */
+  readonly enrolmentExpiresAt: Date | null;
+  readonly agencies: string[];
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const SYSTEM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** Tokens carry what they are for, so one pasted in the wrong place is recognised. */
+const ENROLMENT_PREFIX = 'edxenrol_';
+const CONSOLE_TOKEN_PREFIX = 'edxsys_';
+
+/**
+ * Connected systems and their enrolment. An administrator creates a system (its broker user and inbox
+ * queue) and gets a one-time enrolment token; the gateway's operator redeems it from the gateway's
+ * machine with a key made there (`edx gateway enrol`), and receives the system's broker credentials,
+ * its console token, the trust anchors and the agencies it hosts. The token is bound to the key that
+ * redeemed it: the same gateway may run the enrolment again (a crash half-way), another may not.
+ */
+export class SystemsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly admin: BrokerAdmin,
+    private readonly amqp: AmqpConnection,
+    private readonly vhost: string,
+    private readonly publicAmqpUrl: string,
+    private readonly enrolmentTtlMs: number,
+  ) {}
+
+  /**
+   * Creates the system and its enrolment token. Asking again for a system not enrolled yet, under the
+   * same name, gives a new token (the old one stops working); CONFLICT for one enrolled already (a new
+   * machine needs `newEnrolmentToken`) or another name.
+   */
+  async createSystem(id: string, name: string, by: AuditActor): Promise<EnrolmentToken & { reissued: boolean }> {
+    if (!SYSTEM_ID.test(id)) throw new EdxError('REQUEST_INVALID', `System id "${id}" must be 1-63 letters, digits, dots, dashes or underscores.`);
+    if (!name.trim()) throw new EdxError('REQUEST_INVALID', 'The system needs a name.');
+    const [existing]: Array<{ name: string; enrolled_at: Date | null }> = await this.dataSource.query('SELECT name, enrolled_at FROM connected_systems WHERE id = $1', [id]);
+    if (existing) {
+      if (existing.name !== name.trim()) throw new EdxError('CONFLICT', `Connected system ${id} exists already, named "${existing.name}".`);
+      if (existing.enrolled_at) {
+        throw new EdxError('CONFLICT', `Connected system ${id} was enrolled at ${existing.enrolled_at.toISOString()}; to enrol it on another machine, issue a new token: \`edx system token ${id}\`.`);
+      }
+      return { ...(await this.newEnrolmentToken(id, by)), reissued: true };
+    }
+    // The broker user gets a password nobody knows: the gateway's is set when it enrols.
+    await this.admin.ensureVhost(this.vhost);
+    const amqpUser = await this.admin.ensureSystemUser(this.vhost, id, randomBytes(24).toString('base64url'));
+    await this.amqp.withChannel((ch) => declareSystemInbox(ch, id, []));
+    const token = `${ENROLMENT_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(Date.now() + this.enrolmentTtlMs);
+    await this.dataSource.transaction(async (em) => {
+      await em.query(
+        'INSERT INTO connected_systems (id, name, amqp_user, enrolment_token_sha256, enrolment_expires_at) VALUES ($1, $2, $3, $4, $5)',
+        [id, name.trim(), amqpUser, sha256(token), expiresAt],
+      );
+      await appendAudit(em, { actor: by, action: 'system.create', target: id, before: null, after: { id, name: name.trim(), amqpUser, enrolmentExpiresAt: expiresAt.toISOString() } });
+    });
+    return { systemId: id, token, expiresAt, reissued: false };
+  }
+
+  /** A new enrolment token for a system (the previous one stops working); its next redemption may come from a new key. */
+  async newEnrolmentToken(id: string, by: AuditActor): Promise<EnrolmentToken> {
+    const token = `${ENROLMENT_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(Date.now() + this.enrolmentTtlMs);
+    await this.dataSource.transaction(async (em) => {
+      const [was]: Array<{ enrolment_expires_at: Date | null; enrolled_at: Date | null }> = await em.query(
+        'SELECT enrolment_expires_at, enrolled_at FROM connected_systems WHERE id = $1 FOR UPDATE', [id],
+      );
+      if (!was) throw new EdxError('NOT_FOUND', `Connected system ${id} does not exist; create it with \`edx system add ${id} --name NAME\`.`);
+      await em.query(
+        'UPDATE connected_systems SET enrolment_token_sha256 = $2, enrolment_expires_at = $3, enrolled_key_sha256 = NULL WHERE id = $1',
+        [id, sha256(token), expiresAt],
+      );
+      await appendAudit(em, {
+        actor: by, action: 'system.enrolment-token', target: id,
+        before: { enrolledAt: was.enrolled_at?.toISOString() ?? null, enrolmentExpiresAt: was.enrolment_expires_at?.toISOString() ?? null },
+        after: { enrolledAt: was.enrolled_at?.toISOString() ?? null, enrolmentExpiresAt: expiresAt.toISOString() },
+      });
+    });
+    return { systemId: id, token, expiresAt };
+  }
+
+  /**
+   * Redeems an enrolment token for the key `csrPem` proves. Throws ENROLMENT_TOKEN_INVALID (unknown or
+   * replaced), ENROLMENT_TOKEN_EXPIRED, ENROLMENT_TOKEN_USED (redeemed by another key) and KEY_INVALID
+   * (an unreadable or unsigned request). The same key may redeem it again until it expires: the broker
+   * password and console token are made anew each time, the older ones stop working.
+   */
+  async enrol(token: string, csrPem: string): Promise<Enrolment> {
+    if (!token.startsWith(ENROLMENT_PREFIX)) throw new EdxError('ENROLMENT_TOKEN_INVALID', 'This is not an enrolment token (they start with "edxenrol_"); ask the administrator for the one `edx system add` printed.');
+    const key = publicKeyFingerprint(csrPublicKey(csrPem)); // the key the gateway proved it holds
+    const password = randomBytes(24).toString('base64url');
+    const consoleToken = `${CONSOLE_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const system = await this.dataSource.transaction(async (em) => {
+      const [row]: Array<{ id: string; name: string; amqp_user: string; enrolment_expires_at: Date; enrolled_key_sha256: string | null; enrolled_at: Date | null }> = await em.query(
+        'SELECT id, name, amqp_user, enrolment_expires_at, enrolled_key_sha256, enrolled_at FROM connected_systems WHERE enrolment_token_sha256 = $1 FOR UPDATE',
+        [sha256(token)],
+      );
+      if (!row) throw new EdxError('ENROLMENT_TOKEN_INVALID', 'The console issued no such enrolment token, or a newer one replaced it; ask the administrator for a new one (`edx system token SYSTEM_ID`).');
+      if (row.enrolment_expires_at.getTime() <= Date.now()) {
+        throw new EdxError('ENROLMENT_TOKEN_EXPIRED', `The enrolment token of system ${row.id} expired at ${row.enrolment_expires_at.toISOString()}; ask the administrator for a new one (\`edx system token ${row.id}\`).`);
+      }
+      if (row.enrolled_key_sha256 && row.enrolled_key_sha256 !== key) {
+        throw new EdxError('ENROLMENT_TOKEN_USED', `The enrolment token of system ${row.id} was redeemed at ${row.enrolled_at?.toISOString()} by a gateway with another key; a gateway enrols once per token (ask for a new one: \`edx system token ${row.id}\`).`);
+      }
+      await em.query(
+        'UPDATE connected_systems SET enrolled_at = now(), enrolled_key_sha256 = $2, console_token_sha256 = $3 WHERE id = $1',
+        [row.id, key, sha256(consoleToken)],
+      );
+      await appendAudit(em, {
+        actor: { id: row.id, name: `system ${row.id}`, role: 'system' }, action: 'system.enrol', target: row.id,
+        before: { enrolledAt: row.enrolled_at?.toISOString() ?? null, key: row.enrolled_key_sha256 },
+        after: { enrolledAt: new Date().toISOString(), key },
+      });
+      return row;
+    });
+    // After the commit: a failure here leaves the token bound to this key, so the same gateway retries.
+    await this.admin.ensureSystemUser(this.vhost, system.id, password);
+    const url = new URL(this.publicAmqpUrl);
+    url.username = encodeURIComponent(system.amqp_user);
+    url.password = encodeURIComponent(password);
+    return { systemId: system.id, name: system.name, amqpUrl: url.toString(), consoleToken, trust: await this.trustMaterial(), agencies: await this.hostedAgencies(system.id) };
+  }
+
+  /** The system a console token belongs to; AUTH_REQUIRED for none. */
+  async systemOfToken(token: string): Promise<string> {
+    const [row]: Array<{ id: string }> = token.startsWith(CONSOLE_TOKEN_PREFIX)
+      ? await this.dataSource.query('SELECT id FROM connected_systems WHERE console_token_sha256 = $1', [sha256(token)])
+      : [];
+    if (!row) throw new EdxError('AUTH_REQUIRED', "Send the system's console token (written by `edx gateway enrol`) as \"Authorization: Bearer <token>\".");
+    return row.id;
+  }
+
+  /** The agencies a system hosts, each with every certificate registered for it. */
+  async hostedAgencies(systemId: string): Promise<HostedAgencyEntry[]> {
+    const rows: Array<{ code: string; name: string; status: string; fingerprint: string | null; pem: string | null; not_before: Date | null; not_after: Date | null }> = await this.dataSource.query(
+      `SELECT a.code, a.name, a.status, c.fingerprint, c.pem, c.not_before, c.not_after
+         FROM agencies a LEFT JOIN agency_certificates c ON c.agency_code = a.code
+        WHERE a.system_id = $1 ORDER BY a.code, c.not_before`,
+      [systemId],
+    );
+    const byCode = new Map<string, HostedAgencyEntry>();
+    for (const row of rows) {
+      const entry = byCode.get(row.code) ?? { code: row.code, name: row.name, status: row.status, certificates: [] };
+      byCode.set(row.code, entry);
+      if (row.fingerprint) entry.certificates.push({ fingerprint: row.fingerprint, pem: row.pem!, notBefore: row.not_before!, notAfter: row.not_after! });
+    }
+    return [...byCode.values()];
+  }
+
+  async list(): Promise<SystemSummary[]> {
+    const rows: Array<{ id: string; name: string; status: string; amqp_user: string; created_at: Date; enrolled_at: Date | null; enrolment_expires_at: Date | null; enrolled_key_sha256: string | null; agencies: string[] | null }> = await this.dataSource.query(
+      `SELECT s.id, s.name, s.status, s.amqp_user, s.created_at, s.enrolled_at, s.enrolment_expires_at, s.enrolled_key_sha256,
+              array_remove(array_agg(a.code ORDER BY a.code), NULL) AS agencies
+         FROM connected_systems s LEFT JOIN agencies a ON a.system_id = s.id
+        GROUP BY s.id ORDER BY s.id`,
+    );
+    return rows.map((r) => ({
+      id: r.id, name: r.name, status: r.status, amqpUser: r.amqp_user, createdAt: r.created_at, enrolledAt: r.enrolled_at,
+      // A token already redeemed is outstanding only for re-runs by the same gateway.
+      enrolmentExpiresAt: r.enrolled_key_sha256 || !r.enrolment_expires_at || r.enrolment_expires_at.getTime() <= Date.now() ? null : r.enrolment_expires_at,
+      agencies: r.agencies ?? [],
+    }));
+  }
+
+  private async trustMaterial(): Promise<Enrolment['trust']> {
+    const rows: Array<{ kind: string; pem: string }> = await this.dataSource.query("SELECT kind, pem FROM trust_material WHERE kind IN ('anchor', 'intermediate') ORDER BY id");
+    return { anchors: rows.filter((r) => r.kind === 'anchor').map((r) => r.pem), intermediates: rows.filter((r) => r.kind === 'intermediate').map((r) => r.pem) };
+  }
+}
