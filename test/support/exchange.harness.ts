@@ -108,8 +108,9 @@ export class ExchangeHarness {
   }
 
   /**
-   * Starts the console and the hub, then onboards `systems` as the demo does. `empty`: nothing is
-   * onboarded, not even the trust anchors (a test that builds the exchange with the CLI).
+   * Starts the console and the hub, then onboards `systems` as the demo does. `empty`: only the
+   * console, nothing onboarded, not even the trust anchors (a test that builds the exchange with the
+   * CLI starts the hub once they are registered: it checks its own certificate against them).
    */
   async start(systems: Array<{ id: string; agencies: Array<{ code: string; name: string }> }>, options: { empty?: boolean } = {}): Promise<this> {
     await this.admin.ensureVhost(this.vhost);
@@ -131,7 +132,8 @@ export class ExchangeHarness {
     this.consoleUrl = await listen(this.consoleApp);
 
     const demoSystems: DemoSystem[] = systems.map((s) => ({ id: this.systemId(s.id), name: s.id, port: 0, databaseUrl: this.newDatabaseUrl(), agencies: s.agencies }));
-    if (!options.empty) this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems });
+    if (options.empty) return this;
+    this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems });
     await this.startHub();
     for (const system of this.systems) await this.startGateway(system.id);
     return this;

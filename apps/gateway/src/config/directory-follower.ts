@@ -34,6 +34,7 @@ export class DirectoryFollower {
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private lastOnDemand = 0;
+  private onDemand?: Promise<void>;
   private readonly fromDirectory = new Set<string>();
   private pendingAgencies: PendingAgency[] = [];
   private readonly cacheFile: string;
@@ -69,13 +70,22 @@ export class DirectoryFollower {
   }
 
   /**
-   * Asks the console again now, for a recipient this gateway does not know (an agency added a moment
-   * ago); at most once a second, so a flood of strays does not flood the console. Never rejects.
+   * Asks the console again, for a recipient this gateway does not know (an agency added a moment
+   * ago). Callers in the same second share one read, which starts after the last one began plus a
+   * second, so a flood of strays does not flood the console, yet every caller gets an answer given
+   * after it asked. Never rejects.
    */
-  async refreshForUnknown(): Promise<void> {
-    if (Date.now() - this.lastOnDemand < ON_DEMAND_MIN_MS) return this.inFlight ?? undefined;
-    this.lastOnDemand = Date.now();
-    await this.refresh().catch((error) => this.logger.warn({ err: toEdxError(error).message }, 'directory refresh failed'));
+  refreshForUnknown(): Promise<void> {
+    this.onDemand ??= (async () => {
+      const wait = this.lastOnDemand + ON_DEMAND_MIN_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // A read already under way may have been answered before the agency was added: ask anew after it.
+      await this.inFlight?.catch(() => undefined);
+      this.onDemand = undefined;
+      this.lastOnDemand = Date.now();
+      await this.refresh().catch((error) => this.logger.warn({ err: toEdxError(error).message }, 'directory refresh failed'));
+    })();
+    return this.onDemand;
   }
 
   /** Reads the directory once and applies it; rejects when the console cannot be asked. Concurrent calls share one request. */

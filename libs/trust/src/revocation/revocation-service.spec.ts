@@ -138,6 +138,20 @@ describe('revocation service: OCSP and CRL distribution points, cached by nextUp
     }
   });
 
+  it('reads an empty bundle from the console (no CRL uploaded yet) as no CRLs, not as a failure', async () => {
+    const console = createServer((_req, res) => res.end(''));
+    await new Promise<void>((resolve) => console.listen(0, '127.0.0.1', resolve));
+    const events: string[] = [];
+    const service = new RevocationService({ crlSources: [`http://127.0.0.1:${(console.address() as AddressInfo).port}/v1/trust/crls`], onEvent: (e) => events.push(`${e.outcome} ${e.detail}`) });
+    try {
+      await service.start();
+      expect(events).toEqual(['fetched 0 revocation lists']);
+    } finally {
+      service.stop();
+      console.close();
+    }
+  });
+
   it('without a revocation service, a certificate that names a responder is judged by loaded CRLs only (offline)', () => {
     const store = TrustStore.fromPem([pki.rootCertificatePem], [pki.intermediateCertificatePem]);
     const verdict = store.check(leaf('both'), [], new Date(), new Date());

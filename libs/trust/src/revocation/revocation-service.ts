@@ -133,7 +133,8 @@ export class RevocationService extends RevocationCache {
     for (const url of this.options.crlSources ?? []) {
       try {
         const body = await fetchCapped(url, { method: 'GET' }, this.options.maxCrlBytes, this.options.timeoutMs);
-        const crls = readTrustMaterial(body, url).crls;
+        // An empty bundle is a console with no CRL uploaded yet: none, not an unreadable answer.
+        const crls = body.toString('latin1').trim() === '' ? [] : readTrustMaterial(body, url).crls;
         this.putPublished(url, crls);
         this.tell('fetched', 'crl-source', url, `${crls.length} revocation list${crls.length === 1 ? '' : 's'}`);
       } catch (error) {
