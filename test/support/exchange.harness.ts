@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { createLogger, loadGatewayConfig } from '@edx/common';
-import { AmqpConnection, BrokerAdmin } from '@edx/messaging';
+import { createLogger, gatewayBrokerOf, loadGatewayConfig } from '@edx/common';
+import { AmqpConnection, AmqpTlsFiles, BrokerAdmin, issueBrokerClientFiles, loadDevTransportCa } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { Client } from 'pg';
-import { DevPki, SigningIdentity, createDevPki, loadIdentity } from '@edx/trust';
+import { DevPki, SigningIdentity, TransportCa, createDevPki, loadIdentity } from '@edx/trust';
 import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
 import { ConsoleClient } from '../../apps/cli/src/demo/console-client';
 import { freePort, launchApp, waitHealthy } from '../../apps/cli/src/processes/app-process';
@@ -21,6 +21,10 @@ import { loadHubSettings } from '../../apps/hub/src/hub.env';
 
 export const MANAGEMENT_URL = process.env.EDX_TEST_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
 export const AMQP_ROOT = process.env.EDX_TEST_AMQP_ROOT ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** Where every app of a test exchange connects: the broker's TLS listener, by client certificate (`npx edx broker tls` sets it up). */
+export const AMQPS_ROOT = process.env.EDX_TEST_AMQPS_ROOT ?? 'amqps://127.0.0.1:5671';
+/** The machine's dev transport CA, which the local broker trusts (README, "Transport security"). */
+export const BROKER_TLS_DIR = process.env.EDX_TEST_BROKER_TLS_DIR;
 /** The test broker's max_message_size (.ci/run raises it to 256 MiB for the 100 MiB document). */
 const BROKER_MAX_MESSAGE_BYTES = process.env.EDX_TEST_BROKER_MAX_MESSAGE_BYTES ?? '268435456';
 
@@ -68,8 +72,13 @@ export class ExchangeHarness {
   readonly hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_hub')}`;
   readonly adminToken = `adm_${randomBytes(16).toString('hex')}`;
   readonly operatorToken = `op_${randomBytes(16).toString('hex')}`;
-  /** The hub and the console run as their own least-privilege broker users, as `edx up` sets them up. */
-  readonly serviceUsers = { hub: `edx-hub-${this.suffix}`, console: `edx-console-${this.suffix}`, password: randomBytes(12).toString('hex') };
+  /** The hub and the console run as their own least-privilege broker users, as `edx up` sets them up: by certificate, no password. */
+  readonly serviceUsers = { hub: `edx-hub-${this.suffix}`, console: `edx-console-${this.suffix}` };
+  /** The exchange's broker URL over TLS (no credentials: each app shows its certificate). */
+  readonly amqpsUrl = `${AMQPS_ROOT}/${this.vhost}`;
+  /** The transport CA the local broker trusts: every app's and system's broker certificate comes from it. */
+  readonly transportCa: TransportCa = loadDevTransportCa(BROKER_TLS_DIR);
+  private serviceTls!: { hub: AmqpTlsFiles; console: AmqpTlsFiles };
   pki!: DevPki;
   consoleUrl!: string;
   hubUrl!: string;
@@ -87,17 +96,18 @@ export class ExchangeHarness {
     return `${base}-${this.suffix}`;
   }
 
-  /** The exchange's broker URL as one of its service users. */
-  amqpUrlAs(user: string): string {
-    const url = new URL(`${AMQP_ROOT}/${this.vhost}`);
-    url.username = user;
-    url.password = this.serviceUsers.password;
-    return url.toString();
+  /** The settings that connect an app over TLS with these client files. */
+  static amqpEnv(url: string, tls: AmqpTlsFiles): Record<string, string> {
+    return { EDX_AMQP_URL: url, EDX_AMQP_CA_FILE: tls.caFile, ...(tls.certFile ? { EDX_AMQP_CERT_FILE: tls.certFile } : {}), ...(tls.keyFile ? { EDX_AMQP_KEY_FILE: tls.keyFile } : {}) };
   }
 
   async start(systems: Array<{ id: string; agencies: Array<{ code: string; name: string }> }>): Promise<this> {
     await this.admin.ensureVhost(this.vhost);
-    for (const user of [this.serviceUsers.hub, this.serviceUsers.console]) await this.admin.ensureServiceUser(this.vhost, user, this.serviceUsers.password);
+    for (const user of [this.serviceUsers.hub, this.serviceUsers.console]) await this.admin.ensureServiceUser(this.vhost, user);
+    this.serviceTls = {
+      hub: issueBrokerClientFiles(this.transportCa, path.join(this.dir, 'hub-transport'), this.serviceUsers.hub),
+      console: issueBrokerClientFiles(this.transportCa, path.join(this.dir, 'console-transport'), this.serviceUsers.console),
+    };
     this.pki = createDevPki();
     const hub = this.pki.issue({ code: 'edx.hub', name: 'edx exchange hub', kind: 'organisation' });
     mkdirSync(path.join(this.dir, 'hub'), { recursive: true });
@@ -105,7 +115,7 @@ export class ExchangeHarness {
     writeFileSync(path.join(this.dir, 'hub', 'cert.pem'), hub.certificatePem);
 
     const consoleSettings = loadConsoleSettings({
-      EDX_AMQP_URL: this.amqpUrlAs(this.serviceUsers.console),
+      ...ExchangeHarness.amqpEnv(this.amqpsUrl, this.serviceTls.console),
       EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_URL,
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(this.adminToken).digest('hex'),
@@ -119,7 +129,7 @@ export class ExchangeHarness {
       this.databases.push(databaseUrl);
       return { id: this.systemId(s.id), name: s.id, port: 0, databaseUrl, agencies: s.agencies };
     });
-    this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems });
+    this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems, transportCa: this.transportCa });
     await this.startHub();
     for (const system of this.systems) await this.startGateway(system.id);
     return this;
@@ -142,7 +152,7 @@ export class ExchangeHarness {
 
   private hubEnv(): Record<string, string> {
     return {
-      EDX_AMQP_URL: this.amqpUrlAs(this.serviceUsers.hub),
+      ...ExchangeHarness.amqpEnv(this.amqpsUrl, this.serviceTls.hub),
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_HUB_KEY_FILE: path.join(this.dir, 'hub', 'key.pem'),
       EDX_HUB_CERT_FILE: path.join(this.dir, 'hub', 'cert.pem'),
@@ -226,10 +236,10 @@ export class ExchangeHarness {
     return connection;
   }
 
-  /** A broker connection as a system's own least-privilege user (to publish like its gateway would). */
+  /** A broker connection as a system's own least-privilege user, with its certificate (to publish like its gateway would). */
   async connectAs(baseId: string): Promise<AmqpConnection> {
     const config = loadGatewayConfig(this.systems.find((s) => s.id === this.systemId(baseId))!.configFile);
-    const connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `e2e-${baseId}` }, logger);
+    const connection = new AmqpConnection({ ...gatewayBrokerOf(config, false), connectionName: `e2e-${baseId}` }, logger);
     await connection.start();
     return connection;
   }

@@ -1,14 +1,15 @@
-import { loadSettings, setting, z } from '@edx/common';
+import { amqpSettingsOf, amqpSettingsShape, checkAmqpSettings, keySettingsShape, loadSettings, setting, z } from '@edx/common';
 
 export const consoleSettingsSchema = z
   .object({
     EDX_HOST: setting.text('127.0.0.1'),
     EDX_CONSOLE_PORT: setting.port(8080),
     EDX_LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-    EDX_AMQP_URL: setting.url('amqp://guest:guest@127.0.0.1:5672/edx'),
+    ...amqpSettingsShape,
     EDX_AMQP_MANAGEMENT_URL: setting.url('http://guest:guest@127.0.0.1:15672'),
     /** Host and port gateways use to reach the broker (written into the credentials onboarding returns). */
     EDX_AMQP_PUBLIC_URL: setting.optionalText(),
+    ...keySettingsShape,
     EDX_HUB_DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/edx_hub'),
     /** SHA-256 (hex) of the bootstrap administrator and operator bearer tokens (named accounts: `edx user add`). Unset: no bootstrap token for that role. */
     EDX_CONSOLE_ADMIN_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
@@ -22,12 +23,14 @@ export const consoleSettingsSchema = z
     /** An inbox holding more than this many messages, and more than at the last look, is an alarm. */
     EDX_INBOX_BACKLOG_ALARM: setting.int(100, 0),
   })
+  .superRefine(checkAmqpSettings)
   .transform((env) => ({
     host: env.EDX_HOST,
     port: env.EDX_CONSOLE_PORT,
     logLevel: env.EDX_LOG_LEVEL,
-    amqpUrl: env.EDX_AMQP_URL,
+    amqp: amqpSettingsOf(env),
     amqpPublicUrl: env.EDX_AMQP_PUBLIC_URL ?? env.EDX_AMQP_URL,
+    keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     managementUrl: env.EDX_AMQP_MANAGEMENT_URL,
     databaseUrl: env.EDX_HUB_DATABASE_URL,
     overdue: { arrivalWithinMs: env.EDX_OVERDUE_ARRIVAL_MINUTES * 60_000 },

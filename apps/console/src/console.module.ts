@@ -1,6 +1,6 @@
 import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EdxError, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY, createMetricsRegistry } from '@edx/common';
-import { AmqpConnection, BrokerAdmin, declareCoreTopology } from '@edx/messaging';
+import { EdxError, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY, createMetricsRegistry, readPassphraseFile } from '@edx/common';
+import { AmqpConnection, BrokerAdmin, brokerConnectionOf, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
 import { DataSource } from 'typeorm';
 import { AgenciesController } from './agencies/agencies.controller';
@@ -38,13 +38,13 @@ class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown 
 
   constructor(readonly settings: ConsoleSettings, logger: Logger) {
     this.dataSource = createHubDataSource({ url: settings.databaseUrl, poolSize: 4 });
-    this.amqp = new AmqpConnection({ url: settings.amqpUrl, connectionName: 'edx-console' }, logger);
+    this.amqp = new AmqpConnection({ ...brokerConnectionOf(settings.amqp, readPassphraseFile(settings.keyPassphraseFile)), connectionName: 'edx-console' }, logger);
     this.admin = new BrokerAdmin({ managementUrl: settings.managementUrl });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await openDataSource(this.dataSource);
-    await this.admin.ensureVhost(vhostOf(this.settings.amqpUrl));
+    await this.admin.ensureVhost(vhostOf(this.settings.amqp.url));
     // Inboxes bind to edx.deliver: the console may onboard before the hub ever ran.
     this.amqp.onTopology((ch) => declareCoreTopology(ch));
     await this.amqp.start();
@@ -71,7 +71,7 @@ export class ConsoleModule {
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
           provide: OnboardingService,
-          useFactory: (r: ConsoleResources) => new OnboardingService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqpUrl), settings.amqpPublicUrl),
+          useFactory: (r: ConsoleResources) => new OnboardingService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqp.url), settings.amqpPublicUrl),
           inject: [ConsoleResources],
         },
         { provide: DocumentsRepository, useFactory: (r: ConsoleResources) => new DocumentsRepository(r.dataSource), inject: [ConsoleResources] },
@@ -80,7 +80,7 @@ export class ConsoleModule {
         { provide: DeadLettersService, useFactory: (r: ConsoleResources) => new DeadLettersService(new DeadLettersRepository(r.dataSource)), inject: [ConsoleResources] },
         {
           provide: AlarmsService,
-          useFactory: (r: ConsoleResources) => new AlarmsService(r.dataSource, r.admin, vhostOf(settings.amqpUrl), { ...settings.overdue, ...settings.alarms }),
+          useFactory: (r: ConsoleResources) => new AlarmsService(r.dataSource, r.admin, vhostOf(settings.amqp.url), { ...settings.overdue, ...settings.alarms }),
           inject: [ConsoleResources],
         },
         { provide: StatisticsService, useFactory: (r: ConsoleResources) => new StatisticsService(r.dataSource), inject: [ConsoleResources] },

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DevPki, encryptPrivateKey } from '@edx/trust';
+import { issueBrokerClientFiles } from '@edx/messaging';
+import { DevPki, TransportCa, encryptPrivateKey } from '@edx/trust';
 import { ConsoleClient } from './console-client';
 import { privateDirectory, writePrivateFile } from '@edx/common';
 
@@ -66,6 +67,8 @@ export async function provisionSystems(options: {
   readonly afterSystem?: (systemId: string) => void;
   /** Encrypt the agencies' private keys with this passphrase (edx up); without it they are written in clear (tests, bench). */
   readonly keyPassphrase?: string;
+  /** The transport CA that issues each system's broker certificate (the machine's dev transport CA for the local broker). */
+  readonly transportCa: TransportCa;
 }): Promise<ProvisionedSystem[]> {
   const { console, pki, dir, systems } = options;
   const log = options.log ?? (() => undefined);
@@ -97,9 +100,10 @@ export async function provisionSystems(options: {
     const configFile = path.join(dir, `gateway-${system.id}.json`);
     // Paths relative to the configuration file, so the folder can move (edx up builds it aside first).
     const relative = (file: string) => path.relative(dir, file);
+    const transport = issueSystemTransport({ ca: options.transportCa, folder: path.join(dir, 'systems', system.id), amqpUser: credentials.amqpUser, keyPassphrase: options.keyPassphrase });
     const config = {
       systemId: system.id,
-      amqpUrl: credentials.amqpUrl,
+      amqp: { url: credentials.amqpUrl, caFile: relative(transport.caFile), certFile: relative(transport.certFile), keyFile: relative(transport.keyFile) },
       databaseUrl: system.databaseUrl,
       // The console publishes the CRLs administrators upload; the gateway polls them while it runs.
       trust: { anchors: [relative(anchorFile)], intermediates: [relative(intermediateFile)], crls: [], crlSources: [`${console.baseUrl}/v1/trust/crls`] },
@@ -117,4 +121,20 @@ export async function provisionSystems(options: {
     options.afterSystem?.(system.id);
   }
   return provisioned;
+}
+
+/**
+ * A system's broker identity: its key, made in its own folder (encrypted with `keyPassphrase` when
+ * given), and its client certificate from the transport CA with CN = its broker user, beside the CA
+ * certificate it trusts the broker by. Resolves with the three files (the gateway configuration's
+ * `amqp`). Enrolment will do the same across the network: the system makes the key and a CSR, the
+ * console signs it.
+ */
+export function issueSystemTransport(options: { readonly ca: TransportCa; readonly folder: string; readonly amqpUser: string; readonly keyPassphrase?: string }): {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+} {
+  const files = issueBrokerClientFiles(options.ca, options.folder, options.amqpUser, { passphrase: options.keyPassphrase });
+  return { caFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile };
 }

@@ -12,7 +12,7 @@ export interface DemoFile {
   readonly createdAt: string;
   readonly console: { url: string; adminToken: string; operatorToken: string };
   readonly hub: { url: string };
-  /** The hub's and the console's own least-privilege broker users (never guest). */
+  /** The hub's and the console's own least-privilege broker users (never guest), each by its certificate in `transport/<user>/`. */
   readonly broker: { hub: BrokerCredentials; console: BrokerCredentials };
   /** Paths inside are relative to the `.edx/` folder. */
   readonly gateways: ProvisionedSystem[];
@@ -20,7 +20,6 @@ export interface DemoFile {
 
 export interface BrokerCredentials {
   readonly user: string;
-  readonly password: string;
 }
 
 export function readDemoFile(dir: string): DemoFile | undefined {

@@ -34,9 +34,17 @@ export class AgenciesController {
 
   @Post('systems')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Create a connected system (a gateway): its broker user and inbox. The password is shown once.' })
+  @ApiOperation({ summary: 'Create a connected system (a gateway): its broker user (no password: it logs in with its transport certificate, CN system.<id>) and inbox' })
   createSystem(@Body() body: Body_, @SignedInAs() by: AuditActor) {
     return this.onboarding.createSystem(text(body, 'id'), text(body, 'name'), by);
+  }
+
+  @Post('systems/:id/transport/revoke')
+  @HttpCode(200)
+  @RequireRole('admin')
+  @ApiOperation({ summary: "Revoke a system's transport certificate: the broker refuses its next connection and closes the open ones (body: reason)" })
+  revokeSystemTransport(@Param('id') id: string, @Body() body: Body_, @SignedInAs() by: AuditActor) {
+    return this.onboarding.revokeSystemTransport(id, text(body, 'reason'), by);
   }
 
   @Post('agencies')

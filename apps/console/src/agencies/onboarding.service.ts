@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
@@ -8,9 +7,14 @@ import { Certificate, crlIssuerAmong, latestCrlPerIssuer, readTrustMaterial } fr
 
 export interface SystemCredentials {
   readonly id: string;
+  /** The broker user, which is also the CN its transport certificate must carry. */
   readonly amqpUser: string;
-  /** Shown once, never stored: the broker keeps only its hash. */
+  /**
+   * Always empty: the broker user has no password, it logs in only with its transport certificate
+   * (EXTERNAL). Kept so the reply keeps its shape until enrolment replaces this route.
+   */
   readonly amqpPassword: string;
+  /** Where it connects (amqps://host:5671/vhost), no credentials in it. */
   readonly amqpUrl: string;
 }
 
@@ -65,18 +69,33 @@ export class OnboardingService {
     }
     const existing = await this.dataSource.query('SELECT 1 FROM connected_systems WHERE id = $1', [id]);
     if (existing.length > 0) throw new EdxError('CONFLICT', `Connected system ${id} exists already.`);
-    const password = randomBytes(24).toString('base64url');
     await this.admin.ensureVhost(this.vhost);
-    const amqpUser = await this.admin.ensureSystemUser(this.vhost, id, password);
+    const amqpUser = await this.admin.ensureSystemUser(this.vhost, id);
     await this.withChannel((ch) => declareSystemInbox(ch, id, []));
     await this.dataSource.transaction(async (em) => {
       await em.query('INSERT INTO connected_systems (id, name, amqp_user) VALUES ($1, $2, $3)', [id, name, amqpUser]);
       await appendAudit(em, { actor: by, action: 'system.create', target: id, before: null, after: { id, name, amqpUser } });
     });
     const url = new URL(this.publicAmqpUrl);
-    url.username = encodeURIComponent(amqpUser);
-    url.password = encodeURIComponent(password);
-    return { id, amqpUser, amqpPassword: password, amqpUrl: url.toString() };
+    url.username = '';
+    url.password = '';
+    return { id, amqpUser, amqpPassword: '', amqpUrl: url.toString() };
+  }
+
+  /**
+   * Revokes a connected system's transport certificate at the broker: its user loses its permissions
+   * on the exchange's vhost, so its next connection is refused whatever certificate it shows, and its
+   * open connections are closed. The system stays in the directory; it connects again only after
+   * `createSystem`'s successor (enrolment) grants its user again. NOT_FOUND for an unknown system.
+   */
+  async revokeSystemTransport(id: string, reason: string, by: AuditActor): Promise<{ id: string; amqpUser: string; closedConnections: number }> {
+    return this.dataSource.transaction(async (em) => {
+      const [system]: Array<{ amqp_user: string }> = await em.query('SELECT amqp_user FROM connected_systems WHERE id = $1 FOR UPDATE', [id]);
+      if (!system) throw new EdxError('NOT_FOUND', `Connected system ${id} does not exist.`);
+      const closedConnections = await this.admin.revokeAccess(this.vhost, system.amqp_user);
+      await appendAudit(em, { actor: by, action: 'system.transport-revoke', target: id, before: { amqpUser: system.amqp_user, access: 'granted' }, after: { access: 'revoked', reason, closedConnections } });
+      return { id, amqpUser: system.amqp_user, closedConnections };
+    });
   }
 
   /**

@@ -101,27 +101,45 @@ export class BrokerAdmin {
     await this.request('DELETE', `/api/vhosts/${enc(vhost)}`, undefined, [404]);
   }
 
-  /** Creates or updates a user (password reset) with the given tags. */
-  async ensureUser(name: string, password: string, tags: string[] = []): Promise<void> {
-    await this.request('PUT', `/api/users/${enc(name)}`, { password, tags: tags.join(',') });
+  /**
+   * Creates or updates a user with the given tags. With a password it is reset; without one the user
+   * has none at all (an empty hash): it can log in only with a client certificate whose common name is
+   * its name (EXTERNAL), never with a password on the plain listener.
+   */
+  async ensureUser(name: string, password?: string, tags: string[] = []): Promise<void> {
+    const credential = password === undefined ? { password_hash: '' } : { password };
+    await this.request('PUT', `/api/users/${enc(name)}`, { ...credential, tags: tags.join(',') });
   }
 
   async setPermissions(vhost: string, user: string, permissions: BrokerPermissions): Promise<void> {
     await this.request('PUT', `/api/permissions/${enc(vhost)}/${enc(user)}`, permissions);
   }
 
-  /** User `system.<id>` with the least-privilege permissions of `systemPermissions` on `vhost`. */
-  async ensureSystemUser(vhost: string, systemId: string, password: string): Promise<string> {
+  /**
+   * User `system.<id>` with the least-privilege permissions of `systemPermissions` on `vhost`, and no
+   * password: the system logs in with its transport certificate (CN `system.<id>`).
+   */
+  async ensureSystemUser(vhost: string, systemId: string): Promise<string> {
     const name = systemUserName(systemId);
-    await this.ensureUser(name, password);
+    await this.ensureUser(name);
     await this.setPermissions(vhost, name, systemPermissions(systemId));
     return name;
   }
 
-  /** A service user of the exchange (the hub's, the console's) with HUB_PERMISSIONS on `vhost`; password reset. */
-  async ensureServiceUser(vhost: string, name: string, password: string): Promise<void> {
+  /** A service user of the exchange (the hub's, the console's) with HUB_PERMISSIONS on `vhost`; without a password, by certificate only. */
+  async ensureServiceUser(vhost: string, name: string, password?: string): Promise<void> {
     await this.ensureUser(name, password);
     await this.setPermissions(vhost, name, HUB_PERMISSIONS);
+  }
+
+  /**
+   * Refuses a user's next connection to `vhost` and ends the ones it has: its permissions there are
+   * removed (the broker then refuses to open the vhost for it, certificate or not) and its open
+   * connections are closed. Resolves with how many were closed.
+   */
+  async revokeAccess(vhost: string, user: string): Promise<number> {
+    await this.request('DELETE', `/api/permissions/${enc(vhost)}/${enc(user)}`, undefined, [404]);
+    return this.closeConnections((c) => c.user === user, vhost);
   }
 
   /** Deletes a user (its connections are closed by the broker); resolves if it does not exist. */
