@@ -145,6 +145,7 @@ describe('console accounts and the audit log (real exchange)', () => {
       return res.body;
     };
     await act('POST /v1/systems', 'POST', '/v1/systems', admin.token, { id: systemId, name: 'audit system' }, 201);
+    await act('POST /v1/systems/:id/transport/revoke', 'POST', `/v1/systems/${systemId}/transport/revoke`, admin.token, { reason: 'Key lost.' }, 200);
     await act('POST /v1/agencies', 'POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An', systemId, certificatePem: issued.certificatePem }, 201);
     expect((await call('POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An (mới)', systemId })).status).toBe(201);
     await act('POST /v1/agencies/:code/certificates', 'POST', `/v1/agencies/${B}/certificates`, admin.token, { certificatePem: rotated.certificatePem }, 201);
@@ -168,6 +169,7 @@ describe('console accounts and the audit log (real exchange)', () => {
     const byAdmin = { actorId: admin.id, actorName: `lan.tran-${exchange.suffix}`, actorRole: 'admin' };
     const byOperator = { actorId: operator.id, actorName: `minh-${exchange.suffix}`, actorRole: 'operator' };
     expect(one('system.create', systemId)).toMatchObject({ ...byAdmin, before: null, after: { id: systemId, name: 'audit system', amqpUser: `system.${systemId}` } });
+    expect(one('system.transport-revoke', systemId)).toMatchObject({ ...byAdmin, before: { amqpUser: `system.${systemId}`, access: 'granted' }, after: { access: 'revoked', reason: 'Key lost.', closedConnections: 0 } });
     const added = mine.filter((r) => r.action === 'agency.add' && r.target === B).reverse();
     expect(added).toMatchObject([
       { ...byAdmin, before: null, after: { name: 'UBND tỉnh Nghệ An', status: 'active', systemId } },

@@ -83,10 +83,10 @@ export class OnboardingService {
   }
 
   /**
-   * Revokes a connected system's transport certificate at the broker: its user loses its permissions
-   * on the exchange's vhost, so its next connection is refused whatever certificate it shows, and its
-   * open connections are closed. The system stays in the directory; it connects again only after
-   * `createSystem`'s successor (enrolment) grants its user again. NOT_FOUND for an unknown system.
+   * Revokes a connected system's transport certificate at the broker: its broker user is removed, so
+   * the broker closes its open connections and refuses the next one whatever certificate it shows.
+   * The system stays in the directory; it connects again only once enrolment makes its user again.
+   * NOT_FOUND for an unknown system.
    */
   async revokeSystemTransport(id: string, reason: string, by: AuditActor): Promise<{ id: string; amqpUser: string; closedConnections: number }> {
     return this.dataSource.transaction(async (em) => {
@@ -94,6 +94,7 @@ export class OnboardingService {
       if (!system) throw new EdxError('NOT_FOUND', `Connected system ${id} does not exist.`);
       const closedConnections = await this.admin.revokeAccess(this.vhost, system.amqp_user);
       await appendAudit(em, { actor: by, action: 'system.transport-revoke', target: id, before: { amqpUser: system.amqp_user, access: 'granted' }, after: { access: 'revoked', reason, closedConnections } });
+      // closedConnections: as the management API listed them (its statistics lag a few seconds); the broker closes them all.
       return { id, amqpUser: system.amqp_user, closedConnections };
     });
   }
