@@ -24,7 +24,7 @@ export interface TestBroker {
   /** AMQPS URL into the test vhost (no credentials: the client certificate names the user). */
   tlsUrl(): string;
   /** A client certificate for `user` from the machine's dev transport CA (the local broker trusts it). */
-  clientTls(user: string, options?: { validFrom?: Date; validDays?: number }): AmqpTlsFiles;
+  clientTls(user: string, options?: { validFrom?: Date; validDays?: number; passphrase?: string }): AmqpTlsFiles;
   /** A raw amqplib connection over TLS as `user`, by certificate (EXTERNAL); closed by dispose(). */
   rawTls(user: string): Promise<amqp.ChannelModel>;
   dispose(): Promise<void>;
@@ -40,7 +40,7 @@ export async function createTestBroker(prefix = 'edx_test_msg'): Promise<TestBro
   await admin.ensureVhost(vhost);
   const raws: amqp.ChannelModel[] = [];
   const certs = mkdtempSync(path.join(tmpdir(), 'edx-test-tls-'));
-  const clientTls = (user: string, options: { validFrom?: Date; validDays?: number } = {}) =>
+  const clientTls = (user: string, options: { validFrom?: Date; validDays?: number; passphrase?: string } = {}) =>
     issueBrokerClientFiles(loadDevTransportCa(process.env.EDX_TEST_BROKER_TLS_DIR), path.join(certs, `${user}-${randomSuffix()}`), user, options);
   const tlsUrl = () => `amqps://${AMQPS_HOST}/${encodeURIComponent(vhost)}`;
   const url = (user = 'guest', password = 'guest'): string =>
