@@ -24,9 +24,9 @@ describe('broker connection settings: TLS with a client certificate, plain AMQP 
   it('refuses plain AMQP unless EDX_AMQP_PLAIN_ALLOWED, an amqps URL without its CA, and a certificate without its key', () => {
     expect(problemsOf({ EDX_AMQP_URL: 'amqp://u:p@127.0.0.1:5672/edx' })).toEqual([expect.stringMatching(/^EDX_AMQP_URL: plain AMQP sends documents and passwords in clear/)]);
     expect(load({ EDX_AMQP_URL: 'amqp://u:p@127.0.0.1:5672/edx', EDX_AMQP_PLAIN_ALLOWED: 'true' })).toEqual({ url: 'amqp://u:p@127.0.0.1:5672/edx' });
-    expect(problemsOf({})).toEqual([expect.stringMatching(/^EDX_AMQP_CA_FILE: /)]);
+    expect(load({})).toEqual({ url: 'amqps://127.0.0.1:5671/edx', tls: { caFile: '/etc/rabbitmq/edx-tls/ca.pem' } });
     expect(problemsOf({ EDX_AMQP_CA_FILE: 'ca.pem', EDX_AMQP_CERT_FILE: 'c.pem' })).toEqual([expect.stringMatching(/^EDX_AMQP_KEY_FILE: the client certificate and its key go together/)]);
-    expect(problemsOf({ EDX_AMQP_URL: 'amqp://u:p@h/v', EDX_AMQP_PLAIN_ALLOWED: 'true', EDX_AMQP_CA_FILE: 'ca.pem' })).toEqual([expect.stringMatching(/TLS files are set for a plain amqp:\/\/ URL/)]);
+    expect(problemsOf({ EDX_AMQP_URL: 'amqp://u:p@h/v', EDX_AMQP_PLAIN_ALLOWED: 'true', EDX_AMQP_CERT_FILE: 'c.pem', EDX_AMQP_KEY_FILE: 'k.pem' })).toEqual([expect.stringMatching(/TLS files are set for a plain amqp:\/\/ URL/)]);
   });
 
   it("reads a gateway configuration's old password URL only when plain AMQP is allowed", () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
+import { DEV_BROKER_TLS_DIR, EdxError, privateDirectory, writePrivateFile } from '@edx/common';
 import { TransportCa, encryptPrivateKey } from '@edx/trust';
 import { AmqpTlsFiles } from '../connection/amqp-tls';
 
@@ -10,9 +10,10 @@ import { AmqpTlsFiles } from '../connection/amqp-tls';
  * - `<dir>/ca/ca.key`, `ca.pem` — the machine's dev transport CA (0700, its owner only);
  * - `<dir>/ca.pem`, `server.pem`, `server.key` — what RabbitMQ reads (its group may read the key).
  * `edx broker tls` makes them (idempotently) and points rabbitmq.conf at them; tests and `edx up`
- * issue their clients' certificates from this CA.
+ * issue their clients' certificates from this CA. The folder is DEV_BROKER_TLS_DIR (libs/common),
+ * or EDX_BROKER_TLS_DIR.
  */
-export const DEV_BROKER_TLS_DIR = '/etc/rabbitmq/edx-tls';
+export { DEV_BROKER_TLS_DIR };
 
 export interface DevBrokerTlsPaths {
   readonly dir: string;
