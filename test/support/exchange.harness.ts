@@ -20,6 +20,8 @@ import { createHubApp } from '../../apps/hub/src/hub.app';
 import { loadHubSettings } from '../../apps/hub/src/hub.env';
 
 export const MANAGEMENT_URL = process.env.EDX_TEST_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
+/** The management API over HTTPS (`npx edx broker tls`), which the console of a test exchange uses: the broker's admin password never crosses in clear. */
+export const MANAGEMENT_TLS_URL = process.env.EDX_TEST_MANAGEMENT_TLS_URL ?? 'https://guest:guest@127.0.0.1:15671';
 export const AMQP_ROOT = process.env.EDX_TEST_AMQP_ROOT ?? 'amqp://guest:guest@127.0.0.1:5672';
 /** Where every app of a test exchange connects: the broker's TLS listener, by client certificate (`npx edx broker tls` sets it up). */
 export const AMQPS_ROOT = process.env.EDX_TEST_AMQPS_ROOT ?? 'amqps://127.0.0.1:5671';
@@ -126,7 +128,8 @@ export class ExchangeHarness {
 
     const consoleSettings = loadConsoleSettings({
       ...ExchangeHarness.amqpEnv(this.amqpsUrl, this.serviceTls.console),
-      EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_URL,
+      EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_TLS_URL,
+      EDX_AMQP_MANAGEMENT_CA_FILE: this.serviceTls.console.caFile,
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(this.adminToken).digest('hex'),
       EDX_CONSOLE_OPERATOR_TOKEN_SHA256: createHash('sha256').update(this.operatorToken).digest('hex'),

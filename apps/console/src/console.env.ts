@@ -7,6 +7,8 @@ export const consoleSettingsSchema = z
     EDX_LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     ...amqpSettingsShape,
     EDX_AMQP_MANAGEMENT_URL: setting.url('http://guest:guest@127.0.0.1:15672'),
+    /** For an https:// management URL (the broker's 15671): the CA its certificate chains to. */
+    EDX_AMQP_MANAGEMENT_CA_FILE: setting.optionalText(),
     /** Host and port gateways use to reach the broker (written into the credentials onboarding returns). */
     EDX_AMQP_PUBLIC_URL: setting.optionalText(),
     ...keySettingsShape,
@@ -32,6 +34,7 @@ export const consoleSettingsSchema = z
     amqpPublicUrl: env.EDX_AMQP_PUBLIC_URL ?? env.EDX_AMQP_URL,
     keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     managementUrl: env.EDX_AMQP_MANAGEMENT_URL,
+    managementCaFile: env.EDX_AMQP_MANAGEMENT_CA_FILE,
     databaseUrl: env.EDX_HUB_DATABASE_URL,
     overdue: { arrivalWithinMs: env.EDX_OVERDUE_ARRIVAL_MINUTES * 60_000 },
     alarms: { expiryWarningDays: env.EDX_EXPIRY_WARNING_DAYS, backlogThreshold: env.EDX_INBOX_BACKLOG_ALARM },

@@ -39,7 +39,7 @@ class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown 
   constructor(readonly settings: ConsoleSettings, logger: Logger) {
     this.dataSource = createHubDataSource({ url: settings.databaseUrl, poolSize: 4 });
     this.amqp = new AmqpConnection({ ...brokerConnectionOf(settings.amqp, readPassphraseFile(settings.keyPassphraseFile)), connectionName: 'edx-console' }, logger);
-    this.admin = new BrokerAdmin({ managementUrl: settings.managementUrl });
+    this.admin = new BrokerAdmin({ managementUrl: settings.managementUrl, caFile: settings.managementCaFile });
   }
 
   async onApplicationBootstrap(): Promise<void> {

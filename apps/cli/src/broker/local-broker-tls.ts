@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { EdxError } from '@edx/common';
 import { DevBrokerTlsPaths, devBrokerTlsPaths } from '@edx/messaging';
 import { TransportCa } from '@edx/trust';
@@ -81,15 +81,15 @@ export async function ensureLocalBrokerTls(options: { readonly dir?: string; rea
   if (!ctl || !plugins) throw new EdxError('PREREQUISITE_MISSING', 'rabbitmqctl and rabbitmq-plugins are not on this machine: configure the broker\'s TLS listener by hand (README, "Transport security").');
   const paths = devBrokerTlsPaths(options.dir);
   const changed: string[] = [];
-  const ca = ensureCa(paths, changed);
-  const renewed = ensureServerCertificate(ca, paths, changed);
-  ensureConf(options.confFile, brokerTlsConf(paths), changed);
-
   const rabbit = (what: string, command: string[]) => {
     const result = run(command);
     if (!result.ok) throw new EdxError('PREREQUISITE_MISSING', `The broker refused to ${what} (\`${command.join(' ')}\`): ${result.output.slice(-400)}`);
     return result.output;
   };
+  const ca = ensureCa(paths, changed);
+  const renewed = ensureServerCertificate(ca, paths, changed);
+  ensureConf(options.confFile, brokerTlsConf(paths), changed, (candidate) => rabbit('read the new configuration', [ctl, '-q', 'eval', validationTerm(candidate)]));
+
   const enabled = rabbit('list its plugins', [plugins, 'list', '-E', '-m']);
   for (const plugin of ['rabbitmq_management', 'rabbitmq_auth_mechanism_ssl']) {
     if (!enabled.split('\n').includes(plugin)) {
@@ -161,11 +161,31 @@ function serverCertificateFits(ca: TransportCa, paths: DevBrokerTlsPaths): boole
   }
 }
 
-function ensureConf(confFile: string, block: readonly string[], changed: string[]): void {
+/**
+ * Erlang that maps a candidate rabbitmq.conf through the running broker's own schemas (rabbit,
+ * management), as its next start will: `ok`, or the errors. A file the broker could not start with
+ * is never put in place.
+ */
+function validationTerm(candidate: string): string {
+  return (
+    'Schemas = lists:append([filelib:wildcard(filename:join([code:priv_dir(App), "schema", "*.schema"])) || App <- [rabbit, rabbitmq_management, rabbitmq_web_dispatch, rabbitmq_management_agent], code:priv_dir(App) =/= {error, bad_name}]), ' +
+    `case cuttlefish_generator:map(cuttlefish_schema:files(Schemas), cuttlefish_conf:file("${candidate}")) of {error, _, Errors} -> {invalid, Errors}; _ -> ok end.`
+  );
+}
+
+function ensureConf(confFile: string, block: readonly string[], changed: string[], validate: (candidate: string) => string): void {
   const before = existsSync(confFile) ? readFileSync(confFile, 'utf8') : '';
   const after = withBrokerTlsBlock(before, block);
   if (after === before) return;
-  writeFileSync(confFile, after);
+  const candidate = `${confFile}.edx-candidate`;
+  writeFileSync(candidate, after);
+  try {
+    const verdict = validate(candidate);
+    if (!/^ok\s*$/.test(verdict.trim())) throw new EdxError('PREREQUISITE_MISSING', `The broker would not start with the new ${confFile} (left as it was): ${verdict.slice(0, 400)}`);
+    renameSync(candidate, confFile);
+  } finally {
+    rmSync(candidate, { force: true });
+  }
   changed.push(`${confFile}: wrote the TLS listener, EXTERNAL login and HTTPS management lines (kept across restarts)`);
 }
 

@@ -12,10 +12,10 @@ import { AppProcess, launchApp, waitHealthy } from '../processes/app-process';
 import { directoryProblems, hubKeyFiles, HUB_CODE, keyPassphraseFile, localProblems } from '../up/consistency';
 import { crashPoint } from '../up/crash-point';
 import { DemoPlan, demoPlan, serviceTransportDir } from '../up/demo-plan';
-import { ensureLocalBrokerTls } from '../broker/local-broker-tls';
+import { MANAGEMENT_TLS_PORT, ensureLocalBrokerTls } from '../broker/local-broker-tls';
 import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
 import { DemoFile, inspectExchange, resetExchange, resetHint } from '../up/local-exchange';
-import { brokerMaxMessageBytes, brokerPrerequisite, brokerTlsPrerequisite, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
+import { brokerMaxMessageBytes, brokerPrerequisite, brokerTlsPrerequisite, isLocalHost, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
 
 const UP_OPTIONS = {
   dir: { type: 'string', value: 'DIR', default: '.edx', help: 'the folder holding the dev PKI, keys, gateway configurations and demo.json' },
@@ -190,6 +190,7 @@ function startConsole(plan: DemoPlan, demo: DemoFile, dir = plan.dir): AppProces
     from: APP_FORM,
     env: {
       ...commonEnv(plan),
+      ...managementTlsEnv(plan),
       ...brokerEnv(plan, demo.broker.console.user, dir),
       ...keyEnv(plan, dir),
       EDX_CONSOLE_PORT: String(plan.ports.console),
@@ -201,6 +202,18 @@ function startConsole(plan: DemoPlan, demo: DemoFile, dir = plan.dir): AppProces
 
 function commonEnv(plan: DemoPlan): Record<string, string> {
   return { EDX_AMQP_MANAGEMENT_URL: plan.managementUrl, EDX_HUB_DATABASE_URL: plan.hubDatabaseUrl };
+}
+
+/**
+ * The console reaches a local broker's management API over HTTPS (15671, which `edx broker tls`
+ * opens), so the administrator's password never crosses a socket in clear; a remote one as configured.
+ */
+function managementTlsEnv(plan: DemoPlan): Record<string, string> {
+  const url = new URL(plan.managementUrl);
+  if (url.protocol !== 'http:' || !isLocalHost(url.hostname) || !isLocalHost(new URL(plan.amqpsUrl).hostname)) return {};
+  url.protocol = 'https:';
+  url.port = String(MANAGEMENT_TLS_PORT);
+  return { EDX_AMQP_MANAGEMENT_URL: url.toString().replace(/\/$/, ''), EDX_AMQP_MANAGEMENT_CA_FILE: devBrokerTlsPaths(plan.brokerTlsDir).caFile };
 }
 
 /** The hub's or the console's broker connection: the TLS listener, by its certificate in `.edx/transport/<user>/`. */

@@ -3,7 +3,7 @@ import { AmqpConnection } from '../connection/amqp-connection';
 import { ConfirmedPublisher } from '../publisher/confirmed-publisher';
 import { TestBroker, collect, createTestBroker, randomSuffix, waitFor } from '../testing/broker-fixture';
 import { Topology, declareCoreTopology, declareSystemInbox } from '../topology/topology';
-import { escapeRegex, systemPermissions, systemUserName } from './broker-admin';
+import { BrokerAdmin, escapeRegex, systemPermissions, systemUserName } from './broker-admin';
 
 /** Resolves with the reason the broker closed a channel for what `act` did on it. */
 async function channelRefusal(model: ChannelModel, act: (ch: Awaited<ReturnType<ChannelModel['createConfirmChannel']>>) => Promise<unknown>): Promise<string> {
@@ -135,6 +135,13 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
     await declareSystemInbox(ch, sysA, ['A01', 'A04'], ['A02', 'A03']);
     await ch.close();
     expect((await broker.admin.listBindingKeys(broker.vhost, inbox)).sort()).toEqual(['A01', 'A04']);
+  });
+
+  it('speaks to the management API over HTTPS trusting the given CA only', async () => {
+    const https = 'https://guest:guest@127.0.0.1:15671';
+    const { caFile } = broker.clientTls('anyone');
+    expect(await new BrokerAdmin({ managementUrl: https, caFile }).vhostDescription(broker.vhost)).toBe('');
+    await expect(new BrokerAdmin({ managementUrl: https }).vhostDescription(broker.vhost)).rejects.toMatchObject({ code: 'MESSAGING_BROKER_UNAVAILABLE' });
   });
 
   it("keeps a vhost's description when the vhost is ensured again, and tells a missing vhost apart", async () => {

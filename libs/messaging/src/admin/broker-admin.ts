@@ -1,9 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { EdxError } from '@edx/common';
 import { Topology, assertSystemId } from '../topology/topology';
 
 export interface BrokerAdminOptions {
-  /** e.g. http://guest:guest@127.0.0.1:15672 (credentials in the URL are sent as Basic auth). */
+  /** e.g. https://admin:secret@127.0.0.1:15671 (credentials in the URL are sent as Basic auth). */
   managementUrl: string;
+  /** For an https:// URL: the CA the management API's certificate chains to (PEM), e.g. the transport CA. */
+  caFile?: string;
+}
+
+interface AdminResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly contentType: string;
+  readonly text: string;
 }
 
 /** A connection as the management API lists it (the fields we use). */
@@ -68,8 +79,16 @@ export const HUB_PERMISSIONS: BrokerPermissions = {
 export class BrokerAdmin {
   private readonly base: string;
   private readonly authorization: string;
+  private readonly ca: Buffer | undefined;
 
   constructor(options: BrokerAdminOptions) {
+    if (options.caFile) {
+      try {
+        this.ca = readFileSync(options.caFile);
+      } catch (error) {
+        throw new EdxError('KEY_INVALID', `The management API's CA file ${options.caFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      }
+    }
     const url = new URL(options.managementUrl);
     const user = decodeURIComponent(url.username || 'guest');
     const password = decodeURIComponent(url.password || 'guest');
@@ -189,17 +208,15 @@ export class BrokerAdmin {
   }
 
   private async request(method: string, path: string, body?: unknown, okStatuses: number[] = [], extraHeaders: Record<string, string> = {}): Promise<unknown> {
-    let response: Response;
+    let response: AdminResponse;
+    const headers = { authorization: this.authorization, 'content-type': 'application/json', ...extraHeaders };
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     try {
-      response = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { authorization: this.authorization, 'content-type': 'application/json', ...extraHeaders },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      response = this.ca ? await this.httpsWithCa(method, `${this.base}${path}`, headers, payload) : await viaFetch(method, `${this.base}${path}`, headers, payload);
     } catch (error) {
       throw new EdxError('MESSAGING_BROKER_UNAVAILABLE', `The broker management API cannot be reached at ${this.base}.`, { path }, { cause: error });
     }
-    const text = await response.text();
+    const text = response.text;
     if (!response.ok && !okStatuses.includes(response.status)) {
       throw new EdxError('MESSAGING_BROKER_UNAVAILABLE', `The broker management API answered ${response.status} to ${method} ${path}: ${text.slice(0, 300)}`, {
         status: response.status,
@@ -208,8 +225,31 @@ export class BrokerAdmin {
     }
     // An accepted error status (e.g. 404 for "already gone") carries no result.
     if (!response.ok) return undefined;
-    return text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined;
+    return text && response.contentType.includes('json') ? JSON.parse(text) : undefined;
   }
+
+  /** HTTPS trusting `ca` only (fetch takes no CA of its own). */
+  private httpsWithCa(method: string, url: string, headers: Record<string, string>, payload: string | undefined): Promise<AdminResponse> {
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(url, { method, headers, ca: this.ca, timeout: 30_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({ ok: status >= 200 && status < 300, status, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+}
+
+async function viaFetch(method: string, url: string, headers: Record<string, string>, payload: string | undefined): Promise<AdminResponse> {
+  const response = await fetch(url, { method, headers, body: payload });
+  return { ok: response.ok, status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
 function enc(segment: string): string {
