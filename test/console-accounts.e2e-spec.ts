@@ -150,6 +150,7 @@ describe('console accounts and the audit log (real exchange)', () => {
     const gatewayKey = newTransportKey();
     // The enrolment token is the credential: no console account.
     await act('POST /v1/enrolments', 'POST', '/v1/enrolments', '', { token: token.token, csr: certificateRequest(gatewayKey, 'gateway') }, 201);
+    await act('POST /v1/systems/:id/transport/revoke', 'POST', `/v1/systems/${systemId}/transport/revoke`, admin.token, { reason: 'Key lost.' }, 200);
     await act('POST /v1/agencies', 'POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An', systemId, certificatePem: issued.certificatePem }, 201);
     expect((await call('POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An (mới)', systemId })).status).toBe(201);
     await act('POST /v1/agencies/:code/certificates', 'POST', `/v1/agencies/${B}/certificates`, admin.token, { certificatePem: rotated.certificatePem }, 201);
@@ -174,7 +175,8 @@ describe('console accounts and the audit log (real exchange)', () => {
     const byOperator = { actorId: operator.id, actorName: `minh-${exchange.suffix}`, actorRole: 'operator' };
     expect(one('system.create', systemId)).toMatchObject({ ...byAdmin, before: null, after: { id: systemId, name: 'audit system', amqpUser: `system.${systemId}` } });
     expect(one('system.enrolment-token', systemId)).toMatchObject({ ...byAdmin, before: { enrolledAt: null }, after: { enrolledAt: null, enrolmentExpiresAt: String(token.expiresAt) } });
-    expect(one('system.enrol', systemId)).toMatchObject({ actorId: systemId, actorName: `system ${systemId}`, actorRole: 'system', before: { enrolledAt: null, key: null }, after: { key: publicKeyFingerprint(createPrivateKey(gatewayKey)) } });
+    expect(one('system.enrol', systemId)).toMatchObject({ actorId: systemId, actorName: `system ${systemId}`, actorRole: 'system', before: { enrolledAt: null, key: null }, after: { key: publicKeyFingerprint(createPrivateKey(gatewayKey)), amqpUser: `system.${systemId}.1` } });
+    expect(one('system.transport-revoke', systemId)).toMatchObject({ ...byAdmin, before: { amqpUser: `system.${systemId}.1`, access: 'granted' }, after: { access: 'revoked', reason: 'Key lost.', closedConnections: 0 } });
     const added = mine.filter((r) => r.action === 'agency.add' && r.target === B).reverse();
     expect(added).toMatchObject([
       { ...byAdmin, before: null, after: { name: 'UBND tỉnh Nghệ An', status: 'active', systemId } },

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { createLogger, loadGatewayConfig } from '@edx/common';
-import { AmqpConnection, BrokerAdmin } from '@edx/messaging';
+import { createLogger, gatewayBrokerOf, loadGatewayConfig } from '@edx/common';
+import { AmqpConnection, AmqpTlsFiles, BrokerAdmin, issueBrokerClientFiles, loadDevTransportCa, devBrokerTlsPaths } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { Client } from 'pg';
-import { DevPki, SigningIdentity, createDevPki, loadIdentity } from '@edx/trust';
+import { DevPki, SigningIdentity, TransportCa, createDevPki, loadIdentity } from '@edx/trust';
 import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
 import { ConsoleClient } from '../../apps/cli/src/demo/console-client';
 import { freePort, launchApp, waitHealthy } from '../../apps/cli/src/processes/app-process';
@@ -20,7 +20,13 @@ import { createHubApp } from '../../apps/hub/src/hub.app';
 import { loadHubSettings } from '../../apps/hub/src/hub.env';
 
 export const MANAGEMENT_URL = process.env.EDX_TEST_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
+/** The management API over HTTPS (`npx edx broker tls`), which the console of a test exchange uses: the broker's admin password never crosses in clear. */
+export const MANAGEMENT_TLS_URL = process.env.EDX_TEST_MANAGEMENT_TLS_URL ?? 'https://guest:guest@127.0.0.1:15671';
 export const AMQP_ROOT = process.env.EDX_TEST_AMQP_ROOT ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** Where every app of a test exchange connects: the broker's TLS listener, by client certificate (`npx edx broker tls` sets it up). */
+export const AMQPS_ROOT = process.env.EDX_TEST_AMQPS_ROOT ?? 'amqps://127.0.0.1:5671';
+/** The machine's dev transport CA, which the local broker trusts (README, "Transport security"). */
+export const BROKER_TLS_DIR = process.env.EDX_TEST_BROKER_TLS_DIR;
 /** The test broker's max_message_size (.ci/run raises it to 256 MiB for the 100 MiB document). */
 const BROKER_MAX_MESSAGE_BYTES = process.env.EDX_TEST_BROKER_MAX_MESSAGE_BYTES ?? '268435456';
 
@@ -61,15 +67,20 @@ export async function spawnApp(app: 'hub' | 'gateway', env: Record<string, strin
 
 export class ExchangeHarness {
   readonly suffix = randomBytes(3).toString('hex');
-  readonly vhost = uniqueName('edx_e2e');
-  readonly amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
+  readonly vhost: string;
+  readonly amqpUrl: string;
   readonly admin = new BrokerAdmin({ managementUrl: MANAGEMENT_URL });
   readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-e2e-'));
-  readonly hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_hub')}`;
+  readonly hubDatabaseUrl: string;
   readonly adminToken = `adm_${randomBytes(16).toString('hex')}`;
   readonly operatorToken = `op_${randomBytes(16).toString('hex')}`;
-  /** The hub and the console run as their own least-privilege broker users, as `edx up` sets them up. */
-  readonly serviceUsers = { hub: `edx-hub-${this.suffix}`, console: `edx-console-${this.suffix}`, password: randomBytes(12).toString('hex') };
+  /** The hub and the console run as their own least-privilege broker users, as `edx up` sets them up: by certificate, no password. */
+  readonly serviceUsers = { hub: `edx-hub-${this.suffix}`, console: `edx-console-${this.suffix}` };
+  /** The exchange's broker URL over TLS (no credentials: each app shows its certificate). */
+  readonly amqpsUrl: string;
+  /** The transport CA the local broker trusts: every app's and system's broker certificate comes from it. */
+  readonly transportCa: TransportCa = loadDevTransportCa(BROKER_TLS_DIR);
+  private serviceTls!: { hub: AmqpTlsFiles; console: AmqpTlsFiles };
   pki!: DevPki;
   consoleUrl!: string;
   hubUrl!: string;
@@ -78,26 +89,33 @@ export class ExchangeHarness {
   private consoleApp?: INestApplication;
   hub?: RunningApp;
 
-  /** Run hub and gateways as child processes (so they can be SIGKILLed) instead of in this process. */
-  constructor(readonly mode: 'in-process' | 'processes' = 'in-process') {}
-  private readonly databases: string[] = [this.hubDatabaseUrl];
+  private readonly databases: string[];
+
+  /**
+   * `mode`: run hub and gateways as child processes (so they can be SIGKILLed) instead of in this
+   * process. `names`: the prefix of the vhost's and databases' names.
+   */
+  constructor(readonly mode: 'in-process' | 'processes' = 'in-process', readonly names = 'edx_e2e') {
+    this.vhost = uniqueName(names);
+    this.amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
+    this.amqpsUrl = `${AMQPS_ROOT}/${this.vhost}`;
+    this.hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName(`${names}_hub`)}`;
+    this.databases = [this.hubDatabaseUrl];
+  }
 
   /** Systems with ids made unique to this run (broker users are global to the broker). */
   systemId(base: string): string {
     return `${base}-${this.suffix}`;
   }
 
-  /** The exchange's broker URL as one of its service users. */
-  amqpUrlAs(user: string): string {
-    const url = new URL(`${AMQP_ROOT}/${this.vhost}`);
-    url.username = user;
-    url.password = this.serviceUsers.password;
-    return url.toString();
+  /** The settings that connect an app over TLS with these client files. */
+  static amqpEnv(url: string, tls: AmqpTlsFiles): Record<string, string> {
+    return { EDX_AMQP_URL: url, EDX_AMQP_CA_FILE: tls.caFile, ...(tls.certFile ? { EDX_AMQP_CERT_FILE: tls.certFile } : {}), ...(tls.keyFile ? { EDX_AMQP_KEY_FILE: tls.keyFile } : {}) };
   }
 
   /** A new database name on the test server, dropped at stop (a gateway's, for a system enrolled by a test). */
   newDatabaseUrl(): string {
-    const url = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_gw')}`;
+    const url = `${TEST_PG_ROOT}/${uniqueName(`${this.names}_gw`)}`;
     this.databases.push(url);
     return url;
   }
@@ -114,7 +132,11 @@ export class ExchangeHarness {
    */
   async start(systems: Array<{ id: string; agencies: Array<{ code: string; name: string }> }>, options: { empty?: boolean } = {}): Promise<this> {
     await this.admin.ensureVhost(this.vhost);
-    for (const user of [this.serviceUsers.hub, this.serviceUsers.console]) await this.admin.ensureServiceUser(this.vhost, user, this.serviceUsers.password);
+    for (const user of [this.serviceUsers.hub, this.serviceUsers.console]) await this.admin.ensureServiceUser(this.vhost, user);
+    this.serviceTls = {
+      hub: issueBrokerClientFiles(this.transportCa, path.join(this.dir, 'hub-transport'), this.serviceUsers.hub),
+      console: issueBrokerClientFiles(this.transportCa, path.join(this.dir, 'console-transport'), this.serviceUsers.console),
+    };
     this.pki = createDevPki();
     const hub = this.pki.issue({ code: 'edx.hub', name: 'edx exchange hub', kind: 'organisation' });
     mkdirSync(path.join(this.dir, 'hub'), { recursive: true });
@@ -122,9 +144,11 @@ export class ExchangeHarness {
     writeFileSync(path.join(this.dir, 'hub', 'cert.pem'), hub.certificatePem);
 
     const consoleSettings = loadConsoleSettings({
-      EDX_AMQP_URL: this.amqpUrlAs(this.serviceUsers.console),
-      EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_URL,
+      ...ExchangeHarness.amqpEnv(this.amqpsUrl, this.serviceTls.console),
+      EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_TLS_URL,
+      EDX_AMQP_MANAGEMENT_CA_FILE: this.serviceTls.console.caFile,
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
+      EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(BROKER_TLS_DIR).caDir,
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(this.adminToken).digest('hex'),
       EDX_CONSOLE_OPERATOR_TOKEN_SHA256: createHash('sha256').update(this.operatorToken).digest('hex'),
     });
@@ -156,7 +180,7 @@ export class ExchangeHarness {
 
   private hubEnv(): Record<string, string> {
     return {
-      EDX_AMQP_URL: this.amqpUrlAs(this.serviceUsers.hub),
+      ...ExchangeHarness.amqpEnv(this.amqpsUrl, this.serviceTls.hub),
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_HUB_KEY_FILE: path.join(this.dir, 'hub', 'key.pem'),
       EDX_HUB_CERT_FILE: path.join(this.dir, 'hub', 'cert.pem'),
@@ -240,10 +264,10 @@ export class ExchangeHarness {
     return connection;
   }
 
-  /** A broker connection as a system's own least-privilege user (to publish like its gateway would). */
+  /** A broker connection as a system's own least-privilege user, with its certificate (to publish like its gateway would). */
   async connectAs(baseId: string): Promise<AmqpConnection> {
     const config = loadGatewayConfig(this.systems.find((s) => s.id === this.systemId(baseId))!.configFile);
-    const connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `e2e-${baseId}` }, logger);
+    const connection = new AmqpConnection({ ...gatewayBrokerOf(config, false), connectionName: `e2e-${baseId}` }, logger);
     await connection.start();
     return connection;
   }
@@ -253,7 +277,7 @@ export class ExchangeHarness {
     await this.stopHub().catch(() => undefined);
     await this.consoleApp?.close().catch(() => undefined);
     await this.admin.deleteVhost(this.vhost).catch(() => undefined);
-    for (const s of this.systems) await this.admin.deleteUser(`system.${s.id}`).catch(() => undefined);
+    for (const s of this.systems) await this.admin.deleteSystemUsers(s.id).catch(() => undefined);
     for (const user of [this.serviceUsers.hub, this.serviceUsers.console]) await this.admin.deleteUser(user).catch(() => undefined);
     for (const url of this.databases) await dropDatabase(url).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });

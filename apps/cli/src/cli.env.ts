@@ -1,4 +1,5 @@
 import { loadSettings, setting, z } from '@edx/common';
+import { DEV_BROKER_TLS_DIR } from '@edx/messaging';
 
 /**
  * What `edx up` and the benchmark read from the environment (the same `EDX_*` names the apps read),
@@ -19,8 +20,12 @@ export const cliSettingsSchema = z
     EDX_DEMO_SYSTEM_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and dashes').default(''),
     /** Tests only: the named point where `edx up` dies at once, with its children (see up/crash-point.ts). */
     EDX_TEST_CRASH_AT: setting.optionalText(),
-    /** The benchmark's broker (it makes a vhost of its own there). */
-    EDX_BENCH_AMQP_ROOT: setting.url('amqp://guest:guest@127.0.0.1:5672'),
+    /** The local broker's TLS material and the machine's dev transport CA (`edx broker tls`). */
+    EDX_BROKER_TLS_DIR: setting.text(DEV_BROKER_TLS_DIR),
+    /** The local broker's configuration file, where `edx broker tls` writes its block. */
+    EDX_RABBITMQ_CONF: setting.text('/etc/rabbitmq/rabbitmq.conf'),
+    /** The benchmark's broker, its TLS listener (it makes a vhost of its own there; every process connects by certificate). */
+    EDX_BENCH_AMQP_ROOT: setting.url('amqps://127.0.0.1:5671'),
   })
   .transform((env) => ({
     amqpUrl: env.EDX_AMQP_URL,
@@ -31,6 +36,8 @@ export const cliSettingsSchema = z
     demoSystemPrefix: env.EDX_DEMO_SYSTEM_PREFIX,
     crashAt: env.EDX_TEST_CRASH_AT,
     benchAmqpRoot: env.EDX_BENCH_AMQP_ROOT,
+    brokerTlsDir: env.EDX_BROKER_TLS_DIR,
+    rabbitmqConf: env.EDX_RABBITMQ_CONF,
   }));
 
 export type CliSettings = z.infer<typeof cliSettingsSchema>;

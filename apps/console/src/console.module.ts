@@ -1,7 +1,10 @@
 import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EdxError, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY, createMetricsRegistry } from '@edx/common';
-import { AmqpConnection, BrokerAdmin, declareCoreTopology } from '@edx/messaging';
+import { EdxError, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY, createMetricsRegistry, readPassphraseFile } from '@edx/common';
+import { AmqpConnection, BrokerAdmin, brokerConnectionOf, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TransportCa } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { AgenciesController } from './agencies/agencies.controller';
 import { AgencyDirectoryRepository } from './agencies/agency-directory.repository';
@@ -40,13 +43,13 @@ class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown 
 
   constructor(readonly settings: ConsoleSettings, logger: Logger) {
     this.dataSource = createHubDataSource({ url: settings.databaseUrl, poolSize: 4 });
-    this.amqp = new AmqpConnection({ url: settings.amqpUrl, connectionName: 'edx-console' }, logger);
-    this.admin = new BrokerAdmin({ managementUrl: settings.managementUrl });
+    this.amqp = new AmqpConnection({ ...brokerConnectionOf(settings.amqp, readPassphraseFile(settings.keyPassphraseFile)), connectionName: 'edx-console' }, logger);
+    this.admin = new BrokerAdmin({ managementUrl: settings.managementUrl, caFile: settings.managementCaFile });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await openDataSource(this.dataSource);
-    await this.admin.ensureVhost(vhostOf(this.settings.amqpUrl));
+    await this.admin.ensureVhost(vhostOf(this.settings.amqp.url));
     // Inboxes bind to edx.deliver: the console may onboard before the hub ever ran.
     this.amqp.onTopology((ch) => declareCoreTopology(ch));
     await this.amqp.start();
@@ -56,6 +59,21 @@ class ConsoleResources implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.amqp.close().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/** The CA enrolment issues broker certificates from; none (enrolment refused, said at start) when its folder holds none. */
+function transportCaOf(settings: ConsoleSettings, logger: Logger): TransportCa | undefined {
+  if (!existsSync(path.join(settings.transportCaDir, 'ca.key'))) {
+    logger.warn({ dir: settings.transportCaDir }, 'no transport CA: gateways cannot enrol until EDX_TRANSPORT_CA_DIR holds ca.key and ca.pem');
+    return undefined;
+  }
+  return TransportCa.load(settings.transportCaDir);
+}
+
+/** What gateways check the broker's certificate against: the CA this console trusts for it. */
+function brokerCaOf(settings: ConsoleSettings): string {
+  const file = settings.amqp.tls?.caFile;
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
 export function vhostOf(amqpUrl: string): string {
@@ -78,7 +96,8 @@ export class ConsoleModule {
         },
         {
           provide: SystemsService,
-          useFactory: (r: ConsoleResources) => new SystemsService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqpUrl), settings.amqpPublicUrl, settings.enrolmentTtlMs),
+          useFactory: (r: ConsoleResources) =>
+            new SystemsService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqp.url), settings.amqpPublicUrl, settings.enrolmentTtlMs, transportCaOf(settings, logger), brokerCaOf(settings), settings.transportCertDays),
           inject: [ConsoleResources],
         },
         SystemTokenGuard,
@@ -88,7 +107,7 @@ export class ConsoleModule {
         { provide: DeadLettersService, useFactory: (r: ConsoleResources) => new DeadLettersService(new DeadLettersRepository(r.dataSource)), inject: [ConsoleResources] },
         {
           provide: AlarmsService,
-          useFactory: (r: ConsoleResources) => new AlarmsService(r.dataSource, r.admin, vhostOf(settings.amqpUrl), { ...settings.overdue, ...settings.alarms }),
+          useFactory: (r: ConsoleResources) => new AlarmsService(r.dataSource, r.admin, vhostOf(settings.amqp.url), { ...settings.overdue, ...settings.alarms }),
           inject: [ConsoleResources],
         },
         { provide: StatisticsService, useFactory: (r: ConsoleResources) => new StatisticsService(r.dataSource), inject: [ConsoleResources] },

@@ -7,6 +7,8 @@ export const gatewaySettingsSchema = z
     EDX_LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     /** The connected system this gateway is: its broker credentials, hosted agencies and keys. */
     EDX_GATEWAY_CONFIG: setting.text('.edx/gateway.json'),
+    /** Read a configuration's old `amqpUrl` (plain AMQP with a password); off: the broker only over TLS with the system's certificate. */
+    EDX_AMQP_PLAIN_ALLOWED: setting.bool(false),
     EDX_GATEWAY_PREFETCH: setting.int(200, 1),
     EDX_GATEWAY_BATCH_SIZE: setting.int(50, 1),
     EDX_GATEWAY_BATCH_WAIT_MS: setting.int(5, 0),
@@ -35,6 +37,7 @@ export const gatewaySettingsSchema = z
     port: env.EDX_GATEWAY_PORT,
     logLevel: env.EDX_LOG_LEVEL,
     configFile: env.EDX_GATEWAY_CONFIG,
+    amqpPlainAllowed: env.EDX_AMQP_PLAIN_ALLOWED,
     prefetch: env.EDX_GATEWAY_PREFETCH,
     batch: { maxSize: env.EDX_GATEWAY_BATCH_SIZE, maxWaitMs: env.EDX_GATEWAY_BATCH_WAIT_MS },
     maxPackageBytes: env.EDX_MAX_PACKAGE_BYTES,

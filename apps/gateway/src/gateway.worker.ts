@@ -1,5 +1,5 @@
-import { CrashPoints, GatewayConfig, Logger, readPassphraseFile, toEdxError } from '@edx/common';
-import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
+import { CrashPoints, GatewayConfig, Logger, gatewayBrokerOf, readPassphraseFile, toEdxError } from '@edx/common';
+import { AmqpConnection, AmqpTransportResources, brokerConnectionOf, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
@@ -43,19 +43,20 @@ export class GatewayWorker implements AmqpTransportResources {
     private readonly logger: Logger,
   ) {
     this.dataSource = createGatewayDataSource({ url: config.databaseUrl, poolSize: 8 });
-    this.connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `edx-gateway-${config.systemId}` }, logger);
+    const passphrase = readPassphraseFile(settings.keyPassphraseFile);
+    this.connection = new AmqpConnection({ ...brokerConnectionOf(gatewayBrokerOf(config, settings.amqpPlainAllowed), passphrase), connectionName: `edx-gateway-${config.systemId}` }, logger);
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
-    const keyPassphrase = readPassphraseFile(settings.keyPassphraseFile);
-    this.agencies = new HostedAgencies(config.agencies, keyPassphrase);
+    this.agencies = new HostedAgencies(config.agencies, passphrase);
     this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources);
     this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown, {
       ...DEFAULT_ALGORITHM_POLICY,
       sha1AllowedBefore: settings.sha1AllowedBefore,
     }, new VerificationPool(settings.workers));
-    if (config.console) this.directory = new DirectoryFollower({ ...config, console: config.console }, this.agencies, this.trust.store, keyPassphrase, logger);
+    if (config.console) this.directory = new DirectoryFollower({ ...config, console: config.console }, this.agencies, this.trust.store, passphrase, logger);
     const crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
-    const amqpUser = decodeURIComponent(new URL(config.amqpUrl).username);
+    // The broker user it authenticated as (its certificate's CN): the broker checks user_id against it.
+    const amqpUser = this.connection.username;
     this.relay = new OutboxRelay<PendingMessage>(
       this.store,
       this.publisher,

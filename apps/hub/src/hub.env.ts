@@ -1,11 +1,11 @@
-import { keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
+import { amqpSettingsOf, amqpSettingsShape, checkAmqpSettings, keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
 
 export const hubSettingsSchema = z
   .object({
     EDX_HOST: setting.text('127.0.0.1'),
     EDX_HUB_PORT: setting.port(8082),
     EDX_LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-    EDX_AMQP_URL: setting.url('amqp://guest:guest@127.0.0.1:5672/edx'),
+    ...amqpSettingsShape,
     EDX_HUB_DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/edx_hub'),
     EDX_HUB_PREFETCH: setting.int(400, 1),
     EDX_HUB_BATCH_SIZE: setting.int(100, 1),
@@ -25,13 +25,14 @@ export const hubSettingsSchema = z
     /** Tests only: hub:after-commit | hub:after-publish | hub:before-ack (libs/common CrashPoints). */
     EDX_TEST_CRASH_AT: setting.optionalText(),
   })
+  .superRefine(checkAmqpSettings)
   .transform((env) => ({
     ...verificationSettingsOf(env),
     keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     host: env.EDX_HOST,
     port: env.EDX_HUB_PORT,
     logLevel: env.EDX_LOG_LEVEL,
-    amqpUrl: env.EDX_AMQP_URL,
+    amqp: amqpSettingsOf(env),
     databaseUrl: env.EDX_HUB_DATABASE_URL,
     prefetch: env.EDX_HUB_PREFETCH,
     batch: { maxSize: env.EDX_HUB_BATCH_SIZE, maxWaitMs: env.EDX_HUB_BATCH_WAIT_MS },

@@ -1,5 +1,5 @@
 import { CrashPoints, Logger, readPassphraseFile, toEdxError } from '@edx/common';
-import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
+import { AmqpConnection, AmqpTransportResources, brokerConnectionOf, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, SigningIdentity, assertOwnCertificateAccepted, loadIdentityFiles, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
@@ -44,7 +44,7 @@ export class HubWorker implements AmqpTransportResources {
     private readonly logger: Logger,
   ) {
     this.dataSource = createHubDataSource({ url: settings.databaseUrl, poolSize: 8 });
-    this.connection = new AmqpConnection({ url: settings.amqpUrl, connectionName: 'edx-hub' }, logger);
+    this.connection = new AmqpConnection({ ...brokerConnectionOf(settings.amqp, readPassphraseFile(settings.keyPassphraseFile)), connectionName: 'edx-hub' }, logger);
     this.crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { afterWrite: () => this.crash.reach('hub:after-publish') });
     this.checkpointPublisher = new ConfirmedPublisher(this.connection);

@@ -1,6 +1,8 @@
 // Public API of @edx/messaging. See libs/messaging/README.md.
 export { AmqpConnection } from './connection/amqp-connection';
 export type { AmqpOptions, TopologySetup } from './connection/amqp-connection';
+export { brokerConnectionOf, certificateUser, tlsSocketOptions } from './connection/amqp-tls';
+export type { AmqpTlsFiles } from './connection/amqp-tls';
 export {
   Topology,
   StatusHeaders,
@@ -22,3 +24,5 @@ export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxMessage, OutboxRelayOptions, OutboxStore } from './outbox/outbox-relay';
 export { AmqpBatchContext, AmqpBatchTransport, RethrowRpcErrors } from './nest/amqp-batch.transport';
 export type { AmqpTransportResources } from './nest/amqp-batch.transport';
+export { DEV_BROKER_TLS_DIR, devBrokerTlsPaths, issueBrokerClientFiles, loadDevTransportCa } from './tls/dev-broker-tls';
+export type { DevBrokerTlsPaths } from './tls/dev-broker-tls';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BrokerAdmin } from '@edx/messaging';
+import { AmqpTlsFiles, BrokerAdmin, devBrokerTlsPaths, issueBrokerClientFiles, loadDevTransportCa } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { SigningIdentity, createDevPki, loadIdentityFiles } from '@edx/trust';
 import { ConsoleClient } from '../demo/console-client';
@@ -10,7 +10,10 @@ import { DemoSystem, ProvisionedSystem, provisionSystems } from '../demo/demo-se
 import { AppProcess, freePort, launchApp, waitHealthy } from '../processes/app-process';
 
 export interface ExchangeOptions {
+  /** The broker's TLS listener (amqps://host:5671): every process connects there with its own certificate. */
   readonly amqpRoot: string;
+  /** The machine's dev transport CA folder (`edx broker tls`), which the local broker trusts. */
+  readonly brokerTlsDir: string;
   readonly managementUrl: string;
   readonly databaseRoot: string;
   readonly senders: number;
@@ -31,11 +34,14 @@ const RECEIVER_CODES = ['000.00.00.H41', '000.00.00.H53', '000.00.00.H20', '000.
 export class IsolatedExchange {
   readonly id = `edx_bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   readonly amqpUrl: string;
+  /** The raw broker measurement's own user (it declares a queue of its own) and its certificate. */
+  rawBrokerTls!: AmqpTlsFiles;
   readonly processes: AppProcess[] = [];
   readonly senders: Array<{ code: string; apiKey: string; gateway: string; pdfSigner: SigningIdentity }> = [];
   readonly receivers: string[] = [];
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-bench-'));
   private readonly databases: string[] = [];
+  private readonly users: string[] = [];
   private systems: ProvisionedSystem[] = [];
 
   constructor(private readonly options: ExchangeOptions) {
@@ -54,10 +60,24 @@ export class IsolatedExchange {
     writeFileSync(path.join(this.dir, 'hub/key.pem'), hub.keyPem);
     writeFileSync(path.join(this.dir, 'hub/cert.pem'), hub.certificatePem);
     const adminToken = randomBytes(16).toString('hex');
-    const common = { EDX_AMQP_URL: this.amqpUrl, EDX_AMQP_MANAGEMENT_URL: this.options.managementUrl, EDX_HUB_DATABASE_URL: hubDatabase, EDX_LOG_LEVEL: 'warn' };
+    // Every process over TLS with its own certificate, as `edx up` runs them.
+    const transportCa = loadDevTransportCa(this.options.brokerTlsDir);
+    const clientFiles = async (user: string, permissions?: 'all'): Promise<AmqpTlsFiles> => {
+      if (permissions) {
+        await admin.ensureUser(user);
+        await admin.setPermissions(this.id, user, { configure: '.*', write: '.*', read: '.*' });
+      } else await admin.ensureServiceUser(this.id, user);
+      this.users.push(user);
+      return issueBrokerClientFiles(transportCa, path.join(this.dir, 'transport', user), user);
+    };
+    const amqpEnv = (tls: AmqpTlsFiles) => ({ EDX_AMQP_URL: this.amqpUrl, EDX_AMQP_CA_FILE: tls.caFile, EDX_AMQP_CERT_FILE: tls.certFile!, EDX_AMQP_KEY_FILE: tls.keyFile! });
+    const consoleTls = await clientFiles(`edx-console-${this.id}`);
+    const hubTls = await clientFiles(`edx-hub-${this.id}`);
+    this.rawBrokerTls = await clientFiles(`edx-bench-raw-${this.id}`, 'all');
+    const common = { EDX_AMQP_MANAGEMENT_URL: this.options.managementUrl, EDX_HUB_DATABASE_URL: hubDatabase, EDX_LOG_LEVEL: 'warn' };
 
     const consolePort = await freePort();
-    const consoleApp = this.track(launchApp('console', { port: consolePort, env: { ...common, EDX_CONSOLE_PORT: String(consolePort), EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex') } }));
+    const consoleApp = this.track(launchApp('console', { port: consolePort, env: { ...common, ...amqpEnv(consoleTls), EDX_CONSOLE_PORT: String(consolePort), EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(this.options.brokerTlsDir).caDir, EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex') } }));
     await waitHealthy(consoleApp);
     const system = async (id: string, codes: string[]): Promise<DemoSystem> => {
       const databaseUrl = `${databaseRoot}/${this.id}_${id}`;
@@ -73,7 +93,7 @@ export class IsolatedExchange {
       const port = await freePort();
       this.track(launchApp('hub', {
         name: `hub#${i + 1}`, port, nodeFlags: profile,
-        env: { ...common, EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem') },
+        env: { ...common, ...amqpEnv(hubTls), EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem') },
       }));
     }
     for (const s of this.systems) {
@@ -100,6 +120,7 @@ export class IsolatedExchange {
     const admin = new BrokerAdmin({ managementUrl: this.options.managementUrl });
     await admin.deleteVhost(this.id).catch(() => undefined);
     for (const s of this.systems) await admin.deleteUser(`system.${s.id}`).catch(() => undefined);
+    for (const user of this.users) await admin.deleteUser(user).catch(() => undefined);
     for (const db of this.databases) await dropDatabase(db).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }

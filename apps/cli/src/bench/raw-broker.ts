@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@edx/common';
-import { AmqpConnection, ConfirmedPublisher, Consumer, Outcome } from '@edx/messaging';
+import { AmqpConnection, AmqpTlsFiles, ConfirmedPublisher, Consumer, Outcome } from '@edx/messaging';
 
 /**
  * The raw broker rate on this machine, now: persistent messages of `size` bytes published with
  * confirms (pipelined, window 256) to a quorum queue and consumed with manual acks (prefetch 1000).
- * This is the yardstick the exchange's efficiency is measured against.
+ * This is the yardstick the exchange's efficiency is measured against, over the same kind of
+ * connection the exchange uses (TLS with a client certificate).
  */
-export async function measureRawBroker(amqpUrl: string, size: number, count: number): Promise<number> {
+export async function measureRawBroker(amqpUrl: string, tls: AmqpTlsFiles, size: number, count: number): Promise<number> {
   const logger = createLogger('bench-raw', 'warn');
-  const connection = new AmqpConnection({ url: amqpUrl, connectionName: 'edx-bench-raw' }, logger);
+  const connection = new AmqpConnection({ url: amqpUrl, tls, connectionName: 'edx-bench-raw' }, logger);
   await connection.start();
   const queue = `bench.raw.${randomUUID().slice(0, 8)}`;
   const ch = await connection.createChannel();

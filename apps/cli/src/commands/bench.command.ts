@@ -82,6 +82,7 @@ export const benchCommand: Command = {
 
     const exchange = new IsolatedExchange({
       amqpRoot: settings.benchAmqpRoot,
+      brokerTlsDir: settings.brokerTlsDir,
       managementUrl: settings.managementUrl,
       databaseRoot: settings.databaseRoot,
       senders, receivers, hubs, profileDir, log: print,
@@ -109,7 +110,7 @@ export const benchCommand: Command = {
 
       const rawCount = Number(values['raw-count'] ?? Math.max(200, Math.min(20000, Math.floor((400 * 1024 * 1024) / packageBytes))));
       print(`raw broker: ${rawCount} persistent, confirmed, acked messages of ${packageBytes} bytes on a quorum queue...`);
-      const rawMessagesPerSecond = size === '100m' ? 0 : await measureRawBroker(exchange.amqpUrl, packageBytes, rawCount);
+      const rawMessagesPerSecond = size === '100m' ? 0 : await measureRawBroker(exchange.amqpUrl, exchange.rawBrokerTls, packageBytes, rawCount);
       if (rawMessagesPerSecond) print(`raw broker: ${Math.round(rawMessagesPerSecond)} msg/s`);
 
       // Receipts: every sending agency's live stream; a document is done when each recipient said 01.

@@ -3,6 +3,7 @@ import { CommandGroup } from '../help';
 import { auditCheckpointCommand } from './audit-checkpoint.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
+import { brokerTlsCommand } from './broker-tls.command';
 import { agencyAddCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
 import { gatewayEnrolCommand, gatewayKeyCommand } from './gateway.commands';
 import { pdfSignCommand } from './pdf-sign.command';
@@ -22,7 +23,7 @@ import { verifyCommand } from './verify.command';
 
 /** Every verb, under the headings `edx help` lists them by. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
-  { title: 'Run the demo', commands: [upCommand] },
+  { title: 'Run the demo', commands: [upCommand, brokerTlsCommand] },
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, proofVerifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
   { title: 'Onboarding: trust, connected systems and their gateways', commands: [trustAddCommand, systemAddCommand, systemTokenCommand, systemListCommand, gatewayEnrolCommand, gatewayKeyCommand] },

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
-import { BrokerAdmin } from '@edx/messaging';
+import { BrokerAdmin, devBrokerTlsPaths, issueBrokerClientFiles, loadDevTransportCa } from '@edx/messaging';
 import { createDevPki, encryptPrivateKey } from '@edx/trust';
 import { CliSettings, loadCliSettings } from '../cli.env';
 import { Command, OptionTable, parseOptions } from '../command';
@@ -11,10 +11,11 @@ import { provisionSystems } from '../demo/demo-setup';
 import { AppProcess, launchApp, waitHealthy } from '../processes/app-process';
 import { directoryProblems, hubKeyFiles, HUB_CODE, keyPassphraseFile, localProblems } from '../up/consistency';
 import { crashPoint } from '../up/crash-point';
-import { DemoPlan, amqpUrlAs, demoPlan } from '../up/demo-plan';
+import { DemoPlan, demoPlan, serviceTransportDir } from '../up/demo-plan';
+import { MANAGEMENT_TLS_PORT, ensureLocalBrokerTls } from '../broker/local-broker-tls';
 import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
 import { DemoFile, inspectExchange, resetExchange, resetHint } from '../up/local-exchange';
-import { brokerMaxMessageBytes, brokerPrerequisite, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
+import { brokerMaxMessageBytes, brokerPrerequisite, brokerTlsPrerequisite, isLocalHost, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
 
 const UP_OPTIONS = {
   dir: { type: 'string', value: 'DIR', default: '.edx', help: 'the folder holding the dev PKI, keys, gateway configurations and demo.json' },
@@ -39,7 +40,8 @@ export const upCommand: Command = {
   usage: 'up [--dir DIR] [--reset] [--json]',
   description:
     'Runs the whole exchange on this machine until Ctrl-C: the console (8080), the hub (8082) and two demo gateways (8081, 8083). ' +
-    'It first makes sure PostgreSQL and RabbitMQ answer and that RabbitMQ\'s management API is on; on a local broker it enables the plugin itself and says so. ' +
+    'It first makes sure PostgreSQL and RabbitMQ answer, that RabbitMQ\'s management API is on and that its TLS listener (5671) takes client certificates; on a local broker it enables the plugin and sets up the listener itself (as `edx broker tls` does) and says what it changed. ' +
+    'Every app then connects over TLS with its own client certificate. ' +
     'The first run makes a dev PKI and the demo agencies and writes their URLs and API keys to .edx/demo.json; it is all or nothing: a run that dies part-way leaves nothing a later run trusts. ' +
     'Every later run checks that .edx/ still hangs together (certificates, gateway configurations, the directory) before it starts anything. ' +
     'Settings: EDX_AMQP_URL, EDX_AMQP_MANAGEMENT_URL, EDX_DATABASE_ROOT, EDX_HUB_DATABASE_URL, the EDX_*_PORT settings (README, "Configuration").',
@@ -52,7 +54,13 @@ export const upCommand: Command = {
     const admin = new BrokerAdmin({ managementUrl: plan.managementUrl });
 
     await ensurePrerequisites(
-      [postgresPrerequisite(settings.databaseRoot), brokerPrerequisite(plan.amqpUrl), managementPrerequisite(plan.managementUrl, plan.amqpUrl), messageSizePrerequisite(plan.amqpUrl)],
+      [
+        postgresPrerequisite(settings.databaseRoot),
+        brokerPrerequisite(plan.amqpUrl),
+        managementPrerequisite(plan.managementUrl, plan.amqpUrl),
+        messageSizePrerequisite(plan.amqpUrl),
+        brokerTlsPrerequisite(plan.amqpsUrl, devBrokerTlsPaths(plan.brokerTlsDir).caFile, async () => (await ensureLocalBrokerTls({ dir: plan.brokerTlsDir, confFile: settings.rabbitmqConf })).changed),
+      ],
       print,
     );
     if (values.reset) {
@@ -106,23 +114,23 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   await markDatabase(plan.hubDatabaseUrl, mark);
   for (const s of plan.systems) await markDatabase(s.databaseUrl, mark);
   await markVhost(admin, plan.vhost, mark);
-  // The hub and the console connect as their own least-privilege users, never as the broker's admin.
-  const broker = {
-    hub: { user: plan.serviceUsers.hub, password: randomBytes(24).toString('base64url') },
-    console: { user: plan.serviceUsers.console, password: randomBytes(24).toString('base64url') },
-  };
-  for (const service of Object.values(broker)) await admin.ensureServiceUser(plan.vhost, service.user, service.password);
+  // The hub and the console connect as their own least-privilege users, never as the broker's admin:
+  // no password, each logs in with its certificate from the machine's dev transport CA.
+  const broker = { hub: { user: plan.serviceUsers.hub }, console: { user: plan.serviceUsers.console } };
+  for (const service of Object.values(broker)) await admin.ensureServiceUser(plan.vhost, service.user);
   crashPoint('up:after-marks', settings.crashAt, running);
 
   const staging = plan.stagingDir;
   rmSync(staging, { recursive: true, force: true });
   privateDirectory(staging);
+  const transportCa = loadDevTransportCa(plan.brokerTlsDir);
   const pki = createDevPki();
   pki.save(path.join(staging, 'pki'));
   const hub = pki.issue({ code: HUB_CODE, name: 'edx exchange hub', kind: 'organisation' });
   // Private keys at rest are encrypted; the passphrase file stands in for a secret the operator keeps elsewhere.
   const keyPassphrase = randomBytes(32).toString('base64url');
   writePrivateFile(keyPassphraseFile(staging), `${keyPassphrase}\n`);
+  for (const service of Object.values(broker)) issueBrokerClientFiles(transportCa, serviceTransportDir(staging, service.user), service.user, { passphrase: keyPassphrase });
   const hubFiles = hubKeyFiles(staging);
   privateDirectory(path.dirname(hubFiles.key));
   writePrivateFile(hubFiles.key, encryptPrivateKey(hub.keyPem, keyPassphrase));
@@ -137,7 +145,7 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
     hub: { url: `http://127.0.0.1:${plan.ports.hub}` },
     broker,
   };
-  running.push(startConsole(plan, { ...partial, gateways: [] }));
+  running.push(startConsole(plan, { ...partial, gateways: [] }, staging));
   await waitHealthy(running[0]);
   const provisioned = await provisionSystems({
     console: new ConsoleClient(consoleUrl, tokens.adminToken),
@@ -165,20 +173,29 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   crashPoint('up:before-commit', settings.crashAt, running);
   renameSync(staging, plan.dir);
   crashPoint('up:after-commit', settings.crashAt, running);
+  // The console read its broker certificate in the staging folder; it reads it again at every reconnect, so from where it now is.
+  await running[0].stop();
+  running[0] = startConsole(plan, demo);
+  await waitHealthy(running[0]);
   await markDatabase(plan.hubDatabaseUrl, { ...mark, state: 'ready' });
   for (const s of plan.systems) await markDatabase(s.databaseUrl, { ...mark, state: 'ready' });
   await markVhost(admin, plan.vhost, { ...mark, state: 'ready' });
   return demo;
 }
 
-function startConsole(plan: DemoPlan, demo: DemoFile): AppProcess {
+/** The console, its files in `dir` (the staging folder during a first run). */
+function startConsole(plan: DemoPlan, demo: DemoFile, dir = plan.dir): AppProcess {
   return launchApp('console', {
     port: plan.ports.console,
     from: APP_FORM,
     env: {
       ...commonEnv(plan),
-      EDX_AMQP_URL: amqpUrlAs(plan, demo.broker.console.user, demo.broker.console.password),
+      ...managementTlsEnv(plan),
+      ...brokerEnv(plan, demo.broker.console.user, dir),
+      ...keyEnv(plan, dir),
       EDX_CONSOLE_PORT: String(plan.ports.console),
+      // Enrolment issues each system's broker certificate from the local broker's dev CA.
+      EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(plan.brokerTlsDir).caDir,
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: sha256(demo.console.adminToken),
       EDX_CONSOLE_OPERATOR_TOKEN_SHA256: sha256(demo.console.operatorToken),
     },
@@ -189,9 +206,32 @@ function commonEnv(plan: DemoPlan): Record<string, string> {
   return { EDX_AMQP_MANAGEMENT_URL: plan.managementUrl, EDX_HUB_DATABASE_URL: plan.hubDatabaseUrl };
 }
 
+/**
+ * The console reaches a local broker's management API over HTTPS (15671, which `edx broker tls`
+ * opens), so the administrator's password never crosses a socket in clear; a remote one as configured.
+ */
+function managementTlsEnv(plan: DemoPlan): Record<string, string> {
+  const url = new URL(plan.managementUrl);
+  if (url.protocol !== 'http:' || !isLocalHost(url.hostname) || !isLocalHost(new URL(plan.amqpsUrl).hostname)) return {};
+  url.protocol = 'https:';
+  url.port = String(MANAGEMENT_TLS_PORT);
+  return { EDX_AMQP_MANAGEMENT_URL: url.toString().replace(/\/$/, ''), EDX_AMQP_MANAGEMENT_CA_FILE: devBrokerTlsPaths(plan.brokerTlsDir).caFile };
+}
+
+/** The hub's or the console's broker connection: the TLS listener, by its certificate in `.edx/transport/<user>/`. */
+function brokerEnv(plan: DemoPlan, user: string, dir = plan.dir): Record<string, string> {
+  const files = serviceTransportDir(dir, user);
+  return {
+    EDX_AMQP_URL: plan.amqpsUrl,
+    EDX_AMQP_CA_FILE: path.join(files, 'transport-ca.pem'),
+    EDX_AMQP_CERT_FILE: path.join(files, 'transport-cert.pem'),
+    EDX_AMQP_KEY_FILE: path.join(files, 'transport-key.pem'),
+  };
+}
+
 /** Where the hub and gateways read the keys' passphrase (none for a folder made before keys were encrypted). */
-function keyEnv(plan: DemoPlan): Record<string, string> {
-  const file = keyPassphraseFile(plan.dir);
+function keyEnv(plan: DemoPlan, dir = plan.dir): Record<string, string> {
+  const file = keyPassphraseFile(dir);
   return existsSync(file) ? { EDX_KEY_PASSPHRASE_FILE: file } : {};
 }
 
@@ -205,7 +245,7 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
       from: APP_FORM,
       env: {
         ...commonEnv(plan),
-        EDX_AMQP_URL: amqpUrlAs(plan, demo.broker.hub.user, demo.broker.hub.password),
+        ...brokerEnv(plan, demo.broker.hub.user),
         EDX_HUB_PORT: String(plan.ports.hub),
         EDX_HUB_KEY_FILE: hubFiles.key,
         EDX_HUB_CERT_FILE: hubFiles.cert,

@@ -37,7 +37,8 @@ export interface ConnectedSystem {
 export interface Enrolment {
   readonly systemId: string;
   readonly name: string;
-  readonly amqpUrl: string;
+  /** amqps URL (no credentials), the broker user, its certificate for the gateway's key, the broker's CA. */
+  readonly amqp: { readonly url: string; readonly user: string; readonly certificatePem: string; readonly caPem: string };
   readonly consoleToken: string;
   readonly trust: { readonly anchors: string[]; readonly intermediates: string[] };
   readonly agencies: Array<{ code: string; name: string; status: string; certificates: Array<{ fingerprint: string; pem: string }> }>;

@@ -10,6 +10,8 @@ import { ConsoleClient, Enrolment } from '../demo/console-client';
  * A gateway's folder, everything a connected system's gateway starts from:
  *   gateway.json              its configuration (EDX_GATEWAY_CONFIG)
  *   transport/key.pem         the system's own key, made here; the enrolment proves it holds it
+ *   transport/cert.pem        its broker certificate (CN = its broker user), issued at enrolment
+ *   transport/broker-ca.pem   the CA the broker's certificate chains to
  *   console-token             the system's console credential (reads the agencies it hosts)
  *   trust/anchors.pem, trust/intermediates.pem
  *   agencies/CODE/key.pem     each hosted agency's signing key, made here (never travels)
@@ -20,6 +22,8 @@ import { ConsoleClient, Enrolment } from '../demo/console-client';
 export const gatewayFiles = (dir: string) => ({
   config: path.join(dir, 'gateway.json'),
   transportKey: path.join(dir, 'transport', 'key.pem'),
+  transportCert: path.join(dir, 'transport', 'cert.pem'),
+  brokerCa: path.join(dir, 'transport', 'broker-ca.pem'),
   consoleToken: path.join(dir, 'console-token'),
   anchors: path.join(dir, 'trust', 'anchors.pem'),
   intermediates: path.join(dir, 'trust', 'intermediates.pem'),
@@ -65,7 +69,8 @@ export interface EnrolResult {
 
 /**
  * `edx gateway enrol`: makes the system's key here (or keeps the one an earlier run made), redeems the
- * enrolment token with a request for it, and writes the gateway's folder. Safe to run again: the same
+ * enrolment token with a request for it, and writes the gateway's folder: the broker certificate the
+ * console issued for that key (the gateway logs in with it; it holds no broker password). Safe to run again: the same
  * key redeems the same token again until it expires, and every file is written whole.
  */
 export async function enrolGateway(options: EnrolOptions): Promise<EnrolResult> {
@@ -80,6 +85,8 @@ export async function enrolGateway(options: EnrolOptions): Promise<EnrolResult> 
   if (previous?.systemId && previous.systemId !== enrolment.systemId) {
     throw new EdxError('CONFLICT', `${options.dir} is the gateway of system ${previous.systemId}; this token enrols ${enrolment.systemId}. Enrol it into another folder (--dir).`);
   }
+  writeFileSync(files.transportCert, enrolment.amqp.certificatePem);
+  writeFileSync(files.brokerCa, enrolment.amqp.caPem);
   privateDirectory(path.dirname(files.anchors));
   writeFileSync(files.anchors, enrolment.trust.anchors.join('\n'));
   writeFileSync(files.intermediates, enrolment.trust.intermediates.join('\n'));
@@ -87,7 +94,7 @@ export async function enrolGateway(options: EnrolOptions): Promise<EnrolResult> 
   const relative = (file: string) => path.relative(options.dir, file);
   const config = {
     systemId: enrolment.systemId,
-    amqpUrl: enrolment.amqpUrl,
+    amqp: { url: enrolment.amqp.url, caFile: relative(files.brokerCa), certFile: relative(files.transportCert), keyFile: relative(files.transportKey) },
     databaseUrl,
     trust: { anchors: [relative(files.anchors)], intermediates: [relative(files.intermediates)], crls: [], crlSources: [`${consoleUrl}/v1/trust/crls`] },
     console: { url: consoleUrl, tokenFile: relative(files.consoleToken) },

@@ -1,9 +1,11 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GatewayConfig, loadGatewayConfig, readPassphraseFile, toEdxError } from '@edx/common';
+import { EdxError, GatewayConfig, loadGatewayConfig, readPassphraseFile, toEdxError } from '@edx/common';
+import { certificateUser, devBrokerTlsPaths, escapeRegex, systemUserName } from '@edx/messaging';
 import { DevPki, SigningIdentity, TrustStore, assertOwnCertificateAccepted, loadIdentityFiles } from '@edx/trust';
 import { ConsoleClient } from '../demo/console-client';
-import { DemoPlan } from './demo-plan';
+import { DemoPlan, serviceTransportDir } from './demo-plan';
 import { DemoFile } from './local-exchange';
 
 /** The hub's identity in the dev PKI: the code in its certificate and the files under `.edx/pki/hub/`. */
@@ -21,6 +23,18 @@ export function demoKeyPassphrase(dir: string): string | undefined {
 
 function identityAt(dir: string, key: string, cert: string): SigningIdentity {
   return loadIdentityFiles(key, cert, demoKeyPassphrase(dir));
+}
+
+/**
+ * A broker client certificate the local broker takes: from its CA, for `user` (its CN; a RegExp: a
+ * system's enrolment's user, `system.<id>.<n>`), not expired. Throws CERT_UNTRUSTED saying which.
+ */
+function assertBrokerCertificate(certFile: string, caFile: string, user: string | RegExp): void {
+  const cert = new X509Certificate(readFileSync(certFile));
+  if (!cert.verify(new X509Certificate(readFileSync(caFile)).publicKey)) throw new EdxError('CERT_UNTRUSTED', `${certFile} is not from the broker's transport CA (${caFile})`);
+  const named = certificateUser(certFile);
+  if (typeof user === 'string' ? named !== user : !user.test(named)) throw new EdxError('CERT_UNTRUSTED', `${certFile} logs in as ${named}, not ${String(user)}`);
+  if (new Date(cert.validTo) < new Date()) throw new EdxError('CERT_EXPIRED', `${certFile} expired on ${cert.validTo}`);
 }
 
 /** Runs one check; its EdxError (or any error) becomes a problem sentence. */
@@ -55,6 +69,11 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
     assertOwnCertificateAccepted(hub, devStore, HUB_CODE, { who: 'The hub', fix: '' });
   });
 
+  const brokerCa = devBrokerTlsPaths(plan.brokerTlsDir).caFile;
+  for (const { user } of [demo.broker.hub, demo.broker.console]) {
+    attempt(problems, `the broker certificate of ${user} in transport/${user}/`, () => assertBrokerCertificate(path.join(serviceTransportDir(dir, user), 'transport-cert.pem'), brokerCa, user));
+  }
+
   const expected = new Map(plan.systems.map((s) => [s.id, s]));
   for (const gateway of demo.gateways) {
     const system = expected.get(gateway.id);
@@ -70,6 +89,9 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
     if (!config) continue;
     if (config.systemId !== system.id) problems.push(`${gateway.configFile} is for system ${config.systemId}, not ${system.id}`);
     if (config.databaseUrl !== system.databaseUrl) problems.push(`${gateway.configFile} uses database ${config.databaseUrl}, the settings ${system.databaseUrl}`);
+    const amqp = config.amqp;
+    if (!amqp) problems.push(`${gateway.configFile} reaches the broker with a password (amqpUrl): it was made before the broker took client certificates`);
+    else attempt(problems, `the broker certificate of gateway ${config.systemId}`, () => assertBrokerCertificate(amqp.certFile, brokerCa, new RegExp(`^${escapeRegex(systemUserName(config!.systemId))}\\.\\d+$`)));
     const missing = [...config.trust.anchors, ...config.trust.intermediates].filter((f) => !existsSync(f));
     if (missing.length) {
       problems.push(`${gateway.configFile} names trust files that are missing: ${missing.join(', ')}`);

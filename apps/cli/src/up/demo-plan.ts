@@ -7,7 +7,12 @@ export interface DemoPlan {
   readonly dir: string;
   /** Where a first run builds `.edx/` before it is complete (never trusted, removed at the next start). */
   readonly stagingDir: string;
+  /** The broker and vhost as the settings name them (its plain listener is what `edx up` checks is running). */
   readonly amqpUrl: string;
+  /** Where the hub, the console and the gateways connect: the same broker's TLS listener, by certificate. */
+  readonly amqpsUrl: string;
+  /** The machine's dev transport CA and the broker's TLS files (`edx broker tls`). */
+  readonly brokerTlsDir: string;
   readonly vhost: string;
   readonly managementUrl: string;
   readonly hubDatabaseUrl: string;
@@ -23,6 +28,8 @@ export function demoPlan(settings: CliSettings, dir: string): DemoPlan {
     dir: absolute,
     stagingDir: `${absolute}.unfinished`,
     amqpUrl: settings.amqpUrl,
+    amqpsUrl: tlsUrlOf(settings.amqpUrl),
+    brokerTlsDir: settings.brokerTlsDir,
     vhost: decodeURIComponent(new URL(settings.amqpUrl).pathname.slice(1)) || '/',
     managementUrl: settings.managementUrl,
     hubDatabaseUrl: settings.hubDatabaseUrl,
@@ -37,10 +44,17 @@ export function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
-/** The broker URL of the plan with a service user's credentials in it. */
-export function amqpUrlAs(plan: DemoPlan, user: string, password: string): string {
-  const url = new URL(plan.amqpUrl);
-  url.username = encodeURIComponent(user);
-  url.password = encodeURIComponent(password);
-  return url.toString();
+/** The broker's TLS listener for a broker URL: amqps on 5671 of the same host and vhost, no credentials (the certificate names the user). */
+export function tlsUrlOf(amqpUrl: string): string {
+  const url = new URL(amqpUrl);
+  if (url.protocol === 'amqp:') {
+    url.port = '5671';
+  }
+  const tls = new URL(`amqps://${url.host}${url.pathname}`);
+  return tls.toString();
+}
+
+/** Where a service user's broker certificate, key and CA are in the `.edx/` folder. */
+export function serviceTransportDir(dir: string, user: string): string {
+  return path.join(dir, 'transport', user);
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { BrokerAdmin, systemUserName } from '@edx/messaging';
+import { BrokerAdmin } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { ProvisionedSystem } from '../demo/demo-setup';
 import { DemoPlan, databaseName } from './demo-plan';
@@ -12,7 +12,7 @@ export interface DemoFile {
   readonly createdAt: string;
   readonly console: { url: string; adminToken: string; operatorToken: string };
   readonly hub: { url: string };
-  /** The hub's and the console's own least-privilege broker users (never guest). */
+  /** The hub's and the console's own least-privilege broker users (never guest), each by its certificate in `transport/<user>/`. */
   readonly broker: { hub: BrokerCredentials; console: BrokerCredentials };
   /** Paths inside are relative to the `.edx/` folder. */
   readonly gateways: ProvisionedSystem[];
@@ -20,7 +20,6 @@ export interface DemoFile {
 
 export interface BrokerCredentials {
   readonly user: string;
-  readonly password: string;
 }
 
 export function readDemoFile(dir: string): DemoFile | undefined {
@@ -92,7 +91,7 @@ function sayFound(reading: MarkReading): string {
 export async function resetExchange(plan: DemoPlan, admin: BrokerAdmin): Promise<void> {
   for (const url of [plan.hubDatabaseUrl, ...plan.systems.map((s) => s.databaseUrl)]) await dropDatabase(url);
   await admin.deleteVhost(plan.vhost);
-  for (const s of plan.systems) await admin.deleteUser(systemUserName(s.id));
+  for (const s of plan.systems) await admin.deleteSystemUsers(s.id);
   for (const user of Object.values(plan.serviceUsers)) await admin.deleteUser(user);
   for (const dir of [plan.dir, plan.stagingDir]) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Prerequisite, ensurePrerequisites, isLocalHost, managementPrerequisite, postgresPrerequisite } from './prerequisites';
@@ -31,6 +31,17 @@ describe('edx up prerequisites', () => {
       message: expect.stringContaining('Run `touch'),
     });
     expect(existsSync(path.join(dir, 'b'))).toBe(false);
+  });
+
+  it('runs a fix made of code (the broker TLS set-up) and prints each change it made', async () => {
+    const file = path.join(dir, 'by-code');
+    const byCode: Prerequisite = {
+      ...fileExists('by-code', true),
+      localFix: { says: 'setting it up', commands: [], apply: async () => (writeFileSync(file, ''), [`wrote ${file}`]) },
+    };
+    const lines: string[] = [];
+    await ensurePrerequisites([byCode], (l) => lines.push(l));
+    expect(lines).toEqual(['edx up: by-code is missing; setting it up', `edx up: changed: wrote ${file}`, 'edx up: the file by-code: done']);
   });
 
   it('reports a fix that failed with its output', async () => {

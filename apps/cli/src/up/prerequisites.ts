@@ -12,8 +12,11 @@ export type PrerequisiteState = { readonly met: true } | { readonly met: false; 
 export interface Prerequisite {
   readonly name: string;
   check(): Promise<PrerequisiteState>;
-  /** Commands that fix it on this machine (only offered when the service is local and the tools are here). */
-  readonly localFix?: { readonly says: string; readonly commands: ReadonlyArray<readonly string[]> };
+  /**
+   * What fixes it on this machine (only offered when the service is local and the tools are here):
+   * commands to run, or `apply`, which resolves with each change it made.
+   */
+  readonly localFix?: { readonly says: string; readonly commands: ReadonlyArray<readonly string[]>; readonly apply?: () => Promise<string[]> };
   /** What a person runs or sets elsewhere: the exact command or setting. */
   readonly manualFix: string;
   /** A prerequisite that is only advice (the exchange runs without it): reported, never fatal. */
@@ -43,8 +46,15 @@ export async function ensurePrerequisites(
     if (state.met) continue;
     const fix = prerequisite.localFix;
     if (state.fixable && fix) {
-      print(`edx up: ${state.problem}; ${fix.says}: ${fix.commands.map((c) => `\`${c.join(' ')}\``).join(' then ')}`);
-      for (const command of fix.commands) {
+      print(`edx up: ${state.problem}; ${fix.says}${fix.commands.length ? `: ${fix.commands.map((c) => `\`${c.join(' ')}\``).join(' then ')}` : ''}`);
+      if (fix.apply) {
+        try {
+          for (const line of await fix.apply()) print(`edx up: changed: ${line}`);
+        } catch (error) {
+          state = { met: false, problem: `${state.problem}; ${(error as Error).message}`, fixable: false };
+        }
+      }
+      for (const command of state.fixable ? fix.commands : []) {
         const result = run(command);
         if (!result.ok) {
           state = { met: false, problem: `${state.problem}; \`${command.join(' ')}\` failed: ${result.output.slice(-500)}`, fixable: false };
@@ -88,7 +98,7 @@ export function findTool(name: string, searchPath = process.env.PATH ?? ''): str
   return undefined;
 }
 
-function tcpOpen(host: string, port: number, timeoutMs = 3000): Promise<boolean> {
+export function tcpOpen(host: string, port: number, timeoutMs = 3000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     const done = (open: boolean) => {
@@ -200,5 +210,27 @@ export function messageSizePrerequisite(amqpUrl: string): Prerequisite {
     },
     localFix: local ? { says: 'raising it until the broker restarts', commands: [[ctl, '-q', 'eval', `application:set_env(rabbit, max_message_size, ${BROKER_MAX_MESSAGE_BYTES}).`]] } : undefined,
     manualFix: `To keep it, add \`max_message_size = ${BROKER_MAX_MESSAGE_BYTES}\` to rabbitmq.conf.`,
+  };
+}
+
+/**
+ * The broker's TLS listener (5671) with client certificates from the machine's dev transport CA,
+ * which the hub, the console and the gateways connect to. On a local broker `edx up` sets it up
+ * with the code of `edx broker tls` and prints every change.
+ */
+export function brokerTlsPrerequisite(amqpsUrl: string, caFile: string, apply: () => Promise<string[]>): Prerequisite {
+  const url = new URL(amqpsUrl);
+  const port = Number(url.port || 5671);
+  const local = isLocalHost(url.hostname) && findTool('rabbitmqctl');
+  return {
+    name: `RabbitMQ's TLS listener at ${url.hostname}:${port}`,
+    async check() {
+      if (!existsSync(caFile)) return { met: false, problem: `there is no dev transport CA for the broker (${caFile})`, fixable: true };
+      return (await tcpOpen(url.hostname, port))
+        ? { met: true }
+        : { met: false, problem: `RabbitMQ has no TLS listener at ${url.hostname}:${port}`, fixable: true };
+    },
+    localFix: local ? { says: "setting up the broker's TLS listener with client certificates (what `npx edx broker tls` does)", commands: [], apply } : undefined,
+    manualFix: 'Run `npx edx broker tls` on the broker host (as a user who may write /etc/rabbitmq), or set the broker up as README "Transport security" says.',
   };
 }

@@ -1,4 +1,4 @@
-import { Body, CanActivate, Controller, ExecutionContext, Get, Injectable, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, CanActivate, Controller, ExecutionContext, Get, HttpCode, Injectable, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EdxError } from '@edx/common';
 import { AuditActor } from '@edx/storage';
@@ -52,6 +52,16 @@ export class SystemsController {
   @ApiOperation({ summary: 'A new enrolment token for a system (the previous one stops working): enrol it again, e.g. on a new machine' })
   newToken(@Param('id') id: string, @SignedInAs() by: AuditActor) {
     return this.systems.newEnrolmentToken(id, by);
+  }
+
+  @Post('systems/:id/transport/revoke')
+  @HttpCode(200)
+  @UseGuards(RoleGuard)
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Revoke a system's transport certificate: the broker refuses its next connection and closes the open ones (body: reason); it connects again only after a new enrolment" })
+  revokeTransport(@Param('id') id: string, @Body() body: Body_, @SignedInAs() by: AuditActor) {
+    return this.systems.revokeTransport(id, requiredText(body, 'reason'), by);
   }
 
   @Post('enrolments')

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EdxError } from '@edx/common';
-import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
+import { AmqpConnection, BrokerAdmin, declareSystemInbox, systemUserName } from '@edx/messaging';
 import { AuditActor, appendAudit } from '@edx/storage';
-import { csrPublicKey, publicKeyFingerprint } from '@edx/trust';
+import { TransportCa, csrPublicKey, publicKeyFingerprint } from '@edx/trust';
 
 /** What an administrator hands to the gateway's operator: shown once, stored as its SHA-256. */
 export interface EnrolmentToken {
@@ -24,8 +24,12 @@ export interface HostedAgencyEntry {
 export interface Enrolment {
   readonly systemId: string;
   readonly name: string;
-  /** The system's own broker user, with a password made now: amqp://system.<id>:<password>@host/vhost. */
-  readonly amqpUrl: string;
+  /**
+   * The broker connection: amqps://host:5671/vhost (no credentials), the broker user this
+   * enrolment has (`system.<id>.<n>`), its transport certificate issued now for the gateway's key
+   * (CN = that user; the broker logs it in with EXTERNAL), and the CA the broker's certificate chains to.
+   */
+  readonly amqp: { readonly url: string; readonly user: string; readonly certificatePem: string; readonly caPem: string };
   /** The system's console credential: it reads the agencies it hosts with it (`GET /v1/systems/:id/directory`). */
   readonly consoleToken: string;
   /** PEM: what incoming signatures (the agencies', the hub's) must chain to. */
@@ -66,6 +70,11 @@ export class SystemsService {
     private readonly vhost: string,
     private readonly publicAmqpUrl: string,
     private readonly enrolmentTtlMs: number,
+    /** Issues systems' transport certificates; undefined: enrolment is refused (CONFIG_INVALID). */
+    private readonly transportCa: TransportCa | undefined,
+    /** PEM of the CA the broker's own certificate chains to, for gateways to check it. */
+    private readonly brokerCaPem: string,
+    private readonly transportValidDays = 365,
   ) {}
 
   /**
@@ -84,9 +93,9 @@ export class SystemsService {
       }
       return { ...(await this.newEnrolmentToken(id, by)), reissued: true };
     }
-    // The broker user gets a password nobody knows: the gateway's is set when it enrols.
+    // No broker user yet: each enrolment makes its own, for the certificate it issues.
     await this.admin.ensureVhost(this.vhost);
-    const amqpUser = await this.admin.ensureSystemUser(this.vhost, id, randomBytes(24).toString('base64url'));
+    const amqpUser = systemUserName(id);
     await this.amqp.withChannel((ch) => declareSystemInbox(ch, id, []));
     const token = `${ENROLMENT_PREFIX}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.enrolmentTtlMs);
@@ -124,18 +133,21 @@ export class SystemsService {
 
   /**
    * Redeems an enrolment token for the key `csrPem` proves. Throws ENROLMENT_TOKEN_INVALID (unknown or
-   * replaced), ENROLMENT_TOKEN_EXPIRED, ENROLMENT_TOKEN_USED (redeemed by another key) and KEY_INVALID
-   * (an unreadable or unsigned request). The same key may redeem it again until it expires: the broker
-   * password and console token are made anew each time, the older ones stop working.
+   * replaced), ENROLMENT_TOKEN_EXPIRED, ENROLMENT_TOKEN_USED (redeemed by another key), KEY_INVALID
+   * (an unreadable or unsigned request) and CONFIG_INVALID (this console has no transport CA). The
+   * same key may redeem it again until it expires: a new certificate and console token each time, for
+   * the same broker user. A new key (a new token) gets a new broker user and the previous one is
+   * deleted, so the earlier certificate, stolen or not, opens nothing any more.
    */
   async enrol(token: string, csrPem: string): Promise<Enrolment> {
     if (!token.startsWith(ENROLMENT_PREFIX)) throw new EdxError('ENROLMENT_TOKEN_INVALID', 'This is not an enrolment token (they start with "edxenrol_"); ask the administrator for the one `edx system add` printed.');
+    if (!this.transportCa) throw new EdxError('CONFIG_INVALID', "This console has no transport CA to issue the systems' broker certificates: set EDX_TRANSPORT_CA_DIR (ca.key and ca.pem).");
+    const ca = this.transportCa;
     const key = publicKeyFingerprint(csrPublicKey(csrPem)); // the key the gateway proved it holds
-    const password = randomBytes(24).toString('base64url');
     const consoleToken = `${CONSOLE_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const system = await this.dataSource.transaction(async (em) => {
-      const [row]: Array<{ id: string; name: string; amqp_user: string; enrolment_expires_at: Date; enrolled_key_sha256: string | null; enrolled_at: Date | null }> = await em.query(
-        'SELECT id, name, amqp_user, enrolment_expires_at, enrolled_key_sha256, enrolled_at FROM connected_systems WHERE enrolment_token_sha256 = $1 FOR UPDATE',
+      const [row]: Array<{ id: string; name: string; amqp_user: string; enrolment_expires_at: Date; enrolled_key_sha256: string | null; enrolled_at: Date | null; broker_generation: number }> = await em.query(
+        'SELECT id, name, amqp_user, enrolment_expires_at, enrolled_key_sha256, enrolled_at, broker_generation FROM connected_systems WHERE enrolment_token_sha256 = $1 FOR UPDATE',
         [sha256(token)],
       );
       if (!row) throw new EdxError('ENROLMENT_TOKEN_INVALID', 'The console issued no such enrolment token, or a newer one replaced it; ask the administrator for a new one (`edx system token SYSTEM_ID`).');
@@ -145,23 +157,51 @@ export class SystemsService {
       if (row.enrolled_key_sha256 && row.enrolled_key_sha256 !== key) {
         throw new EdxError('ENROLMENT_TOKEN_USED', `The enrolment token of system ${row.id} was redeemed at ${row.enrolled_at?.toISOString()} by a gateway with another key; a gateway enrols once per token (ask for a new one: \`edx system token ${row.id}\`).`);
       }
+      const rerun = row.enrolled_key_sha256 === key;
+      const generation = rerun ? row.broker_generation : row.broker_generation + 1;
+      const amqpUser = systemUserName(row.id, generation);
       await em.query(
-        'UPDATE connected_systems SET enrolled_at = now(), enrolled_key_sha256 = $2, console_token_sha256 = $3 WHERE id = $1',
-        [row.id, key, sha256(consoleToken)],
+        'UPDATE connected_systems SET enrolled_at = now(), enrolled_key_sha256 = $2, console_token_sha256 = $3, broker_generation = $4, amqp_user = $5 WHERE id = $1',
+        [row.id, key, sha256(consoleToken), generation, amqpUser],
       );
       await appendAudit(em, {
         actor: { id: row.id, name: `system ${row.id}`, role: 'system' }, action: 'system.enrol', target: row.id,
-        before: { enrolledAt: row.enrolled_at?.toISOString() ?? null, key: row.enrolled_key_sha256 },
-        after: { enrolledAt: new Date().toISOString(), key },
+        before: { enrolledAt: row.enrolled_at?.toISOString() ?? null, key: row.enrolled_key_sha256, amqpUser: row.amqp_user },
+        after: { enrolledAt: new Date().toISOString(), key, amqpUser },
       });
-      return row;
+      return { ...row, amqpUser, generation, previousUser: row.amqp_user };
     });
     // After the commit: a failure here leaves the token bound to this key, so the same gateway retries.
-    await this.admin.ensureSystemUser(this.vhost, system.id, password);
+    await this.admin.ensureSystemUser(this.vhost, system.id, system.generation);
+    if (system.previousUser !== system.amqpUser) await this.admin.revokeAccess(this.vhost, system.previousUser);
+    const issued = ca.issueForCsr(csrPem, { commonName: system.amqpUser, purposes: ['client'], validDays: this.transportValidDays });
     const url = new URL(this.publicAmqpUrl);
-    url.username = encodeURIComponent(system.amqp_user);
-    url.password = encodeURIComponent(password);
-    return { systemId: system.id, name: system.name, amqpUrl: url.toString(), consoleToken, trust: await this.trustMaterial(), agencies: await this.hostedAgencies(system.id) };
+    url.username = '';
+    url.password = '';
+    return {
+      systemId: system.id, name: system.name,
+      amqp: { url: url.toString(), user: system.amqpUser, certificatePem: issued.certificatePem, caPem: this.brokerCaPem },
+      consoleToken, trust: await this.trustMaterial(), agencies: await this.hostedAgencies(system.id),
+    };
+  }
+
+  /**
+   * Revokes a connected system's transport certificate at the broker: its broker user is deleted, so
+   * the broker closes its open connections and refuses the next one whatever certificate it shows.
+   * The system stays in the directory; it connects again only after a new enrolment (a new token),
+   * which makes a new broker user. NOT_FOUND for an unknown system.
+   */
+  async revokeTransport(id: string, reason: string, by: AuditActor): Promise<{ id: string; amqpUser: string; closedConnections: number }> {
+    return this.dataSource.transaction(async (em) => {
+      const [system]: Array<{ amqp_user: string }> = await em.query('SELECT amqp_user FROM connected_systems WHERE id = $1 FOR UPDATE', [id]);
+      if (!system) throw new EdxError('NOT_FOUND', `Connected system ${id} does not exist.`);
+      const closedConnections = await this.admin.revokeAccess(this.vhost, system.amqp_user);
+      // Its console token goes too: a revoked system reads no directory.
+      await em.query('UPDATE connected_systems SET console_token_sha256 = NULL WHERE id = $1', [id]);
+      await appendAudit(em, { actor: by, action: 'system.transport-revoke', target: id, before: { amqpUser: system.amqp_user, access: 'granted' }, after: { access: 'revoked', reason, closedConnections } });
+      // closedConnections: as the management API listed them (its statistics lag a few seconds); the broker closes them all.
+      return { id, amqpUser: system.amqp_user, closedConnections };
+    });
   }
 
   /** The system a console token belongs to; AUTH_REQUIRED for none. */

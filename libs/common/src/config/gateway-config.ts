@@ -12,10 +12,25 @@ const agencySchema = z.object({
   certFile: z.string().min(1),
 });
 
+/**
+ * The system's broker connection: AMQPS with its own client certificate (CN `system.<id>`, the broker
+ * user), made for its key, which is made here and never leaves the system. No password.
+ */
+const amqpSchema = z.object({
+  url: z.string().url().refine((u) => u.startsWith('amqps:'), 'must be amqps://host:5671/vhost'),
+  caFile: z.string().min(1),
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+});
+
 const configSchema = z.object({
   systemId: z.string().regex(/^[A-Za-z0-9._-]+$/),
-  /** The system's own broker user (least privilege): amqp://system.<id>:<password>@host/vhost */
-  amqpUrl: z.string().url(),
+  amqp: amqpSchema.optional(),
+  /**
+   * The old form: amqp://system.<id>:<password>@host:5672/vhost over the plain listener. Read only
+   * when the gateway's EDX_AMQP_PLAIN_ALLOWED is true (a broker without TLS).
+   */
+  amqpUrl: z.string().url().optional(),
   databaseUrl: z.string().url(),
   /** PEM files of the trust anchors (and intermediates, CRLs) incoming signatures must chain to. */
   trust: z.object({
@@ -41,7 +56,9 @@ const configSchema = z.object({
   agencyKeys: z.string().min(1).default('agencies'),
   /** Agencies configured by hand (key, certificate and API-key hash files); with `console`, the directory adds the rest. */
   agencies: z.array(agencySchema).default([]),
-}).refine((c) => c.agencies.length > 0 || c.console, { message: 'a gateway hosts agencies: list them in "agencies", or enrol it with `edx gateway enrol` (which writes "console")', path: ['agencies'] });
+})
+  .refine((c) => c.amqp !== undefined || c.amqpUrl !== undefined, { message: 'needs `amqp` (url, caFile, certFile, keyFile)', path: ['amqp'] })
+  .refine((c) => c.agencies.length > 0 || c.console, { message: 'a gateway hosts agencies: list them in "agencies", or enrol it with `edx gateway enrol` (which writes "console")', path: ['agencies'] });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type HostedAgencyConfig = z.infer<typeof agencySchema>;
@@ -64,9 +81,20 @@ export function loadGatewayConfig(file: string): GatewayConfig {
   const config = result.data;
   return {
     ...config,
+    amqp: config.amqp && { ...config.amqp, caFile: resolve(config.amqp.caFile), certFile: resolve(config.amqp.certFile), keyFile: resolve(config.amqp.keyFile) },
     trust: { ...config.trust, anchors: config.trust.anchors.map(resolve), intermediates: config.trust.intermediates.map(resolve), crls: config.trust.crls.map(resolve) },
     console: config.console && { ...config.console, tokenFile: resolve(config.console.tokenFile) },
     agencyKeys: resolve(config.agencyKeys),
     agencies: config.agencies.map((a) => ({ ...a, keyFile: resolve(a.keyFile), certFile: resolve(a.certFile) })),
   };
+}
+
+/**
+ * The gateway's broker connection from its configuration: `amqp` (TLS, client certificate), or the
+ * old `amqpUrl` only when `plainAllowed`. Throws CONFIG_INVALID naming the fix otherwise.
+ */
+export function gatewayBrokerOf(config: GatewayConfig, plainAllowed: boolean): { url: string; tls?: { caFile: string; certFile: string; keyFile: string } } {
+  if (config.amqp) return { url: config.amqp.url, tls: { caFile: config.amqp.caFile, certFile: config.amqp.certFile, keyFile: config.amqp.keyFile } };
+  if (config.amqpUrl && plainAllowed) return { url: config.amqpUrl };
+  throw new EdxError('CONFIG_INVALID', `The gateway configuration of ${config.systemId} reaches the broker over plain AMQP with a password (amqpUrl): give it \`amqp\` (url amqps://host:5671/vhost, caFile, certFile, keyFile) or set EDX_AMQP_PLAIN_ALLOWED=true.`);
 }

@@ -1,9 +1,9 @@
 import type { ChannelModel } from 'amqplib';
 import { AmqpConnection } from '../connection/amqp-connection';
 import { ConfirmedPublisher } from '../publisher/confirmed-publisher';
-import { TestBroker, collect, createTestBroker, randomSuffix } from '../testing/broker-fixture';
+import { TestBroker, collect, createTestBroker, randomSuffix, waitFor } from '../testing/broker-fixture';
 import { Topology, declareCoreTopology, declareSystemInbox } from '../topology/topology';
-import { escapeRegex, systemPermissions, systemUserName } from './broker-admin';
+import { BrokerAdmin, escapeRegex, systemPermissions, systemUserName } from './broker-admin';
 
 /** Resolves with the reason the broker closed a channel for what `act` did on it. */
 async function channelRefusal(model: ChannelModel, act: (ch: Awaited<ReturnType<ChannelModel['createConfirmChannel']>>) => Promise<unknown>): Promise<string> {
@@ -26,8 +26,9 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
   beforeAll(async () => {
     broker = await createTestBroker();
     await broker.admin.ensureServiceUser(broker.vhost, hubUser, password);
-    await broker.admin.ensureSystemUser(broker.vhost, sysA, password);
-    await broker.admin.ensureSystemUser(broker.vhost, sysB, password);
+    // Systems have no password: they log in over TLS with a certificate whose CN is their user.
+    await broker.admin.ensureSystemUser(broker.vhost, sysA);
+    await broker.admin.ensureSystemUser(broker.vhost, sysB);
     // The hub's own least-privilege user declares the whole topology.
     hub = new AmqpConnection({ url: broker.url(hubUser, password), connectionName: 'hub' });
     hub.onTopology(async (ch) => {
@@ -36,7 +37,7 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
       await declareSystemInbox(ch, sysB, ['B01']);
     });
     await hub.start();
-    asA = new AmqpConnection({ url: broker.url(systemUserName(sysA), password), connectionName: `gateway-${sysA}` });
+    asA = new AmqpConnection({ url: broker.tlsUrl(), tls: broker.clientTls(systemUserName(sysA)), connectionName: `gateway-${sysA}` });
     await asA.start();
   });
 
@@ -68,12 +69,12 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
     const publisher = new ConfirmedPublisher(hub);
     await publisher.publish(Topology.deliverExchange, 'A02', Buffer.from('for A02'), { messageId: 'd-1', mandatory: true });
     await publisher.close();
-    const [msg] = await collect(await broker.raw(systemUserName(sysA), password), Topology.systemInbox(sysA), 1);
+    const [msg] = await collect(await broker.rawTls(systemUserName(sysA)), Topology.systemInbox(sysA), 1);
     expect(msg.content.toString()).toBe('for A02');
   });
 
   it('refuses a system declaring a queue, reading another inbox, publishing elsewhere or with another user_id', async () => {
-    const model = await broker.raw(systemUserName(sysA), password);
+    const model = await broker.rawTls(systemUserName(sysA));
     expect(await channelRefusal(model, (ch) => ch.assertQueue('my.own.queue'))).toMatch(/403 \(ACCESS-REFUSED\)/);
     expect(await channelRefusal(model, (ch) => ch.consume(Topology.systemInbox(sysB), () => undefined))).toMatch(/403 \(ACCESS-REFUSED\)/);
     expect(await channelRefusal(model, (ch) => ch.consume(Topology.hubInboundQueue, () => undefined))).toMatch(/403 \(ACCESS-REFUSED\)/);
@@ -104,6 +105,24 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
     await publisher.close();
   });
 
+  it('gives a system user no password: plain AMQP as it is refused, its certificate over TLS logs it in as itself', async () => {
+    await expect(broker.raw(systemUserName(sysA), '')).rejects.toThrow(/ACCESS_REFUSED|ACCESS-REFUSED|403/);
+    await expect(broker.raw(systemUserName(sysA), password)).rejects.toThrow(/ACCESS_REFUSED|ACCESS-REFUSED|403/);
+    expect(asA.username).toBe(systemUserName(sysA));
+  });
+
+  it('refuses a revoked system at its next connection and closes the one it has', async () => {
+    const sysC = `c${suffix}`;
+    await broker.admin.ensureSystemUser(broker.vhost, sysC);
+    const open = await broker.rawTls(systemUserName(sysC));
+    const closed = new Promise<void>((resolve) => open.once('close', () => resolve()));
+    await waitFor(async () => (await broker.admin.listConnections(broker.vhost)).some((c) => c.user === systemUserName(sysC)), 15_000, 'the management API to list the connection');
+    expect(await broker.admin.revokeAccess(broker.vhost, systemUserName(sysC))).toBe(1);
+    await closed;
+    await expect(broker.rawTls(systemUserName(sysC))).rejects.toThrow(/ConnectionClose|ACCESS.REFUSED|403/); // the vhost is closed to it
+    await broker.admin.deleteUser(systemUserName(sysC));
+  });
+
   it('refuses the hub declaring a queue outside the edx topology', async () => {
     const model = await broker.raw(hubUser, password);
     expect(await channelRefusal(model, (ch) => ch.assertQueue('elsewhere'))).toMatch(/403 \(ACCESS-REFUSED\)/);
@@ -116,6 +135,13 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
     await declareSystemInbox(ch, sysA, ['A01', 'A04'], ['A02', 'A03']);
     await ch.close();
     expect((await broker.admin.listBindingKeys(broker.vhost, inbox)).sort()).toEqual(['A01', 'A04']);
+  });
+
+  it('speaks to the management API over HTTPS trusting the given CA only', async () => {
+    const https = 'https://guest:guest@127.0.0.1:15671';
+    const { caFile } = broker.clientTls('anyone');
+    expect(await new BrokerAdmin({ managementUrl: https, caFile }).vhostDescription(broker.vhost)).toBe('');
+    await expect(new BrokerAdmin({ managementUrl: https }).vhostDescription(broker.vhost)).rejects.toMatchObject({ code: 'MESSAGING_BROKER_UNAVAILABLE' });
   });
 
   it("keeps a vhost's description when the vhost is ensured again, and tells a missing vhost apart", async () => {

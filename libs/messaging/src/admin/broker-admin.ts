@@ -1,9 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { EdxError } from '@edx/common';
 import { Topology, assertSystemId } from '../topology/topology';
 
 export interface BrokerAdminOptions {
-  /** e.g. http://guest:guest@127.0.0.1:15672 (credentials in the URL are sent as Basic auth). */
+  /** e.g. https://admin:secret@127.0.0.1:15671 (credentials in the URL are sent as Basic auth). */
   managementUrl: string;
+  /** For an https:// URL: the CA the management API's certificate chains to (PEM), e.g. the transport CA. */
+  caFile?: string;
+}
+
+interface AdminResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly contentType: string;
+  readonly text: string;
 }
 
 /** A connection as the management API lists it (the fields we use). */
@@ -30,8 +41,8 @@ export function escapeRegex(literal: string): string {
  * The broker user of a connected system. Its AMQP `user_id` property must equal it, so the hub learns
  * from the broker (not from the message) which system sent a message.
  */
-export function systemUserName(systemId: string): string {
-  return `system.${assertSystemId(systemId)}`;
+export function systemUserName(systemId: string, generation?: number): string {
+  return generation === undefined ? `system.${assertSystemId(systemId)}` : `system.${assertSystemId(systemId)}.${generation}`;
 }
 
 /**
@@ -68,8 +79,16 @@ export const HUB_PERMISSIONS: BrokerPermissions = {
 export class BrokerAdmin {
   private readonly base: string;
   private readonly authorization: string;
+  private readonly ca: Buffer | undefined;
 
   constructor(options: BrokerAdminOptions) {
+    if (options.caFile) {
+      try {
+        this.ca = readFileSync(options.caFile);
+      } catch (error) {
+        throw new EdxError('KEY_INVALID', `The management API's CA file ${options.caFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      }
+    }
     const url = new URL(options.managementUrl);
     const user = decodeURIComponent(url.username || 'guest');
     const password = decodeURIComponent(url.password || 'guest');
@@ -101,27 +120,55 @@ export class BrokerAdmin {
     await this.request('DELETE', `/api/vhosts/${enc(vhost)}`, undefined, [404]);
   }
 
-  /** Creates or updates a user (password reset) with the given tags. */
-  async ensureUser(name: string, password: string, tags: string[] = []): Promise<void> {
-    await this.request('PUT', `/api/users/${enc(name)}`, { password, tags: tags.join(',') });
+  /**
+   * Creates or updates a user with the given tags. With a password it is reset; without one the user
+   * has none at all (an empty hash): it can log in only with a client certificate whose common name is
+   * its name (EXTERNAL), never with a password on the plain listener.
+   */
+  async ensureUser(name: string, password?: string, tags: string[] = []): Promise<void> {
+    const credential = password === undefined ? { password_hash: '' } : { password };
+    await this.request('PUT', `/api/users/${enc(name)}`, { ...credential, tags: tags.join(',') });
   }
 
   async setPermissions(vhost: string, user: string, permissions: BrokerPermissions): Promise<void> {
     await this.request('PUT', `/api/permissions/${enc(vhost)}/${enc(user)}`, permissions);
   }
 
-  /** User `system.<id>` with the least-privilege permissions of `systemPermissions` on `vhost`. */
-  async ensureSystemUser(vhost: string, systemId: string, password: string): Promise<string> {
-    const name = systemUserName(systemId);
-    await this.ensureUser(name, password);
+  /**
+   * User `system.<id>` (or `system.<id>.<generation>`, an enrolment's own) with the least-privilege
+   * permissions of `systemPermissions` on `vhost`, and no password: the system logs in with its
+   * transport certificate (CN = the user).
+   */
+  async ensureSystemUser(vhost: string, systemId: string, generation?: number): Promise<string> {
+    const name = systemUserName(systemId, generation);
+    await this.ensureUser(name);
     await this.setPermissions(vhost, name, systemPermissions(systemId));
     return name;
   }
 
-  /** A service user of the exchange (the hub's, the console's) with HUB_PERMISSIONS on `vhost`; password reset. */
-  async ensureServiceUser(vhost: string, name: string, password: string): Promise<void> {
+  /** A service user of the exchange (the hub's, the console's) with HUB_PERMISSIONS on `vhost`; without a password, by certificate only. */
+  async ensureServiceUser(vhost: string, name: string, password?: string): Promise<void> {
     await this.ensureUser(name, password);
     await this.setPermissions(vhost, name, HUB_PERMISSIONS);
+  }
+
+  /**
+   * Refuses a user's next connection and ends the ones it has: the user is deleted, so a certificate
+   * naming it logs in as nobody, and the broker itself closes every connection it has (also those
+   * the management API's lagging statistics do not list yet). Making the user again (enrolment)
+   * lets it in again. Resolves with how many of its connections the API listed.
+   */
+  async revokeAccess(vhost: string, user: string): Promise<number> {
+    const listed = (await this.listConnections(vhost)).filter((c) => c.user === user).length;
+    await this.deleteUser(user);
+    return listed;
+  }
+
+  /** Deletes every broker user of a connected system (`system.<id>` and each enrolment's `system.<id>.<n>`). */
+  async deleteSystemUsers(systemId: string): Promise<void> {
+    const base = systemUserName(systemId);
+    const users = (await this.request('GET', '/api/users')) as Array<{ name: string }>;
+    for (const { name } of users) if (name === base || new RegExp(`^${escapeRegex(base)}\\.\\d+$`).test(name)) await this.deleteUser(name);
   }
 
   /** Deletes a user (its connections are closed by the broker); resolves if it does not exist. */
@@ -169,17 +216,15 @@ export class BrokerAdmin {
   }
 
   private async request(method: string, path: string, body?: unknown, okStatuses: number[] = [], extraHeaders: Record<string, string> = {}): Promise<unknown> {
-    let response: Response;
+    let response: AdminResponse;
+    const headers = { authorization: this.authorization, 'content-type': 'application/json', ...extraHeaders };
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     try {
-      response = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { authorization: this.authorization, 'content-type': 'application/json', ...extraHeaders },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      response = this.ca ? await this.httpsWithCa(method, `${this.base}${path}`, headers, payload) : await viaFetch(method, `${this.base}${path}`, headers, payload);
     } catch (error) {
       throw new EdxError('MESSAGING_BROKER_UNAVAILABLE', `The broker management API cannot be reached at ${this.base}.`, { path }, { cause: error });
     }
-    const text = await response.text();
+    const text = response.text;
     if (!response.ok && !okStatuses.includes(response.status)) {
       throw new EdxError('MESSAGING_BROKER_UNAVAILABLE', `The broker management API answered ${response.status} to ${method} ${path}: ${text.slice(0, 300)}`, {
         status: response.status,
@@ -188,8 +233,31 @@ export class BrokerAdmin {
     }
     // An accepted error status (e.g. 404 for "already gone") carries no result.
     if (!response.ok) return undefined;
-    return text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined;
+    return text && response.contentType.includes('json') ? JSON.parse(text) : undefined;
   }
+
+  /** HTTPS trusting `ca` only (fetch takes no CA of its own). */
+  private httpsWithCa(method: string, url: string, headers: Record<string, string>, payload: string | undefined): Promise<AdminResponse> {
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(url, { method, headers, ca: this.ca, timeout: 30_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({ ok: status >= 200 && status < 300, status, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+}
+
+async function viaFetch(method: string, url: string, headers: Record<string, string>, payload: string | undefined): Promise<AdminResponse> {
+  const response = await fetch(url, { method, headers, body: payload });
+  return { ok: response.ok, status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
 function enc(segment: string): string {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ConfirmedPublisher } from '../publisher/confirmed-publisher';
 import { Consumer, InboundMessage } from '../consumer/consumer';
 import { Outcome } from '../consumer/outcome';
@@ -14,6 +15,33 @@ describe('AmqpConnection recovery (real broker)', () => {
 
   afterAll(async () => {
     await broker.dispose();
+  });
+
+  it('connects over TLS as the CN of its client certificate, its key encrypted (PKCS#8)', async () => {
+    const user = `edx-tls-h20a-${broker.vhost.slice(-8)}`;
+    await broker.admin.ensureUser(user);
+    await broker.admin.setPermissions(broker.vhost, user, { configure: '.*', write: '.*', read: '.*' });
+    try {
+      const files = broker.clientTls(user, { passphrase: 'a passphrase' });
+      expect(readFileSync(files.keyFile!, 'utf8')).toContain('BEGIN ENCRYPTED PRIVATE KEY');
+      const connection = new AmqpConnection({ url: broker.tlsUrl(), tls: files, connectionName: 'tls', reconnect: { initialMs: 50, maxMs: 200 } });
+      expect(connection.username).toBe(user);
+      await connection.start();
+      const ch = await connection.createChannel();
+      await ch.checkExchange('amq.direct');
+      await ch.close();
+      await connection.close();
+    } finally {
+      await broker.admin.deleteUser(user);
+    }
+  });
+
+  it('refuses TLS files for a plain amqp:// URL and names a TLS file it cannot read, before any attempt', () => {
+    const files = broker.clientTls('anyone');
+    expect(() => new AmqpConnection({ url: broker.url(), tls: files, connectionName: 'x' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => new AmqpConnection({ url: broker.tlsUrl(), tls: { ...files, keyFile: '/nonexistent/key.pem' }, connectionName: 'x' })).toThrow(
+      expect.objectContaining({ code: 'KEY_INVALID', message: expect.stringContaining('/nonexistent/key.pem') }),
+    );
   });
 
   it('start() keeps trying until the broker accepts, then resolves', async () => {

@@ -1,9 +1,16 @@
 import { EventEmitter } from 'node:events';
 import * as amqp from 'amqplib';
 import { EdxError, Logger, createLogger, redactUrl } from '@edx/common';
+import { AmqpTlsFiles, certificateUser, tlsSocketOptions } from './amqp-tls';
 
 export interface AmqpOptions {
+  /** `amqps://host:5671/vhost` with `tls`; `amqp://user:password@host:5672/vhost` only where plain AMQP is allowed. */
   url: string;
+  /**
+   * TLS files for an `amqps://` URL. With a client certificate the connection logs in with the
+   * EXTERNAL mechanism as the certificate's common name, and the URL holds no password.
+   */
+  tls?: AmqpTlsFiles;
   /** Shown in the management UI (client property `connection_name`); name the process, e.g. `hub-1`. */
   connectionName: string;
   heartbeatSeconds?: number;
@@ -31,7 +38,7 @@ export class AmqpConnection extends EventEmitter {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | undefined;
   private readonly log: Logger;
-  /** The broker user this connection authenticates as (from the URL; amqplib's default is guest). */
+  /** The broker user this connection authenticates as: its client certificate's CN, else the URL's (amqplib's default is guest). */
   readonly username: string;
 
   constructor(
@@ -40,7 +47,11 @@ export class AmqpConnection extends EventEmitter {
   ) {
     super();
     this.log = (logger ?? createLogger('messaging')).child({ component: 'amqp', connection: options.connectionName });
-    this.username = usernameOf(options.url);
+    if (options.tls && !options.url.startsWith('amqps:')) {
+      throw new EdxError('CONFIG_INVALID', `TLS files are given for the plain broker URL ${redactUrl(options.url)}; use amqps://host:5671/vhost.`);
+    }
+    if (options.tls) tlsSocketOptions(options.tls); // a missing file fails here, not in the reconnect loop
+    this.username = options.tls?.certFile ? certificateUser(options.tls.certFile) : usernameOf(options.url);
     // 'error' without a listener would crash the process: the reconnect loop already handles it.
     this.on('error', () => undefined);
     this.setMaxListeners(100); // one per publisher and consumer
@@ -138,6 +149,7 @@ export class AmqpConnection extends EventEmitter {
         noDelay: true,
         heartbeat: this.options.heartbeatSeconds ?? 15,
         clientProperties: { connection_name: this.options.connectionName },
+        ...this.tlsOptions(),
       });
       model.on('error', (error: Error) => this.log.warn({ err: error.message }, 'AMQP connection error'));
       // A resource alarm (memory, disk) pauses publishers: confirms stop until it clears.
@@ -166,6 +178,13 @@ export class AmqpConnection extends EventEmitter {
       this.emit('error', unavailable('Connect attempt failed', error));
       this.scheduleReconnect();
     }
+  }
+
+  /** Read at every connect (a renewed certificate is used from the next reconnect); EXTERNAL with a client certificate. */
+  private tlsOptions(): Record<string, unknown> {
+    const tls = this.options.tls;
+    if (!tls) return {};
+    return { ...tlsSocketOptions(tls), ...(tls.certFile ? { credentials: amqp.credentials.external() } : {}) };
   }
 
   private onConnectionLost(model: amqp.ChannelModel, error?: Error): void {

@@ -16,4 +16,6 @@ export class ConnectedSystemEntity {
   @Column({ name: 'enrolled_key_sha256', type: 'text', nullable: true }) enrolledKeySha256!: string | null;
   /** SHA-256 of the system's console token: its gateway reads the agencies it hosts with it. */
   @Column({ name: 'console_token_sha256', type: 'text', nullable: true, unique: true }) consoleTokenSha256!: string | null;
+  /** How many keys have enrolled: the broker user of the latest is `system.<id>.<generation>`. */
+  @Column({ name: 'broker_generation', type: 'integer', default: 0 }) brokerGeneration!: number;
 }
