@@ -1,4 +1,4 @@
-import { loadSettings, setting, z } from '@edx/common';
+import { httpServerSettingsOf, httpServerSettingsShape, keySettingsShape, loadSettings, setting, z } from '@edx/common';
 
 export const consoleSettingsSchema = z
   .object({
@@ -21,10 +21,14 @@ export const consoleSettingsSchema = z
     EDX_EXPIRY_WARNING_DAYS: setting.int(30, 0),
     /** An inbox holding more than this many messages, and more than at the last look, is an alarm. */
     EDX_INBOX_BACKLOG_ALARM: setting.int(100, 0),
+    ...keySettingsShape,
+    ...httpServerSettingsShape,
   })
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     host: env.EDX_HOST,
     port: env.EDX_CONSOLE_PORT,
+    http: httpServerSettingsOf(env, ctx),
+    keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     logLevel: env.EDX_LOG_LEVEL,
     amqpUrl: env.EDX_AMQP_URL,
     amqpPublicUrl: env.EDX_AMQP_PUBLIC_URL ?? env.EDX_AMQP_URL,

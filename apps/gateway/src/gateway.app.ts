@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { createHttpApp, GatewayConfig, HttpAppOptions, Logger } from '@edx/common';
+import { createHttpApp, GatewayConfig, HttpAppOptions, Logger, httpServerOptions, readPassphraseFile } from '@edx/common';
 import { HostedAgencies } from './config/hosted-agencies';
 import { GatewayModule } from './gateway.module';
 import { keyLimits } from './limits/key-limits';
@@ -11,6 +11,7 @@ export function createGatewayApp(settings: GatewaySettings, config: GatewayConfi
   return createHttpApp(GatewayModule.register(settings, config, logger), {
     title: 'edx gateway',
     logger,
+    server: httpServerOptions(settings.http, readPassphraseFile(settings.keyPassphraseFile)),
     openApi: true,
     bodyLimit: settings.packageLimit.bytes,
     // Before any body is read: large uploads need a key, every key has a rate and a concurrency limit.

@@ -1,4 +1,4 @@
-import { keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
+import { httpServerSettingsOf, httpServerSettingsShape, keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
 
 export const hubSettingsSchema = z
   .object({
@@ -18,6 +18,7 @@ export const hubSettingsSchema = z
     EDX_DIRECTORY_CACHE_MS: setting.int(2000),
     ...verificationSettingsShape,
     ...keySettingsShape,
+    ...httpServerSettingsShape,
     /** How often the hub looks for dead-letter replays an operator queued in the console. */
     EDX_HUB_REPLAY_POLL_MS: setting.int(500, 10),
     /** How often the hub signs a chain checkpoint and publishes it to every gateway (operators can ask for one sooner). */
@@ -25,11 +26,12 @@ export const hubSettingsSchema = z
     /** Tests only: hub:after-commit | hub:after-publish | hub:before-ack (libs/common CrashPoints). */
     EDX_TEST_CRASH_AT: setting.optionalText(),
   })
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     ...verificationSettingsOf(env),
     keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     host: env.EDX_HOST,
     port: env.EDX_HUB_PORT,
+    http: httpServerSettingsOf(env, ctx),
     logLevel: env.EDX_LOG_LEVEL,
     amqpUrl: env.EDX_AMQP_URL,
     databaseUrl: env.EDX_HUB_DATABASE_URL,
