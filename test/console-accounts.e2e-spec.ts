@@ -50,7 +50,7 @@ describe('console accounts and the audit log (real exchange)', () => {
   afterAll(() => exchange.stop());
 
   async function call<T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${exchange.consoleUrl}${path}`, {
+    const res = await exchange.fetch(`${exchange.consoleUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),

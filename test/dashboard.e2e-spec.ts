@@ -4,7 +4,7 @@ import path from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
 import { IssuedIdentity } from '@edx/trust';
 import { ExchangeHarness } from './support/exchange.harness';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 
 const A = '000.00.00.G22';
 const B = '000.00.00.H41';
@@ -56,7 +56,7 @@ describe('dashboard in a real browser (real exchange)', () => {
   });
 
   const send = async (to: string[], subject: string) => {
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA), subject) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA), subject) });
     expect(sent.status).toBe(202);
     return sent.body.id;
   };
@@ -64,19 +64,19 @@ describe('dashboard in a real browser (real exchange)', () => {
   const navigate = (hash: string) => page.locator(`nav a[href="#${hash}"]`).click();
 
   it('serves the dashboard with a policy that runs only its own scripts, and streams events only to a signed-in operator', async () => {
-    const res = await fetch(`${exchange.consoleUrl}/`);
+    const res = await exchange.fetch(`${exchange.consoleUrl}/`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("frame-ancestors 'none'");
     expect(await res.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    expect((await fetch(`${exchange.consoleUrl}/assets/../console.env.ts`)).status).toBe(404);
-    const docs = await fetch(`${exchange.consoleUrl}/docs`);
+    expect((await exchange.fetch(`${exchange.consoleUrl}/assets/../console.env.ts`)).status).toBe(404);
+    const docs = await exchange.fetch(`${exchange.consoleUrl}/docs`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-security-policy')).toBeNull();
     expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
-    const stranger = await fetch(`${exchange.consoleUrl}/v1/events`);
+    const stranger = await exchange.fetch(`${exchange.consoleUrl}/v1/events`);
     expect(stranger.status).toBe(401);
     expect(await stranger.json()).toMatchObject({ code: 'AUTH_REQUIRED' });
   });

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
+import type { Request } from 'express';
 import { createHttpApp, GatewayConfig, HttpAppOptions, Logger, httpServerOptions, readPassphraseFile } from '@edx/common';
+import { authenticateCaller } from './auth/caller';
 import { HostedAgencies } from './config/hosted-agencies';
 import { GatewayModule } from './gateway.module';
 import { keyLimits } from './limits/key-limits';
@@ -14,11 +16,22 @@ export function createGatewayApp(settings: GatewaySettings, config: GatewayConfi
     server: httpServerOptions(settings.http, readPassphraseFile(settings.keyPassphraseFile)),
     openApi: true,
     bodyLimit: settings.packageLimit.bytes,
-    // Before any body is read: large uploads need a key, every key has a rate and a concurrency limit.
-    beforeBody: (app) => [
-      requestGate((key) => app.get(HostedAgencies).byApiKey(key) !== undefined, { unauthenticatedBodyBytes: settings.unauthenticatedBodyBytes, maxBodyBytes: settings.packageLimit.bytes, maxBodySetting: settings.packageLimit.setting }),
-      keyLimits(settings.keyLimits),
-    ],
+    // Before any body is read: large uploads need credentials, every agency's key or certificate has a rate and a concurrency limit.
+    beforeBody: (app) => {
+      const agencies = app.get(HostedAgencies);
+      const certified = (req: Request) => {
+        try {
+          const caller = authenticateCaller(req, agencies);
+          return caller?.by === 'certificate' ? caller.agency.code : undefined;
+        } catch {
+          return undefined;
+        }
+      };
+      return [
+        requestGate((req) => authenticateCaller(req, agencies) !== undefined, { unauthenticatedBodyBytes: settings.unauthenticatedBodyBytes, maxBodyBytes: settings.packageLimit.bytes, maxBodySetting: settings.packageLimit.setting }),
+        keyLimits(settings.keyLimits, Date.now, certified),
+      ];
+    },
     rawTypes: ['application/xml', 'text/xml', 'application/edxml+xml', 'application/octet-stream'],
     microservices: GatewayModule.microservices(settings, config, logger),
     ...overrides,

@@ -1,4 +1,5 @@
-import { CrashPoints, GatewayConfig, Logger, readPassphraseFile, toEdxError } from '@edx/common';
+import { readFileSync } from 'node:fs';
+import { CrashPoints, EdxError, GatewayConfig, Logger, readPassphraseFile, tlsFetch, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
@@ -43,7 +44,7 @@ export class GatewayWorker implements AmqpTransportResources {
     this.connection = new AmqpConnection({ url: config.amqpUrl, connectionName: `edx-gateway-${config.systemId}` }, logger);
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
     this.agencies = new HostedAgencies(config.agencies, readPassphraseFile(settings.keyPassphraseFile));
-    this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources);
+    this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources, tlsFetch({ ca: transportCaOf(config) }));
     this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown, {
       ...DEFAULT_ALGORITHM_POLICY,
       sha1AllowedBefore: settings.sha1AllowedBefore,
@@ -102,5 +103,15 @@ export class GatewayWorker implements AmqpTransportResources {
         fix: `Give it a certificate for ${code} issued under this gateway's trust anchors (${this.config.trust.anchors.join(', ')}), or for the demo start over with \`npx edx up --reset\`.`,
       });
     }
+  }
+}
+
+/** The transport CA the gateway's HTTPS calls trust (its configuration's `transportCa`), undefined for the system's roots. */
+function transportCaOf(config: GatewayConfig): string | undefined {
+  if (!config.transportCa) return undefined;
+  try {
+    return readFileSync(config.transportCa, 'utf8');
+  } catch (error) {
+    throw new EdxError('CONFIG_INVALID', `The gateway configuration's transportCa ${config.transportCa} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
 }

@@ -1,19 +1,20 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
 import { BrokerAdmin } from '@edx/messaging';
-import { createDevPki, encryptPrivateKey } from '@edx/trust';
+import { TransportCa, createDevPki, encryptPrivateKey } from '@edx/trust';
 import { CliSettings, loadCliSettings } from '../cli.env';
 import { Command, OptionTable, parseOptions } from '../command';
 import { ConsoleClient } from '../demo/console-client';
-import { provisionSystems } from '../demo/demo-setup';
+import { gatewayServerName, provisionSystems } from '../demo/demo-setup';
 import { AppProcess, launchApp, waitHealthy } from '../processes/app-process';
 import { directoryProblems, hubKeyFiles, HUB_CODE, keyPassphraseFile, localProblems } from '../up/consistency';
 import { crashPoint } from '../up/crash-point';
 import { DemoPlan, amqpUrlAs, demoPlan } from '../up/demo-plan';
 import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
 import { DemoFile, inspectExchange, resetExchange, resetHint } from '../up/local-exchange';
+import { httpsEnv, serverFiles, transportCaFile, transportDir, writeServerCertificate } from '../up/transport-files';
 import { brokerMaxMessageBytes, brokerPrerequisite, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
 
 const UP_OPTIONS = {
@@ -79,10 +80,10 @@ export const upCommand: Command = {
         demo = state.demo;
         const problems = localProblems(plan, demo);
         if (problems.length) throw inconsistent(plan, problems);
-        running.push(startConsole(plan, demo));
+        running.push(startConsole(plan, demo, plan.dir));
         await waitHealthy(running[0]);
       }
-      const directory = await directoryProblems(demo, new ConsoleClient(demo.console.url, demo.console.adminToken), plan.dir);
+      const directory = await directoryProblems(demo, new ConsoleClient(demo.console.url, demo.console.adminToken, { ca: transportCa(plan.dir) }), plan.dir);
       if (directory.length) throw inconsistent(plan, directory);
       await startExchange(plan, demo, running);
       printWelcome(plan, demo, print);
@@ -127,24 +128,29 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   privateDirectory(path.dirname(hubFiles.key));
   writePrivateFile(hubFiles.key, encryptPrivateKey(hub.keyPem, keyPassphrase));
   writeFileSync(hubFiles.cert, hub.certificatePem);
+  // HTTPS everywhere: a transport CA apart from the signing PKI, and a server certificate per app.
+  const transport = TransportCa.create({ name: 'edx dev transport CA' });
+  transport.save(transportDir(staging));
+  for (const app of ['console', 'hub']) writeServerCertificate(transport, staging, app, keyPassphrase);
 
   const tokens = { adminToken: `adm_${randomBytes(24).toString('base64url')}`, operatorToken: `op_${randomBytes(24).toString('base64url')}` };
-  const consoleUrl = `http://127.0.0.1:${plan.ports.console}`;
+  const consoleUrl = `https://127.0.0.1:${plan.ports.console}`;
   const partial: Omit<DemoFile, 'gateways'> = {
     exchangeId: mark.id,
     createdAt: mark.createdAt,
     console: { url: consoleUrl, ...tokens },
-    hub: { url: `http://127.0.0.1:${plan.ports.hub}` },
+    hub: { url: `https://127.0.0.1:${plan.ports.hub}` },
     broker,
   };
-  running.push(startConsole(plan, { ...partial, gateways: [] }));
+  running.push(startConsole(plan, { ...partial, gateways: [] }, staging));
   await waitHealthy(running[0]);
   const provisioned = await provisionSystems({
-    console: new ConsoleClient(consoleUrl, tokens.adminToken),
+    console: new ConsoleClient(consoleUrl, tokens.adminToken, { ca: transport.certificatePem }),
     pki,
     dir: staging,
     systems: plan.systems,
     keyPassphrase,
+    transportCa: transport,
     log: print,
     afterSystem: (id) => (id === plan.systems[0].id ? crashPoint('up:after-first-system', settings.crashAt, running) : undefined),
   });
@@ -171,12 +177,21 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   return demo;
 }
 
-function startConsole(plan: DemoPlan, demo: DemoFile): AppProcess {
+/** The transport CA's certificate in `dir` (PEM), which every app's HTTPS certificate chains to. */
+function transportCa(dir: string): string {
+  return readFileSync(transportCaFile(dir), 'utf8');
+}
+
+/** The console, from the files in `dir` (the staging folder on a first run). */
+function startConsole(plan: DemoPlan, demo: DemoFile, dir: string): AppProcess {
   return launchApp('console', {
     port: plan.ports.console,
     from: APP_FORM,
+    ca: transportCa(dir),
     env: {
       ...commonEnv(plan),
+      ...httpsEnv(serverFiles(dir, 'console')),
+      ...keyEnv(dir),
       EDX_AMQP_URL: amqpUrlAs(plan, demo.broker.console.user, demo.broker.console.password),
       EDX_CONSOLE_PORT: String(plan.ports.console),
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: sha256(demo.console.adminToken),
@@ -189,9 +204,9 @@ function commonEnv(plan: DemoPlan): Record<string, string> {
   return { EDX_AMQP_MANAGEMENT_URL: plan.managementUrl, EDX_HUB_DATABASE_URL: plan.hubDatabaseUrl };
 }
 
-/** Where the hub and gateways read the keys' passphrase (none for a folder made before keys were encrypted). */
-function keyEnv(plan: DemoPlan): Record<string, string> {
-  const file = keyPassphraseFile(plan.dir);
+/** Where the apps read the keys' passphrase (none for a folder made before keys were encrypted). */
+function keyEnv(dir: string): Record<string, string> {
+  const file = keyPassphraseFile(dir);
   return existsSync(file) ? { EDX_KEY_PASSPHRASE_FILE: file } : {};
 }
 
@@ -199,17 +214,20 @@ function keyEnv(plan: DemoPlan): Record<string, string> {
 async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess[]): Promise<void> {
   const hubFiles = hubKeyFiles(plan.dir);
   const brokerLimit = brokerMaxMessageBytes(plan.amqpUrl);
+  const ca = transportCa(plan.dir);
   running.push(
     launchApp('hub', {
       port: plan.ports.hub,
       from: APP_FORM,
+      ca,
       env: {
+        ...httpsEnv(serverFiles(plan.dir, 'hub')),
         ...commonEnv(plan),
         EDX_AMQP_URL: amqpUrlAs(plan, demo.broker.hub.user, demo.broker.hub.password),
         EDX_HUB_PORT: String(plan.ports.hub),
         EDX_HUB_KEY_FILE: hubFiles.key,
         EDX_HUB_CERT_FILE: hubFiles.cert,
-        ...keyEnv(plan),
+        ...keyEnv(plan.dir),
       },
     }),
   );
@@ -220,8 +238,15 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
         name: `gateway ${g.id}`,
         port,
         from: APP_FORM,
+        ca,
         // The gateways refuse at their API what this broker would refuse (its limit, when it can be read here).
-        env: { EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile), EDX_GATEWAY_PORT: String(port), ...keyEnv(plan), ...(brokerLimit ? { EDX_BROKER_MAX_MESSAGE_BYTES: String(brokerLimit) } : {}) },
+        env: {
+          EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile),
+          EDX_GATEWAY_PORT: String(port),
+          ...httpsEnv(serverFiles(plan.dir, gatewayServerName(g.id))),
+          ...keyEnv(plan.dir),
+          ...(brokerLimit ? { EDX_BROKER_MAX_MESSAGE_BYTES: String(brokerLimit) } : {}),
+        },
       }),
     );
   }
@@ -236,5 +261,6 @@ function printWelcome(plan: DemoPlan, demo: DemoFile, print: (line: string) => v
     print(`gateway  ${g.url}   (docs /docs)  system ${g.id}`);
     for (const a of g.agencies) print(`           ${a.code.padEnd(15)} ${a.name.padEnd(24)} x-api-key: ${a.apiKey}`);
   }
+  print(`HTTPS: every certificate chains to ${path.relative(process.cwd(), transportCaFile(plan.dir))} (curl --cacert; the edx verbs use it by default)`);
   print(`\nwritten to ${path.relative(process.cwd(), path.join(plan.dir, 'demo.json')) || 'demo.json'}; Ctrl-C stops everything`);
 }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DevPki, encryptPrivateKey } from '@edx/trust';
+import { DevPki, TransportCa, encryptPrivateKey } from '@edx/trust';
 import { ConsoleClient } from './console-client';
 import { privateDirectory, writePrivateFile } from '@edx/common';
+import { transportCaFile, writeServerCertificate } from '../up/transport-files';
 
 export interface DemoAgency {
   readonly code: string;
@@ -46,15 +47,20 @@ export interface ProvisionedAgency extends DemoAgency {
 
 export interface ProvisionedSystem {
   readonly id: string;
+  /** https://127.0.0.1:PORT: its HTTPS key and certificate are `serverFiles(dir, gatewayServerName(id))`. */
   readonly url: string;
   readonly configFile: string;
   readonly agencies: ProvisionedAgency[];
 }
 
+/** The name of a gateway's HTTPS certificate and its folder under `pki/transport/`. */
+export const gatewayServerName = (systemId: string) => `gateway-${systemId}`;
+
 /**
  * Onboards the demo systems through the console API: trust anchors, one broker user and inbox per
- * system, each agency with a certificate from the dev PKI, and a gateway configuration file per
- * system (API keys are stored hashed there; the keys themselves are returned to print once).
+ * system, each agency with a certificate from the dev PKI, each gateway's HTTPS certificate from the
+ * transport CA (saved in `dir/pki/transport/` already), and a gateway configuration file per system
+ * (API keys are stored hashed there; the keys themselves are returned to print once).
  */
 export async function provisionSystems(options: {
   readonly console: ConsoleClient;
@@ -66,6 +72,8 @@ export async function provisionSystems(options: {
   readonly afterSystem?: (systemId: string) => void;
   /** Encrypt the agencies' private keys with this passphrase (edx up); without it they are written in clear (tests, bench). */
   readonly keyPassphrase?: string;
+  /** The exchange's transport CA: issues each gateway's HTTPS certificate; its certificate is what gateways trust for HTTPS calls. */
+  readonly transportCa: TransportCa;
 }): Promise<ProvisionedSystem[]> {
   const { console, pki, dir, systems } = options;
   const log = options.log ?? (() => undefined);
@@ -103,6 +111,8 @@ export async function provisionSystems(options: {
       databaseUrl: system.databaseUrl,
       // The console publishes the CRLs administrators upload; the gateway polls them while it runs.
       trust: { anchors: [relative(anchorFile)], intermediates: [relative(intermediateFile)], crls: [], crlSources: [`${console.baseUrl}/v1/trust/crls`] },
+      // The console's HTTPS certificate (crlSources) chains to the exchange's transport CA.
+      transportCa: relative(transportCaFile(dir)),
       agencies: agencies.map((a) => ({
         code: a.code,
         name: a.name,
@@ -112,7 +122,8 @@ export async function provisionSystems(options: {
       })),
     };
     writePrivateFile(configFile, JSON.stringify(config, null, 2));
-    provisioned.push({ id: system.id, url: `http://127.0.0.1:${system.port}`, configFile, agencies });
+    writeServerCertificate(options.transportCa, dir, gatewayServerName(system.id), options.keyPassphrase);
+    provisioned.push({ id: system.id, url: `https://127.0.0.1:${system.port}`, configFile, agencies });
     log(`system ${system.id} onboarded: ${system.agencies.map((a) => a.code).join(', ')}`);
     options.afterSystem?.(system.id);
   }

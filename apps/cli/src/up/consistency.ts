@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GatewayConfig, loadGatewayConfig, readPassphraseFile, toEdxError } from '@edx/common';
-import { DevPki, SigningIdentity, TrustStore, assertOwnCertificateAccepted, loadIdentityFiles } from '@edx/trust';
+import { DevPki, SigningIdentity, TransportCa, TrustStore, assertOwnCertificateAccepted, loadIdentityFiles } from '@edx/trust';
 import { ConsoleClient } from '../demo/console-client';
+import { gatewayServerName } from '../demo/demo-setup';
+import { serverCertificateProblems, transportCaFile, transportDir } from './transport-files';
 import { DemoPlan } from './demo-plan';
 import { DemoFile } from './local-exchange';
 
@@ -34,8 +36,10 @@ function attempt(problems: string[], what: string, check: () => void): void {
 
 /**
  * Does `.edx/` hang together? Every certificate chains to the current dev PKI and names its owner,
- * every gateway configuration names the system, database and files the settings name, and every
- * gateway trusts the hub's certificate. Returns the problems, one sentence each (none: it does).
+ * every gateway configuration names the system, database and files the settings name, every
+ * gateway trusts the hub's certificate, and every app's HTTPS certificate (console, hub, each
+ * gateway) is the transport CA's for 127.0.0.1, with the gateways trusting that CA for their HTTPS
+ * calls. Returns the problems, one sentence each (none: it does).
  */
 export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): string[] {
   const problems: string[] = [];
@@ -55,6 +59,14 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
     assertOwnCertificateAccepted(hub, devStore, HUB_CODE, { who: 'The hub', fix: '' });
   });
 
+  let transport: TransportCa | undefined;
+  attempt(problems, 'the transport CA in pki/transport/', () => {
+    transport = TransportCa.load(transportDir(dir));
+  });
+  if (transport) {
+    for (const app of ['console', 'hub', ...demo.gateways.map((g) => gatewayServerName(g.id))]) problems.push(...serverCertificateProblems(transport, dir, app, demoKeyPassphrase(dir)));
+  }
+
   const expected = new Map(plan.systems.map((s) => [s.id, s]));
   for (const gateway of demo.gateways) {
     const system = expected.get(gateway.id);
@@ -70,6 +82,7 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
     if (!config) continue;
     if (config.systemId !== system.id) problems.push(`${gateway.configFile} is for system ${config.systemId}, not ${system.id}`);
     if (config.databaseUrl !== system.databaseUrl) problems.push(`${gateway.configFile} uses database ${config.databaseUrl}, the settings ${system.databaseUrl}`);
+    if (config.transportCa !== path.resolve(transportCaFile(dir))) problems.push(`${gateway.configFile} does not trust the transport CA pki/transport/ca.pem for its HTTPS calls (transportCa: ${config.transportCa ?? 'unset'})`);
     const missing = [...config.trust.anchors, ...config.trust.intermediates].filter((f) => !existsSync(f));
     if (missing.length) {
       problems.push(`${gateway.configFile} names trust files that are missing: ${missing.join(', ')}`);

@@ -26,6 +26,8 @@ const configSchema = z.object({
     crlSources: z.array(z.string().url()).default([]),
   }),
   agencies: z.array(agencySchema).min(1),
+  /** PEM file of the transport CA the HTTPS servers this gateway calls (the console's crlSources) must chain to; absent: the system's roots. */
+  transportCa: z.string().min(1).optional(),
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;
@@ -51,5 +53,6 @@ export function loadGatewayConfig(file: string): GatewayConfig {
     ...config,
     trust: { ...config.trust, anchors: config.trust.anchors.map(resolve), intermediates: config.trust.intermediates.map(resolve), crls: config.trust.crls.map(resolve) },
     agencies: config.agencies.map((a) => ({ ...a, keyFile: resolve(a.keyFile), certFile: resolve(a.certFile) })),
+    transportCa: config.transportCa === undefined ? undefined : resolve(config.transportCa),
   };
 }

@@ -7,7 +7,7 @@ import { EdxError } from '../errors';
 export interface FetchInit {
   readonly method?: string;
   readonly headers?: HeadersInit;
-  readonly body?: string | Uint8Array | null;
+  readonly body?: string | Uint8Array<ArrayBuffer> | null;
   readonly signal?: AbortSignal | null;
 }
 
