@@ -42,7 +42,7 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
 
   /** A verb of the `edx` CLI, as `edx VERB ARGS --json` runs it, against this exchange's console. */
   const edx = (name: string, ...args: string[]): Promise<CommandResult> =>
-    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', exchange.operatorToken, '--json'], json: true, print: () => undefined });
+    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--cacert', exchange.transportCaFile, '--token', exchange.operatorToken, '--json'], json: true, print: () => undefined });
 
   /** Sends A -> B and resolves with the package id once B's 01 is recorded at the hub. */
   async function deliveredToB(): Promise<string> {

@@ -13,7 +13,7 @@ import { ConsoleClient } from '../../apps/cli/src/demo/console-client';
 import { freePort, launchApp, waitHealthy } from '../../apps/cli/src/processes/app-process';
 import { ApiInit, api } from './documents';
 import { DemoSystem, ProvisionedSystem, gatewayServerName, provisionSystems } from '../../apps/cli/src/demo/demo-setup';
-import { httpsEnv, serverFiles, transportDir, writeServerCertificate } from '../../apps/cli/src/up/transport-files';
+import { httpsEnv, serverFiles, transportCaFile, transportDir, writeServerCertificate } from '../../apps/cli/src/up/transport-files';
 import { createConsoleApp } from '../../apps/console/src/console.app';
 import { loadConsoleSettings } from '../../apps/console/src/console.env';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
@@ -77,6 +77,10 @@ export class ExchangeHarness {
   readonly transport = TransportCa.create({ name: 'edx e2e transport CA' });
   /** An HTTPS client trusting the exchange's transport CA: every spec's requests go through it. */
   readonly fetch: Fetch = tlsFetch({ ca: this.transport.certificatePem });
+  /** The transport CA's certificate as a file (what `--cacert` names for the CLI's verbs). */
+  get transportCaFile(): string {
+    return transportCaFile(this.dir);
+  }
   consoleUrl!: string;
   hubUrl!: string;
   systems: ProvisionedSystem[] = [];
