@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Fetch, tlsFetch } from '@edx/common';
 import { IssuedIdentity, TransportCa } from '@edx/trust';
+import { COMMANDS } from '../apps/cli/src/commands';
 import { ExchangeHarness } from './support/exchange.harness';
 import { api, documentFields, signedPdf } from './support/documents';
 
@@ -48,6 +49,23 @@ describe('transport security of the HTTP APIs (real exchange)', () => {
     for (const url of [exchange.consoleUrl, exchange.hubUrl, gatewayA()]) {
       await expect(stranger(`${url}/health`)).rejects.toMatchObject({ code: 'TRANSPORT_UNTRUSTED' });
     }
+  });
+
+  it('has the CLI trust the CA of --cacert, and refuse a console another CA vouches for', async () => {
+    const edx = (name: string, ...args: string[]) =>
+      COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', exchange.adminToken, '--json'], json: true, print: () => undefined });
+    expect(await edx('agency list', '--cacert', exchange.transportCaFile)).toMatchObject({ ok: true });
+    const otherCa = path.join(exchange.dir, 'other-ca.pem');
+    writeFileSync(otherCa, TransportCa.create({ name: 'someone else' }).certificatePem);
+    await expect(edx('agency list', '--cacert', otherCa)).rejects.toMatchObject({ code: 'TRANSPORT_UNTRUSTED', message: expect.stringContaining(exchange.consoleUrl) });
+    const notPem = path.join(exchange.dir, 'not-a-ca.pem');
+    writeFileSync(notPem, 'hello');
+    await expect(edx('agency list', '--cacert', notPem)).rejects.toMatchObject({ code: 'REQUEST_INVALID', message: expect.stringMatching(/not-a-ca\.pem \(--cacert\) is not a PEM certificate/) });
+    const sendWith = (cacert: string) =>
+      COMMANDS.find((c) => c.name === 'send')!.run({ args: [path.join(exchange.dir, 'none.edxml'), '--gateway', gatewayA(), '--api-key', exchange.apiKey(A), '--cacert', cacert, '--json'], json: true, print: () => undefined });
+    writeFileSync(path.join(exchange.dir, 'none.edxml'), '<edXML/>');
+    await expect(sendWith(otherCa)).rejects.toMatchObject({ code: 'TRANSPORT_UNTRUSTED' });
+    await expect(sendWith(exchange.transportCaFile)).rejects.toMatchObject({ code: expect.stringMatching(/^EDXML_/) });
   });
 
   it('authenticates a DMS by its client certificate as the hosted agency its CN names, with no API key', async () => {
