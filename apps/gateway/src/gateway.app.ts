@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import type { Request } from 'express';
 import { createHttpApp, GatewayConfig, HttpAppOptions, Logger, httpServerOptions, readPassphraseFile } from '@edx/common';
-import { authenticateCaller } from './auth/caller';
+import { authenticateCaller, certifiedAgencyCode } from './auth/caller';
 import { HostedAgencies } from './config/hosted-agencies';
 import { GatewayModule } from './gateway.module';
 import { keyLimits } from './limits/key-limits';
@@ -19,17 +18,9 @@ export function createGatewayApp(settings: GatewaySettings, config: GatewayConfi
     // Before any body is read: large uploads need credentials, every agency's key or certificate has a rate and a concurrency limit.
     beforeBody: (app) => {
       const agencies = app.get(HostedAgencies);
-      const certified = (req: Request) => {
-        try {
-          const caller = authenticateCaller(req, agencies);
-          return caller?.by === 'certificate' ? caller.agency.code : undefined;
-        } catch {
-          return undefined;
-        }
-      };
       return [
         requestGate((req) => authenticateCaller(req, agencies) !== undefined, { unauthenticatedBodyBytes: settings.unauthenticatedBodyBytes, maxBodyBytes: settings.packageLimit.bytes, maxBodySetting: settings.packageLimit.setting }),
-        keyLimits(settings.keyLimits, Date.now, certified),
+        keyLimits(settings.keyLimits, Date.now, (req) => certifiedAgencyCode(req, agencies)),
       ];
     },
     rawTypes: ['application/xml', 'text/xml', 'application/edxml+xml', 'application/octet-stream'],

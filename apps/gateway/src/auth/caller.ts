@@ -38,6 +38,16 @@ export function authenticateCaller(req: CallerRequest, agencies: HostedAgencies)
   return result;
 }
 
+/** The code of the agency a request's client certificate authenticates (for its limits), undefined otherwise. */
+export function certifiedAgencyCode(req: CallerRequest, agencies: HostedAgencies): string | undefined {
+  try {
+    const caller = authenticateCaller(req, agencies);
+    return caller?.by === 'certificate' ? caller.agency.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function judge(req: CallerRequest, agencies: HostedAgencies): Caller | undefined {
   const header = req.headers['x-api-key'];
   const key = typeof header === 'string' && header !== '' ? header : undefined;
