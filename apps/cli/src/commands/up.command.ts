@@ -42,6 +42,7 @@ export const upCommand: Command = {
     'Runs the whole exchange on this machine until Ctrl-C: the console (8080), the hub (8082) and two demo gateways (8081, 8083). ' +
     'It first makes sure PostgreSQL and RabbitMQ answer and that RabbitMQ\'s management API is on; on a local broker it enables the plugin itself and says so. ' +
     'The first run makes a dev PKI and the demo agencies and writes their URLs and API keys to .edx/demo.json; it is all or nothing: a run that dies part-way leaves nothing a later run trusts. ' +
+    'Every app serves HTTPS only, with a certificate of the dev transport CA the first run makes in .edx/pki/transport/ (clients trust its ca.pem: curl --cacert, and the edx verbs by default). ' +
     'Every later run checks that .edx/ still hangs together (certificates, gateway configurations, the directory) before it starts anything. ' +
     'Settings: EDX_AMQP_URL, EDX_AMQP_MANAGEMENT_URL, EDX_DATABASE_ROOT, EDX_HUB_DATABASE_URL, the EDX_*_PORT settings (README, "Configuration").',
   options: UP_OPTIONS,
