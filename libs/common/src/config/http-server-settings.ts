@@ -23,8 +23,7 @@ export const httpServerSettingsShape = {
   EDX_HTTP_BODY_RATE_WINDOW_MS: setting.int(10_000, 100),
 };
 
-const httpServerEnv = z.object(httpServerSettingsShape);
-type HttpServerEnv = z.infer<typeof httpServerEnv>;
+type HttpServerEnv = z.infer<z.ZodObject<typeof httpServerSettingsShape>>;
 
 export interface HttpTimeouts {
   readonly headersMs: number;
