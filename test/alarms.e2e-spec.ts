@@ -34,7 +34,7 @@ describe('alarms: a certificate and a CRL near expiry, an inbox backlog that gro
     const certificate = now.filter((a) => a.kind === 'certificate-expiry');
     expect(certificate).toEqual([expect.objectContaining({ subject: expect.stringContaining(A), value: expect.any(Number), summary: expect.stringMatching(/expires in (9|10) day/) })]);
     expect(now.filter((a) => a.kind === 'crl-expiry')).toEqual([expect.objectContaining({ subject: expect.stringContaining('edx Dev Issuing CA'), summary: expect.stringMatching(/within (2|3) day/) })]);
-    const metrics = await (await fetch(`${exchange.console().baseUrl}/metrics`)).text();
+    const metrics = await (await exchange.fetch(`${exchange.console().baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^edx_alarms\{kind="certificate-expiry",app="console"\} 1$/m);
     expect(metrics).toMatch(/^edx_alarms\{kind="crl-expiry",app="console"\} 1$/m);
   });

@@ -1,7 +1,7 @@
 import { zipSync } from 'fflate';
 import { AmqpConnection, ConfirmedPublisher, Topology } from '@edx/messaging';
 import { IssuedIdentity } from '@edx/trust';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { signedIdOf, signedPackage } from './support/packages';
 
@@ -56,7 +56,7 @@ describe('a flood of expensive zips: verification off the event loop, /health st
     const probe = (async () => {
       while (flooding) {
         const started = Date.now();
-        const res = await fetch(`${exchange.hubUrl}/health`);
+        const res = await exchange.fetch(`${exchange.hubUrl}/health`);
         await res.arrayBuffer();
         slowest = Math.max(slowest, Date.now() - started);
         probes++;
@@ -65,7 +65,7 @@ describe('a flood of expensive zips: verification off the event loop, /health st
     })();
 
     try {
-      const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(organisationOfA)) });
+      const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(organisationOfA)) });
       expect(sent.status).toBe(202);
       const refused = await eventually(
         'every bomb refused',
@@ -77,7 +77,7 @@ describe('a flood of expensive zips: verification off the event loop, /health st
       );
       expect(new Set(refused.map((r) => r.code))).toEqual(new Set(['PDF_MALFORMED']));
       await eventually('the good document\'s 01', async () => {
-        const statuses = await api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${sent.body.id}/statuses`, exchange.apiKey(A));
+        const statuses = await exchange.api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${sent.body.id}/statuses`, exchange.apiKey(A));
         return statuses.body.items.some((s) => s.statusCode === '01');
       }, 120_000);
     } finally {

@@ -22,7 +22,7 @@ interface Route {
 
 /** Every route of the console as its controllers declare it, with the least role each needs. */
 function consoleRoutes(): Route[] {
-  const controllers = (ConsoleModule.register(loadConsoleSettings({}), createLogger('e2e')).controllers ?? []) as Type[];
+  const controllers = (ConsoleModule.register(loadConsoleSettings({ EDX_HTTP_PLAIN: 'true' }), createLogger('e2e')).controllers ?? []) as Type[];
   return controllers.flatMap((controller) => {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     const prototype = controller.prototype as Record<string, unknown>;
@@ -51,7 +51,7 @@ describe('console accounts and the audit log (real exchange)', () => {
   afterAll(() => exchange.stop());
 
   async function call<T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${exchange.consoleUrl}${path}`, {
+    const res = await exchange.fetch(`${exchange.consoleUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -62,7 +62,7 @@ describe('console accounts and the audit log (real exchange)', () => {
 
   /** A verb of the `edx` CLI, as `edx VERB ARGS --json` runs it, against this exchange's console. */
   const edx = (name: string, token: string, ...args: string[]): Promise<CommandResult> =>
-    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', token, '--json'], json: true, print: () => undefined });
+    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--cacert', exchange.transportCaFile, '--token', token, '--json'], json: true, print: () => undefined });
 
   async function addAccount(name: string, role: Role, ...more: string[]): Promise<{ id: string; token: string }> {
     const made = await edx('user add', exchange.adminToken, name, '--role', role, ...more);

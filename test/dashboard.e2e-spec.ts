@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { X509Certificate, createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
 import { IssuedIdentity } from '@edx/trust';
 import { ExchangeHarness } from './support/exchange.harness';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
+import { serverFiles } from '../apps/cli/src/up/transport-files';
 
 const A = '000.00.00.G22';
 const B = '000.00.00.H41';
@@ -29,9 +31,15 @@ describe('dashboard in a real browser (real exchange)', () => {
     ]);
     issuerOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
     await exchange.console().addAgency({ code: A, name: 'Văn phòng Chính phủ', systemId: exchange.systemId('sys-a'), certificatePem: issuerOfA.certificatePem });
+    // The console serves HTTPS with a certificate of the exchange's transport CA, which no browser
+    // knows. Chromium is told to accept that one server key (its SPKI hash, the pin an operator's
+    // browser would get by installing the CA) and HTTPS errors are not ignored: any other
+    // certificate, or none, fails the page.
+    const consoleKey = new X509Certificate(readFileSync(serverFiles(exchange.dir, 'console').cert)).publicKey.export({ type: 'spki', format: 'der' });
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync', `--ignore-certificate-errors-spki-list=${createHash('sha256').update(consoleKey).digest('base64')}`],
+      ignoreHTTPSErrors: false,
       viewport: { width: 1280, height: 860 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());
@@ -56,7 +64,7 @@ describe('dashboard in a real browser (real exchange)', () => {
   });
 
   const send = async (to: string[], subject: string) => {
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA), subject) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA), subject) });
     expect(sent.status).toBe(202);
     return sent.body.id;
   };
@@ -64,21 +72,30 @@ describe('dashboard in a real browser (real exchange)', () => {
   const navigate = (hash: string) => page.locator(`nav a[href="#${hash}"]`).click();
 
   it('serves the dashboard with a policy that runs only its own scripts, and streams events only to a signed-in operator', async () => {
-    const res = await fetch(`${exchange.consoleUrl}/`);
+    const res = await exchange.fetch(`${exchange.consoleUrl}/`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("frame-ancestors 'none'");
     expect(await res.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    expect((await fetch(`${exchange.consoleUrl}/assets/../console.env.ts`)).status).toBe(404);
-    const docs = await fetch(`${exchange.consoleUrl}/docs`);
+    expect((await exchange.fetch(`${exchange.consoleUrl}/assets/../console.env.ts`)).status).toBe(404);
+    const docs = await exchange.fetch(`${exchange.consoleUrl}/docs`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-security-policy')).toBeNull();
     expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
-    const stranger = await fetch(`${exchange.consoleUrl}/v1/events`);
+    const stranger = await exchange.fetch(`${exchange.consoleUrl}/v1/events`);
     expect(stranger.status).toBe(401);
     expect(await stranger.json()).toMatchObject({ code: 'AUTH_REQUIRED' });
+  });
+
+  it('is refused by the browser on a server of the same CA it was not told to trust', async () => {
+    const other = await browser.newPage();
+    try {
+      await expect(other.goto(`${exchange.hubUrl}/health`)).rejects.toThrow(/ERR_CERT_AUTHORITY_INVALID/);
+    } finally {
+      await other.close();
+    }
   });
 
   it('signs in with the operator token, refuses a wrong one, and speaks Vietnamese and English from two complete tables', async () => {

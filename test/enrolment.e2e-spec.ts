@@ -31,7 +31,7 @@ describe('enrolment: from an empty exchange to documents flowing (real broker, d
       return { ok: false, code: e.code, message: e.message } as CommandResult & Record<string, unknown>;
     }
   }
-  const asAdmin = ['--console', '', '--token', ''];
+  const asAdmin = ['--console', '', '--token', '', '--cacert', ''];
 
   beforeAll(async () => {
     await exchange.start([], { empty: true });
@@ -42,12 +42,13 @@ describe('enrolment: from an empty exchange to documents flowing (real broker, d
     systems.a = exchange.systemId('ministry');
     systems.b = exchange.systemId('province');
     asAdmin[1] = exchange.consoleUrl;
+    asAdmin[5] = exchange.transportCaFile;
   });
   afterAll(() => exchange.stop());
 
   it('an administrator onboards two systems, their operators enrol their gateways, and A sends B a document', async () => {
     // A named administrator, made with the bootstrap token; everything after is theirs.
-    const account = await edx('user add', 'Trần Thị Lan', '--role', 'admin', '--console', exchange.consoleUrl, '--token', exchange.adminToken);
+    const account = await edx('user add', 'Trần Thị Lan', '--role', 'admin', '--console', exchange.consoleUrl, '--token', exchange.adminToken, '--cacert', exchange.transportCaFile);
     expect(account).toMatchObject({ ok: true });
     admin = String(account.token);
     asAdmin[3] = admin;
@@ -60,7 +61,7 @@ describe('enrolment: from an empty exchange to documents flowing (real broker, d
     for (const [side, id, name] of [['a', systems.a, 'Văn phòng Chính phủ e-office'], ['b', systems.b, 'Provincial e-office']] as const) {
       const made = await edx('system add', id, '--name', name, ...asAdmin);
       expect(made).toMatchObject({ ok: true, systemId: id, token: expect.stringMatching(/^edxenrol_/) });
-      const enrolled = await edx('gateway enrol', '--console', exchange.consoleUrl, '--token', String(made.token), '--dir', folders[side], '--database-url', exchange.newDatabaseUrl());
+      const enrolled = await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', String(made.token), '--dir', folders[side], '--database-url', exchange.newDatabaseUrl());
       expect(enrolled).toMatchObject({ ok: true, systemId: id, agencies: [] });
       exchange.adopt({ id, url: '', configFile: String(enrolled.configFile), agencies: [] });
       // The gateway starts from its folder alone, hosting nothing yet.
@@ -81,7 +82,7 @@ describe('enrolment: from an empty exchange to documents flowing (real broker, d
     const pdf = path.join(exchange.dir, 'cong-van.pdf');
     expect(await edx('pdf sign', '--text', 'Công văn 7816/VPCP-TTĐT', '--key', path.join(folders.a, 'agencies', A, 'key.pem'), '--cert', path.join(exchange.dir, 'issued', A, 'cert.pem'), '--out', pdf)).toMatchObject({ ok: true });
     const sent = await eventually('gateway A serving its new agency', async () => {
-      const result = await edx('send', pdf, '--to', B, '--subject', 'V/v kết nối', '--number', '7816', '--notation', 'VPCP-TTĐT', '--gateway', exchange.gateway('ministry').url, '--api-key', apiKeys[A], '--wait', '--timeout', '60');
+      const result = await edx('send', pdf, '--to', B, '--subject', 'V/v kết nối', '--number', '7816', '--notation', 'VPCP-TTĐT', '--gateway', exchange.gateway('ministry').url, '--cacert', exchange.transportCaFile, '--api-key', apiKeys[A], '--wait', '--timeout', '60');
       return result.code === 'AUTH_REQUIRED' ? undefined : result;
     }, 30_000);
     expect(sent).toMatchObject({ ok: true, receipts: [expect.objectContaining({ organId: B, statusCode: '01' })] });
@@ -109,7 +110,7 @@ describe('enrolment: from an empty exchange to documents flowing (real broker, d
     expect(await edx('agency add', '--code', LATE, '--name', 'UBND tỉnh Tây Ninh', '--system', systems.b, '--cert', path.join(exchange.dir, 'issued', LATE, 'cert.pem'), ...asAdmin)).toMatchObject({ ok: true });
     // Sent at once: gateway B's next directory read is seconds away, but a document for an agency it does not know makes it read now.
     const pdf = path.join(exchange.dir, 'cong-van.pdf');
-    const sent = await edx('send', pdf, '--to', LATE, '--subject', 'V/v kết nối', '--number', '7817', '--notation', 'VPCP-TTĐT', '--gateway', exchange.gateway('ministry').url, '--api-key', apiKeys[A], '--wait', '--timeout', '60');
+    const sent = await edx('send', pdf, '--to', LATE, '--subject', 'V/v kết nối', '--number', '7817', '--notation', 'VPCP-TTĐT', '--gateway', exchange.gateway('ministry').url, '--cacert', exchange.transportCaFile, '--api-key', apiKeys[A], '--wait', '--timeout', '60');
     expect(sent).toMatchObject({ ok: true, receipts: [expect.objectContaining({ organId: LATE, statusCode: '01' })] });
   });
 
@@ -119,28 +120,28 @@ describe('enrolment: from an empty exchange to documents flowing (real broker, d
     const token = String(made.token);
     const spare = path.join(exchange.dir, 'gateway-spare');
     const db = exchange.newDatabaseUrl();
-    const first = await edx('gateway enrol', '--console', exchange.consoleUrl, '--token', token, '--dir', spare, '--database-url', db);
+    const first = await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', token, '--dir', spare, '--database-url', db);
     expect(first).toMatchObject({ ok: true, systemId: id });
     exchange.adopt({ id, url: '', configFile: String(first.configFile), agencies: [] });
     const keyBefore = readFileSync(path.join(spare, 'transport', 'key.pem'), 'utf8');
     // A re-run (say the first one died after the console answered): same key, same system, nothing else to do.
-    expect(await edx('gateway enrol', '--console', exchange.consoleUrl, '--token', token, '--dir', spare)).toMatchObject({ ok: true, systemId: id });
+    expect(await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', token, '--dir', spare)).toMatchObject({ ok: true, systemId: id });
     expect(readFileSync(path.join(spare, 'transport', 'key.pem'), 'utf8')).toBe(keyBefore);
     // Another machine (another key) with the same token.
-    expect(await edx('gateway enrol', '--console', exchange.consoleUrl, '--token', token, '--dir', path.join(exchange.dir, 'thief'), '--database-url', db)).toMatchObject({ ok: false, code: 'ENROLMENT_TOKEN_USED' });
-    expect(await edx('gateway enrol', '--console', exchange.consoleUrl, '--token', 'edxenrol_made-up', '--dir', path.join(exchange.dir, 'guess'), '--database-url', db)).toMatchObject({ ok: false, code: 'ENROLMENT_TOKEN_INVALID' });
+    expect(await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', token, '--dir', path.join(exchange.dir, 'thief'), '--database-url', db)).toMatchObject({ ok: false, code: 'ENROLMENT_TOKEN_USED' });
+    expect(await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', 'edxenrol_made-up', '--dir', path.join(exchange.dir, 'guess'), '--database-url', db)).toMatchObject({ ok: false, code: 'ENROLMENT_TOKEN_INVALID' });
     // Asking again for an enrolled system is refused; a new token is explicit, and expires.
     expect(await edx('system add', id, '--name', 'Spare system', ...asAdmin)).toMatchObject({ ok: false, code: 'CONFLICT' });
     const again = await edx('system token', id, ...asAdmin);
     await exchange.hubQuery("UPDATE connected_systems SET enrolment_expires_at = now() - interval '1 second' WHERE id = $1", [id]);
-    expect(await edx('gateway enrol', '--console', exchange.consoleUrl, '--token', String(again.token), '--dir', path.join(exchange.dir, 'late'), '--database-url', db)).toMatchObject({ ok: false, code: 'ENROLMENT_TOKEN_EXPIRED' });
+    expect(await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', String(again.token), '--dir', path.join(exchange.dir, 'late'), '--database-url', db)).toMatchObject({ ok: false, code: 'ENROLMENT_TOKEN_EXPIRED' });
     // The token replaced earlier opens nothing.
-    expect(await edx('gateway enrol', '--console', exchange.consoleUrl, '--token', token, '--dir', spare)).toMatchObject({ ok: false, code: 'ENROLMENT_TOKEN_INVALID' });
+    expect(await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', token, '--dir', spare)).toMatchObject({ ok: false, code: 'ENROLMENT_TOKEN_INVALID' });
   });
 
   it("lets a system's console token read only its own directory, and keeps tokens as hashes only", async () => {
     const tokenA = readFileSync(path.join(folders.a, 'console-token'), 'utf8').trim();
-    const read = (id: string, token: string) => fetch(`${exchange.consoleUrl}/v1/systems/${id}/directory`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    const read = (id: string, token: string) => exchange.fetch(`${exchange.consoleUrl}/v1/systems/${id}/directory`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
     expect(await read(systems.a, tokenA)).toMatchObject({ status: 200, body: { agencies: [expect.objectContaining({ code: A })] } });
     expect(await read(systems.b, tokenA)).toMatchObject({ status: 403, body: { code: 'AUTH_FORBIDDEN' } });
     expect(await read(systems.a, admin)).toMatchObject({ status: 401, body: { code: 'AUTH_REQUIRED' } });

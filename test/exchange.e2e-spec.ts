@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExchangeHarness, MANAGEMENT_URL, eventually } from './support/exchange.harness';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 import { DmsView } from './support/dms-view';
 import { alterAttachment, newPackageId, signedPackage } from './support/packages';
 
@@ -35,8 +35,8 @@ describe('the exchange, end to end (real broker, real databases, real HTTP)', ()
     await exchange.stop();
   });
 
-  const send = (to: string[]) => api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA)) });
-  const view = (id: string) => api<DocumentView>(`${exchange.gateway('sys-a').url}/v1/documents/${id}`, exchange.apiKey(A));
+  const send = (to: string[]) => exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA)) });
+  const view = (id: string) => exchange.api<DocumentView>(`${exchange.gateway('sys-a').url}/v1/documents/${id}`, exchange.apiKey(A));
 
   it('delivers a document from A to B and C, and A sees both 01 (arrived) receipts', async () => {
     const sent = await send([B, C]);
@@ -48,14 +48,14 @@ describe('the exchange, end to end (real broker, real databases, real HTTP)', ()
     expect(receipts.map((r) => r.organId).sort()).toEqual([B, C]);
 
     for (const code of [B, C]) {
-      const inbox = await api<{ items: Array<{ id: string; verdict: string; from: string }> }>(`${exchange.gateway('sys-b').url}/v1/documents/inbox`, exchange.apiKey(code));
+      const inbox = await exchange.api<{ items: Array<{ id: string; verdict: string; from: string }> }>(`${exchange.gateway('sys-b').url}/v1/documents/inbox`, exchange.apiKey(code));
       expect(inbox.body.items).toEqual([expect.objectContaining({ id: sent.body.id, verdict: 'arrived', senderCode: A })]);
     }
-    const original = await api<string>(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/package`, exchange.apiKey(B));
+    const original = await exchange.api<string>(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/package`, exchange.apiKey(B));
     expect(original.status).toBe(200);
     expect(original.body).toContain('edx.hub'); // the hub's TraceHeader hop
     // The hub's signed receipt attestation of exactly these bytes travelled with it and was kept.
-    const received = await api<{ receiptAttestation: string }>(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}`, exchange.apiKey(B));
+    const received = await exchange.api<{ receiptAttestation: string }>(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}`, exchange.apiKey(B));
     const store = TrustStore.fromPem([exchange.pki.rootCertificatePem], [exchange.pki.intermediateCertificatePem]);
     const attestation = verifyReceiptAttestation(received.body.receiptAttestation, { body: Buffer.from(original.body, 'utf8'), packageId: sent.body.id, hubCode: 'edx.hub', trustStore: store });
     expect(attestation).toMatchObject({ packageId: sent.body.id, verdict: 'valid', attestedBy: 'edx.hub', signatures: expect.arrayContaining([expect.objectContaining({ what: 'envelope' })]) });
@@ -70,7 +70,7 @@ describe('a gateway shutting down', () => {
 
   it('finishes its SIGTERM shutdown with a DMS still following its live stream', async () => {
     const gateway = exchange.gateway('sys-b');
-    const stream = new DmsView(() => gateway.url, exchange.apiKey(B));
+    const stream = new DmsView(exchange.fetch, () => gateway.url, exchange.apiKey(B));
     await eventually('the live stream to open', async () => stream.connections > 0);
     const started = Date.now();
     await exchange.stopGateway(gateway.systemId);
@@ -116,8 +116,8 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
   };
   const packageFromA = (to: string[], packageId = newPackageId()) => signedPackage({ from: A, to, pdf: signedPdf(issuerOfA), identity: exchange.identityOf(A), packageId });
   const statusesAtA = (id: string) =>
-    api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(A)).then((r) => r.body.items);
-  const inboxOf = (agency: string) => api<Inbox>(`${exchange.gateway('sys-b').url}/v1/documents/inbox?all=true&limit=1000`, exchange.apiKey(agency)).then((r) => r.body.items);
+    exchange.api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(A)).then((r) => r.body.items);
+  const inboxOf = (agency: string) => exchange.api<Inbox>(`${exchange.gateway('sys-b').url}/v1/documents/inbox?all=true&limit=1000`, exchange.apiKey(agency)).then((r) => r.body.items);
   const deadLetter = (messageId: string) =>
     eventually(`the dead letter of ${messageId}`, async () => (await exchange.hubQuery<{ code: string; reason: string }>('SELECT code, reason FROM dead_letters WHERE message_id = $1', [messageId]))[0]);
 
@@ -136,7 +136,7 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
     await publish('', Topology.deliverExchange, B, altered, id, true, attestedAs(altered, id));
     const stored = await eventually('the rejected package in B\'s inbox', async () => (await inboxOf(B)).find((d) => d.id === id));
     expect(stored).toMatchObject({ verdict: 'rejected', rejectCode: 'DIGEST_MISMATCH' });
-    const out = await api<StatusList>(`${exchange.gateway('sys-b').url}/v1/documents/${id}/statuses`, exchange.apiKey(B));
+    const out = await exchange.api<StatusList>(`${exchange.gateway('sys-b').url}/v1/documents/${id}/statuses`, exchange.apiKey(B));
     expect(out.body.items).toEqual([expect.objectContaining({ direction: 'out', statusCode: '02', description: expect.stringContaining('DIGEST_MISMATCH') })]);
   });
 
@@ -202,7 +202,7 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
   });
 
   it('tells the sender when a recipient is not registered: 02 for that recipient, the others still served', async () => {
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B, '000.00.00.X99'], signedPdf(issuerOfA)) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B, '000.00.00.X99'], signedPdf(issuerOfA)) });
     const statuses = await eventually('01 from B and 02 for X99', async () => {
       const items = await statusesAtA(sent.body.id);
       return items.some((s) => s.from === B && s.statusCode === '01') && items.some((s) => s.from === '000.00.00.X99' && s.statusCode === '02') && items;
@@ -216,7 +216,7 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
     const channel = await admin.createChannel();
     await unbindAgencies(channel, exchange.systemId('sys-b'), [C]);
     await channel.close();
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([C], signedPdf(issuerOfA)) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([C], signedPdf(issuerOfA)) });
     const rejection = await eventually('a 02 for C', async () => (await statusesAtA(sent.body.id)).find((s) => s.statusCode === '02'));
     expect(rejection).toMatchObject({ from: C, description: expect.stringContaining('ROUTING_RECIPIENT_UNROUTABLE') });
     const [delivery] = await exchange.hubQuery<{ state: string }>('SELECT state FROM deliveries WHERE document_id = $1', [sent.body.id]);
@@ -225,7 +225,7 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
 
   it('loses nothing when the hub\'s consumer dies before acking: every document reaches every recipient once', async () => {
     const ids = await Promise.all(
-      Array.from({ length: 20 }, async () => (await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) })).body.id),
+      Array.from({ length: 20 }, async () => (await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) })).body.id),
     );
     // Cut the hub's broker connection mid-flow: its unacked messages go back to hub.inbound.
     const admin = new BrokerAdmin({ managementUrl: MANAGEMENT_URL });

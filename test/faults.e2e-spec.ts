@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { AmqpConnection, Topology } from '@edx/messaging';
 import { IssuedIdentity } from '@edx/trust';
 import { DmsView, repeats } from './support/dms-view';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { SteadyLoad } from './support/load';
 
@@ -73,8 +73,8 @@ describe('faults under load (real processes, crash points, real broker and datab
     for (const code of [A, B, C]) await ch.bindQueue(taps.deliveries, Topology.deliverExchange, code);
     await ch.bindQueue(taps.statuses, Topology.hubExchange, Topology.statusKey);
     await ch.close();
-    sender = new DmsView(() => exchange.gateway('sys-a').url, exchange.apiKey(A));
-    receivers = { [B]: new DmsView(() => exchange.gateway('sys-b').url, exchange.apiKey(B)), [C]: new DmsView(() => exchange.gateway('sys-b').url, exchange.apiKey(C)) };
+    sender = new DmsView(exchange.fetch, () => exchange.gateway('sys-a').url, exchange.apiKey(A));
+    receivers = { [B]: new DmsView(exchange.fetch, () => exchange.gateway('sys-b').url, exchange.apiKey(B)), [C]: new DmsView(exchange.fetch, () => exchange.gateway('sys-b').url, exchange.apiKey(C)) };
   });
 
   afterAll(async () => {
@@ -88,7 +88,7 @@ describe('faults under load (real processes, crash points, real broker and datab
 
   function load(perSecond = 20): SteadyLoad {
     return new SteadyLoad(async () => {
-      const res = await api<{ id: string; code?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B, C], pdf) });
+      const res = await exchange.api<{ id: string; code?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B, C], pdf) });
       return res.status === 202 ? { id: res.body.id } : { refusal: `${res.status} ${res.body.code ?? ''}` };
     }, perSecond).start();
   }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tlsFetch } from '@edx/common';
 import { BrokerAdmin } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
@@ -117,10 +118,13 @@ describe('edx up on a fresh machine: all or nothing, then a checked start every 
     for (const secret of [keyFile, path.join(dir, 'key-passphrase'), path.join(dir, 'demo.json')]) expect(statSync(secret).mode & 0o777).toBe(0o600);
     const identity = loadIdentityFiles(keyFile, path.join(dir, sender.certFile), readFileSync(path.join(dir, 'key-passphrase'), 'utf8').trim());
     const pdf = signPdf(makePdf('Công văn thử nghiệm'), identity);
-    const sent = await api<{ id: string }>(`${gateways[0].url}/v1/documents`, sender.apiKey, { body: documentFields(['000.00.00.H41', '000.00.00.Z99'], pdf) });
+    // Every app speaks HTTPS with a certificate of the demo's transport CA.
+    expect(gateways[0].url).toMatch(/^https:\/\//);
+    const https = tlsFetch({ ca: readFileSync(path.join(dir, 'pki', 'transport', 'ca.pem')) });
+    const sent = await api<{ id: string }>(https, `${gateways[0].url}/v1/documents`, sender.apiKey, { body: documentFields(['000.00.00.H41', '000.00.00.Z99'], pdf) });
     expect(sent.status).toBe(202);
     const receipts = await eventually('both receipts at the sender', async () => {
-      const view = await api<{ recipients: Array<{ organId: string; statusCode: string | null; description: string | null }> }>(`${gateways[0].url}/v1/documents/${sent.body.id}`, sender.apiKey);
+      const view = await api<{ recipients: Array<{ organId: string; statusCode: string | null; description: string | null }> }>(https, `${gateways[0].url}/v1/documents/${sent.body.id}`, sender.apiKey);
       return view.body.recipients.every((r) => r.statusCode) && view.body.recipients;
     });
     expect(Object.fromEntries(receipts.map((r) => [r.organId, r.statusCode]))).toEqual({ '000.00.00.H41': '01', '000.00.00.Z99': '02' });

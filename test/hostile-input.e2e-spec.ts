@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AmqpConnection, ConfirmedPublisher, Topology } from '@edx/messaging';
 import { IssuedIdentity, createDevPki, makePdf } from '@edx/trust';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 import { signedIdOf, signedPackage } from './support/packages';
 import { SCENARIOS } from './scenarios';
 import { Publication, ScenarioContext } from './scenarios/scenario';
@@ -94,7 +94,7 @@ describe('hostile input: each case gets its stable code, a recorded reason, and 
   }
 
   const statusesAt = async (agency: string, id: string) =>
-    (await api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(agency))).body.items;
+    (await exchange.api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(agency))).body.items;
 
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     let id = '';
@@ -129,7 +129,7 @@ describe('hostile input: each case gets its stable code, a recorded reason, and 
 
   it('keeps the queue moving: after all of the above, a good document is delivered and receipted', async () => {
     const issuer = context.identities.organisationOfA;
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B, C], signedPdf(issuer)) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B, C], signedPdf(issuer)) });
     expect(sent.status).toBe(202);
     await eventually('both 01', async () => (await statusesAt(A, sent.body.id)).filter((s) => s.statusCode === '01').length === 2);
   });

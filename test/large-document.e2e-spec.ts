@@ -1,6 +1,5 @@
 import { IssuedIdentity, makePdf, signPdf } from '@edx/trust';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
-import { api } from './support/documents';
 import { signedPackage } from './support/packages';
 
 const A = '000.00.00.G22';
@@ -24,14 +23,14 @@ describe('a 100 MiB document (real broker, real databases)', () => {
   it('goes from A to B intact, verified at every hop, and A sees the 01', async () => {
     const pdf = signPdf(makePdf('Hồ sơ lớn', { padding: 100 * MIB }), issuerOfA.identity);
     const edxml = signedPackage({ from: A, to: [B], pdf, identity: exchange.identityOf(A) });
-    const sent = await api<{ id: string; size: number }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { raw: edxml });
+    const sent = await exchange.api<{ id: string; size: number }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { raw: edxml });
     expect(sent.status).toBe(202);
     expect(sent.body.size).toBeGreaterThan(130 * MIB);
     await eventually('the 01 from B', async () => {
-      const { body } = await api<{ recipients: Array<{ statusCode: string | null }> }>(`${exchange.gateway('sys-a').url}/v1/documents/${sent.body.id}`, exchange.apiKey(A));
+      const { body } = await exchange.api<{ recipients: Array<{ statusCode: string | null }> }>(`${exchange.gateway('sys-a').url}/v1/documents/${sent.body.id}`, exchange.apiKey(A));
       return body.recipients[0]?.statusCode === '01';
     }, 180_000);
-    const received = await fetch(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/package`, { headers: { 'x-api-key': exchange.apiKey(B) } });
+    const received = await exchange.fetch(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/package`, { headers: { 'x-api-key': exchange.apiKey(B) } });
     const bytes = Buffer.from(await received.arrayBuffer());
     expect(bytes.length).toBeGreaterThan(sent.body.size); // plus the hub's trace hop
     const { parseEdxml } = await import('@edx/edxml');

@@ -1,6 +1,6 @@
 import { AmqpConnection, ConfirmedPublisher, Topology } from '@edx/messaging';
 import { makePdf } from '@edx/trust';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { signedIdOf, signedPackage } from './support/packages';
 
@@ -34,12 +34,12 @@ describe('metrics: documents in and out by outcome, verification failures by cod
     await sysA?.close();
     await exchange.stop();
   });
-  const page = async (url: string) => (await fetch(`${url}/metrics`)).text();
+  const page = async (url: string) => (await exchange.fetch(`${url}/metrics`)).text();
 
   it('counts what each app did, as it happened', async () => {
     const organisation = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
     await exchange.console().addAgency({ code: A, name: 'Văn phòng Chính phủ', systemId: exchange.systemId('sys-a'), certificatePem: organisation.certificatePem });
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(organisation)) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(organisation)) });
     expect(sent.status).toBe(202);
     await eventually('the 01 counted at the sender', async () => sample(await page(exchange.gateway('sys-a').url), 'edx_time_to_arrival_seconds_count') === 1);
 

@@ -6,7 +6,7 @@ import { DeliveryProof, IssuedIdentity } from '@edx/trust';
 import { CommandResult } from '../apps/cli/src/command';
 import { COMMANDS } from '../apps/cli/src/commands';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 
 const A = '000.00.00.G22';
 const B = '000.00.00.H41';
@@ -30,7 +30,7 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     issuerOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
     await exchange.console().addAgency({ code: A, name: 'Văn phòng Chính phủ', systemId: exchange.systemId('sys-a'), certificatePem: issuerOfA.certificatePem });
     const fields = { ...documentFields([B, C, UNKNOWN], signedPdf(issuerOfA)), subject: 'V/v kết nối liên thông văn bản', codeNumber: '7816' };
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: fields });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: fields });
     expect(sent.status).toBe(202);
     sentId = sent.body.id;
     await eventually('both 01 at the hub', async () => {
@@ -42,11 +42,11 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
 
   /** A verb of the `edx` CLI, as `edx VERB ARGS --json` runs it, against this exchange's console. */
   const edx = (name: string, ...args: string[]): Promise<CommandResult> =>
-    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', exchange.operatorToken, '--json'], json: true, print: () => undefined });
+    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--cacert', exchange.transportCaFile, '--token', exchange.operatorToken, '--json'], json: true, print: () => undefined });
 
   /** Sends A -> B and resolves with the package id once B's 01 is recorded at the hub. */
   async function deliveredToB(): Promise<string> {
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) });
     await eventually('01 from B at the hub', async () => (await exchange.operator<DocumentView>(`/v1/documents/${sent.body.id}`)).body.recipients?.[0]?.state === 'arrived');
     return sent.body.id;
   }
@@ -230,7 +230,7 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
       expect(taken).toMatchObject({ ok: true, seq: expect.any(Number), head: expect.stringMatching(/^[0-9a-f]{64}$/) });
       const gateway = exchange.gateway('sys-b').url;
       await eventually('the checkpoint kept at the recipient gateway', async () => {
-        const res = await fetch(`${gateway}/v1/checkpoints/latest`, { headers: { 'x-api-key': exchange.apiKey(B) } });
+        const res = await exchange.fetch(`${gateway}/v1/checkpoints/latest`, { headers: { 'x-api-key': exchange.apiKey(B) } });
         return res.ok && ((await res.json()) as { seq: number }).seq >= (taken.seq as number);
       });
       const anchored = ['--gateway', gateway, '--api-key', exchange.apiKey(B), '--trust', trustDir];
@@ -270,7 +270,7 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
 
   it('lists a dead letter with its reason and header fields, refuses a replay while the cause lasts, and delivers it once after the fix', async () => {
     await exchange.console().setAgencyStatus(A, 'suspended');
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) });
     expect(sent.status).toBe(202);
     const letter = await eventually('the dead letter', () => letterOf(sent.body.id));
     expect(letter).toMatchObject({ code: 'ROUTING_SENDER_SUSPENDED', origin: 'hub', state: 'open', replayable: true, reason: expect.stringContaining('suspended') });
@@ -295,7 +295,7 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
 
     // Idempotent: asking again queues nothing, and B has the document once.
     expect((await exchange.operator(`/v1/dead-letters/${letter.id}/replay`, {})).body).toMatchObject({ result: 'already', state: 'replayed' });
-    const inbox = await api<{ items: Array<{ id: string }> }>(`${exchange.gateway('sys-b').url}/v1/documents/inbox?all=true`, exchange.apiKey(B));
+    const inbox = await exchange.api<{ items: Array<{ id: string }> }>(`${exchange.gateway('sys-b').url}/v1/documents/inbox?all=true`, exchange.apiKey(B));
     expect(inbox.body.items.filter((d) => d.id === sent.body.id)).toHaveLength(1);
     const trace = await exchange.operator<Trace>(`/v1/documents/${sent.body.id}/trace`);
     // The journey shows the refusal at the hub, then the replay's verification, routing and B's 01.
@@ -343,7 +343,7 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     expect(alarms.body.alarms.filter((a) => a.kind === 'overdue')).toEqual([]);
     expect(alarms.body.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['hub.inbound', 'edx.dead', `system.${exchange.systemId('sys-b')}.inbox`]));
 
-    const metrics = await (await fetch(`${exchange.consoleUrl}/metrics`)).text();
+    const metrics = await (await exchange.fetch(`${exchange.consoleUrl}/metrics`)).text();
     expect(metrics).toMatch(/^edx_dead_letters\{state="discarded",app="console"\} 1$/m);
     expect(metrics).toMatch(/^edx_queue_depth\{queue="hub.inbound",app="console"\} \d+$/m);
     expect(metrics).toMatch(new RegExp(`^edx_certificate_days_to_expiry\\{certificate="certificate of ${A.replace(/\./g, '\\.')} .*\\} \\d+$`, 'm'));

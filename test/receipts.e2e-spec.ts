@@ -5,7 +5,7 @@ import { IssuedIdentity, writeSignedStatus } from '@edx/trust';
 import { randomUUID } from 'node:crypto';
 import { findChainBreak } from '@edx/storage';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 import { signedPackage } from './support/packages';
 
 const A = '000.00.00.G22';
@@ -49,15 +49,15 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
   const gatewayOf: Record<string, string> = { [A]: 'sys-a', [B]: 'sys-b', [C]: 'sys-c', [D]: 'sys-c' };
   const url = (agency: string, path: string) => `${exchange.gateway(gatewayOf[agency]).url}/v1/documents${path}`;
   const send = async (to: string[]) => {
-    const sent = await api<{ id: string }>(url(A, ''), exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA)) });
+    const sent = await exchange.api<{ id: string }>(url(A, ''), exchange.apiKey(A), { body: documentFields(to, signedPdf(issuerOfA)) });
     expect(sent.status).toBe(202);
     return sent.body.id;
   };
-  const senderView = (id: string) => api<DocumentView>(url(A, `/${id}`), exchange.apiKey(A)).then((r) => r.body);
+  const senderView = (id: string) => exchange.api<DocumentView>(url(A, `/${id}`), exchange.apiKey(A)).then((r) => r.body);
   const recipientOf = (view: DocumentView, code: string) => view.recipients.find((r) => r.organId === code)!;
-  const statusesAt = (agency: string, id: string) => api<StatusList>(url(agency, `/${id}/statuses`), exchange.apiKey(agency)).then((r) => r.body.items);
+  const statusesAt = (agency: string, id: string) => exchange.api<StatusList>(url(agency, `/${id}/statuses`), exchange.apiKey(agency)).then((r) => r.body.items);
   const post = async (agency: string, id: string, statusCode: string) => {
-    const res = await api<{ id: string }>(url(agency, `/${id}/statuses`), exchange.apiKey(agency), { body: { statusCode } });
+    const res = await exchange.api<{ id: string }>(url(agency, `/${id}/statuses`), exchange.apiKey(agency), { body: { statusCode } });
     expect(res).toMatchObject({ status: 202 });
     return res.body.id;
   };
@@ -95,7 +95,7 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
     eventually(`the dead letter of ${messageId}`, async () => (await exchange.hubQuery<{ code: string; reason: string }>('SELECT code, reason FROM dead_letters WHERE message_id = $1', [messageId]))[0]);
   /** The package as a recipient's DMS holds it (what a hostile recipient has to forge from). */
   const packageAt = async (agency: string, id: string): Promise<Package> => {
-    const res = await fetch(url(agency, `/${id}/package`), { headers: { 'x-api-key': exchange.apiKey(agency) } });
+    const res = await exchange.fetch(url(agency, `/${id}/package`), { headers: { 'x-api-key': exchange.apiKey(agency) } });
     const parsed = parseEdxml(Buffer.from(await res.arrayBuffer()));
     if (parsed.kind !== 'package') throw new TypeError('not a package');
     return parsed.package;
@@ -289,8 +289,8 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
       const view = await stateAtA(id, C, 'rejected');
       expect(recipientOf(view, B).history.map((h) => [h.statusCode, h.moved])).toEqual([['01', true], ['03', true], ['04', true], ['05', true], ['05', false], ['06', true]]);
       await bothViewsAgree(id);
-      expect((await api<IncomingView>(url(B, `/${id}`), exchange.apiKey(B))).body.state).toBe('completed');
-      expect((await api<IncomingView>(url(C, `/${id}`), exchange.apiKey(C))).body.state).toBe('rejected');
+      expect((await exchange.api<IncomingView>(url(B, `/${id}`), exchange.apiKey(B))).body.state).toBe('completed');
+      expect((await exchange.api<IncomingView>(url(C, `/${id}`), exchange.apiKey(C))).body.state).toBe('rejected');
       onlyGenuine(await chain(id), []);
     });
 
@@ -304,7 +304,7 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
       expect(recipientOf(view, B)).toMatchObject({ state: 'accepted', statusCode: '03' });
       expect(recipientOf(view, B).history.map((h) => [h.statusCode, h.moved])).toEqual([['01', true], ['03', true], ['03', false], ['01', false]]);
       await bothViewsAgree(id);
-      expect((await api<IncomingView>(url(B, `/${id}`), exchange.apiKey(B))).body.state).toBe('accepted');
+      expect((await exchange.api<IncomingView>(url(B, `/${id}`), exchange.apiKey(B))).body.state).toBe('accepted');
       const rows = await chain(id);
       expect(rows.filter((r) => r.type === 'status').map((r) => [r.status_code, r.detail.moved])).toEqual([['01', true], ['03', true], ['03', false], ['01', false]]);
     });
@@ -328,8 +328,8 @@ describe('receipts that cannot be forged, suppressed or misattributed (real brok
       });
       expect(recipientOf(view, C)).toMatchObject({ state: 'accepted', statusCode: '03' });
       await bothViewsAgree(id);
-      expect((await api<IncomingView>(url(B, `/${id}`), exchange.apiKey(B))).body.state).toBe('recalled');
-      expect((await api<IncomingView>(url(C, `/${id}`), exchange.apiKey(C))).body.state).toBe('accepted');
+      expect((await exchange.api<IncomingView>(url(B, `/${id}`), exchange.apiKey(B))).body.state).toBe('recalled');
+      expect((await exchange.api<IncomingView>(url(C, `/${id}`), exchange.apiKey(C))).body.state).toBe('accepted');
       onlyGenuine(await chain(id), []);
     });
   });

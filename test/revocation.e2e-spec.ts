@@ -1,6 +1,6 @@
 import { AmqpConnection, ConfirmedPublisher, Topology } from '@edx/messaging';
 import { DevRevocationServer, IssuedIdentity, RevocationAnswer } from '@edx/trust';
-import { api, documentFields, signedPdf } from './support/documents';
+import { documentFields, signedPdf } from './support/documents';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { signedIdOf, signedPackage } from './support/packages';
 
@@ -36,7 +36,7 @@ describe('revocation service end to end: OCSP, CRL distribution points, degraded
     await exchange.stop();
   });
 
-  const statusesAtA = async (id: string) => (await api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(A))).body.items;
+  const statusesAtA = async (id: string) => (await exchange.api<StatusList>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(A))).body.items;
   /** As a hostile or broken gateway could: straight to the hub with sys-a's own broker credentials, no gateway check. */
   async function publishAsSysA(pdfSigner: IssuedIdentity): Promise<string> {
     const body = signedPackage({ from: A, to: [B], pdf: signedPdf(pdfSigner), identity: exchange.identityOf(A) });
@@ -46,7 +46,7 @@ describe('revocation service end to end: OCSP, CRL distribution points, degraded
   }
   /** The hub's signed receipt attestation of a delivered copy, as the recipient's gateway shows it (a JWS; its payload). */
   async function attestationAtB(id: string): Promise<Attestation> {
-    const received = await api<{ receiptAttestation: string }>(`${exchange.gateway('sys-b').url}/v1/documents/${id}`, exchange.apiKey(B));
+    const received = await exchange.api<{ receiptAttestation: string }>(`${exchange.gateway('sys-b').url}/v1/documents/${id}`, exchange.apiKey(B));
     return JSON.parse(Buffer.from(received.body.receiptAttestation.split('.')[1], 'base64url').toString('utf8')) as Attestation;
   }
   async function refusedAtHub(id: string): Promise<{ code: string; told: string }> {
@@ -61,7 +61,7 @@ describe('revocation service end to end: OCSP, CRL distribution points, degraded
   it('asks the OCSP responder the signer certificate names, delivers, and the receipt attestation keeps the answer', async () => {
     const signer = issueForA(server.urls('ocsp'));
     await register(signer);
-    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(signer)) });
+    const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(signer)) });
     expect(sent.status).toBe(202);
     await eventually('the 01', async () => (await statusesAtA(sent.body.id)).find((s) => s.statusCode === '01'));
     const pdf = (await attestationAtB(sent.body.id)).signatures.find((s) => s.what !== 'envelope')!;
@@ -122,7 +122,7 @@ describe('revocation service end to end: OCSP, CRL distribution points, degraded
     await exchange.startGateway(exchange.systemId('sys-a'), { EDX_REVOCATION_CRL_REFRESH_MS: '300' });
     const signer = issueForA(); // names no distribution point: only the console's CRL can tell
     await register(signer);
-    const send = () => api<{ code?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(signer)) });
+    const send = () => exchange.api<{ code?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(signer)) });
     expect((await send()).status).toBe(202);
     await exchange.console().addTrust('crls', exchange.pki.revoke(signer.serialNumber, new Date(Date.now() - 60_000)));
     const refused = await eventually('the gateway to refuse the revoked signer', async () => {

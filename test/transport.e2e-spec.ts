@@ -17,7 +17,7 @@ const R = '000.00.00.H53';
  * good certificate succeeding, so each one is refused for the reason the test names.
  */
 describe('AMQPS with client certificates (real broker)', () => {
-  const exchange = new ExchangeHarness('in-process', 'edx_e2e_h20a');
+  const exchange = new ExchangeHarness('in-process', 'e2e_h20a');
   const models: amqp.ChannelModel[] = [];
 
   beforeAll(async () => {

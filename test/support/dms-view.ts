@@ -1,3 +1,4 @@
+import type { Fetch } from '@edx/common';
 import { readSseEvents } from '../../apps/cli/src/bench/sse';
 
 /**
@@ -14,7 +15,9 @@ export class DmsView {
   private readonly abort = new AbortController();
   private readonly done: Promise<void>;
 
+  /** `client`: HTTPS trusting the exchange's transport CA (the harness's `fetch`). */
   constructor(
+    private readonly client: Fetch,
     private readonly gatewayUrl: () => string,
     private readonly apiKey: string,
   ) {
@@ -24,7 +27,7 @@ export class DmsView {
   private async follow(): Promise<void> {
     while (!this.abort.signal.aborted) {
       try {
-        const res = await fetch(`${this.gatewayUrl()}/v1/events`, { headers: { 'x-api-key': this.apiKey, accept: 'text/event-stream' }, signal: this.abort.signal });
+        const res = await this.client(`${this.gatewayUrl()}/v1/events`, { headers: { 'x-api-key': this.apiKey, accept: 'text/event-stream' }, signal: this.abort.signal });
         if (res.ok && res.body) {
           this.connections++;
           await this.read(res.body);
@@ -47,7 +50,7 @@ export class DmsView {
   /** GET as a DMS within its gateway's limits does it: on 429 it waits the Retry-After and asks again. */
   private async get<T>(path: string): Promise<T> {
     for (;;) {
-      const res = await fetch(`${this.gatewayUrl()}${path}`, { headers: { 'x-api-key': this.apiKey }, signal: AbortSignal.timeout(10_000) });
+      const res = await this.client(`${this.gatewayUrl()}${path}`, { headers: { 'x-api-key': this.apiKey }, signal: AbortSignal.timeout(10_000) });
       if (res.status === 429) {
         await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
         continue;

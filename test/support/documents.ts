@@ -1,3 +1,4 @@
+import type { Fetch } from '@edx/common';
 import { IssuedIdentity, PdfSignOptions, makePdf, signPdf } from '@edx/trust';
 
 /** A legal document as a DMS would hand it over: a PDF signed by the issuing organisation (`options` as signPdf takes them). */
@@ -16,8 +17,15 @@ export function documentFields(to: string[], pdf: Buffer, subject = 'V/v thử n
   };
 }
 
-export async function api<T = Record<string, unknown>>(url: string, apiKey: string, init: { method?: string; body?: unknown; raw?: Buffer } = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, {
+/** A DMS's call to its gateway over `client` (HTTPS trusting the exchange's transport CA): JSON or raw edXML in, the status and the parsed body out. */
+export interface ApiInit {
+  readonly method?: string;
+  readonly body?: unknown;
+  readonly raw?: Buffer;
+}
+
+export async function api<T = Record<string, unknown>>(client: Fetch, url: string, apiKey: string, init: ApiInit = {}): Promise<{ status: number; body: T }> {
+  const res = await client(url, {
     method: init.method ?? (init.body || init.raw ? 'POST' : 'GET'),
     headers: { 'x-api-key': apiKey, ...(init.raw ? { 'content-type': 'application/xml' } : init.body ? { 'content-type': 'application/json' } : {}) },
     body: init.raw ? new Uint8Array(init.raw) : init.body ? JSON.stringify(init.body) : undefined,

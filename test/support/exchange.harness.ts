@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { createLogger, gatewayBrokerOf, loadGatewayConfig } from '@edx/common';
+import { Fetch, createLogger, gatewayBrokerOf, loadGatewayConfig, tlsFetch } from '@edx/common';
 import { AmqpConnection, AmqpTlsFiles, BrokerAdmin, issueBrokerClientFiles, loadDevTransportCa, devBrokerTlsPaths } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
 import { Client } from 'pg';
@@ -11,7 +11,9 @@ import { DevPki, SigningIdentity, TransportCa, createDevPki, loadIdentity } from
 import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
 import { ConsoleClient } from '../../apps/cli/src/demo/console-client';
 import { freePort, launchApp, waitHealthy } from '../../apps/cli/src/processes/app-process';
-import { DemoSystem, ProvisionedSystem, provisionSystems } from '../../apps/cli/src/demo/demo-setup';
+import { ApiInit, api } from './documents';
+import { DemoSystem, ProvisionedSystem, gatewayServerName, provisionSystems } from '../../apps/cli/src/demo/demo-setup';
+import { httpsEnv, serverFiles, transportCaFile, transportDir, writeServerCertificate } from '../../apps/cli/src/up/transport-files';
 import { createConsoleApp } from '../../apps/console/src/console.app';
 import { loadConsoleSettings } from '../../apps/console/src/console.env';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
@@ -35,7 +37,7 @@ const logger = createLogger('e2e');
 async function listen(app: INestApplication): Promise<string> {
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  return `http://127.0.0.1:${address.port}`;
+  return `https://127.0.0.1:${address.port}`;
 }
 
 /** A running app: in this process (INestApplication) or a child process. */
@@ -59,8 +61,8 @@ function inProcess(app: INestApplication, url: string): RunningApp {
 }
 
 /** Starts an app's main.ts (sources, through SWC) as a child process; resolves when it is healthy. */
-export async function spawnApp(app: 'hub' | 'gateway', env: Record<string, string>, port: number): Promise<RunningApp> {
-  const child = launchApp(app, { env: { EDX_LOG_LEVEL: process.env.EDX_TEST_LOG_LEVEL ?? 'silent', ...env }, port, from: 'sources' });
+export async function spawnApp(app: 'hub' | 'gateway', env: Record<string, string>, port: number, ca: string): Promise<RunningApp> {
+  const child = launchApp(app, { env: { EDX_LOG_LEVEL: process.env.EDX_TEST_LOG_LEVEL ?? 'silent', ...env }, port, from: 'sources', ca });
   await waitHealthy(child);
   return { url: child.url, pid: child.pid, stop: child.stop, kill: child.kill, exited: child.exited };
 }
@@ -82,6 +84,14 @@ export class ExchangeHarness {
   readonly transportCa: TransportCa = loadDevTransportCa(BROKER_TLS_DIR);
   private serviceTls!: { hub: AmqpTlsFiles; console: AmqpTlsFiles };
   pki!: DevPki;
+  /** Every app serves HTTPS with a certificate of this CA, as in the default set-up. */
+  readonly transport = TransportCa.create({ name: 'edx e2e transport CA' });
+  /** An HTTPS client trusting the exchange's transport CA: every spec's requests go through it. */
+  readonly fetch: Fetch = tlsFetch({ ca: this.transport.certificatePem });
+  /** The transport CA's certificate as a file (what `--cacert` names for the CLI's verbs). */
+  get transportCaFile(): string {
+    return transportCaFile(this.dir);
+  }
   consoleUrl!: string;
   hubUrl!: string;
   systems: ProvisionedSystem[] = [];
@@ -92,14 +102,17 @@ export class ExchangeHarness {
   private readonly databases: string[];
 
   /**
-   * `mode`: run hub and gateways as child processes (so they can be SIGKILLed) instead of in this
-   * process. `names`: the prefix of the vhost's and databases' names.
+   * `mode`: run hub and gateways as child processes (so they can be SIGKILLed) instead of in this process.
+   * `label`: in the names of the vhost and databases, to tell whose they are on a shared server.
    */
-  constructor(readonly mode: 'in-process' | 'processes' = 'in-process', readonly names = 'edx_e2e') {
-    this.vhost = uniqueName(names);
+  constructor(
+    readonly mode: 'in-process' | 'processes' = 'in-process',
+    private readonly label = 'e2e',
+  ) {
+    this.vhost = uniqueName(`edx_${label}`);
     this.amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
     this.amqpsUrl = `${AMQPS_ROOT}/${this.vhost}`;
-    this.hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName(`${names}_hub`)}`;
+    this.hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName(`edx_${label}_hub`)}`;
     this.databases = [this.hubDatabaseUrl];
   }
 
@@ -115,13 +128,15 @@ export class ExchangeHarness {
 
   /** A new database name on the test server, dropped at stop (a gateway's, for a system enrolled by a test). */
   newDatabaseUrl(): string {
-    const url = `${TEST_PG_ROOT}/${uniqueName(`${this.names}_gw`)}`;
+    const url = `${TEST_PG_ROOT}/${uniqueName(`edx_${this.label}_gw`)}`;
     this.databases.push(url);
     return url;
   }
 
   /** A system a test set up itself (e.g. with `edx gateway enrol`): startGateway runs it, stop removes its broker user. */
   adopt(system: ProvisionedSystem): void {
+    // Its gateway's HTTPS certificate, as the operator of a real one would install it.
+    writeServerCertificate(this.transport, this.dir, gatewayServerName(system.id));
     this.systems.push(system);
   }
 
@@ -142,9 +157,12 @@ export class ExchangeHarness {
     mkdirSync(path.join(this.dir, 'hub'), { recursive: true });
     writeFileSync(path.join(this.dir, 'hub', 'key.pem'), hub.keyPem);
     writeFileSync(path.join(this.dir, 'hub', 'cert.pem'), hub.certificatePem);
+    this.transport.save(transportDir(this.dir));
+    for (const app of ['console', 'hub']) writeServerCertificate(this.transport, this.dir, app);
 
     const consoleSettings = loadConsoleSettings({
       ...ExchangeHarness.amqpEnv(this.amqpsUrl, this.serviceTls.console),
+      ...httpsEnv(serverFiles(this.dir, 'console')),
       EDX_AMQP_MANAGEMENT_URL: MANAGEMENT_TLS_URL,
       EDX_AMQP_MANAGEMENT_CA_FILE: this.serviceTls.console.caFile,
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
@@ -157,19 +175,24 @@ export class ExchangeHarness {
 
     const demoSystems: DemoSystem[] = systems.map((s) => ({ id: this.systemId(s.id), name: s.id, port: 0, databaseUrl: this.newDatabaseUrl(), agencies: s.agencies }));
     if (options.empty) return this;
-    this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems });
+    this.systems = await provisionSystems({ console: this.console(), pki: this.pki, dir: this.dir, systems: demoSystems, transportCa: this.transport });
     await this.startHub();
     for (const system of this.systems) await this.startGateway(system.id);
     return this;
   }
 
   console(): ConsoleClient {
-    return new ConsoleClient(this.consoleUrl, this.adminToken);
+    return new ConsoleClient(this.consoleUrl, this.adminToken, { ca: this.transport.certificatePem });
+  }
+
+  /** A DMS's call to a gateway of this exchange (see `api`), over HTTPS. */
+  api<T = Record<string, unknown>>(url: string, apiKey: string, init: ApiInit = {}): Promise<{ status: number; body: T }> {
+    return api<T>(this.fetch, url, apiKey, init);
   }
 
   /** The console's API as an operator sees it (GET, or POST with a JSON body). */
   async operator<T = Record<string, unknown>>(path: string, body?: unknown, token = this.operatorToken): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.consoleUrl}${path}`, {
+    const res = await this.fetch(`${this.consoleUrl}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -181,6 +204,7 @@ export class ExchangeHarness {
   private hubEnv(): Record<string, string> {
     return {
       ...ExchangeHarness.amqpEnv(this.amqpsUrl, this.serviceTls.hub),
+      ...httpsEnv(serverFiles(this.dir, 'hub')),
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_HUB_KEY_FILE: path.join(this.dir, 'hub', 'key.pem'),
       EDX_HUB_CERT_FILE: path.join(this.dir, 'hub', 'cert.pem'),
@@ -192,7 +216,7 @@ export class ExchangeHarness {
   async startHub(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
     if (this.mode === 'processes') {
       const port = await freePort();
-      this.hub = await spawnApp('hub', { ...this.hubEnv(), EDX_HUB_PORT: String(port), ...extraEnv }, port);
+      this.hub = await spawnApp('hub', { ...this.hubEnv(), EDX_HUB_PORT: String(port), ...extraEnv }, port, this.transport.certificatePem);
     } else {
       const app = await createHubApp(loadHubSettings({ ...this.hubEnv(), ...extraEnv }), logger, { nestLogs: false });
       this.hub = inProcess(app, await listen(app));
@@ -208,12 +232,13 @@ export class ExchangeHarness {
 
   async startGateway(systemId: string, extraEnv: Record<string, string> = {}): Promise<RunningGateway> {
     const system = this.systems.find((s) => s.id === systemId)!;
+    const https = httpsEnv(serverFiles(this.dir, gatewayServerName(systemId)));
     let app: RunningApp;
     if (this.mode === 'processes') {
       const port = await freePort();
-      app = await spawnApp('gateway', { EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port), EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES, ...extraEnv }, port);
+      app = await spawnApp('gateway', { ...https, EDX_GATEWAY_CONFIG: system.configFile, EDX_GATEWAY_PORT: String(port), EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES, ...extraEnv }, port, this.transport.certificatePem);
     } else {
-      const nest = await createGatewayApp(loadGatewaySettings({ EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES, ...extraEnv }), loadGatewayConfig(system.configFile), logger, { nestLogs: false });
+      const nest = await createGatewayApp(loadGatewaySettings({ ...https, EDX_BROKER_MAX_MESSAGE_BYTES: BROKER_MAX_MESSAGE_BYTES, ...extraEnv }), loadGatewayConfig(system.configFile), logger, { nestLogs: false });
       app = inProcess(nest, await listen(nest));
     }
     const running: RunningGateway = { ...app, stop: app.stop, kill: app.kill, systemId, configFile: system.configFile };

@@ -1,4 +1,4 @@
-import { DEV_BROKER_TLS_DIR, amqpSettingsOf, amqpSettingsShape, checkAmqpSettings, keySettingsShape, loadSettings, setting, z } from '@edx/common';
+import { DEV_BROKER_TLS_DIR, amqpSettingsOf, amqpSettingsShape, checkAmqpSettings, httpServerSettingsOf, httpServerSettingsShape, keySettingsShape, loadSettings, setting, z } from '@edx/common';
 
 export const consoleSettingsSchema = z
   .object({
@@ -30,15 +30,17 @@ export const consoleSettingsSchema = z
     EDX_EXPIRY_WARNING_DAYS: setting.int(30, 0),
     /** An inbox holding more than this many messages, and more than at the last look, is an alarm. */
     EDX_INBOX_BACKLOG_ALARM: setting.int(100, 0),
+    ...httpServerSettingsShape,
   })
   .superRefine(checkAmqpSettings)
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     host: env.EDX_HOST,
     port: env.EDX_CONSOLE_PORT,
+    http: httpServerSettingsOf(env, ctx),
+    keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     logLevel: env.EDX_LOG_LEVEL,
     amqp: amqpSettingsOf(env),
     amqpPublicUrl: env.EDX_AMQP_PUBLIC_URL ?? env.EDX_AMQP_URL,
-    keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     managementUrl: env.EDX_AMQP_MANAGEMENT_URL,
     managementCaFile: env.EDX_AMQP_MANAGEMENT_CA_FILE,
     databaseUrl: env.EDX_HUB_DATABASE_URL,

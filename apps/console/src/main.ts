@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   if (!settings.tokens.admin) logger.warn('EDX_CONSOLE_ADMIN_TOKEN_SHA256 is not set: nobody can administer this console');
   const app = await createConsoleApp(settings, logger);
   await app.listen(settings.port, settings.host);
-  logger.info({ url: `http://${settings.host}:${settings.port}` }, 'edx console listening');
+  logger.info({ url: `${settings.http.tls ? 'https' : 'http'}://${settings.host}:${settings.port}` }, 'edx console listening');
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { createHttpApp, GatewayConfig, HttpAppOptions, Logger } from '@edx/common';
+import { createHttpApp, GatewayConfig, HttpAppOptions, Logger, httpServerOptions, readPassphraseFile } from '@edx/common';
+import { authenticateCaller, certifiedAgencyCode } from './auth/caller';
 import { HostedAgencies } from './config/hosted-agencies';
 import { GatewayModule } from './gateway.module';
 import { keyLimits } from './limits/key-limits';
@@ -11,13 +12,17 @@ export function createGatewayApp(settings: GatewaySettings, config: GatewayConfi
   return createHttpApp(GatewayModule.register(settings, config, logger), {
     title: 'edx gateway',
     logger,
+    server: httpServerOptions(settings.http, readPassphraseFile(settings.keyPassphraseFile)),
     openApi: true,
     bodyLimit: settings.packageLimit.bytes,
-    // Before any body is read: large uploads need a key, every key has a rate and a concurrency limit.
-    beforeBody: (app) => [
-      requestGate((key) => app.get(HostedAgencies).byApiKey(key) !== undefined, { unauthenticatedBodyBytes: settings.unauthenticatedBodyBytes, maxBodyBytes: settings.packageLimit.bytes, maxBodySetting: settings.packageLimit.setting }),
-      keyLimits(settings.keyLimits),
-    ],
+    // Before any body is read: large uploads need credentials, every agency's key or certificate has a rate and a concurrency limit.
+    beforeBody: (app) => {
+      const agencies = app.get(HostedAgencies);
+      return [
+        requestGate((req) => authenticateCaller(req, agencies) !== undefined, { unauthenticatedBodyBytes: settings.unauthenticatedBodyBytes, maxBodyBytes: settings.packageLimit.bytes, maxBodySetting: settings.packageLimit.setting }),
+        keyLimits(settings.keyLimits, Date.now, (req) => certifiedAgencyCode(req, agencies)),
+      ];
+    },
     rawTypes: ['application/xml', 'text/xml', 'application/edxml+xml', 'application/octet-stream'],
     microservices: GatewayModule.microservices(settings, config, logger),
     ...overrides,

@@ -1,4 +1,4 @@
-import { keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
+import { httpServerSettingsOf, httpServerSettingsShape, keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
 
 export const gatewaySettingsSchema = z
   .object({
@@ -29,12 +29,19 @@ export const gatewaySettingsSchema = z
     EDX_HUB_ORGAN_ID: setting.text('edx.hub'),
     ...verificationSettingsShape,
     ...keySettingsShape,
+    ...httpServerSettingsShape,
+    /**
+     * A CA (PEM) whose client certificates authenticate a DMS as the hosted agency their subject CN names,
+     * beside API keys. Unset: no client certificate is asked for.
+     */
+    EDX_GATEWAY_CLIENT_CA_FILE: setting.optionalText(),
   })
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     ...verificationSettingsOf(env),
     keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     host: env.EDX_HOST,
     port: env.EDX_GATEWAY_PORT,
+    http: httpServerSettingsOf(env, ctx, { file: env.EDX_GATEWAY_CLIENT_CA_FILE, setting: 'EDX_GATEWAY_CLIENT_CA_FILE' }),
     logLevel: env.EDX_LOG_LEVEL,
     configFile: env.EDX_GATEWAY_CONFIG,
     amqpPlainAllowed: env.EDX_AMQP_PLAIN_ALLOWED,

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, DynamicModule, INestApplication, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EdxError, GatewayConfig, HEALTH_CHECKS, HealthCheck, HealthController, Logger, METRICS_REGISTRY } from '@edx/common';
 import { AmqpBatchTransport } from '@edx/messaging';
-import { ApiKeyGuard } from './auth/api-key.guard';
+import { AgencyGuard } from './auth/agency.guard';
 import { HostedAgencies } from './config/hosted-agencies';
 import { CheckpointsController } from './checkpoints/checkpoints.controller';
 import { DocumentsController } from './documents/documents.controller';
@@ -43,7 +43,7 @@ export class GatewayModule {
         { provide: GatewayStore, ...from((w) => w.store) },
         { provide: GatewayEvents, ...from((w) => w.events) },
         { provide: HostedAgencies, ...from((w) => w.agencies) },
-        ApiKeyGuard,
+        AgencyGuard,
         {
           provide: HEALTH_CHECKS,
           ...from((w): HealthCheck[] => [

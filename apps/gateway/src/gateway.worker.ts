@@ -1,4 +1,5 @@
-import { CrashPoints, GatewayConfig, Logger, gatewayBrokerOf, readPassphraseFile, toEdxError } from '@edx/common';
+import { readFileSync } from 'node:fs';
+import { CrashPoints, EdxError, GatewayConfig, Logger, gatewayBrokerOf, readPassphraseFile, tlsFetch, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, brokerConnectionOf, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
@@ -47,12 +48,14 @@ export class GatewayWorker implements AmqpTransportResources {
     this.connection = new AmqpConnection({ ...brokerConnectionOf(gatewayBrokerOf(config, settings.amqpPlainAllowed), passphrase), connectionName: `edx-gateway-${config.systemId}` }, logger);
     this.store = new GatewayStore(this.dataSource, settings.outboxMaxAttempts);
     this.agencies = new HostedAgencies(config.agencies, passphrase);
-    this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources);
+    // One HTTPS client for what the gateway asks the console: its CRLs and its directory.
+    const consoleClient = tlsFetch({ ca: transportCaOf(config) });
+    this.revocation = revocationServiceFor(settings.revocation, logger, config.trust.crlSources, consoleClient);
     this.trust = new GatewayTrust(config.trust, { requireOrganisationSignature: settings.signaturePolicy }, settings.hubOrganId, this.revocation, settings.revocation.unknown, {
       ...DEFAULT_ALGORITHM_POLICY,
       sha1AllowedBefore: settings.sha1AllowedBefore,
     }, new VerificationPool(settings.workers));
-    if (config.console) this.directory = new DirectoryFollower({ ...config, console: config.console }, this.agencies, this.trust.store, passphrase, logger);
+    if (config.console) this.directory = new DirectoryFollower({ ...config, console: config.console }, this.agencies, this.trust.store, passphrase, consoleClient, logger);
     const crash = new CrashPoints(settings.crashAt);
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
     // The broker user it authenticated as (its certificate's CN): the broker checks user_id against it.
@@ -111,5 +114,15 @@ export class GatewayWorker implements AmqpTransportResources {
         fix: `Give it a certificate for ${code} issued under this gateway's trust anchors (${this.config.trust.anchors.join(', ')}), or for the demo start over with \`npx edx up --reset\`.`,
       });
     }
+  }
+}
+
+/** The transport CA the gateway's HTTPS calls trust (its configuration's `transportCa`), undefined for the system's roots. */
+function transportCaOf(config: GatewayConfig): string | undefined {
+  if (!config.transportCa) return undefined;
+  try {
+    return readFileSync(config.transportCa, 'utf8');
+  } catch (error) {
+    throw new EdxError('CONFIG_INVALID', `The gateway configuration's transportCa ${config.transportCa} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
 }

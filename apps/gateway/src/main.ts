@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const logger = createLogger(`gateway:${config.systemId}`, settings.logLevel);
   const app = await createGatewayApp(settings, config, logger);
   await app.listen(settings.port, settings.host);
-  logger.info({ url: `http://${settings.host}:${settings.port}` }, 'edx gateway listening');
+  logger.info({ url: `${settings.http.tls ? 'https' : 'http'}://${settings.host}:${settings.port}` }, 'edx gateway listening');
 }
 
 main().catch((error: unknown) => {

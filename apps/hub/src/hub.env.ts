@@ -1,4 +1,4 @@
-import { amqpSettingsOf, amqpSettingsShape, checkAmqpSettings, keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
+import { amqpSettingsOf, amqpSettingsShape, checkAmqpSettings, httpServerSettingsOf, httpServerSettingsShape, keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
 
 export const hubSettingsSchema = z
   .object({
@@ -18,6 +18,7 @@ export const hubSettingsSchema = z
     EDX_DIRECTORY_CACHE_MS: setting.int(2000),
     ...verificationSettingsShape,
     ...keySettingsShape,
+    ...httpServerSettingsShape,
     /** How often the hub looks for dead-letter replays an operator queued in the console. */
     EDX_HUB_REPLAY_POLL_MS: setting.int(500, 10),
     /** How often the hub signs a chain checkpoint and publishes it to every gateway (operators can ask for one sooner). */
@@ -26,11 +27,12 @@ export const hubSettingsSchema = z
     EDX_TEST_CRASH_AT: setting.optionalText(),
   })
   .superRefine(checkAmqpSettings)
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     ...verificationSettingsOf(env),
     keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     host: env.EDX_HOST,
     port: env.EDX_HUB_PORT,
+    http: httpServerSettingsOf(env, ctx),
     logLevel: env.EDX_LOG_LEVEL,
     amqp: amqpSettingsOf(env),
     databaseUrl: env.EDX_HUB_DATABASE_URL,

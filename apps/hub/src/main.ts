@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const logger = createLogger('hub', settings.logLevel);
   const app = await createHubApp(settings, logger);
   await app.listen(settings.port, settings.host);
-  logger.info({ url: `http://${settings.host}:${settings.port}` }, 'edx hub listening');
+  logger.info({ url: `${settings.http.tls ? 'https' : 'http'}://${settings.host}:${settings.port}` }, 'edx hub listening');
 }
 
 main().catch((error: unknown) => {

@@ -2,12 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Fetch, tlsFetch } from '@edx/common';
 import { AmqpTlsFiles, BrokerAdmin, devBrokerTlsPaths, issueBrokerClientFiles, loadDevTransportCa } from '@edx/messaging';
 import { dropDatabase } from '@edx/storage';
-import { SigningIdentity, createDevPki, loadIdentityFiles } from '@edx/trust';
+import { SigningIdentity, TransportCa, createDevPki, loadIdentityFiles } from '@edx/trust';
 import { ConsoleClient } from '../demo/console-client';
-import { DemoSystem, ProvisionedSystem, provisionSystems } from '../demo/demo-setup';
+import { DemoSystem, ProvisionedSystem, gatewayServerName, provisionSystems } from '../demo/demo-setup';
 import { AppProcess, freePort, launchApp, waitHealthy } from '../processes/app-process';
+import { httpsEnv, serverFiles, transportDir, writeServerCertificate } from '../up/transport-files';
 
 export interface ExchangeOptions {
   /** The broker's TLS listener (amqps://host:5671): every process connects there with its own certificate. */
@@ -40,6 +42,10 @@ export class IsolatedExchange {
   readonly senders: Array<{ code: string; apiKey: string; gateway: string; pdfSigner: SigningIdentity }> = [];
   readonly receivers: string[] = [];
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-bench-'));
+  /** Every app serves HTTPS, as in the default set-up: a transport CA of the run's own. */
+  private readonly transport = TransportCa.create({ name: 'edx bench transport CA' });
+  /** The load generator's HTTPS client (trusting the run's transport CA, keep-alive). */
+  readonly fetch: Fetch = tlsFetch({ ca: this.transport.certificatePem });
   private readonly databases: string[] = [];
   private readonly users: string[] = [];
   private systems: ProvisionedSystem[] = [];
@@ -59,6 +65,9 @@ export class IsolatedExchange {
     mkdirSync(path.join(this.dir, 'hub'));
     writeFileSync(path.join(this.dir, 'hub/key.pem'), hub.keyPem);
     writeFileSync(path.join(this.dir, 'hub/cert.pem'), hub.certificatePem);
+    this.transport.save(transportDir(this.dir));
+    for (const app of ['console', 'hub']) writeServerCertificate(this.transport, this.dir, app);
+    const ca = this.transport.certificatePem;
     const adminToken = randomBytes(16).toString('hex');
     // Every process over TLS with its own certificate, as `edx up` runs them.
     const transportCa = loadDevTransportCa(this.options.brokerTlsDir);
@@ -77,7 +86,7 @@ export class IsolatedExchange {
     const common = { EDX_AMQP_MANAGEMENT_URL: this.options.managementUrl, EDX_HUB_DATABASE_URL: hubDatabase, EDX_LOG_LEVEL: 'warn' };
 
     const consolePort = await freePort();
-    const consoleApp = this.track(launchApp('console', { port: consolePort, env: { ...common, ...amqpEnv(consoleTls), EDX_CONSOLE_PORT: String(consolePort), EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(this.options.brokerTlsDir).caDir, EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex') } }));
+    const consoleApp = this.track(launchApp('console', { port: consolePort, ca, env: { ...common, ...amqpEnv(consoleTls), ...httpsEnv(serverFiles(this.dir, 'console')), EDX_CONSOLE_PORT: String(consolePort), EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(this.options.brokerTlsDir).caDir, EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex') } }));
     await waitHealthy(consoleApp);
     const system = async (id: string, codes: string[]): Promise<DemoSystem> => {
       const databaseUrl = `${databaseRoot}/${this.id}_${id}`;
@@ -85,20 +94,21 @@ export class IsolatedExchange {
       return { id: `${id}-${this.id.slice(-4)}`, name: id, port: await freePort(), databaseUrl, agencies: codes.map((code) => ({ code, name: `Agency ${code}` })) };
     };
     const systems = [await system('senders', SENDER_CODES.slice(0, this.options.senders)), await system('receivers', RECEIVER_CODES.slice(0, this.options.receivers))];
-    this.systems = await provisionSystems({ console: new ConsoleClient(consoleApp.url, adminToken), pki, dir: this.dir, systems });
+    this.systems = await provisionSystems({ console: new ConsoleClient(consoleApp.url, adminToken, { ca }), pki, dir: this.dir, systems, transportCa: this.transport });
     log(`exchange ${this.id}: ${this.options.senders} sending and ${this.options.receivers} receiving agencies onboarded`);
 
     const profile = this.options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', this.options.profileDir] : [];
     for (let i = 0; i < this.options.hubs; i++) {
       const port = await freePort();
       this.track(launchApp('hub', {
-        name: `hub#${i + 1}`, port, nodeFlags: profile,
-        env: { ...common, ...amqpEnv(hubTls), EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem') },
+        name: `hub#${i + 1}`, port, nodeFlags: profile, ca,
+        env: { ...common, ...amqpEnv(hubTls), ...httpsEnv(serverFiles(this.dir, 'hub')), EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem') },
       }));
     }
     for (const s of this.systems) {
       const port = Number(new URL(s.url).port);
-      this.track(launchApp('gateway', { name: `gateway ${s.id.split('-')[0]}`, port, nodeFlags: profile, env: { EDX_GATEWAY_CONFIG: s.configFile, EDX_GATEWAY_PORT: String(port), EDX_LOG_LEVEL: 'warn' } }));
+      const https = httpsEnv(serverFiles(this.dir, gatewayServerName(s.id)));
+      this.track(launchApp('gateway', { name: `gateway ${s.id.split('-')[0]}`, port, nodeFlags: profile, ca, env: { ...https, EDX_GATEWAY_CONFIG: s.configFile, EDX_GATEWAY_PORT: String(port), EDX_LOG_LEVEL: 'warn' } }));
     }
     await Promise.all(this.processes.map((p) => waitHealthy(p)));
     const [senders, receivers] = this.systems;

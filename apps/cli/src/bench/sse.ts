@@ -1,3 +1,5 @@
+import type { Fetch } from '@edx/common';
+
 /** Reads a Server-Sent Events body until it ends, calling `onEvent` for each event; rejects if the stream breaks. */
 export async function readSseEvents(body: ReadableStream<Uint8Array>, onEvent: (type: string, data: Record<string, unknown>) => void): Promise<void> {
   const reader = body.getReader();
@@ -22,9 +24,9 @@ export async function readSseEvents(body: ReadableStream<Uint8Array>, onEvent: (
   }
 }
 
-/** Listens to a gateway's Server-Sent Events stream and calls `onEvent` for each event. */
-export async function listenSse(url: string, apiKey: string, onEvent: (type: string, data: Record<string, unknown>) => void, signal: AbortSignal): Promise<void> {
-  const res = await fetch(url, { headers: { 'x-api-key': apiKey, accept: 'text/event-stream' }, signal });
+/** Listens to a gateway's Server-Sent Events stream (over `client`, HTTPS trusting its CA) and calls `onEvent` for each event. */
+export async function listenSse(client: Fetch, url: string, apiKey: string, onEvent: (type: string, data: Record<string, unknown>) => void, signal: AbortSignal): Promise<void> {
+  const res = await client(url, { headers: { 'x-api-key': apiKey, accept: 'text/event-stream' }, signal });
   if (!res.ok || !res.body) throw new TypeError(`SSE ${url} answered ${res.status}`);
   // aborted at the end of the run
   readSseEvents(res.body, onEvent).catch(() => undefined);

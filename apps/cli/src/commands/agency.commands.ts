@@ -14,14 +14,14 @@ const addOptions = {
 export const agencyAddCommand: Command = {
   name: 'agency add',
   summary: 'register an agency hosted by a connected system, with its signing certificate',
-  usage: 'agency add --code CODE --name NAME --system SYSTEM_ID [--cert cert.pem] [--parent CODE] [--console URL --token TOKEN] [--json]',
+  usage: 'agency add --code CODE --name NAME --system SYSTEM_ID [--cert cert.pem] [--parent CODE] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Registers an agency in the exchange\'s directory through the console API: its code and name, the connected system (gateway) that hosts it and, with --cert, its signing certificate (e.g. from `edx pki issue --out DIR`: DIR/cert.pem). ' +
     'The hub then routes documents for the code to that system, and --cert is what the agency\'s signatures are checked against. After `npm start` it needs no --console or --token.',
   options: addOptions,
   examples: [
     'edx agency add --code 000.00.00.H42 --name "UBND tỉnh Hà Tĩnh" --system sys-b --cert ha-tinh/cert.pem',
-    'edx agency add --code 000.00.00.H42 --name "UBND tỉnh Hà Tĩnh" --system sys-b --console http://127.0.0.1:8080 --token TOKEN',
+    'edx agency add --code 000.00.00.H42 --name "UBND tỉnh Hà Tĩnh" --system sys-b --console https://127.0.0.1:8080 --token TOKEN --cacert .edx/pki/transport/ca.pem',
   ],
   async run({ args }) {
     const { values } = parseOptions(args, addOptions);
@@ -42,7 +42,7 @@ const listOptions = {
 export const agencyListCommand: Command = {
   name: 'agency list',
   summary: 'list or search the agency directory',
-  usage: 'agency list [--q TEXT] [--status S] [--parent CODE] [--console URL --token TOKEN] [--json]',
+  usage: 'agency list [--q TEXT] [--status S] [--parent CODE] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Lists the agencies in the exchange\'s directory, from the console API: code, status (active or suspended), hosting system, number of certificates and name. ' +
     '--q matches a code prefix or words of the name, ignoring accents and case ("nghe an" finds "UBND tỉnh Nghệ An"); --status and --parent narrow it.',
@@ -60,7 +60,7 @@ function statusCommand(verb: 'suspend' | 'resume'): Command {
   return {
     name: `agency ${verb}`,
     summary: verb === 'suspend' ? 'suspend an agency: it can neither send nor receive' : 'resume a suspended agency',
-    usage: `agency ${verb} CODE [--console URL --token TOKEN] [--json]`,
+    usage: `agency ${verb} CODE [--console URL --token TOKEN] [--cacert FILE] [--json]`,
     description:
       verb === 'suspend'
         ? 'Suspends the agency CODE in the directory: the hub refuses documents from it and to it until it is resumed. Its certificates and registration stay as they are.'

@@ -10,7 +10,7 @@ const options = {
 export const auditCheckpointCommand: Command = {
   name: 'audit checkpoint',
   summary: 'have the hub sign a chain checkpoint now and publish it to every gateway',
-  usage: 'audit checkpoint [--timeout SECONDS] [--console URL --token TOKEN] [--json]',
+  usage: 'audit checkpoint [--timeout SECONDS] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Asks the hub, through the console, for a chain checkpoint now (it takes one every EDX_CHECKPOINT_INTERVAL_MS anyway): a signed { time, count, head over every document\'s chain head } that it publishes to every gateway, which keeps it. ' +
     'Waits until the hub has taken and published it and prints its number and head. Exits 1 with STORAGE_UNAVAILABLE when the hub has not taken it within --timeout.',

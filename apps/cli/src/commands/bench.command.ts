@@ -129,7 +129,7 @@ export const benchCommand: Command = {
         if (completions.length + rejected === count) completeAll();
       };
       for (const s of exchange.senders) {
-        await listenSse(`${s.gateway}/v1/events`, s.apiKey, (type, data) => {
+        await listenSse(exchange.fetch, `${s.gateway}/v1/events`, s.apiKey, (type, data) => {
           if (type !== 'status') return;
           const id = String(data.packageId);
           if (data.statusCode === '01') {
@@ -145,7 +145,7 @@ export const benchCommand: Command = {
       const clientBefore = process.cpuUsage();
       let refused = 0;
       const send = async (job: Job) => {
-        const res = await fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': 'application/json' }, body: job.body });
+        const res = await exchange.fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': 'application/json' }, body: job.body });
         const payload = (await res.json()) as { id?: string };
         if (res.status !== 202 || !payload.id) {
           refused++;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readPassphraseFile } from '@edx/common';
 import { Command, OptionTable, UsageError, parseOptions } from '../command';
 import { enrolGateway, makeAgencyKey } from '../gateway/gateway-folder';
+import { cacertOption, caFrom } from './transport-options';
 
 const passphraseOption = {
   'passphrase-file': { type: 'string', value: 'FILE', help: 'encrypt the keys made here with the passphrase in FILE (the gateway reads the same file: EDX_KEY_PASSPHRASE_FILE)' },
@@ -12,6 +13,7 @@ const enrolOptions = {
   token: { type: 'string', value: 'TOKEN', help: 'the enrolment token `edx system add` printed (required)' },
   dir: { type: 'string', value: 'DIR', default: '.', help: "the gateway's folder: everything it starts from is written here" },
   'database-url': { type: 'string', value: 'URL', help: "the gateway's own PostgreSQL database (required the first time)" },
+  ...cacertOption,
   ...passphraseOption,
 } as const satisfies OptionTable;
 
@@ -20,16 +22,16 @@ const passphraseOf = (file: string | undefined) => (file ? readPassphraseFile(fi
 export const gatewayEnrolCommand: Command = {
   name: 'gateway enrol',
   summary: "enrol this machine's gateway with the console: keys made here, credentials fetched, configuration written",
-  usage: 'gateway enrol --console URL --token TOKEN [--dir DIR] [--database-url URL] [--passphrase-file FILE] [--json]',
+  usage: 'gateway enrol --console URL --token TOKEN [--dir DIR] [--database-url URL] [--cacert FILE] [--passphrase-file FILE] [--json]',
   description:
-    "Run on the gateway's machine with the enrolment token of `edx system add`. It makes the system's key in DIR/transport/ (it never leaves this machine; the console sees a request signed with it), redeems the token, and writes DIR/gateway.json with the system's broker credentials, the trust anchors (DIR/trust/) and the system's console token (DIR/console-token). " +
+    "Run on the gateway's machine with the enrolment token of `edx system add`. It makes the system's key in DIR/transport/ (it never leaves this machine; the console sees a request signed with it), redeems the token, and writes DIR/gateway.json with the system's broker credentials, the trust anchors (DIR/trust/) and the system's console token (DIR/console-token); --cacert is the CA the console's HTTPS certificate chains to, which the gateway keeps trusting for its calls to the console (DIR/trust/console-ca.pem). " +
     'The gateway then starts from that folder alone (EDX_GATEWAY_CONFIG=DIR/gateway.json) and reads the agencies it hosts from the console while it runs. Running it again with the same token and folder is safe.',
   options: enrolOptions,
   examples: ['edx gateway enrol --console https://console.example.gov.vn --token edxenrol_... --dir /srv/edx-gateway --database-url postgres://edx@127.0.0.1:5432/edx_gateway'],
   async run({ args, print }) {
     const { values } = parseOptions(args, enrolOptions);
     if (!values.console || !values.token) throw new UsageError('--console URL and --token TOKEN are required');
-    const result = await enrolGateway({ consoleUrl: values.console, token: values.token, dir: values.dir, databaseUrl: values['database-url'], passphrase: passphraseOf(values['passphrase-file']) });
+    const result = await enrolGateway({ consoleUrl: values.console, consoleCa: caFrom(values), token: values.token, dir: values.dir, databaseUrl: values['database-url'], passphrase: passphraseOf(values['passphrase-file']) });
     const hosted = result.enrolment.agencies.map((a) => a.code);
     print(`agencies hosted: ${hosted.join(', ') || 'none yet'}; for each, run \`edx gateway key CODE --dir ${values.dir}\` here`);
     print(`start the gateway (after \`npm run build\`): EDX_GATEWAY_CONFIG=${result.configFile} npm run start:gateway`);

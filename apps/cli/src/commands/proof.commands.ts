@@ -14,7 +14,7 @@ const exportOptions = {
 export const proofExportCommand: Command = {
   name: 'proof export',
   summary: 'write the proof of delivery of a document to one file a recipient can be handed',
-  usage: 'proof export DOC_ID [--out FILE] [--console URL --token TOKEN] [--json]',
+  usage: 'proof export DOC_ID [--out FILE] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Fetches from the console the proof of delivery of the document DOC_ID (a package id) and writes it as one JSON file (edx-delivery-proof/1): the package bytes exactly as the hub delivered them (base64), ' +
     "each signature's verdict as the hub judged it, the hub's signed receipt attestation (a JWS), every signed receipt (status) the hub accepted, and the document's event-chain entries with their head. " +

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { EdxError, ErrorCode, isErrorCode } from '@edx/common';
+import { EdxError, ErrorCode, Fetch, FetchInit, isErrorCode } from '@edx/common';
 import { Command, OptionTable, UsageError, parseOptions } from '../command';
 import { readDemo, readInput } from '../output/files';
+import { cacertOption, fetchFrom } from './transport-options';
 
 interface DocumentView {
   recipients: Array<{ organId: string; statusCode: string | null; description: string | null }>;
@@ -17,20 +18,21 @@ const options = {
   'api-key': { type: 'string', value: 'KEY', help: "the sending agency's API key at that gateway (default: the demo's first agency, 000.00.00.G22)" },
   wait: { type: 'boolean', help: 'wait until every recipient has answered with a receipt; exit 1 if one rejects it' },
   timeout: { type: 'string', value: 'SECONDS', default: '60', help: 'how long --wait waits for the receipts' },
+  ...cacertOption,
 } as const satisfies OptionTable;
 
 /** `edx send`: hands a document to a gateway (signed PDFs + fields, or a complete edXML package). */
 export const sendCommand: Command = {
   name: 'send',
   summary: 'send a document through a gateway and optionally wait for every receipt',
-  usage: 'send (FILE.pdf... --to CODE[,CODE] --subject S --number N --notation X [--type "Công văn"] | PACKAGE.edxml) [--gateway URL] [--api-key KEY] [--wait] [--timeout 60] [--json]',
+  usage: 'send (FILE.pdf... --to CODE[,CODE] --subject S --number N --notation X [--type "Công văn"] | PACKAGE.edxml) [--gateway URL] [--api-key KEY] [--wait] [--timeout 60] [--cacert FILE] [--json]',
   description:
     'Hands a document to the sending agency\'s gateway, which signs the envelope and sends it through the hub. Give signed PDF files and the document\'s fields (the gateway builds the edXML package), ' +
     'or one complete .edxml package. Prints the package id; with --wait, follows the receipts until every recipient has answered. After `npm start` it needs no --gateway or --api-key.',
   options,
   examples: [
     'edx send cong-van.pdf --to 000.00.00.H41,000.00.00.H53 --subject "Về việc thử nghiệm" --number 7816 --notation VPCP-TTĐT --wait',
-    'edx send package.signed.edxml --gateway http://127.0.0.1:8081 --api-key KEY',
+    'edx send package.signed.edxml --gateway https://127.0.0.1:8081 --api-key KEY --cacert .edx/pki/transport/ca.pem',
   ],
   async run({ args, print }) {
     const { values, positionals } = parseOptions(args, options);
@@ -41,6 +43,7 @@ export const sendCommand: Command = {
     const apiKey = values['api-key'] ?? demo?.gateways[0]?.agencies[0]?.apiKey;
     if (!gateway || !apiKey) throw new UsageError('give --gateway URL and --api-key KEY (or run `npm start` first for the demo defaults)');
     if (positionals.length === 0) throw new UsageError('name the signed PDF file(s), or one .edxml package');
+    const client = fetchFrom(values);
 
     let body: string | Buffer;
     let contentType: string;
@@ -56,13 +59,13 @@ export const sendCommand: Command = {
       });
       contentType = 'application/json';
     }
-    const sent = await call<{ id: string; documentId: string; recipients: string[] }>(`${gateway}/v1/documents`, apiKey, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': contentType } });
+    const sent = await call<{ id: string; documentId: string; recipients: string[] }>(client, `${gateway}/v1/documents`, apiKey, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': contentType } });
     print(`accepted: ${sent.id} (${sent.documentId}) to ${sent.recipients.join(', ')}`);
     if (!values.wait) return { ok: true, message: `Sent ${sent.id}`, ...sent };
 
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
-      const view = await call<DocumentView>(`${gateway}/v1/documents/${sent.id}`, apiKey, {});
+      const view = await call<DocumentView>(client, `${gateway}/v1/documents/${sent.id}`, apiKey, {});
       const answered = view.recipients.filter((r) => r.statusCode);
       print(`receipts: ${answered.length}/${view.recipients.length} ${answered.map((r) => `${r.organId}=${r.statusCode}`).join(' ')}`);
       if (answered.length === view.recipients.length) {
@@ -83,11 +86,12 @@ function rejectionCode(description: string | null): ErrorCode {
   return code && isErrorCode(code) ? code : 'DELIVERY_REJECTED';
 }
 
-async function call<T>(url: string, apiKey: string, init: RequestInit): Promise<T> {
+async function call<T>(client: Fetch, url: string, apiKey: string, init: FetchInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-api-key': apiKey } });
+    res = await client(url, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-api-key': apiKey } });
   } catch (error) {
+    if (error instanceof EdxError) throw error;
     throw new EdxError('REQUEST_INVALID', `The gateway at ${url} cannot be reached: ${(error as Error).message}`);
   }
   const payload = (await res.json().catch(() => ({}))) as { code?: string; message?: string } & T;

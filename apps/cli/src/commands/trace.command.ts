@@ -4,7 +4,7 @@ import { consoleFrom, consoleOptions } from './console-options';
 export const traceCommand: Command = {
   name: 'trace',
   summary: "print a document's journey: verified, routed, every status, every refusal",
-  usage: 'trace DOC_ID [--console URL --token TOKEN] [--json]',
+  usage: 'trace DOC_ID [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Prints the journey of the document DOC_ID (a package id) in time order, from the console: when its gateway sent it (as that gateway reported), when the hub received and verified it (each signature and its verdict), ' +
     'where it was routed, every status from each recipient, each refusal with its code and reason, and every dead letter under the id (a package the hub refused has only those).',

@@ -1,13 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
 import { BrokerAdmin, devBrokerTlsPaths, issueBrokerClientFiles, loadDevTransportCa } from '@edx/messaging';
-import { createDevPki, encryptPrivateKey } from '@edx/trust';
+import { TransportCa, createDevPki, encryptPrivateKey } from '@edx/trust';
 import { CliSettings, loadCliSettings } from '../cli.env';
 import { Command, OptionTable, parseOptions } from '../command';
 import { ConsoleClient } from '../demo/console-client';
-import { provisionSystems } from '../demo/demo-setup';
+import { gatewayServerName, provisionSystems } from '../demo/demo-setup';
 import { AppProcess, launchApp, waitHealthy } from '../processes/app-process';
 import { directoryProblems, hubKeyFiles, HUB_CODE, keyPassphraseFile, localProblems } from '../up/consistency';
 import { crashPoint } from '../up/crash-point';
@@ -15,6 +15,7 @@ import { DemoPlan, demoPlan, serviceTransportDir } from '../up/demo-plan';
 import { MANAGEMENT_TLS_PORT, ensureLocalBrokerTls } from '../broker/local-broker-tls';
 import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
 import { DemoFile, inspectExchange, resetExchange, resetHint } from '../up/local-exchange';
+import { httpsEnv, serverFiles, transportCaFile, transportDir, writeServerCertificate } from '../up/transport-files';
 import { brokerMaxMessageBytes, brokerPrerequisite, brokerTlsPrerequisite, isLocalHost, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
 
 const UP_OPTIONS = {
@@ -43,6 +44,7 @@ export const upCommand: Command = {
     'It first makes sure PostgreSQL and RabbitMQ answer, that RabbitMQ\'s management API is on and that its TLS listener (5671) takes client certificates; on a local broker it enables the plugin and sets up the listener itself (as `edx broker tls` does) and says what it changed. ' +
     'Every app then connects over TLS with its own client certificate. ' +
     'The first run makes a dev PKI and the demo agencies and writes their URLs and API keys to .edx/demo.json; it is all or nothing: a run that dies part-way leaves nothing a later run trusts. ' +
+    'Every app serves HTTPS only, with a certificate of the dev transport CA the first run makes in .edx/pki/transport/ (clients trust its ca.pem: curl --cacert, and the edx verbs by default). ' +
     'Every later run checks that .edx/ still hangs together (certificates, gateway configurations, the directory) before it starts anything. ' +
     'Settings: EDX_AMQP_URL, EDX_AMQP_MANAGEMENT_URL, EDX_DATABASE_ROOT, EDX_HUB_DATABASE_URL, the EDX_*_PORT settings (README, "Configuration").',
   options: UP_OPTIONS,
@@ -87,10 +89,10 @@ export const upCommand: Command = {
         demo = state.demo;
         const problems = localProblems(plan, demo);
         if (problems.length) throw inconsistent(plan, problems);
-        running.push(startConsole(plan, demo));
+        running.push(startConsole(plan, demo, plan.dir));
         await waitHealthy(running[0]);
       }
-      const directory = await directoryProblems(demo, new ConsoleClient(demo.console.url, demo.console.adminToken), plan.dir);
+      const directory = await directoryProblems(demo, new ConsoleClient(demo.console.url, demo.console.adminToken, { ca: transportCa(plan.dir) }), plan.dir);
       if (directory.length) throw inconsistent(plan, directory);
       await startExchange(plan, demo, running);
       printWelcome(plan, demo, print);
@@ -123,36 +125,41 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   const staging = plan.stagingDir;
   rmSync(staging, { recursive: true, force: true });
   privateDirectory(staging);
-  const transportCa = loadDevTransportCa(plan.brokerTlsDir);
+  const brokerCa = loadDevTransportCa(plan.brokerTlsDir);
   const pki = createDevPki();
   pki.save(path.join(staging, 'pki'));
   const hub = pki.issue({ code: HUB_CODE, name: 'edx exchange hub', kind: 'organisation' });
   // Private keys at rest are encrypted; the passphrase file stands in for a secret the operator keeps elsewhere.
   const keyPassphrase = randomBytes(32).toString('base64url');
   writePrivateFile(keyPassphraseFile(staging), `${keyPassphrase}\n`);
-  for (const service of Object.values(broker)) issueBrokerClientFiles(transportCa, serviceTransportDir(staging, service.user), service.user, { passphrase: keyPassphrase });
+  for (const service of Object.values(broker)) issueBrokerClientFiles(brokerCa, serviceTransportDir(staging, service.user), service.user, { passphrase: keyPassphrase });
   const hubFiles = hubKeyFiles(staging);
   privateDirectory(path.dirname(hubFiles.key));
   writePrivateFile(hubFiles.key, encryptPrivateKey(hub.keyPem, keyPassphrase));
   writeFileSync(hubFiles.cert, hub.certificatePem);
+  // HTTPS everywhere: a transport CA apart from the signing PKI, and a server certificate per app.
+  const transport = TransportCa.create({ name: 'edx dev transport CA' });
+  transport.save(transportDir(staging));
+  for (const app of ['console', 'hub']) writeServerCertificate(transport, staging, app, keyPassphrase);
 
   const tokens = { adminToken: `adm_${randomBytes(24).toString('base64url')}`, operatorToken: `op_${randomBytes(24).toString('base64url')}` };
-  const consoleUrl = `http://127.0.0.1:${plan.ports.console}`;
+  const consoleUrl = `https://127.0.0.1:${plan.ports.console}`;
   const partial: Omit<DemoFile, 'gateways'> = {
     exchangeId: mark.id,
     createdAt: mark.createdAt,
     console: { url: consoleUrl, ...tokens },
-    hub: { url: `http://127.0.0.1:${plan.ports.hub}` },
+    hub: { url: `https://127.0.0.1:${plan.ports.hub}` },
     broker,
   };
   running.push(startConsole(plan, { ...partial, gateways: [] }, staging));
   await waitHealthy(running[0]);
   const provisioned = await provisionSystems({
-    console: new ConsoleClient(consoleUrl, tokens.adminToken),
+    console: new ConsoleClient(consoleUrl, tokens.adminToken, { ca: transport.certificatePem }),
     pki,
     dir: staging,
     systems: plan.systems,
     keyPassphrase,
+    transportCa: transport,
     log: print,
     afterSystem: (id) => (id === plan.systems[0].id ? crashPoint('up:after-first-system', settings.crashAt, running) : undefined),
   });
@@ -175,7 +182,7 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   crashPoint('up:after-commit', settings.crashAt, running);
   // The console read its broker certificate in the staging folder; it reads it again at every reconnect, so from where it now is.
   await running[0].stop();
-  running[0] = startConsole(plan, demo);
+  running[0] = startConsole(plan, demo, plan.dir);
   await waitHealthy(running[0]);
   await markDatabase(plan.hubDatabaseUrl, { ...mark, state: 'ready' });
   for (const s of plan.systems) await markDatabase(s.databaseUrl, { ...mark, state: 'ready' });
@@ -183,16 +190,23 @@ async function firstRun(plan: DemoPlan, settings: CliSettings, admin: BrokerAdmi
   return demo;
 }
 
-/** The console, its files in `dir` (the staging folder during a first run). */
-function startConsole(plan: DemoPlan, demo: DemoFile, dir = plan.dir): AppProcess {
+/** The transport CA's certificate in `dir` (PEM), which every app's HTTPS certificate chains to. */
+function transportCa(dir: string): string {
+  return readFileSync(transportCaFile(dir), 'utf8');
+}
+
+/** The console, from the files in `dir` (the staging folder on a first run). */
+function startConsole(plan: DemoPlan, demo: DemoFile, dir: string): AppProcess {
   return launchApp('console', {
     port: plan.ports.console,
     from: APP_FORM,
+    ca: transportCa(dir),
     env: {
       ...commonEnv(plan),
       ...managementTlsEnv(plan),
       ...brokerEnv(plan, demo.broker.console.user, dir),
-      ...keyEnv(plan, dir),
+      ...httpsEnv(serverFiles(dir, 'console')),
+      ...keyEnv(dir),
       EDX_CONSOLE_PORT: String(plan.ports.console),
       // Enrolment issues each system's broker certificate from the local broker's dev CA.
       EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(plan.brokerTlsDir).caDir,
@@ -229,8 +243,8 @@ function brokerEnv(plan: DemoPlan, user: string, dir = plan.dir): Record<string,
   };
 }
 
-/** Where the hub and gateways read the keys' passphrase (none for a folder made before keys were encrypted). */
-function keyEnv(plan: DemoPlan, dir = plan.dir): Record<string, string> {
+/** Where the apps read the keys' passphrase (none for a folder made before keys were encrypted). */
+function keyEnv(dir: string): Record<string, string> {
   const file = keyPassphraseFile(dir);
   return existsSync(file) ? { EDX_KEY_PASSPHRASE_FILE: file } : {};
 }
@@ -239,17 +253,20 @@ function keyEnv(plan: DemoPlan, dir = plan.dir): Record<string, string> {
 async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess[]): Promise<void> {
   const hubFiles = hubKeyFiles(plan.dir);
   const brokerLimit = brokerMaxMessageBytes(plan.amqpUrl);
+  const ca = transportCa(plan.dir);
   running.push(
     launchApp('hub', {
       port: plan.ports.hub,
       from: APP_FORM,
+      ca,
       env: {
+        ...httpsEnv(serverFiles(plan.dir, 'hub')),
         ...commonEnv(plan),
         ...brokerEnv(plan, demo.broker.hub.user),
         EDX_HUB_PORT: String(plan.ports.hub),
         EDX_HUB_KEY_FILE: hubFiles.key,
         EDX_HUB_CERT_FILE: hubFiles.cert,
-        ...keyEnv(plan),
+        ...keyEnv(plan.dir),
       },
     }),
   );
@@ -260,8 +277,15 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
         name: `gateway ${g.id}`,
         port,
         from: APP_FORM,
+        ca,
         // The gateways refuse at their API what this broker would refuse (its limit, when it can be read here).
-        env: { EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile), EDX_GATEWAY_PORT: String(port), ...keyEnv(plan), ...(brokerLimit ? { EDX_BROKER_MAX_MESSAGE_BYTES: String(brokerLimit) } : {}) },
+        env: {
+          EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile),
+          EDX_GATEWAY_PORT: String(port),
+          ...httpsEnv(serverFiles(plan.dir, gatewayServerName(g.id))),
+          ...keyEnv(plan.dir),
+          ...(brokerLimit ? { EDX_BROKER_MAX_MESSAGE_BYTES: String(brokerLimit) } : {}),
+        },
       }),
     );
   }
@@ -276,5 +300,6 @@ function printWelcome(plan: DemoPlan, demo: DemoFile, print: (line: string) => v
     print(`gateway  ${g.url}   (docs /docs)  system ${g.id}`);
     for (const a of g.agencies) print(`           ${a.code.padEnd(15)} ${a.name.padEnd(24)} x-api-key: ${a.apiKey}`);
   }
+  print(`HTTPS: every certificate chains to ${path.relative(process.cwd(), transportCaFile(plan.dir))} (curl --cacert; the edx verbs use it by default)`);
   print(`\nwritten to ${path.relative(process.cwd(), path.join(plan.dir, 'demo.json')) || 'demo.json'}; Ctrl-C stops everything`);
 }

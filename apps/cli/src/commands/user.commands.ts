@@ -10,7 +10,7 @@ const addOptions = {
 export const userAddCommand: Command = {
   name: 'user add',
   summary: 'make a named administrator or operator account; its token is shown once',
-  usage: 'user add NAME --role admin|operator [--expires DAYS] [--console URL --token TOKEN] [--json]',
+  usage: 'user add NAME --role admin|operator [--expires DAYS] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     "Makes a named console account through the console API (administrators only). Its token is printed once, here: the console keeps only the token's SHA-256, so a lost token means a new account. " +
     'Every action the account takes is in the audit log (`GET /v1/audit`) under its name. The token expires after --expires days; `edx user revoke ID` ends it sooner.',
@@ -31,7 +31,7 @@ export const userAddCommand: Command = {
 export const userListCommand: Command = {
   name: 'user list',
   summary: 'list the named console accounts and their state',
-  usage: 'user list [--console URL --token TOKEN] [--json]',
+  usage: 'user list [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description: 'Lists the named console accounts (administrators only): id, role, state (active, expired or revoked), expiry and name. Tokens are never shown again.',
   options: consoleOptions,
   examples: ['edx user list', 'edx user list --json'],
@@ -46,7 +46,7 @@ export const userListCommand: Command = {
 export const userRevokeCommand: Command = {
   name: 'user revoke',
   summary: "revoke a named console account's token",
-  usage: 'user revoke ID [--console URL --token TOKEN] [--json]',
+  usage: 'user revoke ID [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Revokes the account ID (from `edx user list`; administrators only). The console that answers refuses its token at once, every other console copy within EDX_CONSOLE_ACCOUNT_CACHE_MS. Revoking twice changes nothing.',
   options: consoleOptions,

@@ -1,4 +1,4 @@
-import { EdxError, isErrorCode } from '@edx/common';
+import { EdxError, Fetch, isErrorCode, tlsFetch } from '@edx/common';
 import type { DeliveryProof } from '@edx/trust';
 
 export interface CheckpointRequest {
@@ -53,12 +53,18 @@ export interface AgencyFilter {
   readonly cursor?: string;
 }
 
-/** The console's REST API as the CLI and the demo setup use it (never its tables). */
+/** The console's REST API as the CLI and the demo setup use it (never its tables), over HTTPS. */
 export class ConsoleClient {
+  private readonly fetch: Fetch;
+
+  /** `ca`: PEM of the CA the console's certificate chains to (the exchange's transport CA); without it, the system's roots. */
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
-  ) {}
+    options: { readonly ca?: string } = {},
+  ) {
+    this.fetch = tlsFetch({ ca: options.ca });
+  }
 
   /** Creates a connected system (administrator); the answer holds its one-time enrolment token, shown this once. */
   createSystem(id: string, name: string): Promise<EnrolmentToken & { reissued: boolean }> {
@@ -75,8 +81,8 @@ export class ConsoleClient {
   }
 
   /** Redeems an enrolment token (no console account: the token is the credential). */
-  static enrol(baseUrl: string, token: string, csr: string): Promise<Enrolment> {
-    return new ConsoleClient(baseUrl, '').call('POST', '/v1/enrolments', { token, csr });
+  static enrol(baseUrl: string, token: string, csr: string, options: { readonly ca?: string } = {}): Promise<Enrolment> {
+    return new ConsoleClient(baseUrl, '', options).call('POST', '/v1/enrolments', { token, csr });
   }
 
   addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string; parentCode?: string | null }): Promise<{ code: string }> {
@@ -165,12 +171,13 @@ export class ConsoleClient {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}${path}`, {
+      res = await this.fetch(`${this.baseUrl}${path}`, {
         method,
         headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
     } catch (error) {
+      if (error instanceof EdxError) throw error;
       throw new EdxError('REQUEST_INVALID', `The console at ${this.baseUrl} cannot be reached: ${(error as Error).message}`);
     }
     const text = await res.text();

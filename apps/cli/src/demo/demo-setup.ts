@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { privateDirectory } from '@edx/common';
-import { DevPki } from '@edx/trust';
+import { DevPki, TransportCa } from '@edx/trust';
 import { enrolGateway, gatewayFiles, makeAgencyKey } from '../gateway/gateway-folder';
+import { writeServerCertificate } from '../up/transport-files';
 import { ConsoleClient } from './console-client';
 
 export interface DemoAgency {
@@ -46,18 +47,23 @@ export interface ProvisionedAgency extends DemoAgency {
 
 export interface ProvisionedSystem {
   readonly id: string;
+  /** https://127.0.0.1:PORT: its HTTPS key and certificate are `serverFiles(dir, gatewayServerName(id))`. */
   readonly url: string;
   readonly configFile: string;
   readonly agencies: ProvisionedAgency[];
 }
 
+/** The name of a gateway's HTTPS certificate and its folder under `pki/transport/`. */
+export const gatewayServerName = (systemId: string) => `gateway-${systemId}`;
+
 /**
  * Onboards the demo systems as an administrator and each gateway's operator would, through the same
  * use cases as `edx system add`, `edx gateway enrol`, `edx gateway key`, `edx pki issue --csr` and
  * `edx agency add`: trust anchors; per system, a connected system and its enrolment token, redeemed
- * by its gateway's folder (`DIR/gateways/ID/`, keys made there); per agency, a key and API key in that
- * folder, a certificate from the dev PKI for its request, and its registration. The API keys are
- * returned to print once (only their hashes are kept).
+ * by its gateway's folder (`DIR/gateways/ID/`, keys made there), and the gateway's HTTPS certificate
+ * from the transport CA (saved in `dir/pki/transport/` already); per agency, a key and API key in
+ * that folder, a certificate from the dev PKI for its request, and its registration. The API keys
+ * are returned to print once (only their hashes are kept).
  */
 export async function provisionSystems(options: {
   readonly console: ConsoleClient;
@@ -69,6 +75,8 @@ export async function provisionSystems(options: {
   readonly afterSystem?: (systemId: string) => void;
   /** Encrypt the keys made here with this passphrase (edx up); without it they are written in clear (tests, bench). */
   readonly keyPassphrase?: string;
+  /** The exchange's transport CA: issues each gateway's HTTPS certificate; its certificate is what gateways trust for HTTPS calls. */
+  readonly transportCa: TransportCa;
 }): Promise<ProvisionedSystem[]> {
   const { console, pki, dir, systems } = options;
   const log = options.log ?? (() => undefined);
@@ -84,7 +92,7 @@ export async function provisionSystems(options: {
   for (const system of systems) {
     const gatewayDir = path.join(dir, 'gateways', system.id);
     const { token } = await console.createSystem(system.id, system.name);
-    const { configFile } = await enrolGateway({ consoleUrl: console.baseUrl, token, dir: gatewayDir, databaseUrl: system.databaseUrl, passphrase: options.keyPassphrase });
+    const { configFile } = await enrolGateway({ consoleUrl: console.baseUrl, consoleCa: options.transportCa.certificatePem, token, dir: gatewayDir, databaseUrl: system.databaseUrl, passphrase: options.keyPassphrase });
     const agencies: ProvisionedAgency[] = [];
     for (const agency of system.agencies) {
       const key = makeAgencyKey({ dir: gatewayDir, code: agency.code, passphrase: options.keyPassphrase, newApiKey: true });
@@ -95,7 +103,8 @@ export async function provisionSystems(options: {
       await console.addAgency({ code: agency.code, name: agency.name, systemId: system.id, certificatePem: issued.certificatePem });
       agencies.push({ ...agency, apiKey: key.apiKey!, keyFile: key.keyFile, certFile });
     }
-    provisioned.push({ id: system.id, url: `http://127.0.0.1:${system.port}`, configFile, agencies });
+    writeServerCertificate(options.transportCa, dir, gatewayServerName(system.id), options.keyPassphrase);
+    provisioned.push({ id: system.id, url: `https://127.0.0.1:${system.port}`, configFile, agencies });
     log(`system ${system.id} enrolled: ${system.agencies.map((a) => a.code).join(', ')}`);
     options.afterSystem?.(system.id);
   }

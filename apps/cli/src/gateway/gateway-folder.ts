@@ -14,6 +14,7 @@ import { ConsoleClient, Enrolment } from '../demo/console-client';
  *   transport/broker-ca.pem   the CA the broker's certificate chains to
  *   console-token             the system's console credential (reads the agencies it hosts)
  *   trust/anchors.pem, trust/intermediates.pem
+ *   trust/console-ca.pem      the CA the console's HTTPS certificate chains to (what enrolment trusted)
  *   agencies/CODE/key.pem     each hosted agency's signing key, made here (never travels)
  *   agencies/CODE/request.csr what the CA issues the agency's certificate for
  *   agencies/CODE/api-key.sha256  the SHA-256 of the DMS's API key for that agency
@@ -27,6 +28,7 @@ export const gatewayFiles = (dir: string) => ({
   consoleToken: path.join(dir, 'console-token'),
   anchors: path.join(dir, 'trust', 'anchors.pem'),
   intermediates: path.join(dir, 'trust', 'intermediates.pem'),
+  consoleCa: path.join(dir, 'trust', 'console-ca.pem'),
   agency: (code: string) => {
     const folder = path.join(dir, 'agencies', code);
     return { folder, key: path.join(folder, 'key.pem'), request: path.join(folder, 'request.csr'), apiKeyHash: path.join(folder, 'api-key.sha256'), cert: path.join(folder, 'cert.pem') };
@@ -53,6 +55,8 @@ function ensureKey(file: string, passphrase?: string): { keyPem: string; made: b
 
 export interface EnrolOptions {
   readonly consoleUrl: string;
+  /** The CA (PEM) the console's HTTPS certificate must chain to; undefined: the system's roots. */
+  readonly consoleCa?: string;
   readonly token: string;
   readonly dir: string;
   /** The gateway's own database; default: the one an earlier enrolment of this folder wrote. */
@@ -81,7 +85,7 @@ export async function enrolGateway(options: EnrolOptions): Promise<EnrolResult> 
   if (!databaseUrl) throw new EdxError('REQUEST_INVALID', "Give the gateway's database: --database-url postgres://USER@HOST:5432/DB (a database of its own; the gateway creates its tables).");
   const { keyPem } = ensureKey(files.transportKey, options.passphrase);
   const consoleUrl = options.consoleUrl.replace(/\/+$/, '');
-  const enrolment = await ConsoleClient.enrol(consoleUrl, options.token, certificateRequest(keyPem, 'gateway', options.passphrase));
+  const enrolment = await ConsoleClient.enrol(consoleUrl, options.token, certificateRequest(keyPem, 'gateway', options.passphrase), { ca: options.consoleCa });
   if (previous?.systemId && previous.systemId !== enrolment.systemId) {
     throw new EdxError('CONFLICT', `${options.dir} is the gateway of system ${previous.systemId}; this token enrols ${enrolment.systemId}. Enrol it into another folder (--dir).`);
   }
@@ -90,6 +94,8 @@ export async function enrolGateway(options: EnrolOptions): Promise<EnrolResult> 
   privateDirectory(path.dirname(files.anchors));
   writeFileSync(files.anchors, enrolment.trust.anchors.join('\n'));
   writeFileSync(files.intermediates, enrolment.trust.intermediates.join('\n'));
+  // The gateway calls the console (its directory, its CRLs) trusting the CA this enrolment trusted.
+  if (options.consoleCa) writeFileSync(files.consoleCa, options.consoleCa);
   writePrivateFile(files.consoleToken, `${enrolment.consoleToken}\n`);
   const relative = (file: string) => path.relative(options.dir, file);
   const config = {
@@ -98,6 +104,7 @@ export async function enrolGateway(options: EnrolOptions): Promise<EnrolResult> 
     databaseUrl,
     trust: { anchors: [relative(files.anchors)], intermediates: [relative(files.intermediates)], crls: [], crlSources: [`${consoleUrl}/v1/trust/crls`] },
     console: { url: consoleUrl, tokenFile: relative(files.consoleToken) },
+    ...(options.consoleCa ? { transportCa: relative(files.consoleCa) } : {}),
     agencies: [],
   };
   writePrivateFile(files.config, `${JSON.stringify(config, null, 2)}\n`);

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
-import { EdxError } from '@edx/common';
+import { EdxError, Fetch, tlsFetch } from '@edx/common';
 
 /** The checkout's root: the nearest folder above this file holding package.json (works from dist/ and from sources). */
 export function projectRoot(): string {
@@ -19,7 +19,10 @@ export const STOP_GRACE_MS = 10_000;
 
 export interface AppProcess {
   readonly name: string;
+  /** https:// unless it was started with EDX_HTTP_PLAIN=true. */
   readonly url: string;
+  /** An HTTPS client trusting the CA the app's certificate chains to. */
+  readonly fetch: Fetch;
   readonly pid: number;
   readonly child: ChildProcess;
   /** SIGTERM (SIGKILL after STOP_GRACE_MS), then resolves when it exited. */
@@ -38,6 +41,8 @@ export interface LaunchOptions {
   /** Extra node flags, e.g. --cpu-prof. */
   readonly nodeFlags?: string[];
   readonly stdio?: 'inherit' | 'ignore';
+  /** PEM of the transport CA the app's HTTPS certificate (EDX_HTTPS_CERT_FILE in `env`) chains to: how it is reached. */
+  readonly ca?: string;
 }
 
 /** Starts hub, gateway or console as a child process listening on `port`. */
@@ -63,7 +68,8 @@ export function launchApp(app: 'hub' | 'gateway' | 'console', options: LaunchOpt
     await exited;
     clearTimeout(timer);
   };
-  return { name: options.name ?? app, url: `http://127.0.0.1:${options.port}`, pid: child.pid!, child, exited, stop, kill };
+  const scheme = options.env.EDX_HTTP_PLAIN === 'true' ? 'http' : 'https';
+  return { name: options.name ?? app, url: `${scheme}://127.0.0.1:${options.port}`, fetch: tlsFetch({ ca: options.ca }), pid: child.pid!, child, exited, stop, kill };
 }
 
 /** Resolves when the app's /health answers 200; rejects if it exits or the time runs out. */
@@ -72,9 +78,10 @@ export async function waitHealthy(app: AppProcess, timeoutMs = 60_000): Promise<
   while (Date.now() < deadline) {
     if (app.child.exitCode !== null) throw new EdxError('INTERNAL_ERROR', `${app.name} exited with code ${app.child.exitCode}; its log is above.`);
     try {
-      if ((await fetch(`${app.url}/health`)).ok) return;
-    } catch {
-      // not listening yet
+      if ((await app.fetch(`${app.url}/health`)).ok) return;
+    } catch (error) {
+      // Not listening yet; but a server the CA does not vouch for will not become trusted by waiting.
+      if (error instanceof EdxError) throw error;
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -3,8 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdxError, GatewayConfig, loadGatewayConfig, readPassphraseFile, toEdxError } from '@edx/common';
 import { certificateUser, devBrokerTlsPaths, escapeRegex, systemUserName } from '@edx/messaging';
-import { DevPki, SigningIdentity, TrustStore, assertOwnCertificateAccepted, loadIdentityFiles } from '@edx/trust';
+import { DevPki, SigningIdentity, TransportCa, TrustStore, assertOwnCertificateAccepted, loadIdentityFiles } from '@edx/trust';
 import { ConsoleClient } from '../demo/console-client';
+import { gatewayServerName } from '../demo/demo-setup';
+import { serverCertificateProblems, transportDir } from './transport-files';
 import { DemoPlan, serviceTransportDir } from './demo-plan';
 import { DemoFile } from './local-exchange';
 
@@ -48,8 +50,10 @@ function attempt(problems: string[], what: string, check: () => void): void {
 
 /**
  * Does `.edx/` hang together? Every certificate chains to the current dev PKI and names its owner,
- * every gateway configuration names the system, database and files the settings name, and every
- * gateway trusts the hub's certificate. Returns the problems, one sentence each (none: it does).
+ * every gateway configuration names the system, database and files the settings name, every
+ * gateway trusts the hub's certificate, and every app's HTTPS certificate (console, hub, each
+ * gateway) is the transport CA's for 127.0.0.1, with the gateways trusting that CA for their HTTPS
+ * calls. Returns the problems, one sentence each (none: it does).
  */
 export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): string[] {
   const problems: string[] = [];
@@ -73,6 +77,13 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
   for (const { user } of [demo.broker.hub, demo.broker.console]) {
     attempt(problems, `the broker certificate of ${user} in transport/${user}/`, () => assertBrokerCertificate(path.join(serviceTransportDir(dir, user), 'transport-cert.pem'), brokerCa, user));
   }
+  let transport: TransportCa | undefined;
+  attempt(problems, 'the transport CA in pki/transport/', () => {
+    transport = TransportCa.load(transportDir(dir));
+  });
+  if (transport) {
+    for (const app of ['console', 'hub', ...demo.gateways.map((g) => gatewayServerName(g.id))]) problems.push(...serverCertificateProblems(transport, dir, app, demoKeyPassphrase(dir)));
+  }
 
   const expected = new Map(plan.systems.map((s) => [s.id, s]));
   for (const gateway of demo.gateways) {
@@ -92,6 +103,8 @@ export function localProblems(plan: DemoPlan, demo: DemoFile, dir = plan.dir): s
     const amqp = config.amqp;
     if (!amqp) problems.push(`${gateway.configFile} reaches the broker with a password (amqpUrl): it was made before the broker took client certificates`);
     else attempt(problems, `the broker certificate of gateway ${config.systemId}`, () => assertBrokerCertificate(amqp.certFile, brokerCa, new RegExp(`^${escapeRegex(systemUserName(config!.systemId))}\\.\\d+$`)));
+    const consoleCa = config.transportCa && existsSync(config.transportCa) ? readFileSync(config.transportCa, 'utf8').trim() : undefined;
+    if (transport && consoleCa !== transport.certificatePem.trim()) problems.push(`${gateway.configFile} does not trust the transport CA of pki/transport/ for its HTTPS calls to the console (transportCa: ${config.transportCa ?? 'unset'})`);
     const missing = [...config.trust.anchors, ...config.trust.intermediates].filter((f) => !existsSync(f));
     if (missing.length) {
       problems.push(`${gateway.configFile} names trust files that are missing: ${missing.join(', ')}`);

@@ -1,12 +1,12 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { EdxError } from '@edx/common';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AgencyGuard } from '../auth/agency.guard';
 import { GatewayStore } from '../outbox/gateway.store';
 
 @ApiTags('checkpoints')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
+@UseGuards(AgencyGuard)
 @Controller('v1/checkpoints')
 export class CheckpointsController {
   constructor(private readonly store: GatewayStore) {}

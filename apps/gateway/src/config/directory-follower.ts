@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EdxError, GatewayConfig, Logger, toEdxError, writePrivateFile } from '@edx/common';
+import { EdxError, Fetch, GatewayConfig, Logger, toEdxError, writePrivateFile } from '@edx/common';
 import { Certificate, TrustStore, assertOwnCertificateAccepted, loadIdentity, publicKeyFingerprint } from '@edx/trust';
 import { HostedAgencies } from './hosted-agencies';
 
@@ -45,6 +45,8 @@ export class DirectoryFollower {
     private readonly agencies: HostedAgencies,
     private readonly trustStore: TrustStore,
     private readonly keyPassphrase: string | undefined,
+    /** HTTPS to the console, trusting the CA of the gateway's configuration (`transportCa`). */
+    private readonly fetch: Fetch,
     private readonly logger: Logger,
   ) {
     this.console = config.console;
@@ -104,7 +106,7 @@ export class DirectoryFollower {
     const url = `${this.console.url}/v1/systems/${encodeURIComponent(this.config.systemId)}/directory`;
     let res: Response;
     try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      res = await this.fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
     } catch (error) {
       throw new EdxError('REQUEST_INVALID', `The console at ${this.console.url} cannot be reached: ${(error as Error).message}`);
     }

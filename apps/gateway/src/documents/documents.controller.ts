@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestj
 import type { Request, Response } from 'express';
 import { Observable, map } from 'rxjs';
 import { EdxError } from '@edx/common';
-import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard';
+import { AgencyGuard, CurrentAgency } from '../auth/agency.guard';
 import { HostedAgency } from '../config/hosted-agencies';
 import { GatewayEvents } from '../events/gateway-events';
 import { GatewayStore } from '../outbox/gateway.store';
@@ -17,7 +17,7 @@ const isXml = (req: Request) => /(^|\/|\+)xml\b|edxml/i.test(req.headers['conten
 
 @ApiTags('documents')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
+@UseGuards(AgencyGuard)
 @Controller('v1')
 export class DocumentsController {
   constructor(

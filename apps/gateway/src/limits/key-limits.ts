@@ -16,8 +16,13 @@ interface Bucket {
   inFlight: number;
 }
 
-/** Who a request counts against: its API key (hashed, never kept in clear), or its address without one. */
-function callerOf(req: Request): string {
+/**
+ * Who a request counts against: the agency its client certificate names (`certifiedAgency`), else its
+ * API key (hashed, never kept in clear), else its address.
+ */
+function callerOf(req: Request, certifiedAgency: (req: Request) => string | undefined): string {
+  const certified = certifiedAgency(req);
+  if (certified) return `cert:${certified}`;
   const key = req.headers['x-api-key'];
   return typeof key === 'string' ? `key:${createHash('sha256').update(key).digest('hex')}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
 }
@@ -27,7 +32,7 @@ function callerOf(req: Request): string {
  * One DMS flooding its gateway cannot starve the other agencies it hosts. Buckets of callers idle for
  * a minute are forgotten.
  */
-export function keyLimits(options: KeyLimitOptions, now: () => number = Date.now): RequestHandler {
+export function keyLimits(options: KeyLimitOptions, now: () => number = Date.now, certifiedAgency: (req: Request) => string | undefined = () => undefined): RequestHandler {
   const buckets = new Map<string, Bucket>();
   let sweptAt = now();
   return (req, res, next) => {
@@ -36,7 +41,7 @@ export function keyLimits(options: KeyLimitOptions, now: () => number = Date.now
       for (const [caller, b] of buckets) if (b.inFlight === 0 && at - b.refilledAt > 60_000) buckets.delete(caller);
       sweptAt = at;
     }
-    const caller = callerOf(req);
+    const caller = callerOf(req, certifiedAgency);
     const bucket = buckets.get(caller) ?? { tokens: options.burst, refilledAt: at, inFlight: 0 };
     buckets.set(caller, bucket);
     bucket.tokens = Math.min(options.burst, bucket.tokens + ((at - bucket.refilledAt) / 1000) * options.ratePerSecond);

@@ -24,7 +24,7 @@ const post = (url: string, bytes: number, key?: string) =>
   }));
 
 describe('the gateway before a body is read', () => {
-  const gate = requestGate((key) => key === 'good-key', { unauthenticatedBodyBytes: 64 * 1024, maxBodyBytes: 2 * 1024 * 1024, maxBodySetting: 'EDX_MAX_PACKAGE_BYTES' });
+  const gate = requestGate((req) => req.headers['x-api-key'] === 'good-key', { unauthenticatedBodyBytes: 64 * 1024, maxBodyBytes: 2 * 1024 * 1024, maxBodySetting: 'EDX_MAX_PACKAGE_BYTES' });
 
   it('reads a large body only after the API key is checked, and refuses one over the limit naming it', async () => {
     const server = await serve([gate]);

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { EdxError, sendError } from '@edx/common';
+import { EdxError, sendError, toEdxError } from '@edx/common';
 
 export interface RequestGateOptions {
   /** Bodies up to this size may arrive before the API key is checked (everything else waits for it). */
@@ -15,10 +15,12 @@ const declaredLength = (req: Request): number | undefined => {
 };
 
 /**
- * Before a body is read: a large or unsized (chunked) upload needs a valid API key first, and one
- * over the limit is refused at once, so nobody who lacks a key can make the gateway read 160 MiB.
+ * Before a body is read: a large or unsized (chunked) upload needs valid credentials first (an API
+ * key, or a client certificate), and one over the limit is refused at once, so nobody who lacks them
+ * can make the gateway read 160 MiB. `isAuthenticated` answers whether the request's credentials hold
+ * (it throws the EdxError for credentials presented that do not).
  */
-export function requestGate(isKnownKey: (apiKey: string) => boolean, options: RequestGateOptions): RequestHandler {
+export function requestGate(isAuthenticated: (req: Request) => boolean, options: RequestGateOptions): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const length = declaredLength(req);
@@ -28,10 +30,15 @@ export function requestGate(isKnownKey: (apiKey: string) => boolean, options: Re
     }
     const small = length !== undefined && length <= options.unauthenticatedBodyBytes;
     if (small) return next();
-    const key = req.headers['x-api-key'];
-    if (typeof key !== 'string' || !isKnownKey(key)) {
+    let refusal: EdxError | undefined;
+    try {
+      if (!isAuthenticated(req)) refusal = new EdxError('AUTH_REQUIRED', 'Send the API key of a hosted agency in the x-api-key header before a body larger than ' + `${options.unauthenticatedBodyBytes} bytes.`);
+    } catch (error) {
+      refusal = toEdxError(error);
+    }
+    if (refusal) {
       res.set('connection', 'close');
-      return sendError(res, new EdxError('AUTH_REQUIRED', 'Send the API key of a hosted agency in the x-api-key header before a body larger than ' + `${options.unauthenticatedBodyBytes} bytes.`));
+      return sendError(res, refusal);
     }
     next();
   };

@@ -56,6 +56,8 @@ const configSchema = z.object({
   agencyKeys: z.string().min(1).default('agencies'),
   /** Agencies configured by hand (key, certificate and API-key hash files); with `console`, the directory adds the rest. */
   agencies: z.array(agencySchema).default([]),
+  /** PEM file of the transport CA the HTTPS servers this gateway calls (the console: directory, crlSources) must chain to; absent: the system's roots. */
+  transportCa: z.string().min(1).optional(),
 })
   .refine((c) => c.amqp !== undefined || c.amqpUrl !== undefined, { message: 'needs `amqp` (url, caFile, certFile, keyFile)', path: ['amqp'] })
   .refine((c) => c.agencies.length > 0 || c.console, { message: 'a gateway hosts agencies: list them in "agencies", or enrol it with `edx gateway enrol` (which writes "console")', path: ['agencies'] });
@@ -86,6 +88,7 @@ export function loadGatewayConfig(file: string): GatewayConfig {
     console: config.console && { ...config.console, tokenFile: resolve(config.console.tokenFile) },
     agencyKeys: resolve(config.agencyKeys),
     agencies: config.agencies.map((a) => ({ ...a, keyFile: resolve(a.keyFile), certFile: resolve(a.certFile) })),
+    transportCa: config.transportCa === undefined ? undefined : resolve(config.transportCa),
   };
 }
 

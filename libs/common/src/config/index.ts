@@ -3,3 +3,4 @@ export * from './gateway-config';
 export * from './verification-settings';
 export * from './key-settings';
 export * from './amqp-settings';
+export * from './http-server-settings';

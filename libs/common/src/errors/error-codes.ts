@@ -112,6 +112,9 @@ export const ERROR_CODES = {
   NOT_FOUND: permanent(404, 'Nothing was found there.'),
   CONFLICT: permanent(409, 'The request conflicts with the current state.'),
   RATE_LIMITED: permanent(429, 'Too many requests or uploads at once for this API key; retry after the time given.'),
+  AUTH_CERTIFICATE_UNTRUSTED: permanent(401, 'The client certificate does not chain to the CA this server trusts for clients, or is not for client authentication.'),
+  REQUEST_TOO_SLOW: permanent(408, 'The request did not arrive within its time limits (headers, the whole request, or its body below the least rate).'),
+  TRANSPORT_UNTRUSTED: permanent(502, "The server's TLS certificate does not chain to the CA this client trusts, or does not name the host it was asked for."),
 
   // Start-up and everything unexpected
   CONFIG_INVALID: permanent(500, 'The settings are invalid.'),

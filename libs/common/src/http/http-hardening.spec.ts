@@ -1,7 +1,8 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { HEALTH_CHECKS, HealthController, METRICS_REGISTRY, createHttpApp, createLogger, createMetricsRegistry } from '@edx/common';
+import { HEALTH_CHECKS, HealthController, METRICS_REGISTRY, createHttpApp, createLogger, createMetricsRegistry, tlsFetch } from '@edx/common';
+import { TransportCa } from '@edx/trust';
 
 @Controller()
 class PingController {
@@ -24,11 +25,15 @@ class HardeningTestModule {}
 describe('every HTTP app: security headers, CORS closed, and /health without secrets', () => {
   let app: NestExpressApplication;
   let url: string;
+  const ca = TransportCa.create();
+  const fetch = tlsFetch({ ca: ca.certificatePem });
 
   beforeAll(async () => {
-    app = await createHttpApp(HardeningTestModule, { title: 'test', logger: createLogger('test', 'silent'), nestLogs: false, openApi: true });
+    const { keyPem, certificatePem } = ca.issueKeyPair({ commonName: 'test', purposes: ['server'], hosts: ['127.0.0.1'] });
+    const server = { tls: { key: keyPem, cert: certificatePem }, timeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 5000, bodyMinBytesPerSecond: 1024, bodyRateWindowMs: 10_000 } };
+    app = await createHttpApp(HardeningTestModule, { title: 'test', logger: createLogger('test', 'silent'), nestLogs: false, openApi: true, server });
     await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    url = `https://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
   afterAll(() => app.close());
 

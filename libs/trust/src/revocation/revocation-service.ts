@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EdxError, Logger, RevocationSettings } from '@edx/common';
+import { EdxError, Fetch, Logger, RevocationSettings } from '@edx/common';
 import { AlgorithmPolicy } from '../certs/algorithm-policy';
 import { Certificate } from '../certs/certificate';
 import { RevocationList } from '../certs/crl';
@@ -19,6 +19,8 @@ export interface RevocationServiceOptions {
   readonly maxOcspBytes?: number;
   /** URLs that serve PEM bundles of uploaded CRLs (the console's `GET /v1/trust/crls`), polled every `sourceRefreshMs`. */
   readonly crlSources?: readonly string[];
+  /** How the crlSources are fetched: HTTPS trusting the exchange's transport CA (default: the global fetch). */
+  readonly crlSourceClient?: Fetch;
   readonly sourceRefreshMs?: number;
   readonly policy?: AlgorithmPolicy;
   /** Told about every fetch and its outcome (apps log it). */
@@ -132,7 +134,7 @@ export class RevocationService extends RevocationCache {
   private async refreshSources(): Promise<void> {
     for (const url of this.options.crlSources ?? []) {
       try {
-        const body = await fetchCapped(url, { method: 'GET' }, this.options.maxCrlBytes, this.options.timeoutMs);
+        const body = await fetchCapped(url, { method: 'GET' }, this.options.maxCrlBytes, this.options.timeoutMs, this.options.crlSourceClient);
         // An empty bundle is a console with no CRL uploaded yet: none, not an unreadable answer.
         const crls = body.toString('latin1').trim() === '' ? [] : readTrustMaterial(body, url).crls;
         this.putPublished(url, crls);
@@ -159,11 +161,12 @@ export async function withFreshRevocation<T>(revocation: RevocationService | und
 }
 
 /** The revocation service an app runs with its settings, logging every fetch (a failure as a warning). */
-export function revocationServiceFor(settings: RevocationSettings, logger: Logger, crlSources: readonly string[] = []): RevocationService {
+export function revocationServiceFor(settings: RevocationSettings, logger: Logger, crlSources: readonly string[] = [], crlSourceClient?: Fetch): RevocationService {
   return new RevocationService({
     timeoutMs: settings.timeoutMs,
     retryAfterMs: settings.retryAfterMs,
     crlSources,
+    crlSourceClient,
     sourceRefreshMs: settings.crlRefreshMs,
     onEvent: (event) => (event.outcome === 'failed' ? logger.warn({ revocation: event }, `revocation ${event.kind} ${event.url}: ${event.detail}`) : logger.info({ revocation: event }, `revocation ${event.kind} ${event.url}: ${event.detail}`)),
   });

@@ -1,20 +1,23 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import { EdxError } from '@edx/common';
 import { HostedAgencies, HostedAgency } from '../config/hosted-agencies';
+import { CallerRequest, authenticateCaller } from './caller';
 
-type AuthenticatedRequest = { headers: Record<string, string | string[] | undefined>; agency?: HostedAgency };
+type AuthenticatedRequest = CallerRequest & { agency?: HostedAgency };
 
-/** Every /v1 call carries one hosted agency's API key in `x-api-key`; the call acts as that agency. */
+/**
+ * Every /v1 call acts as one hosted agency: the one its client certificate names (mutual TLS, when
+ * the gateway asks for certificates) or the one whose API key is in `x-api-key`.
+ */
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class AgencyGuard implements CanActivate {
   constructor(private readonly agencies: HostedAgencies) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = request.headers['x-api-key'];
-    const agency = typeof key === 'string' ? this.agencies.byApiKey(key) : undefined;
-    if (!agency) throw new EdxError('AUTH_REQUIRED', 'Send the API key of a hosted agency in the x-api-key header.');
-    request.agency = agency;
+    const caller = authenticateCaller(request, this.agencies);
+    if (!caller) throw new EdxError('AUTH_REQUIRED', 'Send the API key of a hosted agency in the x-api-key header (or a client certificate issued for it, where the gateway takes them).');
+    request.agency = caller.agency;
     return true;
   }
 }
