@@ -106,7 +106,7 @@ describe('AMQPS with client certificates (real broker)', () => {
     const model = await connect(files);
     const closed = new Promise<void>((resolve) => model.once('close', () => resolve()));
     await eventually('the management API to list system R', async () => (await exchange.admin.listConnections(exchange.vhost)).some((c) => c.user === userOf('sys-r')));
-    const res = await fetch(`${exchange.consoleUrl}/v1/systems/${exchange.systemId('sys-r')}/transport/revoke`, {
+    const res = await exchange.fetch(`${exchange.consoleUrl}/v1/systems/${exchange.systemId('sys-r')}/transport/revoke`, {
       method: 'POST',
       headers: { authorization: `Bearer ${exchange.adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'The gateway host was stolen.' }),
@@ -120,7 +120,7 @@ describe('AMQPS with client certificates (real broker)', () => {
       const users = new Set((await exchange.admin.listConnections(exchange.vhost)).map((c) => c.user));
       return !users.has(userOf('sys-r')) && users.has(userOf('sys-a')) && users.has(userOf('sys-b'));
     });
-    const unknown = await fetch(`${exchange.consoleUrl}/v1/systems/no-such-system/transport/revoke`, {
+    const unknown = await exchange.fetch(`${exchange.consoleUrl}/v1/systems/no-such-system/transport/revoke`, {
       method: 'POST',
       headers: { authorization: `Bearer ${exchange.adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'x' }),
@@ -141,7 +141,7 @@ describe('AMQPS with client certificates (real broker)', () => {
     // The revoked system enrols anew from the same folder (the same key): a new broker user, so the revoked certificate stays dead.
     const again = await exchange.console().newEnrolmentToken(exchange.systemId('sys-r'));
     const system = exchange.systems.find((s) => s.id === exchange.systemId('sys-r'))!;
-    await enrolGateway({ consoleUrl: exchange.consoleUrl, token: again.token, dir: path.dirname(system.configFile) });
+    await enrolGateway({ consoleUrl: exchange.consoleUrl, consoleCa: exchange.transport.certificatePem, token: again.token, dir: path.dirname(system.configFile) });
     const renewed = filesOf('sys-r');
     expect(certificateUser(renewed.certFile!)).toBe(systemUserName(exchange.systemId('sys-r'), 2));
     await expect(connect(old)).rejects.toThrow(/ConnectionClose|ACCESS.REFUSED|403/);
