@@ -124,7 +124,7 @@ describe('dashboard in a real browser (real exchange)', () => {
     await navigate('dead-letters');
     const letter = page.locator(`[data-testid="dead-letter"][data-message-id="${id}"]`);
     await page.locator(`[data-testid="dead-letter"][data-message-id="${id}"][data-state="open"]`).waitFor();
-    expect(await letter.innerText()).toContain('ROUTING_SENDER_SUSPENDED');
+    expect(await letter.innerText()).toContain('AGENCY_SUSPENDED');
     await shot('dead-letter-open');
 
     await exchange.console().setAgencyStatus(A, 'active');

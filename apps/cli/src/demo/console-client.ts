@@ -45,6 +45,22 @@ export class ConsoleClient {
     return this.call('POST', `/v1/trust/${kind}`, { pem, label });
   }
 
+  /** Registers another signing certificate for an agency (the start of a rotation). */
+  addCertificate(code: string, certificatePem: string): Promise<{ fingerprint: string; serialNumber: string; subject: string; notAfter: string }> {
+    return this.call('POST', `/v1/agencies/${encodeURIComponent(code)}/certificates`, { certificatePem });
+  }
+
+  /** Retires a registered certificate (the end of a rotation): the hub refuses it from its next directory read. */
+  retireCertificate(code: string, fingerprint: string): Promise<{ fingerprint: string; status: 'retired'; retiredAt: string }> {
+    return this.call('DELETE', `/v1/agencies/${encodeURIComponent(code)}/certificates/${encodeURIComponent(fingerprint)}`);
+  }
+
+  /** The registered certificates, soonest expiry first (operator). */
+  listCertificates(filter: { agency?: string; status?: string } = {}): Promise<{ items: Array<{ agencyCode: string; fingerprint: string; serialNumber: string; notAfter: string; daysToExpiry: number; status: string }> }> {
+    const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString();
+    return this.call('GET', `/v1/certificates${query ? `?${query}` : ''}`);
+  }
+
   setAgencyStatus(code: string, status: 'active' | 'suspended'): Promise<void> {
     return this.call('PATCH', `/v1/agencies/${encodeURIComponent(code)}`, { status });
   }
