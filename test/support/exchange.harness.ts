@@ -61,11 +61,11 @@ export async function spawnApp(app: 'hub' | 'gateway', env: Record<string, strin
 
 export class ExchangeHarness {
   readonly suffix = randomBytes(3).toString('hex');
-  readonly vhost = uniqueName('edx_e2e');
-  readonly amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
+  readonly vhost: string;
+  readonly amqpUrl: string;
   readonly admin = new BrokerAdmin({ managementUrl: MANAGEMENT_URL });
   readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-e2e-'));
-  readonly hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_hub')}`;
+  readonly hubDatabaseUrl: string;
   readonly adminToken = `adm_${randomBytes(16).toString('hex')}`;
   readonly operatorToken = `op_${randomBytes(16).toString('hex')}`;
   /** The hub and the console run as their own least-privilege broker users, as `edx up` sets them up. */
@@ -77,10 +77,23 @@ export class ExchangeHarness {
   readonly gateways = new Map<string, RunningGateway>();
   private consoleApp?: INestApplication;
   hub?: RunningApp;
+  private readonly hubCopies: RunningApp[] = [];
 
-  /** Run hub and gateways as child processes (so they can be SIGKILLed) instead of in this process. */
-  constructor(readonly mode: 'in-process' | 'processes' = 'in-process') {}
-  private readonly databases: string[] = [this.hubDatabaseUrl];
+  private readonly databases: string[];
+
+  /**
+   * `mode`: run hub and gateways as child processes (so they can be SIGKILLed) instead of in this
+   * process. `label`: part of the vhost and database names, to tell whose they are on a shared machine.
+   */
+  constructor(
+    readonly mode: 'in-process' | 'processes' = 'in-process',
+    private readonly label = 'e2e',
+  ) {
+    this.vhost = uniqueName(`edx_${label}`);
+    this.amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
+    this.hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName(`edx_${label}_hub`)}`;
+    this.databases = [this.hubDatabaseUrl];
+  }
 
   /** Systems with ids made unique to this run (broker users are global to the broker). */
   systemId(base: string): string {
@@ -115,7 +128,7 @@ export class ExchangeHarness {
     this.consoleUrl = await listen(this.consoleApp);
 
     const demoSystems: DemoSystem[] = systems.map((s) => {
-      const databaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_gw')}`;
+      const databaseUrl = `${TEST_PG_ROOT}/${uniqueName(`edx_${this.label}_gw`)}`;
       this.databases.push(databaseUrl);
       return { id: this.systemId(s.id), name: s.id, port: 0, databaseUrl, agencies: s.agencies };
     });
@@ -166,6 +179,19 @@ export class ExchangeHarness {
   async stopHub(): Promise<void> {
     await this.hub?.stop();
     this.hub = undefined;
+  }
+
+  /** The health and metrics URLs of every hub copy running. */
+  hubUrls(): string[] {
+    return [...(this.hub ? [this.hub.url] : []), ...this.hubCopies.map((c) => c.url)];
+  }
+
+  /** Another hub copy (in this process) competing for hub.inbound; stopped with the exchange. */
+  async startHubCopy(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+    const app = await createHubApp(loadHubSettings({ ...this.hubEnv(), ...extraEnv }), logger, { nestLogs: false });
+    const copy = inProcess(app, await listen(app));
+    this.hubCopies.push(copy);
+    return copy;
   }
 
   async startGateway(systemId: string, extraEnv: Record<string, string> = {}): Promise<RunningGateway> {
@@ -237,6 +263,7 @@ export class ExchangeHarness {
   async stop(): Promise<void> {
     for (const id of [...this.gateways.keys()]) await this.stopGateway(id).catch(() => undefined);
     await this.stopHub().catch(() => undefined);
+    for (const copy of this.hubCopies.splice(0)) await copy.stop().catch(() => undefined);
     await this.consoleApp?.close().catch(() => undefined);
     await this.admin.deleteVhost(this.vhost).catch(() => undefined);
     for (const s of this.systems) await this.admin.deleteUser(`system.${s.id}`).catch(() => undefined);
