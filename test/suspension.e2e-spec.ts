@@ -163,4 +163,25 @@ describe('suspend and resume with traffic flowing', () => {
     const [letter] = await exchange.hubQuery<{ code: string; reason: string }>('SELECT code, reason FROM dead_letters WHERE message_id = $1', [rejected[0]]);
     expect(letter).toMatchObject({ code: 'AGENCY_SUSPENDED', reason: expect.stringContaining(`${A} is suspended`) });
   });
+  it("a suspended agency's receipts for what already reached it still count; its recall is refused", async () => {
+    const sent = await api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], pdf) });
+    expect(sent.status).toBe(202);
+    await eventually('the 01', async () => (await statusesAtA(sent.body.id)).some((s) => s.from === B && s.statusCode === '01'));
+    await edx('agency suspend', B);
+    const accepted = await api(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/statuses`, exchange.apiKey(B), { body: { statusCode: '03' } });
+    expect(accepted.status).toBeLessThan(300);
+    await eventually('the 03 of the suspended recipient at A', async () => (await statusesAtA(sent.body.id)).some((s) => s.from === B && s.statusCode === '03'));
+    await edx('agency resume', B);
+
+    await edx('agency suspend', A);
+    try {
+      const recall = await api<{ id?: string }>(`${exchange.gateway('sys-a').url}/v1/documents/${sent.body.id}/statuses`, exchange.apiKey(A), { body: { statusCode: '13' } });
+      expect(recall.status).toBeLessThan(300);
+      const refused = await eventually('the recall refused at the hub', async () =>
+        (await exchange.hubQuery<{ code: string; reason: string }>("SELECT code, reason FROM dead_letters WHERE code = 'AGENCY_SUSPENDED' AND reason LIKE '%recall%'"))[0]);
+      expect(refused.reason).toContain(`${A} is suspended`);
+    } finally {
+      await edx('agency resume', A);
+    }
+  });
 });
