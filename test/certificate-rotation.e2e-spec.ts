@@ -59,7 +59,7 @@ describe('certificate rotation and revocation with traffic flowing', () => {
     await exchange.stopGateway(exchange.systemId(base));
     await exchange.startGateway(exchange.systemId(base), { EDX_REVOCATION_CRL_REFRESH_MS: String(CRL_REFRESH_MS) });
   }
-  const send = () => api<{ id: string; code?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], pdf) });
+  const send = () => api<{ id: string; code?: string; message?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], pdf) });
   const statusesAtA = async (id: string) => (await api<{ items: Array<{ from: string; statusCode: string; description: string }> }>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(A))).body.items;
   const receiptsOf = async (id: string) => (await statusesAtA(id)).filter((s) => s.from === B && s.statusCode === '01').length;
   /** As a broken gateway could: straight to the hub with sys-a's broker credentials and an envelope key of A's. */
@@ -82,9 +82,12 @@ describe('certificate rotation and revocation with traffic flowing', () => {
     connections.push(atB);
     const load = new SteadyLoad(async () => {
       const res = await send();
-      return res.status === 202 ? { id: res.body.id } : { refusal: `${res.status} ${res.body.code ?? ''}` };
+      return res.status === 202 ? { id: res.body.id } : { refusal: `${res.status} ${res.body.code ?? ''} ${res.body.message ?? ''}` };
     }, 4).start();
-    const acceptedAtLeast = (n: number) => eventually(`${n} documents accepted`, async () => load.accepted.length >= n, 60_000);
+    const acceptedAtLeast = (n: number) =>
+      eventually(`${n} documents accepted`, async () => load.accepted.length >= n, 60_000).catch((error: Error) => {
+        throw new Error(`${error.message}; refused: ${JSON.stringify([...load.reasons])}`);
+      });
     try {
       await acceptedAtLeast(8);
       // 1. The new certificate, registered beside the old: the hub accepts both from its next directory read.

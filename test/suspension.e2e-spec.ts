@@ -45,10 +45,13 @@ describe('suspend and resume with traffic flowing', () => {
   const statusesAtA = async (id: string) => (await api<{ items: Status[] }>(`${exchange.gateway('sys-a').url}/v1/documents/${id}/statuses`, exchange.apiKey(A))).body.items;
   const startLoad = () =>
     new SteadyLoad(async () => {
-      const res = await api<{ id: string; code?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], pdf) });
-      return res.status === 202 ? { id: res.body.id } : { refusal: `${res.status} ${res.body.code ?? ''}` };
+      const res = await api<{ id: string; code?: string; message?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], pdf) });
+      return res.status === 202 ? { id: res.body.id } : { refusal: `${res.status} ${res.body.code ?? ''} ${res.body.message ?? ''}` };
     }, 4).start();
-  const acceptedAtLeast = (load: SteadyLoad, n: number) => eventually(`${n} documents accepted`, async () => load.accepted.length >= n, 60_000);
+  const acceptedAtLeast = (load: SteadyLoad, n: number) =>
+    eventually(`${n} documents accepted`, async () => load.accepted.length >= n, 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}; refused: ${JSON.stringify([...load.reasons])}`);
+    });
   const receivingView = () => {
     const view = new DmsView(() => exchange.gateway('sys-b').url, exchange.apiKey(B));
     views.push(view);
