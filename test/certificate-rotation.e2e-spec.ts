@@ -26,7 +26,8 @@ const CRL_REFRESH_MS = 500;
  * the sending DMS's receipts.
  */
 describe('certificate rotation and revocation with traffic flowing', () => {
-  const exchange = new ExchangeHarness('in-process', 'h19b');
+  // Hub and gateways as processes: the gateway's rolling restart is a real SIGTERM and start, as a supervisor does it.
+  const exchange = new ExchangeHarness('processes', 'h19b');
   let organisationOfA: IssuedIdentity;
   let pdf: Buffer;
   let sysA: AmqpConnection;
