@@ -154,6 +154,7 @@ describe('console accounts and the audit log (real exchange)', () => {
     await act('POST /v1/agencies', 'POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An', systemId, certificatePem: issued.certificatePem }, 201);
     expect((await call('POST', '/v1/agencies', admin.token, { code: B, name: 'UBND tỉnh Nghệ An (mới)', systemId })).status).toBe(201);
     await act('POST /v1/agencies/:code/certificates', 'POST', `/v1/agencies/${B}/certificates`, admin.token, { certificatePem: rotated.certificatePem }, 201);
+    await act('DELETE /v1/agencies/:code/certificates/:fingerprint', 'DELETE', `/v1/agencies/${B}/certificates/${issued.identity.certificate.fingerprint}`, admin.token, undefined, 200);
     await act('PATCH /v1/agencies/:code', 'PATCH', `/v1/agencies/${B}`, admin.token, { status: 'suspended' }, 204);
     await act('POST /v1/trust/:kind', 'POST', '/v1/trust/intermediates', admin.token, { pem: exchange.pki.intermediateCertificatePem, label: 'again' }, 201);
     await act('POST /v1/dead-letters/replay', 'POST', '/v1/dead-letters/replay', operator.token, { ids: [deadA] }, 202);
@@ -184,6 +185,7 @@ describe('console accounts and the audit log (real exchange)', () => {
     ]);
     const certificates = mine.filter((r) => r.action === 'certificate.add' && r.target === B).map((r) => r.after?.fingerprint);
     expect(certificates.sort()).toEqual([issued.identity.certificate.fingerprint, rotated.identity.certificate.fingerprint].sort());
+    expect(one('certificate.retire', B)).toMatchObject({ ...byAdmin, before: { fingerprint: issued.identity.certificate.fingerprint, status: 'active' }, after: { fingerprint: issued.identity.certificate.fingerprint, status: 'retired' } });
     expect(one('agency.status', B)).toMatchObject({ ...byAdmin, before: { status: 'active' }, after: { status: 'suspended' } });
     expect(mine.find((r) => r.action === 'trust.add')).toMatchObject({ ...byAdmin, before: null, after: { kind: 'intermediate', label: 'again', crls: 0 } });
     expect(one('dead-letter.replay', deadA)).toMatchObject({ ...byOperator, before: { state: 'open' }, after: { state: 'replaying' } });

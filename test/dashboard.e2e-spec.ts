@@ -141,7 +141,7 @@ describe('dashboard in a real browser (real exchange)', () => {
     await navigate('dead-letters');
     const letter = page.locator(`[data-testid="dead-letter"][data-message-id="${id}"]`);
     await page.locator(`[data-testid="dead-letter"][data-message-id="${id}"][data-state="open"]`).waitFor();
-    expect(await letter.innerText()).toContain('ROUTING_SENDER_SUSPENDED');
+    expect(await letter.innerText()).toContain('AGENCY_SUSPENDED');
     await shot('dead-letter-open');
 
     await exchange.console().setAgencyStatus(A, 'active');
@@ -166,6 +166,37 @@ describe('dashboard in a real browser (real exchange)', () => {
     await page.locator(`[data-testid="agency"][data-code="${B}"]`).waitFor();
     expect(await page.locator(`[data-testid="agency"][data-code="${A}"]`).innerText()).toContain('Văn phòng Chính phủ');
     await shot('agencies');
+    expect(complaints).toEqual([]);
+  });
+
+  it('searches the directory, opens an agency with its certificates, lists the systems and every certificate soonest expiry first', async () => {
+    const soon = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ', validDays: 10 });
+    await exchange.console().addCertificate(A, soon.certificatePem);
+    await navigate('agencies');
+    await page.locator('input[name="q"]').fill('nghe an');
+    await page.locator('form.filters button[type="submit"]').click();
+    await page.locator('[data-testid="agencies-total"]', { hasText: /^1 / }).waitFor();
+    expect(await page.locator('[data-testid="agency"]').count()).toBe(1);
+    await page.locator(`[data-testid="agency"][data-code="${B}"]`).click();
+    const detail = page.locator('[data-testid="agency-detail"]');
+    await detail.locator('[data-testid="certificate"]').first().waitFor();
+    expect(await detail.innerText()).toContain('UBND tỉnh Nghệ An');
+
+    await navigate('systems');
+    const sysA = page.locator(`[data-testid="system"][data-id="${exchange.systemId('sys-a')}"]`);
+    await sysA.locator(`[data-testid="system-agency"][data-code="${A}"]`).waitFor();
+
+    await navigate('certificates');
+    const expiring = page.locator(`[data-testid="certificate"][data-fingerprint="${soon.identity.certificate.fingerprint}"]`);
+    await expiring.waitFor();
+    expect(await expiring.getAttribute('data-expiry')).toBe('expiring');
+    expect(await expiring.innerText()).toContain('Expiring soon');
+    const notAfter = expiring.locator('[data-testid="not-after"]');
+    expect(Date.parse(String(await notAfter.getAttribute('data-at')))).toBe(soon.identity.certificate.notAfter.getTime());
+    expect(await notAfter.innerText()).toContain(String(soon.identity.certificate.notAfter.getFullYear()));
+    // Soonest first: the certificate due in ten days heads the list.
+    expect(await page.locator('[data-testid="certificate"]').first().getAttribute('data-fingerprint')).toBe(soon.identity.certificate.fingerprint);
+    await shot('certificates');
     expect(complaints).toEqual([]);
   });
 

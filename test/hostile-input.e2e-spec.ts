@@ -33,7 +33,13 @@ describe('hostile input: each case gets its stable code, a recorded reason, and 
     const organisationOfB = exchange.pki.issue({ code: B, name: 'UBND tỉnh Nghệ An' });
     const expiredOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ', validFrom: new Date(Date.now() - 400 * DAY), validDays: 30 });
     const revokedOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
-    for (const issued of [organisationOfA, expiredOfA, revokedOfA]) await register(A, 'Văn phòng Chính phủ', 'sys-a', issued);
+    for (const issued of [organisationOfA, revokedOfA]) await register(A, 'Văn phòng Chính phủ', 'sys-a', issued);
+    // The console refuses an expired certificate at registration: this one stands for a certificate
+    // registered while it was valid that has expired since, so it is written as registration left it.
+    const expired = expiredOfA.identity.certificate;
+    await exchange.hubQuery('INSERT INTO agency_certificates (fingerprint, agency_code, pem, serial_number, not_before, not_after) VALUES ($1, $2, $3, $4, $5, $6)', [
+      expired.fingerprint, A, expired.pem.trim(), expired.serialNumber, expired.notBefore, expired.notAfter,
+    ]);
     await register(B, 'UBND tỉnh Nghệ An', 'sys-b', organisationOfB);
     await consoleApi.addTrust('crls', exchange.pki.revoke(revokedOfA.serialNumber, new Date(Date.now() - 3600_000)));
     // Bad CAs under the exchange's own PKI, registered as intermediates: only their constraints are wrong.

@@ -3,20 +3,10 @@ import { makePdf } from '@edx/trust';
 import { documentFields, signedPdf } from './support/documents';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { signedIdOf, signedPackage } from './support/packages';
+import { sample } from './support/metrics-page';
 
 const A = '000.00.00.G22';
 const B = '000.00.00.H41';
-
-/** The value of one sample on a Prometheus page (undefined when it is not there), e.g. `edx_documents_total{direction="in",outcome="accepted"}`. */
-function sample(page: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of page.split('\n')) {
-    const match = /^([a-z_]+)(\{([^}]*)\})? ([0-9.e+-]+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries([...(match[3] ?? '').matchAll(/([a-z_]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[4]);
-  }
-  return undefined; // not on the page at all: never read as a zero
-}
 
 /** The business metrics of the hub and gateways (the console's own are in operators.e2e-spec). */
 describe('metrics: documents in and out by outcome, verification failures by code, time to 01, the outbox', () => {

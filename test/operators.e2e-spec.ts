@@ -273,17 +273,17 @@ describe('operators: documents, their journey and the audit (real exchange)', ()
     const sent = await exchange.api<{ id: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], signedPdf(issuerOfA)) });
     expect(sent.status).toBe(202);
     const letter = await eventually('the dead letter', () => letterOf(sent.body.id));
-    expect(letter).toMatchObject({ code: 'ROUTING_SENDER_SUSPENDED', origin: 'hub', state: 'open', replayable: true, reason: expect.stringContaining('suspended') });
-    expect(letter.death).toMatchObject({ 'x-edx-error-code': 'ROUTING_SENDER_SUSPENDED' });
+    expect(letter).toMatchObject({ code: 'AGENCY_SUSPENDED', origin: 'hub', state: 'open', replayable: true, reason: expect.stringContaining('suspended') });
+    expect(letter.death).toMatchObject({ 'x-edx-error-code': 'AGENCY_SUSPENDED' });
     expect(Object.keys(letter.headers).some((k) => k.startsWith('x-edx-error'))).toBe(false);
-    const filtered = await exchange.operator<{ items: DeadLetter[]; total: number }>(`/v1/dead-letters?code=ROUTING_SENDER_SUSPENDED&sender=${exchange.systemId('sys-a')}`);
+    const filtered = await exchange.operator<{ items: DeadLetter[]; total: number }>(`/v1/dead-letters?code=AGENCY_SUSPENDED&sender=${exchange.systemId('sys-a')}`);
     expect(filtered.body.items.map((d) => d.id)).toContain(letter.id);
     expect((await exchange.operator<{ total: number }>('/v1/dead-letters?code=SIGNATURE_INVALID')).body.total).toBe(0);
 
     // The cause is still there: the hub checks it again and refuses it again; the letter stays open.
     expect((await exchange.operator(`/v1/dead-letters/${letter.id}/replay`, {})).body).toMatchObject({ result: 'queued' });
     const refused = await lastAction(letter.id, 'refused');
-    expect(refused).toMatchObject({ state: 'open', actions: [{ action: 'replay', requestedBy: 'operator', outcomeCode: 'ROUTING_SENDER_SUSPENDED' }] });
+    expect(refused).toMatchObject({ state: 'open', actions: [{ action: 'replay', requestedBy: 'operator', outcomeCode: 'AGENCY_SUSPENDED' }] });
 
     // Fixed: the replay goes through, under the original package id, and B answers 01.
     await exchange.console().setAgencyStatus(A, 'active');

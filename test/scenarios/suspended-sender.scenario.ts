@@ -6,5 +6,5 @@ export const suspendedSender: Scenario = {
   publish: (ctx) => [
     { as: 'sys-a', body: ctx.signedPackage({ from: ctx.codes.suspendedSender, envelopeSigner: ctx.identities.envelopeOfSuspended, pdf: ctx.unsignedPdf() }) },
   ],
-  expect: { deadLetter: 'ROUTING_SENDER_SUSPENDED', senderTold: true },
+  expect: { deadLetter: 'AGENCY_SUSPENDED', senderTold: true },
 };

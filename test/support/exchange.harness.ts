@@ -98,6 +98,7 @@ export class ExchangeHarness {
   readonly gateways = new Map<string, RunningGateway>();
   private consoleApp?: INestApplication;
   hub?: RunningApp;
+  private readonly hubCopies: RunningApp[] = [];
 
   private readonly databases: string[];
 
@@ -230,6 +231,19 @@ export class ExchangeHarness {
     this.hub = undefined;
   }
 
+  /** The health and metrics URLs of every hub copy running. */
+  hubUrls(): string[] {
+    return [...(this.hub ? [this.hub.url] : []), ...this.hubCopies.map((c) => c.url)];
+  }
+
+  /** Another hub copy (in this process) competing for hub.inbound; stopped with the exchange. */
+  async startHubCopy(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+    const app = await createHubApp(loadHubSettings({ ...this.hubEnv(), ...extraEnv }), logger, { nestLogs: false });
+    const copy = inProcess(app, await listen(app));
+    this.hubCopies.push(copy);
+    return copy;
+  }
+
   async startGateway(systemId: string, extraEnv: Record<string, string> = {}): Promise<RunningGateway> {
     const system = this.systems.find((s) => s.id === systemId)!;
     const https = httpsEnv(serverFiles(this.dir, gatewayServerName(systemId)));
@@ -300,6 +314,7 @@ export class ExchangeHarness {
   async stop(): Promise<void> {
     for (const id of [...this.gateways.keys()]) await this.stopGateway(id).catch(() => undefined);
     await this.stopHub().catch(() => undefined);
+    for (const copy of this.hubCopies.splice(0)) await copy.stop().catch(() => undefined);
     await this.consoleApp?.close().catch(() => undefined);
     await this.admin.deleteVhost(this.vhost).catch(() => undefined);
     for (const s of this.systems) await this.admin.deleteSystemUsers(s.id).catch(() => undefined);

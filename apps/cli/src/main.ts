@@ -8,7 +8,7 @@ import { closest } from './suggest';
 const HELP_WORDS = ['help', '--help', '-h'];
 
 function findCommand(words: string[]): { command: Command; args: string[] } | undefined {
-  for (const count of [2, 1]) {
+  for (const count of [3, 2, 1]) {
     const name = words.slice(0, count).join(' ');
     const command = COMMANDS.find((c) => c.name === name);
     if (command) return { command, args: words.slice(count) };

@@ -8,6 +8,8 @@ import { TransportCa } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { AgenciesController } from './agencies/agencies.controller';
 import { AgencyDirectoryRepository } from './agencies/agency-directory.repository';
+import { AgencyCertificatesRepository } from './agencies/agency-certificates.repository';
+import { CertificatesController } from './agencies/certificates.controller';
 import { OnboardingService } from './agencies/onboarding.service';
 import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
 import { ConsoleSettings } from './console.env';
@@ -86,7 +88,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, SystemsController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController, UsersController, AuditLogController],
+      controllers: [HealthController, AgenciesController, CertificatesController, SystemsController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController, UsersController, AuditLogController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -116,6 +118,7 @@ export class ConsoleModule {
         { provide: AccountDirectory, useFactory: (r: ConsoleResources) => new AccountDirectory(r.dataSource, settings.accountCacheMs), inject: [ConsoleResources] },
         { provide: UsersService, useFactory: (r: ConsoleResources, accounts: AccountDirectory) => new UsersService(r.dataSource, accounts), inject: [ConsoleResources, AccountDirectory] },
         { provide: AgencyDirectoryRepository, useFactory: (r: ConsoleResources) => new AgencyDirectoryRepository(r.dataSource), inject: [ConsoleResources] },
+        { provide: AgencyCertificatesRepository, useFactory: (r: ConsoleResources) => new AgencyCertificatesRepository(r.dataSource, settings.alarms.expiryWarningDays), inject: [ConsoleResources] },
         { provide: AuditLogRepository, useFactory: (r: ConsoleResources) => new AuditLogRepository(r.dataSource), inject: [ConsoleResources] },
         RoleGuard,
         {

@@ -1,12 +1,12 @@
-// The operators' dashboard: sign in with a console token, five pages (the audit log for administrators), Vietnamese or English,
+// The operators' dashboard: sign in with a console token, seven pages (the audit log for administrators), Vietnamese or English,
 // live through /v1/events. Preact with hooks and htm, as the browser runs it: no build step.
 import { html, render, useEffect, useState } from './preact-htm.js';
 import { call, listen, session } from './api.js';
 import { LANGUAGES, translate } from './i18n.js';
-import { Agencies, Audit, DeadLetters, Documents, Overview } from './pages.js';
+import { Agencies, Audit, Certificates, DeadLetters, Documents, Overview, Systems } from './pages.js';
 
-const PAGES = { overview: Overview, documents: Documents, 'dead-letters': DeadLetters, agencies: Agencies, audit: Audit };
-const NAV = [['overview', 'nav.overview'], ['documents', 'nav.documents'], ['dead-letters', 'nav.deadLetters'], ['agencies', 'nav.agencies'], ['audit', 'nav.audit']];
+const PAGES = { overview: Overview, documents: Documents, 'dead-letters': DeadLetters, agencies: Agencies, systems: Systems, certificates: Certificates, audit: Audit };
+const NAV = [['overview', 'nav.overview'], ['documents', 'nav.documents'], ['dead-letters', 'nav.deadLetters'], ['agencies', 'nav.agencies'], ['systems', 'nav.systems'], ['certificates', 'nav.certificates'], ['audit', 'nav.audit']];
 const LANG_KEY = 'edx.console.lang';
 const pageOf = () => {
   const name = location.hash.replace(/^#/, '').split('/')[0];

@@ -1,4 +1,4 @@
-// The dashboard's five pages. Each reads the console API and reads again when `version` moves (a
+// The dashboard's pages. Each reads the console API and reads again when `version` moves (a
 // change pushed over /v1/events), so what an operator sees follows the exchange without a reload.
 import { html, useEffect, useState } from './preact-htm.js';
 import { call } from './api.js';
@@ -145,12 +145,88 @@ export function DeadLetters({ t, version }) {
         </tr>`)}</tbody></table>`}`;
 }
 
+/** The directory: search by code prefix or name (accents ignored) and status; a row opens the agency. */
 export function Agencies({ t, version }) {
-  const { data, error } = useLoad(() => call('/v1/agencies'), [version]);
+  const [form, setForm] = useState({ q: '', status: '' });
+  const [query, setQuery] = useState(form);
+  const [open, setOpen] = useState(null);
+  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v)).toString();
+  const { data, error } = useLoad(() => call(`/v1/agencies?${params}`), [version, params]);
+  const submit = (e) => {
+    e.preventDefault();
+    setQuery(form);
+  };
+  const field = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
+  return html`
+    <form class="filters" onSubmit=${submit}>
+      <input name="q" placeholder=${t('agencies.search')} aria-label=${t('agencies.search')} value=${form.q} onInput=${field('q')} />
+      <select name="status" aria-label=${t('agencies.status')} value=${form.status} onChange=${field('status')}>
+        <option value="">${t('documents.any')}</option>
+        ${['active', 'suspended'].map((s) => html`<option value=${s}>${t(`agency.${s}`)}</option>`)}
+      </select>
+      <button type="submit">${t('documents.find')}</button>
+    </form>
+    <${Problem} t=${t} error=${error} />
+    ${!data ? html`<p>${t('loading')}</p>` : html`
+      <p class="muted" data-testid="agencies-total">${data.total} ${t('agencies.total')}</p>
+      <table class="agencies" data-testid="agencies"><thead><tr><th>${t('code')}</th><th>${t('agencies.name')}</th><th>${t('agencies.system')}</th><th>${t('agencies.status')}</th><th>${t('agencies.certificates')}</th></tr></thead>
+        <tbody>${data.items.map((a) => html`<tr data-testid="agency" data-code=${a.code} class=${open === a.code ? 'selected' : ''} onClick=${() => setOpen(a.code)}>
+          <td><a href=${`#agencies/${a.code}`} onClick=${(e) => { e.preventDefault(); setOpen(a.code); }}>${a.code}</a></td><td>${a.name}</td><td>${a.systemId}</td>
+          <td><span class=${`badge ${a.status}`}>${t(`agency.${a.status}`)}</span></td><td class="num">${a.certificates}</td></tr>`)}</tbody></table>`}
+    ${open ? html`<${AgencyDetail} t=${t} code=${open} version=${version} close=${() => setOpen(null)} />` : null}`;
+}
+
+/** One agency: its parent and children, its hosting system and its signing certificates with their expiry. */
+function AgencyDetail({ t, code, version, close }) {
+  const { data, error } = useLoad(() => Promise.all([call(`/v1/agencies/${encodeURIComponent(code)}`), call(`/v1/certificates?agency=${encodeURIComponent(code)}`)]), [code, version]);
+  return html`
+    <aside class="timeline" data-testid="agency-detail" aria-label=${code}>
+      <header><h2>${code}</h2><button type="button" onClick=${close}>${t('timeline.close')}</button></header>
+      <${Problem} t=${t} error=${error} />
+      ${!data ? html`<p>${t('loading')}</p>` : html`
+        <p><b>${data[0].name}</b> · <span class=${`badge ${data[0].status}`}>${t(`agency.${data[0].status}`)}</span> · ${t('agencies.system')}: ${data[0].systemId ?? '—'}</p>
+        <p>${t('agencies.parent')}: ${data[0].parent ? `${data[0].parent.code} ${data[0].parent.name}` : '—'}</p>
+        ${data[0].children.length ? html`<p>${t('agencies.children')}: ${data[0].children.map((c) => `${c.code} ${c.name}`).join(', ')}</p>` : null}
+        <${CertificateTable} t=${t} items=${data[1].items} />`}
+    </aside>`;
+}
+
+function CertificateTable({ t, items, withAgency }) {
+  if (items.length === 0) return html`<p>${t('certificates.none')}</p>`;
+  return html`
+    <table class="certificates" data-testid="certificates"><thead><tr>
+      ${withAgency ? html`<th>${t('code')}</th><th>${t('agencies.name')}</th>` : null}
+      <th>${t('certificates.notAfter')}</th><th>${t('certificates.days')}</th><th>${t('certificates.status')}</th><th>${t('certificates.serial')}</th><th>${t('certificates.fingerprint')}</th></tr></thead>
+      <tbody>${items.map((c) => html`
+        <tr data-testid="certificate" data-fingerprint=${c.fingerprint} data-expiry=${c.expiry} class=${c.status === 'active' ? `expiry-${c.expiry}` : 'retired'}>
+          ${withAgency ? html`<td>${c.agencyCode}</td><td>${c.agencyName}</td>` : null}
+          <td data-testid="not-after" data-at=${c.notAfter}>${when(c.notAfter)}</td>
+          <td class="num">${c.daysToExpiry}</td>
+          <td><span class=${`badge ${c.status === 'active' ? c.expiry : 'retired'}`}>${c.status === 'active' ? t(`certificates.${c.expiry}`) : t('certificates.retired')}</span></td>
+          <td>${c.serialNumber}</td><td class="muted fingerprint">${c.fingerprint}</td>
+        </tr>`)}</tbody></table>`;
+}
+
+/** Every agency's signing certificates, soonest expiry first; expired and expiring ones stand out. */
+export function Certificates({ t, version }) {
+  const { data, error } = useLoad(() => call('/v1/certificates?status=active&limit=500'), [version]);
+  if (!data) return html`<${Problem} t=${t} error=${error} /><p>${t('loading')}</p>`;
+  return html`<${Problem} t=${t} error=${error} /><${CertificateTable} t=${t} items=${data.items} withAgency=${true} />`;
+}
+
+/** The connected systems (gateways) and the agencies each hosts. */
+export function Systems({ t, version }) {
+  const { data, error } = useLoad(() => call('/v1/systems'), [version]);
   if (!data) return html`<${Problem} t=${t} error=${error} /><p>${t('loading')}</p>`;
   return html`
-    <table class="agencies" data-testid="agencies"><thead><tr><th>${t('code')}</th><th>${t('agencies.name')}</th><th>${t('agencies.system')}</th><th>${t('agencies.status')}</th><th>${t('agencies.certificates')}</th></tr></thead>
-      <tbody>${data.items.map((a) => html`<tr data-testid="agency" data-code=${a.code}><td>${a.code}</td><td>${a.name}</td><td>${a.systemId}</td><td><span class=${`badge ${a.status}`}>${a.status}</span></td><td class="num">${a.certificates}</td></tr>`)}</tbody></table>`;
+    <${Problem} t=${t} error=${error} />
+    ${data.items.length === 0 ? html`<p>${t('systems.none')}</p>` : html`
+    <table class="systems" data-testid="systems"><thead><tr><th>${t('systems.id')}</th><th>${t('systems.name')}</th><th>${t('systems.user')}</th><th>${t('agencies.status')}</th><th>${t('systems.agencies')}</th></tr></thead>
+      <tbody>${data.items.map((s) => html`
+        <tr data-testid="system" data-id=${s.id}>
+          <td>${s.id}</td><td>${s.name}</td><td class="muted">${s.amqpUser}</td><td><span class=${`badge ${s.status}`}>${t(`agency.${s.status}`)}</span></td>
+          <td>${s.agencies.map((a) => html`<div data-testid="system-agency" data-code=${a.code}>${a.code} ${a.name}${a.status !== 'active' ? html` <span class=${`badge ${a.status}`}>${t(`agency.${a.status}`)}</span>` : null}</div>`)}</td>
+        </tr>`)}</tbody></table>`}`;
 }
 
 const shown = (value) => (value === undefined || value === null ? '∅' : typeof value === 'object' ? JSON.stringify(value) : String(value));

@@ -16,6 +16,8 @@ export const hubSettingsSchema = z
     EDX_HUB_CERT_FILE: setting.text('.edx/pki/hub/cert.pem'),
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
     EDX_DIRECTORY_CACHE_MS: setting.int(2000),
+    /** A package to a suspended recipient: reject (02 AGENCY_SUSPENDED to the sender) or hold (kept in the database, sent on resume). */
+    EDX_SUSPENDED_RECIPIENT: setting.oneOf(['reject', 'hold'], 'reject'),
     ...verificationSettingsShape,
     ...keySettingsShape,
     ...httpServerSettingsShape,
@@ -43,6 +45,7 @@ export const hubSettingsSchema = z
     identity: { keyFile: env.EDX_HUB_KEY_FILE, certFile: env.EDX_HUB_CERT_FILE },
     signaturePolicy: env.EDX_SIGNATURE_POLICY,
     directoryCacheMs: env.EDX_DIRECTORY_CACHE_MS,
+    suspendedRecipient: env.EDX_SUSPENDED_RECIPIENT,
     replayPollMs: env.EDX_HUB_REPLAY_POLL_MS,
     checkpointIntervalMs: env.EDX_CHECKPOINT_INTERVAL_MS,
     crashAt: env.EDX_TEST_CRASH_AT,

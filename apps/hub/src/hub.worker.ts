@@ -17,6 +17,7 @@ import { ExchangeRepository } from './records/exchange.repository';
 import { HubMetrics } from './metrics/hub.metrics';
 import { HubTrust } from './routing/hub-trust';
 import { RoutePackageUseCase } from './routing/route-package.usecase';
+import { ReleaseHeldUseCase } from './routing/release-held.usecase';
 
 /**
  * The hub process's resources: database, broker connection, and the handlers its AMQP edges hand
@@ -36,6 +37,7 @@ export class HubWorker implements AmqpTransportResources {
   readonly metrics = new HubMetrics();
   private replays?: ReplayPoller;
   private checkpoints?: ReplayPoller;
+  private releases?: ReplayPoller;
   /** Checkpoints go out on their own channel: the crash points test the document path, and a checkpoint must not be what trips them. */
   private readonly checkpointPublisher: ConfirmedPublisher;
 
@@ -65,10 +67,11 @@ export class HubWorker implements AmqpTransportResources {
     await this.checkOwnCertificate(identity, directory, trust);
     this.connection.onTopology((ch) => declareCoreTopology(ch));
     await this.connection.start();
+    const records = new ExchangeRepository(this.dataSource);
     this.inboundHandler = new InboundBatchHandler(
       directory,
-      new ExchangeRepository(this.dataSource),
-      new RoutePackageUseCase(trust, this.settings.organId, this.verifier),
+      records,
+      new RoutePackageUseCase(trust, this.settings.organId, this.verifier, this.settings.suspendedRecipient),
       new CheckStatusUseCase(trust),
       new StatusIssuer(identity, this.settings.organId, this.settings.organName),
       this.publisher,
@@ -84,6 +87,10 @@ export class HubWorker implements AmqpTransportResources {
     const checkpoint = new ChainCheckpointUseCase(new CheckpointRepository(this.dataSource), identity, this.settings.organId, this.checkpointPublisher, this.settings.checkpointIntervalMs, this.logger);
     this.checkpoints = new ReplayPoller(() => checkpoint.runPending(), this.settings.replayPollMs, this.logger, 'chain checkpoints');
     this.checkpoints.start();
+    // Deliveries held for suspended recipients leave once they are active again (also held under an earlier setting).
+    const release = new ReleaseHeldUseCase(records, this.publisher, this.logger);
+    this.releases = new ReplayPoller(() => release.runPending(), this.settings.replayPollMs, this.logger, 'held deliveries');
+    this.releases.start();
   }
 
   /** A batch from hub.inbound: packages and statuses, one Outcome each. */
@@ -104,6 +111,7 @@ export class HubWorker implements AmqpTransportResources {
   async stop(): Promise<void> {
     await this.replays?.stop();
     await this.checkpoints?.stop();
+    await this.releases?.stop();
     await this.checkpointPublisher.close();
     await this.connection.close().catch(() => undefined);
     await this.verifier.close();

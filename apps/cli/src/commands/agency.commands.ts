@@ -56,6 +56,66 @@ export const agencyListCommand: Command = {
   },
 };
 
+const certAddOptions = {
+  cert: { type: 'string', value: 'cert.pem', help: 'the new signing certificate (PEM or base64 DER; required)' },
+  ...consoleOptions,
+} as const satisfies OptionTable;
+
+export const agencyCertAddCommand: Command = {
+  name: 'agency cert add',
+  summary: "register another signing certificate for an agency (a rotation's first step)",
+  usage: 'agency cert add CODE --cert cert.pem [--console URL --token TOKEN] [--json]',
+  description:
+    "Registers a new signing certificate for the agency CODE beside the ones it has: the hub accepts every active one, so the agency's gateway can switch keys while traffic flows. " +
+    'The console refuses a certificate not issued for CODE (CERT_NOT_FOR_AGENCY), one that may not sign (CERT_KEY_USAGE) and one that does not chain now to the registered trust (CERT_UNTRUSTED, CERT_EXPIRED, CERT_NOT_YET_VALID, CERT_REVOKED ...). ' +
+    'Then point the gateway at the new key and certificate and restart it, and retire the old one with `edx agency cert retire` once its last package has a receipt (README, "Certificates").',
+  options: certAddOptions,
+  examples: ['edx agency cert add 000.00.00.G22 --cert g22-2027/cert.pem'],
+  async run({ args }) {
+    const { values, positionals } = parseOptions(args, certAddOptions);
+    if (!positionals[0] || !values.cert) throw new UsageError('CODE and --cert are required');
+    const added = await consoleFrom(values).addCertificate(positionals[0], readFileSync(values.cert, 'utf8'));
+    return { ok: true, message: `Certificate ${added.fingerprint} (serial ${added.serialNumber}, until ${added.notAfter}) is registered for ${positionals[0]}.`, ...added };
+  },
+};
+
+export const agencyCertRetireCommand: Command = {
+  name: 'agency cert retire',
+  summary: "retire an agency's signing certificate (a rotation's last step)",
+  usage: 'agency cert retire CODE FINGERPRINT [--console URL --token TOKEN] [--json]',
+  description:
+    'Retires the certificate FINGERPRINT (SHA-256 of its DER, hex, as `edx agency cert list` shows it) of the agency CODE: from the hub\'s next directory read (EDX_DIRECTORY_CACHE_MS) a package or status signed with it is refused (SIGNER_NOT_SENDER). ' +
+    "The agency's last active certificate cannot be retired (CONFLICT): register its successor first, or suspend the agency. Retiring it again changes nothing. Recorded in the audit log.",
+  options: consoleOptions,
+  examples: ['edx agency cert retire 000.00.00.G22 5f1c...e9'],
+  async run({ args }) {
+    const { values, positionals } = parseOptions(args, consoleOptions);
+    if (!positionals[0] || !positionals[1]) throw new UsageError('CODE and FINGERPRINT are required');
+    const retired = await consoleFrom(values).retireCertificate(positionals[0], positionals[1]);
+    return { ok: true, message: `Certificate ${retired.fingerprint} of ${positionals[0]} is retired (since ${retired.retiredAt}).`, ...retired };
+  },
+};
+
+const certListOptions = {
+  status: { type: 'string', value: 'S', help: 'active or retired' },
+  ...consoleOptions,
+} as const satisfies OptionTable;
+
+export const agencyCertListCommand: Command = {
+  name: 'agency cert list',
+  summary: "list the agencies' signing certificates, soonest expiry first",
+  usage: 'agency cert list [CODE] [--status S] [--console URL --token TOKEN] [--json]',
+  description: "Lists the registered signing certificates (of the agency CODE, or of every agency), soonest expiry first: agency, fingerprint, status, expiry and days left.",
+  options: certListOptions,
+  examples: ['edx agency cert list 000.00.00.G22', 'edx agency cert list --status active --json'],
+  async run({ args, print }) {
+    const { values, positionals } = parseOptions(args, certListOptions);
+    const { items } = await consoleFrom(values).listCertificates({ agency: positionals[0], status: values.status });
+    for (const c of items) print(`${c.agencyCode.padEnd(16)} ${c.fingerprint} ${c.status.padEnd(8)} ${c.notAfter} (${c.daysToExpiry} days)`);
+    return { ok: true, message: `${items.length} certificate(s)`, certificates: items };
+  },
+};
+
 function statusCommand(verb: 'suspend' | 'resume'): Command {
   return {
     name: `agency ${verb}`,

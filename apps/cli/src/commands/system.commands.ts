@@ -60,7 +60,7 @@ export const systemListCommand: Command = {
     const { items } = await consoleFrom(values).listSystems();
     for (const s of items) {
       const enrolment = s.enrolledAt ? `enrolled ${s.enrolledAt}` : s.enrolmentExpiresAt ? `token valid until ${s.enrolmentExpiresAt}` : 'not enrolled (no valid token)';
-      print(`${s.id.padEnd(16)} ${s.status.padEnd(10)} ${enrolment.padEnd(40)} ${s.agencies.join(', ') || '-'}  ${s.name}`);
+      print(`${s.id.padEnd(16)} ${s.status.padEnd(10)} ${enrolment.padEnd(40)} ${s.agencies.map((a) => a.code).join(', ') || '-'}  ${s.name}`);
     }
     return { ok: true, message: `${items.length} system(s)`, systems: items };
   },

@@ -30,7 +30,7 @@ export interface ConnectedSystem {
   readonly amqpUser: string;
   readonly enrolledAt: string | null;
   readonly enrolmentExpiresAt: string | null;
-  readonly agencies: string[];
+  readonly agencies: Array<{ code: string; name: string; status: string }>;
 }
 
 /** What the console answers a redeemed enrolment token with (see the console's SystemsService). */
@@ -91,6 +91,22 @@ export class ConsoleClient {
 
   addTrust(kind: 'anchors' | 'intermediates' | 'crls', pem: string, label?: string): Promise<{ id: string }> {
     return this.call('POST', `/v1/trust/${kind}`, { pem, label });
+  }
+
+  /** Registers another signing certificate for an agency (the start of a rotation). */
+  addCertificate(code: string, certificatePem: string): Promise<{ fingerprint: string; serialNumber: string; subject: string; notAfter: string }> {
+    return this.call('POST', `/v1/agencies/${encodeURIComponent(code)}/certificates`, { certificatePem });
+  }
+
+  /** Retires a registered certificate (the end of a rotation): the hub refuses it from its next directory read. */
+  retireCertificate(code: string, fingerprint: string): Promise<{ fingerprint: string; status: 'retired'; retiredAt: string }> {
+    return this.call('DELETE', `/v1/agencies/${encodeURIComponent(code)}/certificates/${encodeURIComponent(fingerprint)}`);
+  }
+
+  /** The registered certificates, soonest expiry first (operator). */
+  listCertificates(filter: { agency?: string; status?: string } = {}): Promise<{ items: Array<{ agencyCode: string; fingerprint: string; serialNumber: string; notAfter: string; daysToExpiry: number; status: string }> }> {
+    const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString();
+    return this.call('GET', `/v1/certificates${query ? `?${query}` : ''}`);
   }
 
   setAgencyStatus(code: string, status: 'active' | 'suspended'): Promise<void> {

@@ -91,4 +91,36 @@ describe('console onboarding: trust material and certificates are read in full b
     await expect(addCertificate(AGENCY, damageSecond(pki.rootCertificatePem + issued.certificatePem))).rejects.toMatchObject({ code: 'KEY_INVALID' });
     await expect(addCertificate(AGENCY, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).rejects.toMatchObject({ code: 'KEY_INVALID' });
   });
+  it('refuses a certificate the hub would refuse: another agency, no signing key usage, no chain, expired, not yet valid, revoked; nothing stored', async () => {
+    const stored = async () => Number((await db.dataSource.query('SELECT count(*)::int AS n FROM agency_certificates'))[0].n);
+    const audited = async () => Number((await db.dataSource.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'certificate.add'"))[0].n);
+    const before = { certificates: await stored(), audit: await audited() };
+    const ofAgency = (extra: Partial<Parameters<DevPki['issue']>[0]> = {}) => pki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ', ...extra }).certificatePem;
+    await expect(addCertificate(AGENCY, pki.issue({ code: '000.00.00.H41', name: 'UBND tỉnh Nghệ An' }).certificatePem))
+      .rejects.toMatchObject({ code: 'CERT_NOT_FOR_AGENCY', message: expect.stringMatching(/issued for agency 000\.00\.00\.H41, not for 000\.00\.00\.G22/) });
+    await expect(addCertificate(AGENCY, ofAgency({ canSign: false }))).rejects.toMatchObject({ code: 'CERT_KEY_USAGE', message: expect.stringContaining('may not sign') });
+    await expect(addCertificate(AGENCY, ofAgency({ keyUsage: 'none' }))).rejects.toMatchObject({ code: 'CERT_KEY_USAGE', message: expect.stringContaining('no KeyUsage') });
+    await expect(addCertificate(AGENCY, createDevPki().issue({ code: AGENCY, name: 'Văn phòng Chính phủ' }).certificatePem)).rejects.toMatchObject({ code: 'CERT_UNTRUSTED' });
+    await expect(addCertificate(AGENCY, ofAgency({ validFrom: new Date(Date.now() - 400 * DAY), validDays: 30 }))).rejects.toMatchObject({ code: 'CERT_EXPIRED' });
+    await expect(addCertificate(AGENCY, ofAgency({ validFrom: new Date(Date.now() + 10 * DAY) }))).rejects.toMatchObject({ code: 'CERT_NOT_YET_VALID' });
+    const revoked = pki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ' });
+    await addTrust('crl', pki.revoke(revoked.serialNumber, new Date(Date.now() - DAY)));
+    await expect(addCertificate(AGENCY, revoked.certificatePem)).rejects.toMatchObject({ code: 'CERT_REVOKED' });
+    expect(ERROR_CODES.CERT_NOT_FOR_AGENCY.http).toBe(422);
+    expect({ certificates: await stored(), audit: await audited() }).toEqual(before);
+  });
+
+  it('retires a certificate (audited, idempotent), never the last active one, and NOT_FOUND for one not registered for the agency', async () => {
+    const [{ n: active }] = await db.dataSource.query("SELECT count(*)::int AS n FROM agency_certificates WHERE agency_code = $1 AND status = 'active'", [AGENCY]);
+    const next = await addCertificate(AGENCY, pki.issue({ code: AGENCY, name: 'Văn phòng Chính phủ' }).certificatePem);
+    const rows: Array<{ fingerprint: string }> = await db.dataSource.query("SELECT fingerprint FROM agency_certificates WHERE agency_code = $1 AND status = 'active' AND fingerprint <> $2", [AGENCY, next.fingerprint]);
+    expect(rows.length).toBe(active);
+    for (const row of rows) await expect(service.retireCertificate(AGENCY, row.fingerprint.toUpperCase(), BY)).resolves.toMatchObject({ fingerprint: row.fingerprint, status: 'retired', retiredAt: expect.any(Date) });
+    const again = await service.retireCertificate(AGENCY, rows[0].fingerprint, BY);
+    expect(again.status).toBe('retired');
+    await expect(service.retireCertificate(AGENCY, next.fingerprint, BY)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('last active certificate') });
+    await expect(service.retireCertificate('000.00.00.H41', next.fingerprint, BY)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const audit: Array<{ before: { status: string }; after: { status: string } }> = await db.dataSource.query("SELECT before, after FROM audit_log WHERE action = 'certificate.retire' ORDER BY id");
+    expect(audit.map((a) => `${a.before.status}->${a.after.status}`)).toEqual([...rows.map(() => 'active->retired'), 'retired->retired']);
+  });
 });

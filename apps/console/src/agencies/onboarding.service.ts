@@ -3,7 +3,8 @@ import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
 import { AmqpConnection, declareSystemInbox } from '@edx/messaging';
 import { AuditActor, appendAudit, foldAgencyName } from '@edx/storage';
-import { Certificate, crlIssuerAmong, latestCrlPerIssuer, readTrustMaterial } from '@edx/trust';
+import { Certificate, TrustStore, crlIssuerAmong, latestCrlPerIssuer, readTrustMaterial } from '@edx/trust';
+import { assertRegistrable } from './certificate-registration';
 
 export interface CertificateSummary {
   readonly fingerprint: string;
@@ -105,10 +106,17 @@ export class OnboardingService {
     if (found.cycle) throw new EdxError('DIRECTORY_PARENT_CYCLE', `${parentCode} is ${code} or one of its descendants; it cannot be its parent.`, { code, parentCode });
   }
 
-  async addCertificate(agencyCode: string, input: string, by: AuditActor): Promise<CertificateSummary> {
+  /**
+   * Registers a signing certificate for an agency (a rotation adds the new one beside the old: the hub
+   * accepts both until the old is retired). Refused unless it names the agency, may sign and chains
+   * now to the registered trust (assertRegistrable). Adding one already registered changes nothing,
+   * also not a retired one: retirement is final.
+   */
+  async addCertificate(agencyCode: string, input: string, by: AuditActor, now = new Date()): Promise<CertificateSummary> {
     const { cert, summary } = readCertificate(input);
     const agency = await this.dataSource.query('SELECT 1 FROM agencies WHERE code = $1', [agencyCode]);
     if (agency.length === 0) throw new EdxError('NOT_FOUND', `Agency ${agencyCode} is not registered.`);
+    assertRegistrable(cert, agencyCode, await this.registeredTrust(), now);
     await this.dataSource.transaction(async (em) => {
       const inserted: Array<{ fingerprint: string }> = await em.query(
         `INSERT INTO agency_certificates (fingerprint, agency_code, pem, serial_number, not_before, not_after)
@@ -120,6 +128,38 @@ export class OnboardingService {
       await appendAudit(em, { actor: by, action: 'certificate.add', target: agencyCode, before: inserted.length ? null : described, after: described });
     });
     return summary;
+  }
+
+  /**
+   * Retires a registered certificate: from the hub's next directory read (EDX_DIRECTORY_CACHE_MS) a
+   * package or status signed with it is refused (SIGNER_NOT_SENDER). Retiring one already retired
+   * changes nothing (the audit row says so, before = after). NOT_FOUND for a certificate not
+   * registered for that agency; CONFLICT for the agency's last active one (it could send nothing:
+   * suspend the agency instead).
+   */
+  async retireCertificate(agencyCode: string, fingerprint: string, by: AuditActor): Promise<CertificateSummary & { status: 'retired'; retiredAt: Date }> {
+    const wanted = fingerprint.trim().toLowerCase().replace(/:/g, '');
+    return this.dataSource.transaction(async (em) => {
+      // One retirement per agency at a time, so two cannot together retire its last two certificates.
+      const rows: Array<{ fingerprint: string; serial_number: string; pem: string; not_before: Date; not_after: Date; status: string; retired_at: Date | null }> = await em.query(
+        'SELECT fingerprint, serial_number, pem, not_before, not_after, status, retired_at FROM agency_certificates WHERE agency_code = $1 ORDER BY fingerprint FOR UPDATE', [agencyCode],
+      );
+      const row = rows.find((r) => r.fingerprint === wanted);
+      if (!row) throw new EdxError('NOT_FOUND', `No certificate with fingerprint ${wanted} is registered for agency ${agencyCode}.`, { agencyCode, fingerprint: wanted });
+      const described = (status: string) => ({ fingerprint: row.fingerprint, serialNumber: row.serial_number, status });
+      let retiredAt = row.retired_at;
+      if (row.status === 'active') {
+        if (!rows.some((r) => r.status === 'active' && r.fingerprint !== wanted)) {
+          throw new EdxError('CONFLICT', `${wanted} is the last active certificate of ${agencyCode}; register its successor first (POST /v1/agencies/${agencyCode}/certificates), or suspend the agency.`, { agencyCode, fingerprint: wanted });
+        }
+        await em.query("UPDATE agency_certificates SET status = 'retired', retired_at = now() WHERE fingerprint = $1", [wanted]);
+        // now() is the transaction's time: the very value just written.
+        [{ now: retiredAt }] = await em.query('SELECT now() AS now');
+      }
+      await appendAudit(em, { actor: by, action: 'certificate.retire', target: agencyCode, before: described(row.status), after: described('retired') });
+      const cert = Certificate.from(row.pem);
+      return { fingerprint: row.fingerprint, serialNumber: row.serial_number, subject: cert.subject, notBefore: row.not_before, notAfter: row.not_after, status: 'retired' as const, retiredAt: retiredAt! };
+    });
   }
 
   async setAgencyStatus(code: string, status: 'active' | 'suspended', by: AuditActor): Promise<void> {
@@ -167,6 +207,13 @@ export class OnboardingService {
     const rows: Array<{ id: string; pem: string }> = await this.dataSource.query("SELECT id::text, pem FROM trust_material WHERE kind = 'crl' ORDER BY trust_material.id");
     const uploaded = rows.flatMap((row) => readTrustMaterial(row.pem, `trust_material row ${row.id}`).crls);
     return latestCrlPerIssuer(uploaded).map((crl) => crl.pem).join('');
+  }
+
+  /** The registered anchors, intermediates and CRLs, judged as the hub judges them (loaded CRLs only). */
+  private async registeredTrust(): Promise<TrustStore> {
+    const rows: Array<{ id: string; kind: 'anchor' | 'intermediate' | 'crl'; pem: string }> = await this.dataSource.query('SELECT id::text, kind, pem FROM trust_material ORDER BY id');
+    const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => ({ name: `trust_material row ${r.id}`, bytes: r.pem }));
+    return TrustStore.fromMaterial({ anchors: of('anchor'), intermediates: of('intermediate'), crls: of('crl') }, { crlPolicy: 'if-present', staleCrl: 'fail' });
   }
 
   /** The anchors and intermediate CAs already registered: who may have signed a CRL. */

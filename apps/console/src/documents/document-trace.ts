@@ -5,7 +5,7 @@ import { DeadLetterSummary, EventRow } from './documents.repository';
 export interface TraceEntry {
   readonly at: string;
   /** Stable key of what happened (the dashboard words it in the reader's language). */
-  readonly kind: 'sent' | 'verified' | 'routed' | 'refused' | 'status' | 'dead-letter';
+  readonly kind: 'sent' | 'verified' | 'routed' | 'held' | 'released' | 'refused' | 'status' | 'dead-letter';
   /** Who did it: a connected system, the hub, or the recipient agency. */
   readonly by: string;
   readonly recipient?: string;
@@ -60,6 +60,10 @@ function entriesOf(e: EventRow): TraceEntry[] {
     }
     case 'routed':
       return [{ ...base, kind: 'routed', by: 'hub', recipient: e.recipientCode ?? undefined, summary: `Routed to ${e.recipientCode}` }];
+    case 'held':
+      return [{ ...base, kind: 'held', by: 'hub', recipient: e.recipientCode ?? undefined, summary: `Held for ${e.recipientCode}: [${String(e.detail.code)}] ${String(e.detail.reason)}`, detail: { code: e.detail.code, reason: e.detail.reason } }];
+    case 'released':
+      return [{ ...base, kind: 'released', by: 'hub', recipient: e.recipientCode ?? undefined, summary: `Sent on to ${e.recipientCode}, active again` }];
     case 'rejected':
       return [
         {

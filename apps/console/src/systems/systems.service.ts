@@ -46,7 +46,8 @@ export interface SystemSummary {
   readonly enrolledAt: Date | null;
   /** When the outstanding enrolment token expires (null: none outstanding). */
   readonly enrolmentExpiresAt: Date | null;
-  readonly agencies: string[];
+  /** The agencies it hosts, in code order. */
+  readonly agencies: ReadonlyArray<{ code: string; name: string; status: string }>;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -231,9 +232,9 @@ export class SystemsService {
   }
 
   async list(): Promise<SystemSummary[]> {
-    const rows: Array<{ id: string; name: string; status: string; amqp_user: string; created_at: Date; enrolled_at: Date | null; enrolment_expires_at: Date | null; enrolled_key_sha256: string | null; agencies: string[] | null }> = await this.dataSource.query(
+    const rows: Array<{ id: string; name: string; status: string; amqp_user: string; created_at: Date; enrolled_at: Date | null; enrolment_expires_at: Date | null; enrolled_key_sha256: string | null; agencies: SystemSummary['agencies'] }> = await this.dataSource.query(
       `SELECT s.id, s.name, s.status, s.amqp_user, s.created_at, s.enrolled_at, s.enrolment_expires_at, s.enrolled_key_sha256,
-              array_remove(array_agg(a.code ORDER BY a.code), NULL) AS agencies
+              coalesce(json_agg(json_build_object('code', a.code, 'name', a.name, 'status', a.status) ORDER BY a.code COLLATE "C") FILTER (WHERE a.code IS NOT NULL), '[]') AS agencies
          FROM connected_systems s LEFT JOIN agencies a ON a.system_id = s.id
         GROUP BY s.id ORDER BY s.id`,
     );
@@ -241,7 +242,7 @@ export class SystemsService {
       id: r.id, name: r.name, status: r.status, amqpUser: r.amqp_user, createdAt: r.created_at, enrolledAt: r.enrolled_at,
       // A token already redeemed is outstanding only for re-runs by the same gateway.
       enrolmentExpiresAt: r.enrolled_key_sha256 || !r.enrolment_expires_at || r.enrolment_expires_at.getTime() <= Date.now() ? null : r.enrolment_expires_at,
-      agencies: r.agencies ?? [],
+      agencies: r.agencies,
     }));
   }
 

@@ -49,7 +49,11 @@ export class CheckStatusUseCase {
     const from = directory.agency(fromCode);
     if (!from) return refuse('ROUTING_SENDER_UNKNOWN', `The reporting agency ${fromCode} is not registered.`);
     if (from.systemId !== system.id) return refuse('ROUTING_SENDER_NOT_HOSTED', `Connected system ${system.id} does not host agency ${fromCode}.`);
-    if (from.status !== 'active') return refuse('ROUTING_SENDER_SUSPENDED', `The reporting agency ${fromCode} is suspended.`);
+    // A suspended agency sends nothing new (a recall is the sender asking again), but its receipts for
+    // what already reached it still count: refusing them would lose the record of a delivery.
+    if (from.status !== 'active' && parsed.status.statusCode === '13') {
+      return refuse('AGENCY_SUSPENDED', `The agency ${fromCode} is suspended: it may not recall documents until it is resumed.`);
+    }
     const verdict = verifyEnvelope(parsed, { ...this.trust.verifyOptions(directory, fromCode, now), messageId: message.messageId, aboutPackageId: packageId });
     if (!verdict.ok) return refuse(verdict.code ?? 'SIGNATURE_INVALID', `Status signature: ${verdict.message}`);
     return {

@@ -21,6 +21,8 @@ export interface PackageRecord {
   /** Each signature the hub verified, with its signer (all valid: a package with an invalid one is refused). */
   readonly signatures: ReadonlyArray<{ readonly what: string; readonly signer: string; readonly serialNumber: string }>;
   readonly routed: readonly string[];
+  /** Recipients suspended when it arrived (EDX_SUSPENDED_RECIPIENT=hold): recorded now, published when they are active again. */
+  readonly held: readonly string[];
   readonly rejected: ReadonlyArray<{ recipientCode: string; code: string; reason: string }>;
   /** What a proof of delivery needs: the bytes every recipient receives and the hub's signed receipt attestation about them. */
   readonly delivered: DeliveredCopy;

@@ -8,7 +8,7 @@ function aPackage(overrides: Partial<PackageRecord> = {}): PackageRecord {
   return {
     packageId: randomUUID(), edxmlDocumentId: 'G01,2026/11/22,1/VP', senderCode: 'G01', senderSystem: 'sys-a',
     subject: 'Test', codeNumber: '1', codeNotation: 'VP', businessType: 0, sha256: 'ab'.repeat(32), size: 4096,
-    receivedAt: new Date(), dueDate: null, sentAt: null, signatures: [], routed: ['H41', 'H42'], rejected: [],
+    receivedAt: new Date(), dueDate: null, sentAt: null, signatures: [], routed: ['H41', 'H42'], held: [], rejected: [],
     delivered: { body: Buffer.from('<edXMLEnvelope>as delivered</edXMLEnvelope>'), attestation: 'header.payload.signature' }, ...overrides,
   };
 }
@@ -116,5 +116,28 @@ describe('ExchangeRepository (real PostgreSQL)', () => {
     await repo.commit([p], []);
     await expect(db.dataSource.query("UPDATE events SET type = 'x' WHERE document_id = $1", [p.packageId])).rejects.toThrow(/append-only/);
     await expect(db.dataSource.query('DELETE FROM events WHERE document_id = $1', [p.packageId])).rejects.toThrow(/append-only/);
+  });
+  it('holds a delivery for a suspended recipient in the database and releases it, once, when the recipient is active again', async () => {
+    await db.dataSource.query("INSERT INTO agencies (code, name, name_folded, status) VALUES ('H43', 'H43', 'h43', 'suspended') ON CONFLICT DO NOTHING");
+    const p = aPackage({ routed: ['H41'], held: ['H43'] });
+    await repo.commit([p], []);
+    const held = async () => (await db.dataSource.query('SELECT state, held_since IS NOT NULL AS held FROM deliveries WHERE document_id = $1 AND recipient_code = $2', [p.packageId, 'H43']))[0];
+    expect(await held()).toEqual({ state: 'routed', held: true });
+    const sent: string[] = [];
+    const send = async (copies: Array<{ documentId: string; recipientCode: string; body: Buffer; attestation: string }>) => {
+      for (const c of copies) sent.push(`${c.documentId}|${c.recipientCode}|${c.body.toString()}|${c.attestation}`);
+      return new Set(copies.map((c) => `${c.documentId}|${c.recipientCode}`));
+    };
+    expect(await repo.releaseHeld(10, send)).toBe(0); // still suspended
+    await db.dataSource.query("UPDATE agencies SET status = 'active' WHERE code = 'H43'");
+    expect(await repo.releaseHeld(10, async () => new Set())).toBe(0); // not published: stays held
+    expect(await held()).toEqual({ state: 'routed', held: true });
+    expect(await repo.releaseHeld(10, send)).toBe(1);
+    expect(await repo.releaseHeld(10, send)).toBe(0);
+    expect(sent).toEqual([`${p.packageId}|H43|<edXMLEnvelope>as delivered</edXMLEnvelope>|header.payload.signature`]);
+    expect(await held()).toEqual({ state: 'routed', held: false });
+    const events = await chainOf(p.packageId);
+    expect(events.map((e: { type: string; recipientCode: string | null }) => `${e.type}:${e.recipientCode ?? ''}`)).toEqual(['received:', 'routed:H41', 'held:H43', 'released:H43']);
+    expect(findChainBreak(events)).toBeUndefined();
   });
 });

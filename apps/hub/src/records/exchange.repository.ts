@@ -4,6 +4,17 @@ import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks } from
 import { nextDeliveryState } from '@edx/edxml';
 import { DeliveredCopy, EventInput, KnownDocument, PackageRecord, StatusRecord, StatusResult, statusKey } from './exchange-records';
 
+/** A delivery the hub held for a suspended recipient, with the copy as it was recorded. */
+export interface HeldCopy {
+  readonly documentId: string;
+  readonly recipientCode: string;
+  readonly senderSystem: string;
+  readonly body: Buffer;
+  readonly attestation: string;
+  readonly headHash: string;
+  readonly headCount: number;
+}
+
 interface ChainHead {
   hash: string;
   count: number;
@@ -63,6 +74,7 @@ export class ExchangeRepository {
     if (created.length === 0) return fresh;
 
     const deliveries: unknown[] = [];
+    const heldDeliveries: unknown[] = [];
     const events = new Map<string, EventInput[]>();
     for (const p of created) {
       const list: EventInput[] = [
@@ -72,6 +84,10 @@ export class ExchangeRepository {
         deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt);
         list.push({ recipientCode: code, type: 'routed', statusCode: null, actor: 'hub', detail: {}, at: p.receivedAt });
       }
+      for (const code of p.held) {
+        heldDeliveries.push(p.packageId, code, p.receivedAt);
+        list.push({ recipientCode: code, type: 'held', statusCode: null, actor: 'hub', detail: { code: 'AGENCY_SUSPENDED', reason: `The recipient agency ${code} is suspended; the hub holds the document until it is resumed.` }, at: p.receivedAt });
+      }
       for (const r of p.rejected) {
         deliveries.push(p.packageId, r.recipientCode, 'rejected', '02', `${r.code}: ${r.reason}`, p.receivedAt);
         list.push({ recipientCode: r.recipientCode, type: 'rejected', statusCode: '02', actor: 'hub', detail: { code: r.code, reason: r.reason }, at: p.receivedAt });
@@ -80,6 +96,9 @@ export class ExchangeRepository {
     }
     await inChunks(deliveries, 6, (values, chunk) =>
       em.query(`INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at) VALUES ${values}`, chunk),
+    );
+    await inChunks(heldDeliveries, 3, (values, chunk) =>
+      em.query(`INSERT INTO deliveries (document_id, recipient_code, state, updated_at, held_since) SELECT v.d::uuid, v.r, 'routed', v.at::timestamptz, v.at::timestamptz FROM (VALUES ${values}) AS v(d, r, at)`, chunk),
     );
     await inChunks(created.flatMap((p) => [p.packageId, p.delivered.body]), 2, (values, chunk) => em.query(`INSERT INTO delivered_packages (document_id, body) VALUES ${values}`, chunk));
     const heads = new Map(created.map((p) => [p.packageId, { hash: GENESIS_HASH, count: 0 }]));
@@ -177,6 +196,50 @@ export class ExchangeRepository {
     await inChunks(headUpdates, 3, (values, chunk) =>
       em.query(`UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq::int FROM (VALUES ${values}) AS v(id, hash, seq) WHERE d.id = v.id::uuid`, chunk),
     );
+  }
+
+  /**
+   * Releases deliveries held for a recipient that is active again (EDX_SUSPENDED_RECIPIENT=hold), up to
+   * `limit`, oldest first: `send` publishes each copy as the hub recorded it and resolves with the keys
+   * (`documentId|recipient`) it published; those are marked released, with a `released` event, in the
+   * same transaction. Rows and documents are locked with SKIP LOCKED, so hub copies share the work and
+   * never wait on a batch. A crash after publishing releases them again: receivers deduplicate by
+   * package id. Resolves with how many were released; rejects STORAGE_UNAVAILABLE when the database is away.
+   */
+  async releaseHeld(limit: number, send: (copies: HeldCopy[]) => Promise<Set<string>>): Promise<number> {
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const copies: HeldCopy[] = await em.query(
+          `SELECT d.document_id AS "documentId", d.recipient_code AS "recipientCode", doc.sender_system AS "senderSystem", p.body,
+                  e.detail->>'attestation' AS attestation, doc.last_event_hash AS "headHash", doc.event_count AS "headCount"
+           FROM deliveries d JOIN agencies a ON a.code = d.recipient_code AND a.status = 'active'
+             JOIN documents doc ON doc.id = d.document_id JOIN delivered_packages p ON p.document_id = d.document_id
+             JOIN events e ON e.document_id = d.document_id AND e.seq = 1
+           WHERE d.held_since IS NOT NULL ORDER BY d.held_since, d.document_id LIMIT $1 FOR UPDATE OF d, doc SKIP LOCKED`,
+          [limit],
+        );
+        if (copies.length === 0) return 0;
+        const sent = await send(copies);
+        const released = copies.filter((c) => sent.has(`${c.documentId}|${c.recipientCode}`));
+        if (released.length === 0) return 0;
+        const now = new Date();
+        await inChunks(released.flatMap((c) => [c.documentId, c.recipientCode]), 2, (values, chunk) =>
+          em.query(`UPDATE deliveries d SET held_since = NULL, updated_at = now() FROM (VALUES ${values}) AS v(document_id, recipient_code) WHERE d.document_id = v.document_id::uuid AND d.recipient_code = v.recipient_code`, chunk),
+        );
+        const heads = new Map<string, ChainHead>();
+        const events = new Map<string, EventInput[]>();
+        for (const c of released) {
+          heads.set(c.documentId, { hash: c.headHash, count: c.headCount });
+          const list = events.get(c.documentId) ?? [];
+          list.push({ recipientCode: c.recipientCode, type: 'released', statusCode: null, actor: 'hub', detail: {}, at: now });
+          events.set(c.documentId, list);
+        }
+        await this.appendEvents(em, events, heads);
+        return released.length;
+      });
+    } catch (error) {
+      throw asStorageError(error, 'The hub database');
+    }
   }
 
   /** The copies these packages were first recorded with (bytes as delivered, attestation), for sending a redelivered package on unchanged. */

@@ -33,7 +33,7 @@ export type PackageDecision = AcceptedPackage | RefusedPackage;
  * Decides what the hub does with one package message: parse and validate the edXML, check that the
  * connected system that published it (AMQP user_id) hosts the active From agency, verify the envelope
  * signature (an agency certificate registered for From) and the PDF signatures per policy, and
- * resolve every recipient. Pure decision: nothing is written or sent here (heavy documents are
+ * resolve every recipient (routed now, held for a suspended one, or rejected). Pure decision: nothing is written or sent here (heavy documents are
  * verified in the pool's worker threads).
  */
 export class RoutePackageUseCase {
@@ -42,6 +42,8 @@ export class RoutePackageUseCase {
     private readonly hubOrganId: string,
     /** Where heavy documents are verified (worker threads); small ones stay on the event loop. */
     private readonly verifier: VerificationPool = new VerificationPool({ workers: 0, budgetMs: 60_000, inlineBelowBytes: 0 }),
+    /** A recipient that is suspended: `reject` (02 AGENCY_SUSPENDED to the sender) or `hold` (recorded, sent on resume). */
+    private readonly suspendedRecipient: 'hold' | 'reject' = 'reject',
   ) {}
 
   async decide(message: InboundEnvelope, directory: Directory, now: Date): Promise<PackageDecision> {
@@ -68,7 +70,7 @@ export class RoutePackageUseCase {
       return refuse('ROUTING_SENDER_NOT_HOSTED', `Connected system ${system.id} does not host agency ${senderCode}; the package was refused as a spoofed sender.`);
     }
     const told = (code: ErrorCode, reason: string): RefusedPackage => ({ kind: 'refused', code, reason, sender: { code: senderCode, parsed } });
-    if (sender.status !== 'active') return told('ROUTING_SENDER_SUSPENDED', `The sending agency ${senderCode} is suspended.`);
+    if (sender.status !== 'active') return told('AGENCY_SUSPENDED', `The sending agency ${senderCode} is suspended: it may not send documents until an administrator resumes it.`);
 
     try {
       assertValid(validatePackage(parsed));
@@ -85,12 +87,14 @@ export class RoutePackageUseCase {
     if (!documents.ok) return told(documents.code ?? 'SIGNATURE_INVALID', `Document signature: ${documents.message}`);
 
     const routed: string[] = [];
+    const held: string[] = [];
     const rejected: Array<{ recipientCode: string; code: ErrorCode; reason: string }> = [];
     for (const to of new Set(pkg.to.map((t) => t.organId ?? ''))) {
       const recipient = directory.agency(to);
       if (!recipient) rejected.push({ recipientCode: to, code: 'ROUTING_RECIPIENT_UNKNOWN', reason: `Agency ${to} is not registered.` });
-      else if (recipient.status !== 'active') rejected.push({ recipientCode: to, code: 'ROUTING_RECIPIENT_SUSPENDED', reason: `Agency ${to} is suspended.` });
       else if (!recipient.systemId) rejected.push({ recipientCode: to, code: 'ROUTING_RECIPIENT_UNROUTABLE', reason: `No connected system hosts agency ${to}.` });
+      else if (recipient.status !== 'active' && this.suspendedRecipient === 'hold') held.push(to);
+      else if (recipient.status !== 'active') rejected.push({ recipientCode: to, code: 'AGENCY_SUSPENDED', reason: `The recipient agency ${to} is suspended: it receives nothing until an administrator resumes it; send again then.` });
       else routed.push(to);
     }
 
@@ -121,6 +125,7 @@ export class RoutePackageUseCase {
         sentAt: pkg.traces[0]?.timestamp ?? null,
         signatures,
         routed,
+        held,
         rejected,
       },
     };

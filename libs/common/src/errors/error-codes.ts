@@ -62,16 +62,20 @@ export const ERROR_CODES = {
   REVOCATION_UNKNOWN: permanent(422, "The certificate names where its revocation status is published, but no current answer could be had (OCSP and CRL unreachable, unsigned or unknown) and the degraded mode refuses."),
   VERIFICATION_ABORTED: permanent(422, "Verifying the documents' signatures was stopped: it took longer than its time budget, or its worker failed."),
   SIGNER_NOT_SENDER: permanent(422, 'The signing certificate does not belong to the sending agency.'),
+  CERT_NOT_FOR_AGENCY: permanent(422, 'The certificate is issued for another agency code (its subject UID) than the agency it is registered for.'),
   KEY_INVALID: permanent(400, 'The key or certificate file cannot be read.'),
   ATTESTATION_INVALID: permanent(422, "The hub's signed receipt attestation is missing, altered or not the hub's."),
   CERT_OWN_REFUSED: permanent(500, "This service's own signing certificate would be refused by those who verify it."),
 
   // Routing and the agency directory
   ROUTING_SENDER_UNKNOWN: permanent(422, 'The sending agency is not registered.'),
+  /** No longer issued: AGENCY_SUSPENDED replaced it (kept, as codes are never reused: older records carry it). */
   ROUTING_SENDER_SUSPENDED: permanent(422, 'The sending agency is suspended.'),
   ROUTING_SENDER_NOT_HOSTED: permanent(403, 'The connected system does not host the sending agency.'),
   ROUTING_RECIPIENT_UNKNOWN: permanent(422, 'A recipient agency is not registered.'),
+  /** No longer issued: AGENCY_SUSPENDED replaced it (kept, as codes are never reused: older records carry it). */
   ROUTING_RECIPIENT_SUSPENDED: permanent(422, 'A recipient agency is suspended.'),
+  AGENCY_SUSPENDED: permanent(422, 'The agency is suspended: it may not send, and receives nothing new until it is resumed.'),
   ROUTING_RECIPIENT_UNROUTABLE: permanent(422, 'No connected system hosts the recipient agency.'),
   ROUTING_DOCUMENT_UNKNOWN: permanent(404, 'The document a status refers to is not known.'),
   DELIVERY_REJECTED: permanent(422, 'A recipient rejected the document (status 02).'),

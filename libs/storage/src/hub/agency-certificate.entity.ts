@@ -11,5 +11,7 @@ export class AgencyCertificateEntity {
   @Column({ name: 'not_before', type: 'timestamptz' }) notBefore!: Date;
   @Column({ name: 'not_after', type: 'timestamptz' }) notAfter!: Date;
   @Column({ type: 'text', default: 'active' }) status!: 'active' | 'retired';
+  /** When it was retired (`DELETE /v1/agencies/:code/certificates/:fingerprint`); null while active. */
+  @Column({ name: 'retired_at', type: 'timestamptz', nullable: true }) retiredAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

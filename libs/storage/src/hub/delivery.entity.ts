@@ -12,4 +12,6 @@ export class DeliveryEntity {
   @Column({ name: 'last_status_code', type: 'text', nullable: true }) lastStatusCode!: string | null;
   @Column({ name: 'reason', type: 'text', nullable: true }) reason!: string | null;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  /** Set while the hub holds the copy for a suspended recipient (EDX_SUSPENDED_RECIPIENT=hold); published and cleared on resume. */
+  @Column({ name: 'held_since', type: 'timestamptz', nullable: true }) heldSince!: Date | null;
 }
