@@ -33,7 +33,7 @@ describe('certificate rotation and revocation with traffic flowing', () => {
   let sysA: AmqpConnection;
   const connections: DmsView[] = [];
   const edx = (name: string, ...args: string[]): Promise<CommandResult> =>
-    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', exchange.adminToken, '--json'], json: true, print: () => undefined });
+    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', exchange.adminToken, '--cacert', exchange.transportCaFile, '--json'], json: true, print: () => undefined });
 
   beforeAll(async () => {
     await exchange.start([

@@ -22,7 +22,7 @@ describe('suspend and resume with traffic flowing', () => {
   let pdf: Buffer;
   const views: DmsView[] = [];
   const edx = (name: string, ...args: string[]): Promise<CommandResult> =>
-    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', exchange.adminToken, '--json'], json: true, print: () => undefined });
+    COMMANDS.find((c) => c.name === name)!.run({ args: [...args, '--console', exchange.consoleUrl, '--token', exchange.adminToken, '--cacert', exchange.transportCaFile, '--json'], json: true, print: () => undefined });
 
   beforeAll(async () => {
     await exchange.start([
