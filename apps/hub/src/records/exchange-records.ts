@@ -22,6 +22,8 @@ export interface PackageRecord {
   readonly signatures: ReadonlyArray<{ readonly what: string; readonly signer: string; readonly serialNumber: string }>;
   readonly routed: readonly string[];
   readonly rejected: ReadonlyArray<{ recipientCode: string; code: string; reason: string }>;
+  /** Recipient of record -> the code the sender addressed, for recipients that are a retired code's successor. */
+  readonly addressedTo?: Readonly<Record<string, string>>;
   /** What a proof of delivery needs: the bytes every recipient receives and the hub's signed receipt attestation about them. */
   readonly delivered: DeliveredCopy;
 }
@@ -37,6 +39,8 @@ export interface DeliveredCopy {
 export interface KnownDocument extends AnsweredDocument {
   /** Recipients whose delivery is not rejected: a recall (13) goes to them. */
   readonly liveRecipients: readonly string[];
+  /** Recipient of record -> the code the sender addressed, where the hub routed to a retired code's successor. */
+  readonly addressedTo: ReadonlyMap<string, string>;
 }
 
 /** A verified status message about a known document. */

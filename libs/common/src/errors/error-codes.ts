@@ -69,9 +69,11 @@ export const ERROR_CODES = {
   // Routing and the agency directory
   ROUTING_SENDER_UNKNOWN: permanent(422, 'The sending agency is not registered.'),
   ROUTING_SENDER_SUSPENDED: permanent(422, 'The sending agency is suspended.'),
+  ROUTING_SENDER_RETIRED: permanent(422, 'The sending agency code is retired: the agency sends under its current code.'),
   ROUTING_SENDER_NOT_HOSTED: permanent(403, 'The connected system does not host the sending agency.'),
   ROUTING_RECIPIENT_UNKNOWN: permanent(422, 'A recipient agency is not registered.'),
   ROUTING_RECIPIENT_SUSPENDED: permanent(422, 'A recipient agency is suspended.'),
+  ROUTING_RECIPIENT_RETIRED: permanent(422, 'A recipient agency code is retired without a successor.'),
   ROUTING_RECIPIENT_UNROUTABLE: permanent(422, 'No connected system hosts the recipient agency.'),
   ROUTING_DOCUMENT_UNKNOWN: permanent(404, 'The document a status refers to is not known.'),
   DELIVERY_REJECTED: permanent(422, 'A recipient rejected the document (status 02).'),
@@ -98,6 +100,12 @@ export const ERROR_CODES = {
   CHECKPOINT_INVALID: permanent(422, "A chain checkpoint is missing, altered or not the hub's."),
   DIRECTORY_PARENT_UNKNOWN: permanent(422, 'The parent agency named for an agency is not registered.'),
   DIRECTORY_PARENT_CYCLE: permanent(409, 'That parent would make the agency its own ancestor.'),
+  DIRECTORY_CONTACT_INVALID: permanent(400, "An agency's contact detail (e-mail, phone, address, person) is malformed or too long."),
+  DIRECTORY_CODE_RETIRED: permanent(409, 'The agency code is retired: it cannot be changed, host certificates, send or be a successor.'),
+  DIRECTORY_SUCCESSOR_CYCLE: permanent(409, 'That successor would retire the code into itself (directly or through a chain of retirements).'),
+  DIRECTORY_IMPORT_INVALID: permanent(400, 'The import file cannot be read as an agency list (JSON array or CSV with a header row).'),
+  DIRECTORY_IMPORT_TOO_LARGE: permanent(413, 'The import file has more rows than one import takes.'),
+  DIRECTORY_ROW_INVALID: permanent(422, 'A row of an import file is not a valid agency (code, name or a field).'),
   PROOF_INVALID: permanent(422, 'The proof file does not prove what it claims (altered, incomplete or not signed by a trusted party).'),
 
   // HTTP APIs

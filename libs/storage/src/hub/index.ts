@@ -16,6 +16,7 @@ import { DocumentDueDate1765000000000 } from './migrations/1765000000000-documen
 import { DeadLetterActions1765000000001 } from './migrations/1765000000001-dead-letter-actions';
 import { ChainCheckpoints1765100000001 } from './migrations/1765100000001-chain-checkpoints';
 import { AgencyDirectory1765200000000 } from './migrations/1765200000000-agency-directory';
+import { AgencyCodesContactsAndAxisFields1765300001900 } from './migrations/1765300001900-agency-codes-contacts-and-axis-fields';
 import { ProofRecords1765000000002 } from './migrations/1765000000002-proof-records';
 import { ConsoleAccountsAndAuditLog1765100000000 } from './migrations/1765100000000-console-accounts-and-audit-log';
 import { ProcessedMessageEntity } from './processed-message.entity';
@@ -58,6 +59,6 @@ export const HUB_ENTITIES = [
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001, ProofRecords1765000000002, ConsoleAccountsAndAuditLog1765100000000, ChainCheckpoints1765100000001, AgencyDirectory1765200000000] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001, ProofRecords1765000000002, ConsoleAccountsAndAuditLog1765100000000, ChainCheckpoints1765100000001, AgencyDirectory1765200000000, AgencyCodesContactsAndAxisFields1765300001900] } as never);
 }
 export * from './event-chain';
