@@ -61,11 +61,11 @@ export async function spawnApp(app: 'hub' | 'gateway', env: Record<string, strin
 
 export class ExchangeHarness {
   readonly suffix = randomBytes(3).toString('hex');
-  readonly vhost = uniqueName('edx_e2e');
-  readonly amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
+  readonly vhost: string;
+  readonly amqpUrl: string;
   readonly admin = new BrokerAdmin({ managementUrl: MANAGEMENT_URL });
   readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-e2e-'));
-  readonly hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_hub')}`;
+  readonly hubDatabaseUrl: string;
   readonly adminToken = `adm_${randomBytes(16).toString('hex')}`;
   readonly operatorToken = `op_${randomBytes(16).toString('hex')}`;
   /** The hub and the console run as their own least-privilege broker users, as `edx up` sets them up. */
@@ -78,9 +78,19 @@ export class ExchangeHarness {
   private consoleApp?: INestApplication;
   hub?: RunningApp;
 
-  /** Run hub and gateways as child processes (so they can be SIGKILLed) instead of in this process. */
-  constructor(readonly mode: 'in-process' | 'processes' = 'in-process') {}
-  private readonly databases: string[] = [this.hubDatabaseUrl];
+  private readonly databases: string[];
+
+  /**
+   * `mode`: run hub and gateways as child processes (so they can be SIGKILLed) instead of in this
+   * process. `label`: a word in this run's database and vhost names (to tell whose they are).
+   */
+  constructor(readonly mode: 'in-process' | 'processes' = 'in-process', private readonly label?: string) {
+    const prefix = label ? `edx_e2e_${label}` : 'edx_e2e';
+    this.vhost = uniqueName(prefix);
+    this.amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
+    this.hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName(`${prefix}_hub`)}`;
+    this.databases = [this.hubDatabaseUrl];
+  }
 
   /** Systems with ids made unique to this run (broker users are global to the broker). */
   systemId(base: string): string {
@@ -115,7 +125,7 @@ export class ExchangeHarness {
     this.consoleUrl = await listen(this.consoleApp);
 
     const demoSystems: DemoSystem[] = systems.map((s) => {
-      const databaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_e2e_gw')}`;
+      const databaseUrl = `${TEST_PG_ROOT}/${uniqueName(this.label ? `edx_e2e_${this.label}_gw` : 'edx_e2e_gw')}`;
       this.databases.push(databaseUrl);
       return { id: this.systemId(s.id), name: s.id, port: 0, databaseUrl, agencies: s.agencies };
     });

@@ -3,7 +3,7 @@ import { CommandGroup } from '../help';
 import { auditCheckpointCommand } from './audit-checkpoint.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
-import { agencyAddCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
+import { agencyAddCommand, agencyExportCommand, agencyHistoryCommand, agencyImportCommand, agencyListCommand, agencyResumeCommand, agencyRetireCommand, agencySuspendCommand } from './agency.commands';
 import { pdfSignCommand } from './pdf-sign.command';
 import { proofExportCommand, proofVerifyCommand } from './proof.commands';
 import { pkiInitCommand } from './pki-init.command';
@@ -22,7 +22,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'Run the demo', commands: [upCommand] },
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, proofVerifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
-  { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand] },
+  { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand, agencyRetireCommand, agencyHistoryCommand, agencyImportCommand, agencyExportCommand] },
   { title: 'Console accounts (through the console API)', commands: [userAddCommand, userListCommand, userRevokeCommand] },
   { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand, auditCheckpointCommand, proofExportCommand] },
   { title: 'Measure', commands: [benchCommand] },
