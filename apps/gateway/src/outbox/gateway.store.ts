@@ -206,7 +206,7 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     return guarded(() =>
       this.dataSource.getRepository(IncomingDocumentEntity).findOne({
         where: { packageId, recipientCode: agencyCode },
-        select: withPackage ? undefined : ['packageId', 'recipientCode', 'senderCode', 'edxmlDocumentId', 'subject', 'sha256', 'verdict', 'rejectCode', 'rejectReason', 'receivedAt', 'fetchedAt', 'receiptAttestation'],
+        select: withPackage ? undefined : ['packageId', 'recipientCode', 'senderCode', 'edxmlDocumentId', 'subject', 'sha256', 'verdict', 'rejectCode', 'rejectReason', 'receivedAt', 'fetchedAt', 'receiptAttestation', 'addressedTo'],
       }),
     );
   }

@@ -175,7 +175,8 @@ export class InboundBatchHandler {
     if (decision.kind === 'refused') {
       if (decision.sender) {
         const status = this.issuer.rejection(decision.sender.parsed, packageId, undefined, decision.code, decision.reason, now);
-        const unroutable = await this.publishAll([hubStatusTo(home(decision.sender.code), packageId, undefined, status)]);
+        // To the very code that sent it (also a retired one: its system still receives for it).
+        const unroutable = await this.publishAll([hubStatusTo(decision.sender.code, packageId, undefined, status)]);
         if (unroutable.length > 0) return Outcome.deadLetter(decision.code, `${decision.reason} (the hub's 02 could not be routed to the sender ${decision.sender.code})`);
       }
       return Outcome.deadLetter(decision.code, decision.reason);

@@ -30,7 +30,8 @@ type Field = keyof typeof FIELDS;
 /**
  * Imports an agency list (the axis's shape, read by axis-agency-list.ts) into the directory, row by
  * row: each row is its own transaction with its own audit row (`agency.import`, before/after of the
- * fields it changed), so a refused row stops nothing and a crash keeps every row done. Idempotent:
+ * fields it changed), so a refused row stops nothing and a crash keeps every row done. Rows are
+ * reported as they are done: those refused on their own first, then in import order (parents first). Idempotent:
  * a row that matches the directory writes nothing and answers `unchanged`. Parents (`pid`) are
  * resolved first within the file (whatever the order: a parent is imported before its children),
  * then by axis id or code in the directory. New agencies are hosted by `systemId` when given (with
@@ -92,19 +93,20 @@ export class AgencyImportUseCase {
       const parent = a.pid ? byId.get(a.pid) : undefined;
       if (parent) {
         if (visiting.has(parent.id)) {
-          outcome.set(a.code, { row: a.row, code: a.code, result: 'refused', errorCode: 'DIRECTORY_PARENT_CYCLE', message: `The file's pid chain from ${a.code} (row ${a.row}) leads back to it.` });
+          const cycle: ImportRowResult = { row: a.row, code: a.code, result: 'refused', errorCode: 'DIRECTORY_PARENT_CYCLE', message: `The file's pid chain from ${a.code} (row ${a.row}) leads back to it.` };
+          outcome.set(a.code, cycle);
+          await report(cycle);
           return;
         }
         visiting.add(a.id);
         await visit(parent);
         visiting.delete(a.id);
       }
-      outcome.set(a.code, await this.importRow(a, parent ? outcome.get(parent.code) : undefined, systemId, by));
+      const result = await this.importRow(a, parent ? outcome.get(parent.code) : undefined, systemId, by);
+      outcome.set(a.code, result);
+      await report(result);
     };
-    for (const a of valid) {
-      await visit(a);
-    }
-    for (const a of valid) await report(outcome.get(a.code)!);
+    for (const a of valid) await visit(a);
     return { total: rows.length, ...counts };
   }
 
