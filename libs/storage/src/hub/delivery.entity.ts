@@ -12,4 +12,6 @@ export class DeliveryEntity {
   @Column({ name: 'last_status_code', type: 'text', nullable: true }) lastStatusCode!: string | null;
   @Column({ name: 'reason', type: 'text', nullable: true }) reason!: string | null;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  /** The code the sender addressed, when the hub routed to that retired code's successor (this recipient). */
+  @Column({ name: 'addressed_to', type: 'text', nullable: true }) addressedTo!: string | null;
 }

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { DatabaseOptions, pgOptions } from '../shared/database';
 import { ChainCheckpointEntity, CheckpointEntryEntity, CheckpointRequestEntity } from './chain-checkpoint.entity';
 import { AgencyCertificateEntity } from './agency-certificate.entity';
+import { AgencyCodeEventEntity } from './agency-code-event.entity';
 import { AgencyEntity } from './agency.entity';
 import { ConnectedSystemEntity } from './connected-system.entity';
 import { DeadLetterActionEntity } from './dead-letter-action.entity';
@@ -24,6 +25,7 @@ import { DeliveredPackageEntity, SignedStatusEntity } from './proof-record.entit
 import { TrustMaterialEntity } from './trust-material.entity';
 
 export * from './agency-certificate.entity';
+export * from './agency-code-event.entity';
 export * from './chain-checkpoint.entity';
 export * from './audit-log';
 export * from './agency.entity';
@@ -43,6 +45,7 @@ export const HUB_ENTITIES = [
   AgencyEntity,
   ConnectedSystemEntity,
   AgencyCertificateEntity,
+  AgencyCodeEventEntity,
   TrustMaterialEntity,
   DocumentEntity,
   DeliveryEntity,
