@@ -82,6 +82,11 @@ describe('a directory with history: codes retired into successors, contacts, imp
       expect(await exchange.hubQuery('SELECT recipient_code, addressed_to, state FROM deliveries WHERE document_id = $1', [id])).toEqual([{ recipient_code: NGHE_AN, addressed_to: HA_TINH, state: 'arrived' }]);
       const [routed] = await exchange.hubQuery<{ detail: Record<string, unknown> }>("SELECT detail FROM events WHERE document_id = $1 AND type = 'routed'", [id]);
       expect(routed.detail).toEqual({ addressedTo: HA_TINH });
+      // And the operator's console shows it on the delivery and in the journey.
+      const operatorView = await exchange.operator<{ recipients: Array<Record<string, unknown>> }>(`/v1/documents/${id}`);
+      expect(operatorView.body.recipients).toEqual([expect.objectContaining({ code: NGHE_AN, addressedTo: HA_TINH })]);
+      const trace = await exchange.operator<{ entries: Array<{ kind: string; summary: string }> }>(`/v1/documents/${id}/trace`);
+      expect(trace.body.entries.find((e) => e.kind === 'routed')?.summary).toBe(`Routed to ${NGHE_AN} (addressed to ${HA_TINH}, retired into it)`);
 
       // A later status from the successor reaches the sender and moves the delivery on.
       const accepted = await api(`${exchange.gateway('sys-b').url}/v1/documents/${id}/statuses`, exchange.apiKey(NGHE_AN), { body: { statusCode: '03' } });

@@ -59,7 +59,10 @@ function entriesOf(e: EventRow): TraceEntry[] {
       ];
     }
     case 'routed':
-      return [{ ...base, kind: 'routed', by: 'hub', recipient: e.recipientCode ?? undefined, summary: `Routed to ${e.recipientCode}` }];
+      return [{
+        ...base, kind: 'routed', by: 'hub', recipient: e.recipientCode ?? undefined,
+        summary: `Routed to ${e.recipientCode}${typeof e.detail.addressedTo === 'string' ? ` (addressed to ${e.detail.addressedTo}, retired into it)` : ''}`,
+      }];
     case 'rejected':
       return [
         {
