@@ -239,6 +239,11 @@ describe('a directory with history: codes retired into successors, contacts, imp
     it('refuses what is not an agency list as a whole (DIRECTORY_IMPORT_INVALID), and streams a line per row', async () => {
       const res = await fetch(`${fresh.consoleUrl}/v1/agencies/import`, { method: 'POST', headers: { authorization: `Bearer ${fresh.adminToken}`, 'content-type': 'text/csv' }, body: 'id,title\n1,x\n' });
       expect([res.status, (await res.json()).code]).toEqual([400, 'DIRECTORY_IMPORT_INVALID']);
+      const huge = await fetch(`${fresh.consoleUrl}/v1/agencies/import`, {
+        method: 'POST', headers: { authorization: `Bearer ${fresh.adminToken}`, 'content-type': 'text/csv' }, body: `code,name\n${'000.00.00.H40,x\n'.repeat(300_000)}`,
+      });
+      const hugeText = await huge.text();
+      expect([huge.status, hugeText]).toEqual([413, expect.stringContaining('"code"')]);
       const streamed = await fetch(`${fresh.consoleUrl}/v1/agencies/import`, {
         method: 'POST', headers: { authorization: `Bearer ${fresh.adminToken}`, 'content-type': 'application/json', accept: 'application/x-ndjson' },
         body: JSON.stringify([{ code: '000.00.00.H40', name: 'UBND tỉnh Nghệ An (mới)' }, { code: 'x', name: 'y' }]),

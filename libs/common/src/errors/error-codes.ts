@@ -114,6 +114,7 @@ export const ERROR_CODES = {
   AUTH_TOKEN_EXPIRED: permanent(401, "The account's token has expired."),
   AUTH_TOKEN_REVOKED: permanent(401, "The account's token was revoked."),
   REQUEST_INVALID: permanent(400, 'The request is invalid.'),
+  REQUEST_TOO_LARGE: permanent(413, 'The request body is larger than this API takes.'),
   NOT_FOUND: permanent(404, 'Nothing was found there.'),
   CONFLICT: permanent(409, 'The request conflicts with the current state.'),
   RATE_LIMITED: permanent(429, 'Too many requests or uploads at once for this API key; retry after the time given.'),
