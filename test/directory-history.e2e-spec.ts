@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { unbindAgencies } from '@edx/messaging';
 import { IssuedIdentity } from '@edx/trust';
 import { CommandResult } from '../apps/cli/src/command';
 import { COMMANDS } from '../apps/cli/src/commands';
@@ -145,6 +146,28 @@ describe('a directory with history: codes retired into successors, contacts, imp
       const retirements = await exchange.hubQuery("SELECT target, after FROM audit_log WHERE action = 'agency.retire' ORDER BY id");
       expect(retirements.map((r) => r.target)).toEqual([HA_TINH, '000.00.00.H53', 'H53.01']);
     });
+
+    it('sends statuses about a document whose sender code was retired since to where that code still is, else to its successor', async () => {
+      const sent = await send(SENDER, 'sys-a', [NGHE_AN]);
+      await eventually('01 at the sender', async () => (await senderView(sent.body.id)).recipients[0]?.state === 'arrived');
+      await exchange.console().retireAgency(SENDER, NGHE_AN);
+      const report = (statusCode: string) => api(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/statuses`, exchange.apiKey(NGHE_AN), { body: { statusCode } });
+      // Its system still receives for the retired code: the sender's gateway, which holds the document, gets it.
+      expect((await report('03')).status).toBe(202);
+      await eventually('03 at the retired sender code', async () => (await senderView(sent.body.id)).recipients[0]?.state === 'accepted');
+      // Once no queue takes the retired code, its successor is told instead.
+      const admin = await exchange.adminConnection();
+      const channel = await admin.createChannel();
+      await unbindAgencies(channel, exchange.systemId('sys-a'), [SENDER]);
+      await channel.close();
+      await admin.close();
+      expect((await report('05')).status).toBe(202);
+      await eventually('05 at the successor', async () => {
+        const at = await api<{ items: Status[] }>(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/statuses`, exchange.apiKey(NGHE_AN));
+        return at.body.items.some((s) => s.direction === 'in' && s.statusCode === '05');
+      });
+      expect(await exchange.hubQuery("SELECT code FROM dead_letters WHERE code = 'STATUS_UNROUTABLE'")).toEqual([]);
+    });
   });
 
   it("sets an agency's contacts with edx agency add and PATCH, shows them, refuses bad ones, and audits before/after", async () => {
@@ -179,8 +202,8 @@ describe('a directory with history: codes retired into successors, contacts, imp
       expect(await edx('agency export', '--out', file)).toMatchObject({ ok: true, out: file });
       const exported = JSON.parse(readFileSync(file, 'utf8')) as AxisRow[];
       const codes = exported.map((r) => r.code);
-      expect(codes).toEqual(expect.arrayContaining([SENDER, NGHE_AN, '000.01.00.H41', '000.00.00.H54']));
-      expect(codes).not.toContain(HA_TINH); // retired codes are not current agencies
+      expect(codes).toEqual(expect.arrayContaining([NGHE_AN, '000.01.00.H41', '000.00.00.H54']));
+      for (const retired of [HA_TINH, SENDER, '000.00.00.H53']) expect(codes).not.toContain(retired); // retired codes are not current agencies
       expect(exported.find((r) => r.code === '000.01.00.H41')).toEqual({ id: '000.01.00.H41', pid: NGHE_AN, code: '000.01.00.H41', name: 'Sở Tư pháp tỉnh Nghệ An', mail: 'stp@nghean.gov.vn', oldCode: null, code102: null });
       // Children before parents in the file: parents are resolved within the file whatever the order.
       writeFileSync(file, JSON.stringify([...exported].reverse()));

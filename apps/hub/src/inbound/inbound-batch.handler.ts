@@ -165,7 +165,14 @@ export class InboundBatchHandler {
       // telling it which code it addressed when the author is that code's successor.
       const targets = record.statusCode === '13' ? document.liveRecipients : [document.senderCode];
       const addressedTo = record.statusCode === '13' ? undefined : document.addressedTo.get(record.fromCode);
-      const unroutable = await this.publishAll(targets.map((to) => statusTo(home(to), record, step.message.body, addressedTo)));
+      // To the code the document was recorded with, where it is (its system may still receive for a
+      // retired code); failing that, to that code's successor.
+      const missed = await this.publishAll(targets.map((to) => statusTo(to, record, step.message.body, addressedTo)));
+      const forwarded = missed.map((p) => String(p.headers[RECIPIENT_HEADER])).filter((to) => home(to) !== to);
+      const unroutable = [
+        ...missed.filter((p) => home(String(p.headers[RECIPIENT_HEADER])) === p.routingKey),
+        ...(await this.publishAll(forwarded.map((to) => statusTo(home(to), record, step.message.body, addressedTo)))),
+      ];
       // Recorded, but nobody could be told: an operator sees it among the dead letters (and can replay it).
       if (unroutable.length > 0) return Outcome.deadLetter('STATUS_UNROUTABLE', `Status ${record.statusCode} from ${record.fromCode} on package ${record.packageId} could not be routed to ${unroutable.map((p) => p.routingKey).join(', ')}: no queue is bound for it.`);
       return Outcome.ack();
