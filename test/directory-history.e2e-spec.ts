@@ -143,6 +143,7 @@ describe('a directory with history: codes retired into successors, contacts, imp
       const cert = exchange.pki.issue({ code: HA_TINH, name: 'UBND tỉnh Hà Tĩnh' });
       expect(await consoleCall('POST', `/v1/agencies/${HA_TINH}/certificates`, { certificatePem: cert.certificatePem })).toMatchObject({ status: 409, body: { code: 'DIRECTORY_CODE_RETIRED' } });
       expect(await consoleCall('POST', '/v1/agencies', { code: HA_TINH, name: 'UBND tỉnh Hà Tĩnh', systemId: system })).toMatchObject({ status: 409, body: { code: 'DIRECTORY_CODE_RETIRED' } });
+      expect(await consoleCall('POST', '/v1/agencies', { code: '000.01.00.H42', name: 'Sở Tư pháp tỉnh Hà Tĩnh', systemId: system, parentCode: HA_TINH })).toMatchObject({ status: 409, body: { code: 'DIRECTORY_CODE_RETIRED' } });
       const retirements = await exchange.hubQuery("SELECT target, after FROM audit_log WHERE action = 'agency.retire' ORDER BY id");
       expect(retirements.map((r) => r.target)).toEqual([HA_TINH, '000.00.00.H53', 'H53.01']);
     });

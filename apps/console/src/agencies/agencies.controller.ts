@@ -50,13 +50,15 @@ export class AgenciesController {
   async addAgency(@Body() body: Body_, @SignedInAs() by: AuditActor) {
     const changes = contactChanges(body ?? {});
     const code = text(body, 'code');
+    const parentCode = parentOf(body);
     await this.history.assertCurrent(code.trim(), 'register the agency under its current code');
+    if (parentCode) await this.history.assertCurrent(parentCode, 'a retired code is nobody\'s parent: name its current code');
     const added = await this.onboarding.addAgency({
       code,
       name: text(body, 'name'),
       systemId: text(body, 'systemId'),
       certificatePem: typeof body.certificatePem === 'string' ? body.certificatePem : undefined,
-      parentCode: parentOf(body),
+      parentCode,
     }, by);
     const contacts = Object.keys(changes).length > 0 ? await this.contacts.set(added.code, changes, by) : undefined;
     return { ...added, ...(contacts ? { contacts } : {}) };

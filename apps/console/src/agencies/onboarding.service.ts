@@ -4,8 +4,8 @@ import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
 import { AmqpConnection, BrokerAdmin, declareSystemInbox } from '@edx/messaging';
 import { AuditActor, appendAudit, foldAgencyName } from '@edx/storage';
-import { assertNoParentCycle, lockHierarchy } from './agency-hierarchy';
 import { Certificate, crlIssuerAmong, latestCrlPerIssuer, readTrustMaterial } from '@edx/trust';
+import { assertNoParentCycle, lockHierarchy } from './agency-hierarchy';
 
 export interface SystemCredentials {
   readonly id: string;
