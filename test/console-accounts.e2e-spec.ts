@@ -156,6 +156,10 @@ describe('console accounts and the audit log (real exchange)', () => {
     await act('POST /v1/agencies/:code/certificates', 'POST', `/v1/agencies/${B}/certificates`, admin.token, { certificatePem: rotated.certificatePem }, 201);
     await act('DELETE /v1/agencies/:code/certificates/:fingerprint', 'DELETE', `/v1/agencies/${B}/certificates/${issued.identity.certificate.fingerprint}`, admin.token, undefined, 200);
     await act('PATCH /v1/agencies/:code', 'PATCH', `/v1/agencies/${B}`, admin.token, { status: 'suspended' }, 204);
+    expect((await call('PATCH', `/v1/agencies/${B}`, admin.token, { mail: 'vanthu@nghean.gov.vn' })).status).toBe(204);
+    const H99 = '000.00.00.H99';
+    await act('POST /v1/agencies/import', 'POST', '/v1/agencies/import', admin.token, [{ id: 99, code: H99, name: 'Sở Nội vụ (thử)', mail: 'snv@example.gov.vn' }], 200);
+    await act('POST /v1/agencies/:code/retire', 'POST', `/v1/agencies/${H99}/retire`, admin.token, { successor: B }, 200);
     await act('POST /v1/trust/:kind', 'POST', '/v1/trust/intermediates', admin.token, { pem: exchange.pki.intermediateCertificatePem, label: 'again' }, 201);
     await act('POST /v1/dead-letters/replay', 'POST', '/v1/dead-letters/replay', operator.token, { ids: [deadA] }, 202);
     await act('POST /v1/dead-letters/:id/replay', 'POST', `/v1/dead-letters/${deadB}/replay`, operator.token, undefined, 202);
@@ -187,6 +191,9 @@ describe('console accounts and the audit log (real exchange)', () => {
     expect(certificates.sort()).toEqual([issued.identity.certificate.fingerprint, rotated.identity.certificate.fingerprint].sort());
     expect(one('certificate.retire', B)).toMatchObject({ ...byAdmin, before: { fingerprint: issued.identity.certificate.fingerprint, status: 'active' }, after: { fingerprint: issued.identity.certificate.fingerprint, status: 'retired' } });
     expect(one('agency.status', B)).toMatchObject({ ...byAdmin, before: { status: 'active' }, after: { status: 'suspended' } });
+    expect(one('agency.contacts', B)).toMatchObject({ ...byAdmin, before: { mail: null }, after: { mail: 'vanthu@nghean.gov.vn' } });
+    expect(one('agency.import', H99)).toMatchObject({ ...byAdmin, before: null, after: { name: 'Sở Nội vụ (thử)', axisId: '99', mail: 'snv@example.gov.vn', systemId: null } });
+    expect(one('agency.retire', H99)).toMatchObject({ ...byAdmin, before: { retired: false }, after: { retired: true, kind: 'merged', successor: B, current: B } });
     expect(mine.find((r) => r.action === 'trust.add')).toMatchObject({ ...byAdmin, before: null, after: { kind: 'intermediate', label: 'again', crls: 0 } });
     expect(one('dead-letter.replay', deadA)).toMatchObject({ ...byOperator, before: { state: 'open' }, after: { state: 'replaying' } });
     expect(one('dead-letter.replay', deadB)).toMatchObject({ ...byOperator, before: { state: 'open' }, after: { state: 'replaying' } });

@@ -54,12 +54,15 @@ describe('edx help', () => {
   let dir: string;
   const byVerb = new Map<string, { text: Run; json: Run; unknownFlag: Run }>();
 
+  const runs = COMMANDS.flatMap((c) => [[...words(c), '--help'], [...words(c), '-h', '--json'], [...words(c), '--no-such-flag']]);
+  // Three CLI processes per verb, two at a time, each ~2-3 s from sources on this machine: the
+  // hook's budget grows with the verbs (a fixed one fails as soon as verbs are added, not when a run is slow).
+  const budgetMs = Math.max(120_000, (runs.length / 2) * 5_000);
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'edx-help-'));
-    const runs = COMMANDS.flatMap((c) => [[...words(c), '--help'], [...words(c), '-h', '--json'], [...words(c), '--no-such-flag']]);
     const results = await edxAll(dir, runs);
     COMMANDS.forEach((c, i) => byVerb.set(c.name, { text: results[3 * i], json: results[3 * i + 1], unknownFlag: results[3 * i + 2] }));
-  });
+  }, budgetMs);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe.each(names)('edx %s', (name) => {

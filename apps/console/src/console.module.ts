@@ -7,9 +7,13 @@ import path from 'node:path';
 import { TransportCa } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { AgenciesController } from './agencies/agencies.controller';
+import { AgencyContactsService } from './agencies/agency-contacts.service';
 import { AgencyDirectoryRepository } from './agencies/agency-directory.repository';
 import { AgencyCertificatesRepository } from './agencies/agency-certificates.repository';
 import { CertificatesController } from './agencies/certificates.controller';
+import { AgencyListController } from './agencies/agency-list.controller';
+import { AgencyImportUseCase } from './agencies/agency-list/agency-import.usecase';
+import { CodeHistoryService } from './agencies/code-history.service';
 import { OnboardingService } from './agencies/onboarding.service';
 import { ROLE_TOKENS, RoleGuard } from './auth/role.guard';
 import { ConsoleSettings } from './console.env';
@@ -88,7 +92,7 @@ export class ConsoleModule {
   static register(settings: ConsoleSettings, logger: Logger): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [HealthController, AgenciesController, CertificatesController, SystemsController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController, UsersController, AuditLogController],
+      controllers: [HealthController, AgencyListController, AgenciesController, CertificatesController, SystemsController, CrlsController, DocumentsController, AuditController, DeadLettersController, MonitoringController, EventsController, DashboardController, UsersController, AuditLogController],
       providers: [
         { provide: ConsoleResources, useFactory: () => new ConsoleResources(settings, logger) },
         {
@@ -119,6 +123,9 @@ export class ConsoleModule {
         { provide: UsersService, useFactory: (r: ConsoleResources, accounts: AccountDirectory) => new UsersService(r.dataSource, accounts), inject: [ConsoleResources, AccountDirectory] },
         { provide: AgencyDirectoryRepository, useFactory: (r: ConsoleResources) => new AgencyDirectoryRepository(r.dataSource), inject: [ConsoleResources] },
         { provide: AgencyCertificatesRepository, useFactory: (r: ConsoleResources) => new AgencyCertificatesRepository(r.dataSource, settings.alarms.expiryWarningDays), inject: [ConsoleResources] },
+        { provide: AgencyContactsService, useFactory: (r: ConsoleResources) => new AgencyContactsService(r.dataSource), inject: [ConsoleResources] },
+        { provide: CodeHistoryService, useFactory: (r: ConsoleResources) => new CodeHistoryService(r.dataSource, r.amqp), inject: [ConsoleResources] },
+        { provide: AgencyImportUseCase, useFactory: (r: ConsoleResources) => new AgencyImportUseCase(r.dataSource, r.amqp), inject: [ConsoleResources] },
         { provide: AuditLogRepository, useFactory: (r: ConsoleResources) => new AuditLogRepository(r.dataSource), inject: [ConsoleResources] },
         RoleGuard,
         {

@@ -4,7 +4,7 @@ import { auditCheckpointCommand } from './audit-checkpoint.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
 import { brokerTlsCommand } from './broker-tls.command';
-import { agencyAddCommand, agencyCertAddCommand, agencyCertListCommand, agencyCertRetireCommand, agencyListCommand, agencyResumeCommand, agencySuspendCommand } from './agency.commands';
+import { agencyAddCommand, agencyCertAddCommand, agencyCertListCommand, agencyCertRetireCommand, agencyExportCommand, agencyHistoryCommand, agencyImportCommand, agencyListCommand, agencyResumeCommand, agencyRetireCommand, agencySuspendCommand } from './agency.commands';
 import { gatewayEnrolCommand, gatewayKeyCommand } from './gateway.commands';
 import { pdfSignCommand } from './pdf-sign.command';
 import { proofExportCommand, proofVerifyCommand } from './proof.commands';
@@ -27,7 +27,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, proofVerifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
   { title: 'Onboarding: trust, connected systems and their gateways', commands: [trustAddCommand, systemAddCommand, systemTokenCommand, systemListCommand, gatewayEnrolCommand, gatewayKeyCommand] },
-  { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand, agencyCertAddCommand, agencyCertListCommand, agencyCertRetireCommand] },
+  { title: 'Agency directory (through the console API)', commands: [agencyListCommand, agencyAddCommand, agencySuspendCommand, agencyResumeCommand, agencyRetireCommand, agencyHistoryCommand, agencyImportCommand, agencyExportCommand, agencyCertAddCommand, agencyCertListCommand, agencyCertRetireCommand] },
   { title: 'Console accounts (through the console API)', commands: [userAddCommand, userListCommand, userRevokeCommand] },
   { title: 'Operations (through the console API)', commands: [traceCommand, auditVerifyCommand, auditCheckpointCommand, proofExportCommand] },
   { title: 'Measure', commands: [benchCommand] },

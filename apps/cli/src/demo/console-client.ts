@@ -53,6 +53,31 @@ export interface AgencyFilter {
   readonly cursor?: string;
 }
 
+/** An agency's contact details (each optional; null clears one). */
+export interface AgencyContactFields {
+  readonly contactPerson?: string | null;
+  readonly mail?: string | null;
+  readonly phone?: string | null;
+  readonly address?: string | null;
+}
+
+/** One row's result of an agency-list import. */
+export interface ImportRowResult {
+  readonly row: number;
+  readonly code: string | null;
+  readonly result: 'created' | 'updated' | 'unchanged' | 'refused';
+  readonly errorCode?: string;
+  readonly message?: string;
+}
+
+export interface ImportSummary {
+  readonly total: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly refused: number;
+}
+
 /** The console's REST API as the CLI and the demo setup use it (never its tables), over HTTPS. */
 export class ConsoleClient {
   private readonly fetch: Fetch;
@@ -85,8 +110,63 @@ export class ConsoleClient {
     return new ConsoleClient(baseUrl, '', options).call('POST', '/v1/enrolments', { token, csr });
   }
 
-  addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string; parentCode?: string | null }): Promise<{ code: string }> {
+  addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string; parentCode?: string | null } & AgencyContactFields): Promise<{ code: string }> {
     return this.call('POST', '/v1/agencies', input);
+  }
+
+  /** Sets an agency's contact details (administrator). */
+  setAgencyContacts(code: string, contacts: AgencyContactFields): Promise<void> {
+    return this.call('PATCH', `/v1/agencies/${encodeURIComponent(code)}`, contacts);
+  }
+
+  /** Retires a code into a successor (a merger, or a rename when the successor is new), or closes it (administrator). */
+  retireAgency(code: string, successor?: string): Promise<{ code: string; kind: string; successor: string | null; current: string; changed: boolean }> {
+    return this.call('POST', `/v1/agencies/${encodeURIComponent(code)}/retire`, successor ? { successor } : {});
+  }
+
+  /** A code's history, also for a retired code (operator). */
+  agencyHistory(code: string): Promise<{ code: string; current: string; retired: boolean; events: Array<{ code: string; kind: string; successor: string | null; at: string; by: string }> }> {
+    return this.call('GET', `/v1/agencies/${encodeURIComponent(code)}/history`);
+  }
+
+  /** The current directory in the axis's agency-list shape, as the console writes it (JSON or CSV text). */
+  async exportAgencies(format: 'json' | 'csv'): Promise<string> {
+    const res = await this.send('GET', `/v1/agencies/export?format=${format}`);
+    if (!res.ok) await this.fail(res, 'GET', '/v1/agencies/export');
+    return Buffer.from(await res.arrayBuffer()).toString('utf8');
+  }
+
+  /**
+   * Imports an agency list (administrator). The console streams one JSON line per row as it is done
+   * (NDJSON); `onRow` sees each, and the summary comes last. Rejects with the console's error when
+   * the file is refused as a whole, or with the error it reports after some rows.
+   */
+  async importAgencies(file: string, format: 'json' | 'csv', systemId: string | undefined, onRow: (row: ImportRowResult) => void): Promise<ImportSummary> {
+    const query = new URLSearchParams({ format, ...(systemId ? { systemId } : {}) });
+    const path = `/v1/agencies/import?${query}`;
+    const res = await this.send('POST', path, { 'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json', accept: 'application/x-ndjson' }, file);
+    if (!res.ok || !res.body) return this.fail(res, 'POST', path);
+    let summary: ImportSummary | undefined;
+    let pending = '';
+    const take = (line: string) => {
+      if (!line.trim()) return;
+      const item = JSON.parse(line);
+      if (item.summary) summary = item.summary;
+      else if (item.error) {
+        const code = isErrorCode(item.error.code) ? item.error.code : 'INTERNAL_ERROR';
+        throw new EdxError(code, item.error.message, item.error.details);
+      } else onRow(item as ImportRowResult);
+    };
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      lines.forEach(take);
+    }
+    take(pending + decoder.decode());
+    if (!summary) throw new EdxError('INTERNAL_ERROR', `The console's answer to ${path} ended before its summary.`);
+    return summary;
   }
 
   addTrust(kind: 'anchors' | 'intermediates' | 'crls', pem: string, label?: string): Promise<{ id: string }> {
@@ -185,23 +265,31 @@ export class ConsoleClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
+    const res = await this.send(method, path, body ? { 'content-type': 'application/json' } : {}, body ? JSON.stringify(body) : undefined);
+    if (!res.ok) return this.fail(res, method, path);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  private async send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Response> {
     try {
-      res = await this.fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
+      return await this.fetch(`${this.baseUrl}${path}`, { method, headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...headers }, body });
     } catch (error) {
       if (error instanceof EdxError) throw error;
       throw new EdxError('REQUEST_INVALID', `The console at ${this.baseUrl} cannot be reached: ${(error as Error).message}`);
     }
+  }
+
+  /** Throws the console's error answer as an EdxError with its code. */
+  private async fail(res: Response, method: string, path: string): Promise<never> {
     const text = await res.text();
-    const payload = text ? JSON.parse(text) : undefined;
-    if (!res.ok) {
-      const code = typeof payload?.code === 'string' && isErrorCode(payload.code) ? payload.code : 'INTERNAL_ERROR';
-      throw new EdxError(code, payload?.message ?? `${method} ${path} answered ${res.status}`, payload?.details);
+    let payload: { code?: unknown; message?: string; details?: Record<string, unknown> } | undefined;
+    try {
+      payload = text ? JSON.parse(text) : undefined;
+    } catch {
+      payload = undefined;
     }
-    return payload as T;
+    const code = typeof payload?.code === 'string' && isErrorCode(payload.code) ? payload.code : 'INTERNAL_ERROR';
+    throw new EdxError(code, payload?.message ?? `${method} ${path} answered ${res.status}`, payload?.details);
   }
 }

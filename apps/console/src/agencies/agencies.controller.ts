@@ -3,9 +3,12 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { EdxError } from '@edx/common';
 import { AuditActor } from '@edx/storage';
 import { RequireRole, RoleGuard, SignedInAs } from '../auth/role.guard';
+import { contactChanges } from './agency-contacts';
+import { AgencyContactsService } from './agency-contacts.service';
 import { AgencyDirectoryRepository } from './agency-directory.repository';
 import { AgencySearch } from './agency-search.query';
 import { requiredText as text } from '../http/body-fields';
+import { CodeHistoryService } from './code-history.service';
 import { OnboardingService } from './onboarding.service';
 
 type Body_ = Record<string, unknown>;
@@ -26,19 +29,28 @@ export class AgenciesController {
   constructor(
     private readonly onboarding: OnboardingService,
     private readonly directory: AgencyDirectoryRepository,
+    private readonly contacts: AgencyContactsService,
+    private readonly history: CodeHistoryService,
   ) {}
 
   @Post('agencies')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Register an agency hosted by a connected system, with its signing certificate (PEM) and its parent agency (parentCode)' })
-  addAgency(@Body() body: Body_, @SignedInAs() by: AuditActor) {
-    return this.onboarding.addAgency({
-      code: text(body, 'code'),
+  @ApiOperation({ summary: 'Register an agency hosted by a connected system, with its signing certificate (PEM), its parent agency (parentCode) and its contacts (contactPerson, mail, phone, address)' })
+  async addAgency(@Body() body: Body_, @SignedInAs() by: AuditActor) {
+    const changes = contactChanges(body ?? {});
+    const code = text(body, 'code');
+    const parentCode = parentOf(body);
+    await this.history.assertCurrent(code.trim(), 'register the agency under its current code');
+    if (parentCode) await this.history.assertCurrent(parentCode, 'a retired code is nobody\'s parent: name its current code');
+    const added = await this.onboarding.addAgency({
+      code,
       name: text(body, 'name'),
       systemId: text(body, 'systemId'),
       certificatePem: typeof body.certificatePem === 'string' ? body.certificatePem : undefined,
-      parentCode: parentOf(body),
+      parentCode,
     }, by);
+    const contacts = Object.keys(changes).length > 0 ? await this.contacts.set(added.code, changes, by) : undefined;
+    return { ...added, ...(contacts ? { contacts } : {}) };
   }
 
   @Get('agencies')
@@ -64,18 +76,22 @@ export class AgenciesController {
   @Post('agencies/:code/certificates')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Register another signing certificate for an agency (rotation)' })
-  addCertificate(@Param('code') code: string, @Body() body: Body_, @SignedInAs() by: AuditActor) {
+  async addCertificate(@Param('code') code: string, @Body() body: Body_, @SignedInAs() by: AuditActor) {
+    await this.history.assertCurrent(code, 'register the certificate for its current code');
     return this.onboarding.addCertificate(code, text(body, 'certificatePem'), by);
   }
 
   @Patch('agencies/:code')
   @RequireRole('admin')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Suspend or resume an agency: { "status": "suspended" | "active" }' })
+  @ApiOperation({ summary: 'Suspend or resume an agency ({ "status": "suspended" | "active" }) and/or set its contacts ({ contactPerson, mail, phone, address }; null clears one)' })
   async setStatus(@Param('code') code: string, @Body() body: Body_, @SignedInAs() by: AuditActor) {
     const status = body?.status;
-    if (status !== 'active' && status !== 'suspended') throw new EdxError('REQUEST_INVALID', '"status" must be "active" or "suspended".');
-    await this.onboarding.setAgencyStatus(code, status, by);
+    const changes = contactChanges(body ?? {});
+    if (status === undefined && Object.keys(changes).length === 0) throw new EdxError('REQUEST_INVALID', 'Send "status" ("active" or "suspended") or contact fields (contactPerson, mail, phone, address).');
+    if (status !== undefined && status !== 'active' && status !== 'suspended') throw new EdxError('REQUEST_INVALID', '"status" must be "active" or "suspended".');
+    if (Object.keys(changes).length > 0) await this.contacts.set(code, changes, by);
+    if (status !== undefined) await this.onboarding.setAgencyStatus(code, status, by);
   }
 
   @Post('trust/:kind')

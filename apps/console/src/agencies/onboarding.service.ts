@@ -1,9 +1,10 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { EdxError } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
 import { AmqpConnection, declareSystemInbox } from '@edx/messaging';
 import { AuditActor, appendAudit, foldAgencyName } from '@edx/storage';
 import { Certificate, TrustStore, crlIssuerAmong, latestCrlPerIssuer, readTrustMaterial } from '@edx/trust';
+import { assertNoParentCycle, lockHierarchy } from './agency-hierarchy';
 import { assertRegistrable } from './certificate-registration';
 
 export interface CertificateSummary {
@@ -65,12 +66,11 @@ export class OnboardingService {
     if (parentCode) await this.assertParentKnown(parentCode);
     await this.amqp.withChannel((ch) => declareSystemInbox(ch, input.systemId, [code]));
     await this.dataSource.transaction(async (em) => {
-      // Hierarchy changes one at a time, so two concurrent changes cannot close a cycle between them.
-      if (parentCode) await em.query("SELECT pg_advisory_xact_lock(hashtext('edx.agency-hierarchy'))");
+      if (parentCode) await lockHierarchy(em);
       const [was]: Array<{ name: string; status: string; system_id: string | null; parent_code: string | null }> = await em.query(
         'SELECT name, status, system_id, parent_code FROM agencies WHERE code = $1 FOR UPDATE', [code],
       );
-      if (parentCode) await this.assertNoCycle(em, code, parentCode);
+      if (parentCode) await assertNoParentCycle(em, code, parentCode);
       const name = input.name.trim();
       const [after]: Array<{ name: string; status: string; system_id: string; parent_code: string | null }> = await em.query(
         `INSERT INTO agencies (code, name, name_folded, system_id, parent_code) VALUES ($1, $2, $3, $4, $5)
@@ -92,18 +92,6 @@ export class OnboardingService {
   private async assertParentKnown(parentCode: string): Promise<void> {
     const rows = await this.dataSource.query('SELECT 1 FROM agencies WHERE code = $1', [parentCode]);
     if (rows.length === 0) throw new EdxError('DIRECTORY_PARENT_UNKNOWN', `The parent agency ${parentCode} is not registered; add it first.`, { parentCode });
-  }
-
-  /** Throws DIRECTORY_PARENT_CYCLE when `code` is `parentCode` or one of its ancestors. */
-  private async assertNoCycle(em: EntityManager, code: string, parentCode: string): Promise<void> {
-    const [found]: Array<{ cycle: boolean }> = await em.query(
-      `WITH RECURSIVE up (code, parent_code) AS (
-         SELECT code, parent_code FROM agencies WHERE code = $1
-         UNION SELECT a.code, a.parent_code FROM agencies a JOIN up ON a.code = up.parent_code
-       ) SELECT EXISTS (SELECT 1 FROM up WHERE code = $2) AS cycle`,
-      [parentCode, code],
-    );
-    if (found.cycle) throw new EdxError('DIRECTORY_PARENT_CYCLE', `${parentCode} is ${code} or one of its descendants; it cannot be its parent.`, { code, parentCode });
   }
 
   /**

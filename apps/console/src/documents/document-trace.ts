@@ -59,7 +59,10 @@ function entriesOf(e: EventRow): TraceEntry[] {
       ];
     }
     case 'routed':
-      return [{ ...base, kind: 'routed', by: 'hub', recipient: e.recipientCode ?? undefined, summary: `Routed to ${e.recipientCode}` }];
+      return [{
+        ...base, kind: 'routed', by: 'hub', recipient: e.recipientCode ?? undefined,
+        summary: `Routed to ${e.recipientCode}${typeof e.detail.addressedTo === 'string' ? ` (addressed to ${e.detail.addressedTo}, retired into it)` : ''}`,
+      }];
     case 'held':
       return [{ ...base, kind: 'held', by: 'hub', recipient: e.recipientCode ?? undefined, summary: `Held for ${e.recipientCode}: [${String(e.detail.code)}] ${String(e.detail.reason)}`, detail: { code: e.detail.code, reason: e.detail.reason } }];
     case 'released':

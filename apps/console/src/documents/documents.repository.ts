@@ -24,6 +24,8 @@ export interface DeliveryRow {
   readonly lastStatusCode: string | null;
   readonly reason: string | null;
   readonly updatedAt: Date;
+  /** The retired code the sender addressed, when this recipient is its successor. */
+  readonly addressedTo: string | null;
 }
 
 /** An event as its chain records it: the hashed fields and the hash. */
@@ -108,7 +110,7 @@ export class DocumentsRepository {
   deliveries(documentIds: readonly string[]): Promise<DeliveryRow[]> {
     if (documentIds.length === 0) return Promise.resolve([]);
     return this.query(
-      `SELECT document_id AS "documentId", recipient_code AS "recipientCode", state, last_status_code AS "lastStatusCode", reason, updated_at AS "updatedAt"
+      `SELECT document_id AS "documentId", recipient_code AS "recipientCode", state, last_status_code AS "lastStatusCode", reason, updated_at AS "updatedAt", addressed_to AS "addressedTo"
        FROM deliveries WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, recipient_code`,
       [documentIds],
     );

@@ -14,12 +14,15 @@ export interface RecipientView {
   readonly updatedAt: string;
   /** Why this delivery is overdue, or null. */
   readonly overdue: string | null;
+  /** The retired code the sender addressed, when this recipient is its successor. */
+  readonly addressedTo?: string;
 }
 
 function recipientView(d: DeliveryRow, doc: DocumentRow, now: Date, policy: OverduePolicy): RecipientView {
   return {
     code: d.recipientCode, state: d.state, lastStatusCode: d.lastStatusCode, reason: d.reason, updatedAt: new Date(d.updatedAt).toISOString(),
     overdue: overdueReason(d, { receivedAt: new Date(doc.receivedAt), dueDate: doc.dueDate && new Date(doc.dueDate) }, now, policy) ?? null,
+    ...(d.addressedTo ? { addressedTo: d.addressedTo } : {}),
   };
 }
 

@@ -7,6 +7,8 @@ export interface TimelineEntry {
   readonly statusCode: string;
   readonly description: string;
   readonly at: Date;
+  /** The recipient code the sender addressed, when `from` is that code's successor. */
+  readonly addressedTo?: string;
 }
 
 /** Where the document stands with one recipient: its furthest state and every status beside it. */

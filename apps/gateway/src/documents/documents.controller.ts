@@ -55,10 +55,15 @@ export class DocumentsController {
     if (!outgoing && !incoming) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
     const timeline = statuses
       .filter((s) => s.agencyCode === agency.code)
-      .map((s) => ({ direction: s.direction, from: s.fromCode, statusCode: s.statusCode, description: s.description, at: s.at }));
+      .map((s) => ({ direction: s.direction, from: s.fromCode, statusCode: s.statusCode, description: s.description, at: s.at, ...(s.addressedTo ? { addressedTo: s.addressedTo } : {}) }));
     if (outgoing) {
       // Each recipient's furthest state (the one state machine the hub uses too), with its statuses beside it.
-      const recipients = outgoing.recipients.map((code) => recipientView(code, timeline.filter((s) => s.direction === 'in' && s.from === code)));
+      // A retired recipient code's successor answers for it (the hub says so on its statuses): shown under the code addressed, with who answered.
+      const recipients = outgoing.recipients.map((code) => {
+        const answers = timeline.filter((s) => s.direction === 'in' && (s.addressedTo ?? s.from) === code);
+        const successor = answers.find((s) => s.addressedTo === code)?.from;
+        return { ...recipientView(code, answers), ...(successor ? { deliveredTo: successor } : {}) };
+      });
       const outbox = outgoing.publishedAt ? undefined : await this.store.outboxStateOf(id);
       return {
         id, direction: 'out', documentId: outgoing.edxmlDocumentId, subject: outgoing.subject, sha256: outgoing.sha256, createdAt: outgoing.createdAt, publishedAt: outgoing.publishedAt,
@@ -71,6 +76,8 @@ export class DocumentsController {
     return {
       id, direction: 'in', from: d.senderCode, documentId: d.edxmlDocumentId, subject: d.subject, sha256: d.sha256, verdict: d.verdict, rejectCode: d.rejectCode, rejectReason: d.rejectReason,
       receivedAt: d.receivedAt, fetchedAt: d.fetchedAt,
+      // The sender addressed a code that was retired into this agency; the hub routed it here.
+      ...(d.addressedTo ? { addressedTo: d.addressedTo } : {}),
       // Where this agency's own delivery stands, by the statuses it reported (the sender sees the same).
       state: recipientView(agency.code, timeline.filter((s) => s.direction === 'out')).state,
       // The hub's signed receipt attestation (JWS): proof that the package was valid when it arrived.
@@ -103,7 +110,7 @@ export class DocumentsController {
   @ApiOperation({ summary: 'Every status sent or received about a document' })
   async statusList(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string) {
     const statuses = (await this.store.statuses(id)).filter((s) => s.agencyCode === agency.code);
-    return { items: statuses.map((s) => ({ id: s.id, direction: s.direction, from: s.fromCode, statusCode: s.statusCode, description: s.description, at: s.at })) };
+    return { items: statuses.map((s) => ({ id: s.id, direction: s.direction, from: s.fromCode, statusCode: s.statusCode, description: s.description, at: s.at, ...(s.addressedTo ? { addressedTo: s.addressedTo } : {}) })) };
   }
 
   @Sse('events')

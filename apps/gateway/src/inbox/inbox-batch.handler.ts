@@ -138,6 +138,7 @@ export class InboxBatchHandler {
         package: message.body, sha256: createHash('sha256').update(message.body).digest('hex'),
         verdict: verdict.ok ? 'arrived' : 'rejected', rejectCode: verdict.ok ? null : verdict.code, rejectReason: verdict.ok ? null : verdict.reason,
         receivedAt: now, fetchedAt: null, receiptAttestation: attested.ok ? attested.token : null,
+        addressedTo: headerText(message.headers[StatusHeaders.addressedTo]) ?? null,
       },
       status: { id: statusId, packageId, direction: 'out', agencyCode: recipientCode, fromCode: recipientCode, statusCode, description, at: now },
       outbox: { messageId: statusId, type: 'status', routingKey: 'status', headers: { [StatusHeaders.packageId]: packageId }, body: status.body, documentId: null },
@@ -183,7 +184,12 @@ export class InboxBatchHandler {
   private async byTheirAuthors<T extends { index: number; record: NewStatusRecord; claim: StatusClaim }>(received: readonly T[], outcomes: Outcome[]): Promise<T[]> {
     const documents = await this.store.answeredDocuments(received.map((s) => s.record));
     return received.filter(({ index, record, claim }) => {
-      const document = documents.get(`${record.agencyCode}|${record.packageId}`);
+      const found = documents.get(`${record.agencyCode}|${record.packageId}`);
+      // The hub routed the delivery for a retired code to its successor: the successor answers for
+      // that recipient (only edx.hub's deliveries reach this inbox, so the header is the hub's word).
+      const document = found && record.addressedTo && claim.fromCode && found.recipients.has(record.addressedTo)
+        ? { ...found, recipients: new Set([...found.recipients, claim.fromCode]) }
+        : found;
       const refusal = document && statusAuthorshipRefusal(claim, document);
       if (refusal) outcomes[index] = Outcome.deadLetter(refusal.code, refusal.reason);
       return !refusal;
@@ -215,8 +221,16 @@ export class InboxBatchHandler {
       statusCode: parsed.status.statusCode ?? '',
       description: parsed.status.description ?? '',
       at: now,
+      addressedTo: headerText(message.headers[StatusHeaders.addressedTo]) ?? null,
     };
     const claim: StatusClaim = { fromCode: byHub ? about : from, statusCode: record.statusCode, responseFor: parsed.status.responseFor, issuedByHub: byHub };
     return { record, claim };
   }
+}
+
+/** A header the hub set, as text (AMQP may hand a long string over as bytes). */
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value || undefined;
+  if (Buffer.isBuffer(value)) return value.toString('utf8') || undefined;
+  return undefined;
 }

@@ -46,9 +46,9 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     return guarded(() =>
       this.dataSource.transaction(async (em) => {
         const inserted: Array<{ package_id: string; recipient_code: string }> = await em.query(
-          `INSERT INTO incoming_documents (package_id, recipient_code, sender_code, edxml_document_id, subject, package, sha256, verdict, reject_code, reject_reason, received_at, receipt_attestation)
-           VALUES ${sqlValues(items.length, 12)} ON CONFLICT DO NOTHING RETURNING package_id, recipient_code`,
-          items.flatMap(({ document: d }) => [d.packageId, d.recipientCode, d.senderCode, d.edxmlDocumentId, d.subject, d.package, d.sha256, d.verdict, d.rejectCode, d.rejectReason, d.receivedAt, d.receiptAttestation]),
+          `INSERT INTO incoming_documents (package_id, recipient_code, sender_code, edxml_document_id, subject, package, sha256, verdict, reject_code, reject_reason, received_at, receipt_attestation, addressed_to)
+           VALUES ${sqlValues(items.length, 13)} ON CONFLICT DO NOTHING RETURNING package_id, recipient_code`,
+          items.flatMap(({ document: d }) => [d.packageId, d.recipientCode, d.senderCode, d.edxmlDocumentId, d.subject, d.package, d.sha256, d.verdict, d.rejectCode, d.rejectReason, d.receivedAt, d.receiptAttestation, d.addressedTo ?? null]),
         );
         const fresh = new Set(inserted.map((r) => `${r.package_id}|${r.recipient_code}`));
         const answered = items.filter((i) => fresh.has(`${i.document.packageId}|${i.document.recipientCode}`));
@@ -97,9 +97,9 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
   private async insertStatuses(em: EntityManager, records: readonly NewStatusRecord[]): Promise<Set<string>> {
     if (records.length === 0) return new Set();
     const rows: Array<{ id: string }> = await em.query(
-      `INSERT INTO status_records (id, package_id, direction, agency_code, from_code, status_code, description, at)
-       VALUES ${sqlValues(records.length, 8)} ON CONFLICT (id) DO NOTHING RETURNING id`,
-      records.flatMap((r) => [r.id, r.packageId, r.direction, r.agencyCode, r.fromCode, r.statusCode, r.description, r.at]),
+      `INSERT INTO status_records (id, package_id, direction, agency_code, from_code, status_code, description, at, addressed_to)
+       VALUES ${sqlValues(records.length, 9)} ON CONFLICT (id) DO NOTHING RETURNING id`,
+      records.flatMap((r) => [r.id, r.packageId, r.direction, r.agencyCode, r.fromCode, r.statusCode, r.description, r.at, r.addressedTo ?? null]),
     );
     return new Set(rows.map((r) => r.id));
   }
@@ -206,7 +206,7 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     return guarded(() =>
       this.dataSource.getRepository(IncomingDocumentEntity).findOne({
         where: { packageId, recipientCode: agencyCode },
-        select: withPackage ? undefined : ['packageId', 'recipientCode', 'senderCode', 'edxmlDocumentId', 'subject', 'sha256', 'verdict', 'rejectCode', 'rejectReason', 'receivedAt', 'fetchedAt', 'receiptAttestation'],
+        select: withPackage ? undefined : ['packageId', 'recipientCode', 'senderCode', 'edxmlDocumentId', 'subject', 'sha256', 'verdict', 'rejectCode', 'rejectReason', 'receivedAt', 'fetchedAt', 'receiptAttestation', 'addressedTo'],
       }),
     );
   }

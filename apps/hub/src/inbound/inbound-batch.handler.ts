@@ -3,6 +3,7 @@ import { ConfirmedPublisher, InboundMessage, Outcome, StatusHeaders, Topology } 
 import { statusAuthorshipRefusal } from '@edx/edxml';
 import { RECEIPT_ATTESTATION_HEADER, RevocationService } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
+import { Directory } from '../directory/directory';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { ExchangeRepository } from '../records/exchange.repository';
 import { DeliveredCopy, KnownDocument, PackageRecord, StatusRecord } from '../records/exchange-records';
@@ -73,7 +74,7 @@ export class InboundBatchHandler {
     for (const step of steps) {
       if (step.kind !== 'package' || step.decision.kind !== 'accepted' || documents.has(step.decision.record.packageId)) continue;
       const r = step.decision.record;
-      documents.set(r.packageId, { senderCode: r.senderCode, edxmlDocumentId: r.edxmlDocumentId, recipients: new Set([...r.routed, ...r.rejected.map((x) => x.recipientCode)]), liveRecipients: [...r.routed] });
+      documents.set(r.packageId, { senderCode: r.senderCode, edxmlDocumentId: r.edxmlDocumentId, recipients: new Set([...r.routed, ...r.rejected.map((x) => x.recipientCode)]), liveRecipients: [...r.routed], addressedTo: new Map(Object.entries(r.addressedTo ?? {})) });
     }
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
@@ -118,7 +119,7 @@ export class InboundBatchHandler {
       steps.map(async (step) => {
         if (step.kind === 'done') return step.outcome;
         try {
-          return await this.send(step, documents, now);
+          return await this.send(step, documents, directory, now);
         } catch (error) {
           const e = toEdxError(asStorageError(error, 'The hub database'));
           return e.isTransient ? Outcome.retry(e.message) : Outcome.deadLetter(e.code, e.message);
@@ -154,13 +155,24 @@ export class InboundBatchHandler {
     return done(Outcome.deadLetter('MESSAGING_BAD_MESSAGE', `Unknown message type "${type}".`));
   }
 
-  private async send(step: Exclude<Step, { kind: 'done' }>, documents: Map<string, KnownDocument>, now: Date): Promise<Outcome> {
+  private async send(step: Exclude<Step, { kind: 'done' }>, documents: Map<string, KnownDocument>, directory: Directory, now: Date): Promise<Outcome> {
+    // A code retired since the document was recorded is reached at its successor.
+    const home = (code: string) => directory.current(code)?.code ?? code;
     if (step.kind === 'status') {
       const record = step.checked.record;
       const document = documents.get(record.packageId)!;
-      // The sender's recall (13) goes to the recipients; a recipient's status goes to the sender.
+      // The sender's recall (13) goes to the recipients; a recipient's status goes to the sender,
+      // telling it which code it addressed when the author is that code's successor.
       const targets = record.statusCode === '13' ? document.liveRecipients : [document.senderCode];
-      const unroutable = await this.publishAll(targets.map((to) => statusTo(to, record, step.message.body)));
+      const addressedTo = record.statusCode === '13' ? undefined : document.addressedTo.get(record.fromCode);
+      // To the code the document was recorded with, where it is (its system may still receive for a
+      // retired code); failing that, to that code's successor.
+      const missed = await this.publishAll(targets.map((to) => statusTo(to, record, step.message.body, addressedTo)));
+      const forwarded = missed.map((p) => String(p.headers[RECIPIENT_HEADER])).filter((to) => home(to) !== to);
+      const unroutable = [
+        ...missed.filter((p) => home(String(p.headers[RECIPIENT_HEADER])) === p.routingKey),
+        ...(await this.publishAll(forwarded.map((to) => statusTo(home(to), record, step.message.body, addressedTo)))),
+      ];
       // Recorded, but nobody could be told: an operator sees it among the dead letters (and can replay it).
       if (unroutable.length > 0) return Outcome.deadLetter('STATUS_UNROUTABLE', `Status ${record.statusCode} from ${record.fromCode} on package ${record.packageId} could not be routed to ${unroutable.map((p) => p.routingKey).join(', ')}: no queue is bound for it.`);
       return Outcome.ack();
@@ -170,6 +182,7 @@ export class InboundBatchHandler {
     if (decision.kind === 'refused') {
       if (decision.sender) {
         const status = this.issuer.rejection(decision.sender.parsed, packageId, undefined, decision.code, decision.reason, now);
+        // To the very code that sent it (also a retired one: its system still receives for it).
         const unroutable = await this.publishAll([hubStatusTo(decision.sender.code, packageId, undefined, status)]);
         if (unroutable.length > 0) return Outcome.deadLetter(decision.code, `${decision.reason} (the hub's 02 could not be routed to the sender ${decision.sender.code})`);
       }
@@ -183,7 +196,10 @@ export class InboundBatchHandler {
     const unroutableCopies = await this.publishAll(
       record.routed.map((recipientCode) => ({
         routingKey: recipientCode, messageId: packageId, type: 'package' as const, body: deliveryBody,
-        headers: { [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem, [RECEIPT_ATTESTATION_HEADER]: attestation },
+        headers: {
+          [RECIPIENT_HEADER]: recipientCode, 'x-edx-sender-system': record.senderSystem, [RECEIPT_ATTESTATION_HEADER]: attestation,
+          ...(record.addressedTo?.[recipientCode] ? { [StatusHeaders.addressedTo]: record.addressedTo[recipientCode] } : {}),
+        },
       })),
     );
     const unroutable: StatusRecord[] = [];
@@ -195,7 +211,7 @@ export class InboundBatchHandler {
     }
     if (unroutable.length > 0) await this.records.commit([], unroutable);
     const lost = await this.publishAll(
-      rejections.map((r) => hubStatusTo(record.senderCode, packageId, r.recipientCode, this.issuer.rejection(parsed, packageId, r.recipientCode, r.code as ErrorCode, r.reason, now))),
+      rejections.map((r) => hubStatusTo(home(record.senderCode), packageId, r.recipientCode, this.issuer.rejection(parsed, packageId, r.recipientCode, r.code as ErrorCode, r.reason, now), record.addressedTo?.[r.recipientCode])),
     );
     if (lost.length > 0) {
       const about = lost.map((p) => p.headers[StatusHeaders.aboutRecipient]).join(', ');
@@ -237,17 +253,21 @@ function done(outcome: Outcome): Step {
   return { kind: 'done', outcome };
 }
 
-function statusTo(agencyCode: string, record: StatusRecord, body: Buffer): Publish {
+function statusTo(agencyCode: string, record: StatusRecord, body: Buffer, addressedTo?: string): Publish {
   return {
     routingKey: agencyCode, messageId: record.messageId, type: 'status', body,
-    headers: { [StatusHeaders.packageId]: record.packageId, [RECIPIENT_HEADER]: agencyCode, 'x-edx-status-from': record.fromCode },
+    headers: { [StatusHeaders.packageId]: record.packageId, [RECIPIENT_HEADER]: agencyCode, 'x-edx-status-from': record.fromCode, ...(addressedTo ? { [StatusHeaders.addressedTo]: addressedTo } : {}) },
   };
 }
 
-function hubStatusTo(senderCode: string, packageId: string, recipientCode: string | undefined, status: { messageId: string; body: Buffer }): Publish {
+function hubStatusTo(senderCode: string, packageId: string, recipientCode: string | undefined, status: { messageId: string; body: Buffer }, addressedTo?: string): Publish {
   return {
     routingKey: senderCode, messageId: status.messageId, type: 'status', body: status.body,
-    headers: { [StatusHeaders.packageId]: packageId, [RECIPIENT_HEADER]: senderCode, ...(recipientCode ? { [StatusHeaders.aboutRecipient]: recipientCode } : {}) },
+    headers: {
+      [StatusHeaders.packageId]: packageId, [RECIPIENT_HEADER]: senderCode,
+      ...(recipientCode ? { [StatusHeaders.aboutRecipient]: recipientCode } : {}),
+      ...(addressedTo ? { [StatusHeaders.addressedTo]: addressedTo } : {}),
+    },
   };
 }
 

@@ -24,6 +24,8 @@ export interface PackageRecord {
   /** Recipients suspended when it arrived (EDX_SUSPENDED_RECIPIENT=hold): recorded now, published when they are active again. */
   readonly held: readonly string[];
   readonly rejected: ReadonlyArray<{ recipientCode: string; code: string; reason: string }>;
+  /** Recipient of record -> the code the sender addressed, for recipients that are a retired code's successor. */
+  readonly addressedTo?: Readonly<Record<string, string>>;
   /** What a proof of delivery needs: the bytes every recipient receives and the hub's signed receipt attestation about them. */
   readonly delivered: DeliveredCopy;
 }
@@ -39,6 +41,8 @@ export interface DeliveredCopy {
 export interface KnownDocument extends AnsweredDocument {
   /** Recipients whose delivery is not rejected: a recall (13) goes to them. */
   readonly liveRecipients: readonly string[];
+  /** Recipient of record -> the code the sender addressed, where the hub routed to a retired code's successor. */
+  readonly addressedTo: ReadonlyMap<string, string>;
 }
 
 /** A verified status message about a known document. */

@@ -80,22 +80,25 @@ export class ExchangeRepository {
       const list: EventInput[] = [
         { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject, sentAt: p.sentAt, signatures: p.signatures.map((sig) => ({ ...sig, verdict: 'valid' })), attestation: p.delivered.attestation }, at: p.receivedAt },
       ];
+      // A successor's delivery keeps the retired code the sender addressed, in its row and its event.
+      const addressed = (code: string) => p.addressedTo?.[code];
+      const noted = (code: string) => (addressed(code) ? { addressedTo: addressed(code) } : {});
       for (const code of p.routed) {
-        deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt);
-        list.push({ recipientCode: code, type: 'routed', statusCode: null, actor: 'hub', detail: {}, at: p.receivedAt });
+        deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt, addressed(code) ?? null);
+        list.push({ recipientCode: code, type: 'routed', statusCode: null, actor: 'hub', detail: noted(code), at: p.receivedAt });
       }
       for (const code of p.held) {
         heldDeliveries.push(p.packageId, code, p.receivedAt);
         list.push({ recipientCode: code, type: 'held', statusCode: null, actor: 'hub', detail: { code: 'AGENCY_SUSPENDED', reason: `The recipient agency ${code} is suspended; the hub holds the document until it is resumed.` }, at: p.receivedAt });
       }
       for (const r of p.rejected) {
-        deliveries.push(p.packageId, r.recipientCode, 'rejected', '02', `${r.code}: ${r.reason}`, p.receivedAt);
-        list.push({ recipientCode: r.recipientCode, type: 'rejected', statusCode: '02', actor: 'hub', detail: { code: r.code, reason: r.reason }, at: p.receivedAt });
+        deliveries.push(p.packageId, r.recipientCode, 'rejected', '02', `${r.code}: ${r.reason}`, p.receivedAt, addressed(r.recipientCode) ?? null);
+        list.push({ recipientCode: r.recipientCode, type: 'rejected', statusCode: '02', actor: 'hub', detail: { code: r.code, reason: r.reason, ...noted(r.recipientCode) }, at: p.receivedAt });
       }
       events.set(p.packageId, list);
     }
-    await inChunks(deliveries, 6, (values, chunk) =>
-      em.query(`INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at) VALUES ${values}`, chunk),
+    await inChunks(deliveries, 7, (values, chunk) =>
+      em.query(`INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at, addressed_to) VALUES ${values}`, chunk),
     );
     await inChunks(heldDeliveries, 3, (values, chunk) =>
       em.query(`INSERT INTO deliveries (document_id, recipient_code, state, updated_at, held_since) SELECT v.d::uuid, v.r, 'routed', v.at::timestamptz, v.at::timestamptz FROM (VALUES ${values}) AS v(d, r, at)`, chunk),
@@ -268,16 +271,17 @@ export class ExchangeRepository {
   async findDocuments(packageIds: readonly string[]): Promise<Map<string, KnownDocument>> {
     const found = new Map<string, KnownDocument>();
     if (packageIds.length === 0) return found;
-    const rows: Array<{ id: string; sender_code: string; edxml_document_id: string; recipients: string[] | null; live: string[] | null }> = await this.dataSource.query(
+    const rows: Array<{ id: string; sender_code: string; edxml_document_id: string; recipients: string[] | null; live: string[] | null; redirected: Array<[string, string]> | null }> = await this.dataSource.query(
       `SELECT d.id, d.sender_code, d.edxml_document_id,
               array_remove(array_agg(v.recipient_code ORDER BY v.recipient_code), NULL) AS recipients,
-              array_remove(array_agg(CASE WHEN v.state <> 'rejected' THEN v.recipient_code END ORDER BY v.recipient_code), NULL) AS live
+              array_remove(array_agg(CASE WHEN v.state <> 'rejected' THEN v.recipient_code END ORDER BY v.recipient_code), NULL) AS live,
+              json_agg(json_build_array(v.recipient_code, v.addressed_to)) FILTER (WHERE v.addressed_to IS NOT NULL) AS redirected
        FROM documents d LEFT JOIN deliveries v ON v.document_id = d.id
        WHERE d.id = ANY($1::uuid[]) GROUP BY d.id`,
       [[...new Set(packageIds)]],
     );
     for (const row of rows) {
-      found.set(row.id, { senderCode: row.sender_code, edxmlDocumentId: row.edxml_document_id, recipients: new Set(row.recipients ?? []), liveRecipients: row.live ?? [] });
+      found.set(row.id, { senderCode: row.sender_code, edxmlDocumentId: row.edxml_document_id, recipients: new Set(row.recipients ?? []), liveRecipients: row.live ?? [], addressedTo: new Map(row.redirected ?? []) });
     }
     return found;
   }

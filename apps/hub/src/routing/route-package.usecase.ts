@@ -4,6 +4,7 @@ import { ParsedPackage, appendTraceHop, assertValid, parseEdxml, parseEdxmlDate,
 import { ReceiptAttestation, VerificationPool, verifyEnvelope } from '@edx/trust';
 import { Directory } from '../directory/directory';
 import { PackageRecord } from '../records/exchange-records';
+import { resolveRecipients } from './resolve-recipients';
 import { HubTrust } from './hub-trust';
 import { InboundEnvelope } from './inbound-envelope';
 
@@ -70,6 +71,11 @@ export class RoutePackageUseCase {
       return refuse('ROUTING_SENDER_NOT_HOSTED', `Connected system ${system.id} does not host agency ${senderCode}; the package was refused as a spoofed sender.`);
     }
     const told = (code: ErrorCode, reason: string): RefusedPackage => ({ kind: 'refused', code, reason, sender: { code: senderCode, parsed } });
+    if (sender.retired) {
+      const current = directory.current(senderCode);
+      const into = current && current.code !== senderCode && !current.retired ? ` into ${current.code}` : '';
+      return told('ROUTING_SENDER_RETIRED', `The agency code ${senderCode} was retired${into}; send under the agency's current code.`);
+    }
     if (sender.status !== 'active') return told('AGENCY_SUSPENDED', `The sending agency ${senderCode} is suspended: it may not send documents until an administrator resumes it.`);
 
     try {
@@ -86,17 +92,7 @@ export class RoutePackageUseCase {
     const documents = await this.verifier.verifyDocuments(parsed.attachments, { ...options, policy: this.trust.policy });
     if (!documents.ok) return told(documents.code ?? 'SIGNATURE_INVALID', `Document signature: ${documents.message}`);
 
-    const routed: string[] = [];
-    const held: string[] = [];
-    const rejected: Array<{ recipientCode: string; code: ErrorCode; reason: string }> = [];
-    for (const to of new Set(pkg.to.map((t) => t.organId ?? ''))) {
-      const recipient = directory.agency(to);
-      if (!recipient) rejected.push({ recipientCode: to, code: 'ROUTING_RECIPIENT_UNKNOWN', reason: `Agency ${to} is not registered.` });
-      else if (!recipient.systemId) rejected.push({ recipientCode: to, code: 'ROUTING_RECIPIENT_UNROUTABLE', reason: `No connected system hosts agency ${to}.` });
-      else if (recipient.status !== 'active' && this.suspendedRecipient === 'hold') held.push(to);
-      else if (recipient.status !== 'active') rejected.push({ recipientCode: to, code: 'AGENCY_SUSPENDED', reason: `The recipient agency ${to} is suspended: it receives nothing until an administrator resumes it; send again then.` });
-      else routed.push(to);
-    }
+    const { routed, held, rejected, addressedTo } = resolveRecipients(pkg.to.map((t) => t.organId ?? ''), directory, this.suspendedRecipient);
 
     const deliveryBody = appendTraceHop(message.body, { organId: this.hubOrganId, timestamp: now }, parsed);
     const judged = (what: string, signer: { subject: string; serialNumber: string }, revocation: ReceiptAttestation['signatures'][number]['revocation']) => ({ what, signer: signer.subject, serialNumber: signer.serialNumber, revocation });
@@ -127,6 +123,7 @@ export class RoutePackageUseCase {
         routed,
         held,
         rejected,
+        addressedTo,
       },
     };
   }

@@ -71,11 +71,13 @@ export const ERROR_CODES = {
   ROUTING_SENDER_UNKNOWN: permanent(422, 'The sending agency is not registered.'),
   /** No longer issued: AGENCY_SUSPENDED replaced it (kept, as codes are never reused: older records carry it). */
   ROUTING_SENDER_SUSPENDED: permanent(422, 'The sending agency is suspended.'),
+  ROUTING_SENDER_RETIRED: permanent(422, 'The sending agency code is retired: the agency sends under its current code.'),
   ROUTING_SENDER_NOT_HOSTED: permanent(403, 'The connected system does not host the sending agency.'),
   ROUTING_RECIPIENT_UNKNOWN: permanent(422, 'A recipient agency is not registered.'),
   /** No longer issued: AGENCY_SUSPENDED replaced it (kept, as codes are never reused: older records carry it). */
   ROUTING_RECIPIENT_SUSPENDED: permanent(422, 'A recipient agency is suspended.'),
   AGENCY_SUSPENDED: permanent(422, 'The agency is suspended: it may not send, and receives nothing new until it is resumed.'),
+  ROUTING_RECIPIENT_RETIRED: permanent(422, 'A recipient agency code is retired without a successor.'),
   ROUTING_RECIPIENT_UNROUTABLE: permanent(422, 'No connected system hosts the recipient agency.'),
   ROUTING_DOCUMENT_UNKNOWN: permanent(404, 'The document a status refers to is not known.'),
   DELIVERY_REJECTED: permanent(422, 'A recipient rejected the document (status 02).'),
@@ -102,6 +104,12 @@ export const ERROR_CODES = {
   CHECKPOINT_INVALID: permanent(422, "A chain checkpoint is missing, altered or not the hub's."),
   DIRECTORY_PARENT_UNKNOWN: permanent(422, 'The parent agency named for an agency is not registered.'),
   DIRECTORY_PARENT_CYCLE: permanent(409, 'That parent would make the agency its own ancestor.'),
+  DIRECTORY_CONTACT_INVALID: permanent(400, "An agency's contact detail (e-mail, phone, address, person) is malformed or too long."),
+  DIRECTORY_CODE_RETIRED: permanent(409, 'The agency code is retired: it cannot be changed, host certificates, send or be a successor.'),
+  DIRECTORY_SUCCESSOR_CYCLE: permanent(409, 'That successor would retire the code into itself (directly or through a chain of retirements).'),
+  DIRECTORY_IMPORT_INVALID: permanent(400, 'The import file cannot be read as an agency list (JSON array or CSV with a header row).'),
+  DIRECTORY_IMPORT_TOO_LARGE: permanent(413, 'The import file has more rows than one import takes.'),
+  DIRECTORY_ROW_INVALID: permanent(422, 'A row of an import file is not a valid agency (code, name or a field).'),
   PROOF_INVALID: permanent(422, 'The proof file does not prove what it claims (altered, incomplete or not signed by a trusted party).'),
 
   // HTTP APIs
@@ -113,6 +121,7 @@ export const ERROR_CODES = {
   ENROLMENT_TOKEN_EXPIRED: permanent(401, 'The enrolment token has expired.'),
   ENROLMENT_TOKEN_USED: permanent(409, 'The enrolment token was redeemed already, by a gateway with another key.'),
   REQUEST_INVALID: permanent(400, 'The request is invalid.'),
+  REQUEST_TOO_LARGE: permanent(413, 'The request body is larger than this API takes.'),
   NOT_FOUND: permanent(404, 'Nothing was found there.'),
   CONFLICT: permanent(409, 'The request conflicts with the current state.'),
   RATE_LIMITED: permanent(429, 'Too many requests or uploads at once for this API key; retry after the time given.'),

@@ -30,6 +30,12 @@ export class EdxExceptionFilter implements ExceptionFilter {
 
   private toEdxError(exception: unknown): EdxError {
     if (exception instanceof EdxError) return exception;
+    // The body parser's own refusals (http-errors: a body past the limit, unreadable JSON).
+    const parser = exception as { type?: unknown; status?: unknown; limit?: unknown; message?: unknown };
+    if (parser?.type === 'entity.too.large') {
+      return new EdxError('REQUEST_TOO_LARGE', `The request body is larger than the ${typeof parser.limit === 'number' ? `${parser.limit} bytes` : 'limit'} this API takes.`);
+    }
+    if (parser?.type === 'entity.parse.failed') return new EdxError('REQUEST_INVALID', `The request body cannot be read: ${String(parser.message)}`);
     if (exception instanceof HttpException) {
       const code = CODE_BY_STATUS[exception.getStatus()] ?? 'INTERNAL_ERROR';
       const body = exception.getResponse();

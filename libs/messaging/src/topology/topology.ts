@@ -22,6 +22,11 @@ export const StatusHeaders = {
   packageId: 'x-edx-package-id',
   /** On the hub's own 02: the recipient it speaks for (the sender's gateway files it as that recipient's). */
   aboutRecipient: 'x-edx-about-recipient',
+  /**
+   * Set by the hub on what it routed to a retired code's successor: on the package copy, the code the
+   * sender addressed; on a status to the sender, the recipient code its author now answers for.
+   */
+  addressedTo: 'x-edx-addressed-to',
 } as const;
 
 /** A message delivered this many times (consumer crashes, retries) is dead-lettered by the broker. */

@@ -18,4 +18,6 @@ export class IncomingDocumentEntity {
   @Column({ name: 'fetched_at', type: 'timestamptz', nullable: true }) fetchedAt!: Date | null;
   /** The hub's signed receipt attestation (a JWS): the package was valid when it arrived, provably. */
   @Column({ name: 'receipt_attestation', type: 'text', nullable: true }) receiptAttestation!: string | null;
+  /** The code the sender addressed, when the hub routed the document to its successor (a retired code). */
+  @Column({ name: 'addressed_to', type: 'text', nullable: true }) addressedTo?: string | null;
 }

@@ -6,6 +6,7 @@ import { OutboxBackoffAndParking1764600000002 } from './migrations/1764600000002
 import { ReceiptAttestation1764600000003 } from './migrations/1764600000003-receipt-attestation';
 import { StatusRecordOrder1764600000016 } from './migrations/1764600000016-status-record-order';
 import { ChainCheckpoints1765100000002 } from './migrations/1765100000002-chain-checkpoints';
+import { AddressedTo1765300001901 } from './migrations/1765300001901-addressed-to';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutgoingDocumentEntity } from './outgoing-document.entity';
 import { ReceivedCheckpointEntity } from './received-checkpoint.entity';
@@ -24,6 +25,6 @@ export function createGatewayDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     ...pgOptions(options),
     entities: GATEWAY_ENTITIES,
-    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002, ReceiptAttestation1764600000003, StatusRecordOrder1764600000016, ChainCheckpoints1765100000002],
+    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002, ReceiptAttestation1764600000003, StatusRecordOrder1764600000016, ChainCheckpoints1765100000002, AddressedTo1765300001901],
   } as never);
 }

@@ -12,6 +12,8 @@ export class StatusRecordEntity {
   @Index() @Column({ name: 'agency_code', type: 'text' }) agencyCode!: string;
   /** The agency that reported the status. */
   @Column({ name: 'from_code', type: 'text' }) fromCode!: string;
+  /** On a status received by a sender: the recipient code it addressed, which `fromCode` (its successor) answers for. */
+  @Column({ name: 'addressed_to', type: 'text', nullable: true }) addressedTo?: string | null;
   @Column({ name: 'status_code', type: 'text' }) statusCode!: string;
   @Column({ type: 'text' }) description!: string;
   @Column({ type: 'timestamptz' }) at!: Date;

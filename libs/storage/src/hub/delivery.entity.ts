@@ -14,4 +14,6 @@ export class DeliveryEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   /** Set while the hub holds the copy for a suspended recipient (EDX_SUSPENDED_RECIPIENT=hold); published and cleared on resume. */
   @Column({ name: 'held_since', type: 'timestamptz', nullable: true }) heldSince!: Date | null;
+  /** The code the sender addressed, when the hub routed to that retired code's successor (this recipient). */
+  @Column({ name: 'addressed_to', type: 'text', nullable: true }) addressedTo!: string | null;
 }

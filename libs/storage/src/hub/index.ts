@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { DatabaseOptions, pgOptions } from '../shared/database';
 import { ChainCheckpointEntity, CheckpointEntryEntity, CheckpointRequestEntity } from './chain-checkpoint.entity';
 import { AgencyCertificateEntity } from './agency-certificate.entity';
+import { AgencyCodeEventEntity } from './agency-code-event.entity';
 import { AgencyEntity } from './agency.entity';
 import { ConnectedSystemEntity } from './connected-system.entity';
 import { DeadLetterActionEntity } from './dead-letter-action.entity';
@@ -17,6 +18,7 @@ import { DeadLetterActions1765000000001 } from './migrations/1765000000001-dead-
 import { ChainCheckpoints1765100000001 } from './migrations/1765100000001-chain-checkpoints';
 import { AgencyDirectory1765200000000 } from './migrations/1765200000000-agency-directory';
 import { SystemEnrolment1765300000000 } from './migrations/1765300000000-system-enrolment';
+import { AgencyCodesContactsAndAxisFields1765300001900 } from './migrations/1765300001900-agency-codes-contacts-and-axis-fields';
 import { CertificateRetirementAndHeldDeliveries1765319000000 } from './migrations/1765319000000-certificate-retirement-and-held-deliveries';
 import { ProofRecords1765000000002 } from './migrations/1765000000002-proof-records';
 import { ConsoleAccountsAndAuditLog1765100000000 } from './migrations/1765100000000-console-accounts-and-audit-log';
@@ -25,6 +27,7 @@ import { DeliveredPackageEntity, SignedStatusEntity } from './proof-record.entit
 import { TrustMaterialEntity } from './trust-material.entity';
 
 export * from './agency-certificate.entity';
+export * from './agency-code-event.entity';
 export * from './chain-checkpoint.entity';
 export * from './audit-log';
 export * from './agency.entity';
@@ -44,6 +47,7 @@ export const HUB_ENTITIES = [
   AgencyEntity,
   ConnectedSystemEntity,
   AgencyCertificateEntity,
+  AgencyCodeEventEntity,
   TrustMaterialEntity,
   DocumentEntity,
   DeliveryEntity,
@@ -60,6 +64,6 @@ export const HUB_ENTITIES = [
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001, ProofRecords1765000000002, ConsoleAccountsAndAuditLog1765100000000, ChainCheckpoints1765100000001, AgencyDirectory1765200000000, SystemEnrolment1765300000000, CertificateRetirementAndHeldDeliveries1765319000000] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001, ProofRecords1765000000002, ConsoleAccountsAndAuditLog1765100000000, ChainCheckpoints1765100000001, AgencyDirectory1765200000000, SystemEnrolment1765300000000, AgencyCodesContactsAndAxisFields1765300001900, CertificateRetirementAndHeldDeliveries1765319000000] } as never);
 }
 export * from './event-chain';
