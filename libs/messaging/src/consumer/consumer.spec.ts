@@ -83,28 +83,6 @@ describe('Consumer (real broker)', () => {
     expect(await messageCount(queue)).toBe(0);
   });
 
-  it('hands a lone message over at once, and gathers what arrives while a batch is being handled into the next', async () => {
-    const queue = await workQueue();
-    // A wait no test would sit through: only the idle flush can hand the first message over.
-    const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 50, maxWaitMs: 600_000 } });
-    const batches: string[][] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    await consumer.start(async (messages) => {
-      batches.push(messages.map((m) => m.messageId!));
-      if (batches.length === 1) await gate;
-      return messages.map(() => Outcome.ack());
-    });
-    await send(queue, 'lone');
-    await waitFor(() => batches.length === 1, 5000, 'the lone message, handed over without waiting for maxWaitMs');
-    await Promise.all(Array.from({ length: 5 }, (_, i) => send(queue, `next-${i}`)));
-    await waitFor(async () => (await messageCount(queue)) === 0 && batches.length === 1, 5000, 'the next five delivered to the consumer and held');
-    release();
-    await waitFor(() => batches.length === 2, 5000, 'the gathered batch, handed over when the first was done');
-    await consumer.stop();
-    expect(batches).toEqual([['lone'], ['next-0', 'next-1', 'next-2', 'next-3', 'next-4']]);
-  });
-
   it('retries a message after its delay, from memory: not redelivered, its delivery count untouched', async () => {
     const queue = await workQueue();
     const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });

@@ -21,11 +21,7 @@ export interface ConsumerOptions {
   queue: string;
   /** Unacknowledged messages the broker hands this consumer at once. */
   prefetch: number;
-  /**
-   * Hand the handler up to maxSize messages. A message that arrives while no batch of this consumer
-   * is being handled goes at once (an idle exchange pays no timer); while one is, the next batch fills
-   * until it is done, maxSize is reached or maxWaitMs passes. Default: batches of 1.
-   */
+  /** Hand the handler up to maxSize messages, waiting at most maxWaitMs to fill a batch. Default: batches of 1. */
   batch?: { maxSize: number; maxWaitMs: number };
   /** Default retry delay: initialMs x 2^attempt, capped at maxMs. Default 1 000 / 30 000. */
   retryBackoff?: { initialMs: number; maxMs: number };
@@ -239,7 +235,7 @@ export class Consumer {
     };
     this.buffer.push({ raw, channel, message });
     const batch = this.options.batch;
-    if (!batch || this.buffer.length >= batch.maxSize || this.inFlight.size === 0) this.flush();
+    if (!batch || this.buffer.length >= batch.maxSize) this.flush();
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), batch.maxWaitMs);
   }
 
@@ -292,11 +288,7 @@ export class Consumer {
   private track(run: Promise<void>): void {
     const tracked = run.catch((error) => this.log.error({ err: toEdxError(error).message }, 'Batch processing failed'));
     this.inFlight.add(tracked);
-    void tracked.finally(() => {
-      this.inFlight.delete(tracked);
-      // What gathered while this batch ran goes now, not at its timer.
-      if (this.inFlight.size === 0 && !this.stopping) this.flush();
-    });
+    void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
   /**
