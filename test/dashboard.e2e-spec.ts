@@ -169,9 +169,13 @@ describe('dashboard in a real browser (real exchange)', () => {
     expect(complaints).toEqual([]);
   });
 
-  it('searches the directory, opens an agency with its certificates, lists the systems and every certificate soonest expiry first', async () => {
+  it('searches the directory, opens an agency with its certificates and code history, lists the systems and every certificate soonest expiry first', async () => {
     const soon = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ', validDays: 10 });
     await exchange.console().addCertificate(A, soon.certificatePem);
+    // A merger: an old district code retired into B, which its history then shows.
+    const OLD = '000.00.00.H42';
+    await exchange.console().addAgency({ code: OLD, name: 'Huyện cũ', systemId: exchange.systemId('sys-b') });
+    expect((await exchange.operator(`/v1/agencies/${OLD}/retire`, { successor: B }, exchange.adminToken)).status).toBe(200);
     await navigate('agencies');
     await page.locator('input[name="q"]').fill('nghe an');
     await page.locator('form.filters button[type="submit"]').click();
@@ -181,6 +185,9 @@ describe('dashboard in a real browser (real exchange)', () => {
     const detail = page.locator('[data-testid="agency-detail"]');
     await detail.locator('[data-testid="certificate"]').first().waitFor();
     expect(await detail.innerText()).toContain('UBND tỉnh Nghệ An');
+    const merged = detail.locator('[data-testid="code-history"] li[data-kind="merged"]');
+    await merged.waitFor();
+    expect(await merged.innerText()).toMatch(new RegExp(`${OLD.replace(/\./g, '\\.')} merged into → ${B.replace(/\./g, '\\.')}`));
 
     await navigate('systems');
     const sysA = page.locator(`[data-testid="system"][data-id="${exchange.systemId('sys-a')}"]`);

@@ -61,11 +61,12 @@ describe('enrolment: from an empty exchange to documents flowing (real broker, d
     for (const [side, id, name] of [['a', systems.a, 'Văn phòng Chính phủ e-office'], ['b', systems.b, 'Provincial e-office']] as const) {
       const made = await edx('system add', id, '--name', name, ...asAdmin);
       expect(made).toMatchObject({ ok: true, systemId: id, token: expect.stringMatching(/^edxenrol_/) });
-      const enrolled = await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', String(made.token), '--dir', folders[side], '--database-url', exchange.newDatabaseUrl());
-      expect(enrolled).toMatchObject({ ok: true, systemId: id, agencies: [] });
+      const enrolled = await edx('gateway enrol', '--cacert', exchange.transportCaFile, '--console', exchange.consoleUrl, '--token', String(made.token), '--dir', folders[side], '--database-url', exchange.newDatabaseUrl(), '--host', '127.0.0.1,localhost');
+      expect(enrolled).toMatchObject({ ok: true, systemId: id, agencies: [], https: { hosts: ['127.0.0.1', 'localhost'] } });
       exchange.adopt({ id, url: '', configFile: String(enrolled.configFile), agencies: [] });
-      // The gateway starts from its folder alone, hosting nothing yet.
-      await exchange.startGateway(id);
+      // The gateway starts from its folder alone, hosting nothing yet, serving HTTPS with the certificate its enrolment brought.
+      const https = enrolled.https as { certFile: string; keyFile: string };
+      await exchange.startGateway(id, { EDX_HTTPS_CERT_FILE: https.certFile, EDX_HTTPS_KEY_FILE: https.keyFile });
     }
 
     // Each gateway's operator makes the agency's key there; the CA issues for the request; the administrator registers it.

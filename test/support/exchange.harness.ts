@@ -168,6 +168,8 @@ export class ExchangeHarness {
       EDX_AMQP_MANAGEMENT_CA_FILE: this.serviceTls.console.caFile,
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(BROKER_TLS_DIR).caDir,
+      // Gateways enrolled by a test get their HTTPS certificates from the exchange's transport CA.
+      EDX_HTTPS_CA_DIR: transportDir(this.dir),
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(this.adminToken).digest('hex'),
       EDX_CONSOLE_OPERATOR_TOKEN_SHA256: createHash('sha256').update(this.operatorToken).digest('hex'),
     });

@@ -20,6 +20,8 @@ export const consoleSettingsSchema = z
     EDX_CONSOLE_ACCOUNT_CACHE_MS: setting.int(10_000, 0),
     /** The transport CA (ca.key, ca.pem) the console issues systems' broker certificates from at enrolment; by default the local broker's dev CA. */
     EDX_TRANSPORT_CA_DIR: setting.text(`${DEV_BROKER_TLS_DIR}/ca`),
+    /** The CA (ca.key, ca.pem) that issues gateways' HTTPS server certificates at enrolment; unset: gateways bring their own. */
+    EDX_HTTPS_CA_DIR: setting.optionalText(),
     /** How long a system's broker certificate is valid (a new enrolment renews it). */
     EDX_TRANSPORT_CERT_DAYS: setting.int(365, 1),
     /** How long an enrolment token (`edx system add`) may wait to be redeemed by `edx gateway enrol`. */
@@ -51,6 +53,7 @@ export const consoleSettingsSchema = z
     enrolmentTtlMs: env.EDX_CONSOLE_ENROLMENT_TTL_HOURS * 3600_000,
     transportCaDir: env.EDX_TRANSPORT_CA_DIR,
     transportCertDays: env.EDX_TRANSPORT_CERT_DAYS,
+    httpsCaDir: env.EDX_HTTPS_CA_DIR,
   }));
 
 export type ConsoleSettings = z.infer<typeof consoleSettingsSchema>;

@@ -103,7 +103,7 @@ export class ConsoleModule {
         {
           provide: SystemsService,
           useFactory: (r: ConsoleResources) =>
-            new SystemsService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqp.url), settings.amqpPublicUrl, settings.enrolmentTtlMs, transportCaOf(settings, logger), brokerCaOf(settings), settings.transportCertDays),
+            new SystemsService(r.dataSource, r.admin, r.amqp, vhostOf(settings.amqp.url), settings.amqpPublicUrl, settings.enrolmentTtlMs, transportCaOf(settings, logger), brokerCaOf(settings), settings.transportCertDays, settings.httpsCaDir ? TransportCa.load(settings.httpsCaDir) : undefined),
           inject: [ConsoleResources],
         },
         SystemTokenGuard,

@@ -176,9 +176,12 @@ export function Agencies({ t, version }) {
     ${open ? html`<${AgencyDetail} t=${t} code=${open} version=${version} close=${() => setOpen(null)} />` : null}`;
 }
 
-/** One agency: its parent and children, its hosting system and its signing certificates with their expiry. */
+/** One agency: its parent and children, its hosting system, its signing certificates with their expiry, and its code's history. */
 function AgencyDetail({ t, code, version, close }) {
-  const { data, error } = useLoad(() => Promise.all([call(`/v1/agencies/${encodeURIComponent(code)}`), call(`/v1/certificates?agency=${encodeURIComponent(code)}`)]), [code, version]);
+  const { data, error } = useLoad(
+    () => Promise.all([call(`/v1/agencies/${encodeURIComponent(code)}`), call(`/v1/certificates?agency=${encodeURIComponent(code)}`), call(`/v1/agencies/${encodeURIComponent(code)}/history`)]),
+    [code, version],
+  );
   return html`
     <aside class="timeline" data-testid="agency-detail" aria-label=${code}>
       <header><h2>${code}</h2><button type="button" onClick=${close}>${t('timeline.close')}</button></header>
@@ -187,7 +190,10 @@ function AgencyDetail({ t, code, version, close }) {
         <p><b>${data[0].name}</b> · <span class=${`badge ${data[0].status}`}>${t(`agency.${data[0].status}`)}</span> · ${t('agencies.system')}: ${data[0].systemId ?? '—'}</p>
         <p>${t('agencies.parent')}: ${data[0].parent ? `${data[0].parent.code} ${data[0].parent.name}` : '—'}</p>
         ${data[0].children.length ? html`<p>${t('agencies.children')}: ${data[0].children.map((c) => `${c.code} ${c.name}`).join(', ')}</p>` : null}
-        <${CertificateTable} t=${t} items=${data[1].items} />`}
+        <${CertificateTable} t=${t} items=${data[1].items} />
+        ${data[2].events.length ? html`
+          <h3>${t('agencies.history')}</h3>
+          <ul data-testid="code-history">${data[2].events.map((e) => html`<li data-kind=${e.kind}>${when(e.at)} · ${e.code} ${t(`history.${e.kind}`)}${e.successor ? ` → ${e.successor}` : ''} <span class="muted">(${e.by})</span></li>`)}</ul>` : null}`}
     </aside>`;
 }
 

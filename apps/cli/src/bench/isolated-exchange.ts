@@ -129,7 +129,7 @@ export class IsolatedExchange {
     await Promise.all(this.processes.map((p) => p.stop()));
     const admin = new BrokerAdmin({ managementUrl: this.options.managementUrl });
     await admin.deleteVhost(this.id).catch(() => undefined);
-    for (const s of this.systems) await admin.deleteUser(`system.${s.id}`).catch(() => undefined);
+    for (const s of this.systems) await admin.deleteSystemUsers(s.id).catch(() => undefined);
     for (const user of this.users) await admin.deleteUser(user).catch(() => undefined);
     for (const db of this.databases) await dropDatabase(db).catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });

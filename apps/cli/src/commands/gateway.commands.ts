@@ -13,6 +13,7 @@ const enrolOptions = {
   token: { type: 'string', value: 'TOKEN', help: 'the enrolment token `edx system add` printed (required)' },
   dir: { type: 'string', value: 'DIR', default: '.', help: "the gateway's folder: everything it starts from is written here" },
   'database-url': { type: 'string', value: 'URL', help: "the gateway's own PostgreSQL database (required the first time)" },
+  host: { type: 'string', value: 'NAME[,NAME]', help: 'the DNS names and IP addresses the gateway serves HTTPS on: the console issues its server certificate for them (DIR/https/cert.pem), when it issues them' },
   ...cacertOption,
   ...passphraseOption,
 } as const satisfies OptionTable;
@@ -22,7 +23,7 @@ const passphraseOf = (file: string | undefined) => (file ? readPassphraseFile(fi
 export const gatewayEnrolCommand: Command = {
   name: 'gateway enrol',
   summary: "enrol this machine's gateway with the console: keys made here, credentials fetched, configuration written",
-  usage: 'gateway enrol --console URL --token TOKEN [--dir DIR] [--database-url URL] [--cacert FILE] [--passphrase-file FILE] [--json]',
+  usage: 'gateway enrol --console URL --token TOKEN [--dir DIR] [--database-url URL] [--host NAME[,NAME]] [--cacert FILE] [--passphrase-file FILE] [--json]',
   description:
     "Run on the gateway's machine with the enrolment token of `edx system add`. It makes the system's key in DIR/transport/ (it never leaves this machine; the console sees a request signed with it), redeems the token, and writes DIR/gateway.json with the system's broker credentials, the trust anchors (DIR/trust/) and the system's console token (DIR/console-token); --cacert is the CA the console's HTTPS certificate chains to, which the gateway keeps trusting for its calls to the console (DIR/trust/console-ca.pem). " +
     'The gateway then starts from that folder alone (EDX_GATEWAY_CONFIG=DIR/gateway.json) and reads the agencies it hosts from the console while it runs. Running it again with the same token and folder is safe.',
@@ -31,11 +32,14 @@ export const gatewayEnrolCommand: Command = {
   async run({ args, print }) {
     const { values } = parseOptions(args, enrolOptions);
     if (!values.console || !values.token) throw new UsageError('--console URL and --token TOKEN are required');
-    const result = await enrolGateway({ consoleUrl: values.console, consoleCa: caFrom(values), token: values.token, dir: values.dir, databaseUrl: values['database-url'], passphrase: passphraseOf(values['passphrase-file']) });
+    const result = await enrolGateway({ consoleUrl: values.console, consoleCa: caFrom(values), hosts: values.host?.split(',').map((h) => h.trim()).filter(Boolean), token: values.token, dir: values.dir, databaseUrl: values['database-url'], passphrase: passphraseOf(values['passphrase-file']) });
     const hosted = result.enrolment.agencies.map((a) => a.code);
     print(`agencies hosted: ${hosted.join(', ') || 'none yet'}; for each, run \`edx gateway key CODE --dir ${values.dir}\` here`);
-    print(`start the gateway (after \`npm run build\`): EDX_GATEWAY_CONFIG=${result.configFile} npm run start:gateway`);
-    return { ok: true, message: `Gateway of system ${result.systemId} enrolled: ${result.configFile}`, systemId: result.systemId, configFile: result.configFile, agencies: hosted };
+    const https = result.enrolment.https
+      ? `EDX_HTTPS_CERT_FILE=${path.join(values.dir, 'https', 'cert.pem')} EDX_HTTPS_KEY_FILE=${path.join(values.dir, 'transport', 'key.pem')} `
+      : 'EDX_HTTPS_CERT_FILE=... EDX_HTTPS_KEY_FILE=... (the console issues no HTTPS certificates: bring one from your CA) ';
+    print(`start the gateway (after \`npm run build\`): ${https}EDX_GATEWAY_CONFIG=${result.configFile} npm run start:gateway`);
+    return { ok: true, message: `Gateway of system ${result.systemId} enrolled: ${result.configFile}`, systemId: result.systemId, configFile: result.configFile, agencies: hosted, https: result.enrolment.https ? { certFile: path.join(values.dir, 'https', 'cert.pem'), keyFile: path.join(values.dir, 'transport', 'key.pem'), hosts: result.enrolment.https.hosts } : null };
   },
 };
 

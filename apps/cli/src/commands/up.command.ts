@@ -210,6 +210,8 @@ function startConsole(plan: DemoPlan, demo: DemoFile, dir: string): AppProcess {
       EDX_CONSOLE_PORT: String(plan.ports.console),
       // Enrolment issues each system's broker certificate from the local broker's dev CA.
       EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(plan.brokerTlsDir).caDir,
+      // ...and a gateway enrolled with `--host` its HTTPS certificate from the demo's transport CA.
+      EDX_HTTPS_CA_DIR: transportDir(dir),
       EDX_CONSOLE_ADMIN_TOKEN_SHA256: sha256(demo.console.adminToken),
       EDX_CONSOLE_OPERATOR_TOKEN_SHA256: sha256(demo.console.operatorToken),
     },

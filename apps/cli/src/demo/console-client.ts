@@ -40,6 +40,8 @@ export interface Enrolment {
   /** amqps URL (no credentials), the broker user, its certificate for the gateway's key, the broker's CA. */
   readonly amqp: { readonly url: string; readonly user: string; readonly certificatePem: string; readonly caPem: string };
   readonly consoleToken: string;
+  /** The gateway's HTTPS certificate for the same key, when the console issues them. */
+  readonly https?: { readonly certificatePem: string; readonly caPem: string; readonly hosts: string[] };
   readonly trust: { readonly anchors: string[]; readonly intermediates: string[] };
   readonly agencies: Array<{ code: string; name: string; status: string; certificates: Array<{ fingerprint: string; pem: string }> }>;
 }
@@ -106,8 +108,8 @@ export class ConsoleClient {
   }
 
   /** Redeems an enrolment token (no console account: the token is the credential). */
-  static enrol(baseUrl: string, token: string, csr: string, options: { readonly ca?: string } = {}): Promise<Enrolment> {
-    return new ConsoleClient(baseUrl, '', options).call('POST', '/v1/enrolments', { token, csr });
+  static enrol(baseUrl: string, token: string, csr: string, options: { readonly ca?: string; readonly hosts?: readonly string[] } = {}): Promise<Enrolment> {
+    return new ConsoleClient(baseUrl, '', options).call('POST', '/v1/enrolments', { token, csr, ...(options.hosts?.length ? { hosts: options.hosts } : {}) });
   }
 
   addAgency(input: { code: string; name: string; systemId: string; certificatePem?: string; parentCode?: string | null } & AgencyContactFields): Promise<{ code: string }> {

@@ -12,6 +12,7 @@ import { ConsoleClient, Enrolment } from '../demo/console-client';
  *   transport/key.pem         the system's own key, made here; the enrolment proves it holds it
  *   transport/cert.pem        its broker certificate (CN = its broker user), issued at enrolment
  *   transport/broker-ca.pem   the CA the broker's certificate chains to
+ *   https/cert.pem            its HTTPS server certificate for the same key, when the console issues them
  *   console-token             the system's console credential (reads the agencies it hosts)
  *   trust/anchors.pem, trust/intermediates.pem
  *   trust/console-ca.pem      the CA the console's HTTPS certificate chains to (what enrolment trusted)
@@ -25,6 +26,7 @@ export const gatewayFiles = (dir: string) => ({
   transportKey: path.join(dir, 'transport', 'key.pem'),
   transportCert: path.join(dir, 'transport', 'cert.pem'),
   brokerCa: path.join(dir, 'transport', 'broker-ca.pem'),
+  httpsCert: path.join(dir, 'https', 'cert.pem'),
   consoleToken: path.join(dir, 'console-token'),
   anchors: path.join(dir, 'trust', 'anchors.pem'),
   intermediates: path.join(dir, 'trust', 'intermediates.pem'),
@@ -63,6 +65,8 @@ export interface EnrolOptions {
   readonly databaseUrl?: string;
   /** Encrypts the keys made here (the gateway reads it from EDX_KEY_PASSPHRASE_FILE). */
   readonly passphrase?: string;
+  /** The names the gateway serves HTTPS on: the console issues its server certificate for them (when it issues them). */
+  readonly hosts?: readonly string[];
 }
 
 export interface EnrolResult {
@@ -85,12 +89,16 @@ export async function enrolGateway(options: EnrolOptions): Promise<EnrolResult> 
   if (!databaseUrl) throw new EdxError('REQUEST_INVALID', "Give the gateway's database: --database-url postgres://USER@HOST:5432/DB (a database of its own; the gateway creates its tables).");
   const { keyPem } = ensureKey(files.transportKey, options.passphrase);
   const consoleUrl = options.consoleUrl.replace(/\/+$/, '');
-  const enrolment = await ConsoleClient.enrol(consoleUrl, options.token, certificateRequest(keyPem, 'gateway', options.passphrase), { ca: options.consoleCa });
+  const enrolment = await ConsoleClient.enrol(consoleUrl, options.token, certificateRequest(keyPem, 'gateway', options.passphrase), { ca: options.consoleCa, hosts: options.hosts });
   if (previous?.systemId && previous.systemId !== enrolment.systemId) {
     throw new EdxError('CONFLICT', `${options.dir} is the gateway of system ${previous.systemId}; this token enrols ${enrolment.systemId}. Enrol it into another folder (--dir).`);
   }
   writeFileSync(files.transportCert, enrolment.amqp.certificatePem);
   writeFileSync(files.brokerCa, enrolment.amqp.caPem);
+  if (enrolment.https) {
+    privateDirectory(path.dirname(files.httpsCert));
+    writeFileSync(files.httpsCert, enrolment.https.certificatePem);
+  }
   privateDirectory(path.dirname(files.anchors));
   writeFileSync(files.anchors, enrolment.trust.anchors.join('\n'));
   writeFileSync(files.intermediates, enrolment.trust.intermediates.join('\n'));

@@ -65,9 +65,11 @@ export class SystemsController {
   }
 
   @Post('enrolments')
-  @ApiOperation({ summary: "Redeem an enrolment token: { token, csr } (a PEM request for the gateway's own key) → the system's broker credentials, console token, trust anchors and hosted agencies" })
+  @ApiOperation({ summary: "Redeem an enrolment token: { token, csr, hosts? } (a PEM request for the gateway's own key; the names it serves HTTPS on) → the system's broker certificate, console token, trust anchors, hosted agencies and, when this console issues them, its HTTPS certificate" })
   enrol(@Body() body: Body_) {
-    return this.systems.enrol(requiredText(body, 'token'), requiredText(body, 'csr'));
+    const hosts = body?.hosts === undefined ? [] : body.hosts;
+    if (!Array.isArray(hosts)) throw new EdxError('REQUEST_INVALID', '"hosts" must be a list of the DNS names and IP addresses the gateway serves HTTPS on.');
+    return this.systems.enrol(requiredText(body, 'token'), requiredText(body, 'csr'), hosts as string[]);
   }
 
   @Get('systems/:id/directory')

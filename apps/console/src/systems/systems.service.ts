@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { DataSource } from 'typeorm';
 import { EdxError } from '@edx/common';
 import { AmqpConnection, BrokerAdmin, declareSystemInbox, systemUserName } from '@edx/messaging';
@@ -32,6 +33,8 @@ export interface Enrolment {
   readonly amqp: { readonly url: string; readonly user: string; readonly certificatePem: string; readonly caPem: string };
   /** The system's console credential: it reads the agencies it hosts with it (`GET /v1/systems/:id/directory`). */
   readonly consoleToken: string;
+  /** The gateway's HTTPS server certificate for the same key and the names it asked for, when this console issues them (EDX_HTTPS_CA_DIR). */
+  readonly https?: { readonly certificatePem: string; readonly caPem: string; readonly hosts: string[] };
   /** PEM: what incoming signatures (the agencies', the hub's) must chain to. */
   readonly trust: { readonly anchors: string[]; readonly intermediates: string[] };
   readonly agencies: HostedAgencyEntry[];
@@ -52,6 +55,17 @@ export interface SystemSummary {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const SYSTEM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** The names a gateway's HTTPS certificate may carry: DNS names or IP addresses, at most 10. */
+function checkedHosts(hosts: readonly string[]): string[] {
+  if (hosts.length > 10) throw new EdxError('REQUEST_INVALID', 'Ask for at most 10 server names.');
+  for (const host of hosts) {
+    if (typeof host !== 'string' || !(isIP(host) || /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host))) {
+      throw new EdxError('REQUEST_INVALID', `"${String(host)}" is neither a DNS name nor an IP address.`);
+    }
+  }
+  return [...new Set(hosts)];
+}
+
 /** Tokens carry what they are for, so one pasted in the wrong place is recognised. */
 const ENROLMENT_PREFIX = 'edxenrol_';
 const CONSOLE_TOKEN_PREFIX = 'edxsys_';
@@ -76,6 +90,8 @@ export class SystemsService {
     /** PEM of the CA the broker's own certificate chains to, for gateways to check it. */
     private readonly brokerCaPem: string,
     private readonly transportValidDays = 365,
+    /** Issues gateways' HTTPS server certificates at enrolment; undefined: gateways bring their own. */
+    private readonly httpsCa?: TransportCa,
   ) {}
 
   /**
@@ -140,7 +156,8 @@ export class SystemsService {
    * the same broker user. A new key (a new token) gets a new broker user and the previous one is
    * deleted, so the earlier certificate, stolen or not, opens nothing any more.
    */
-  async enrol(token: string, csrPem: string): Promise<Enrolment> {
+  async enrol(token: string, csrPem: string, hosts: readonly string[] = []): Promise<Enrolment> {
+    const serverNames = checkedHosts(hosts);
     if (!token.startsWith(ENROLMENT_PREFIX)) throw new EdxError('ENROLMENT_TOKEN_INVALID', 'This is not an enrolment token (they start with "edxenrol_"); ask the administrator for the one `edx system add` printed.');
     if (!this.transportCa) throw new EdxError('CONFIG_INVALID', "This console has no transport CA to issue the systems' broker certificates: set EDX_TRANSPORT_CA_DIR (ca.key and ca.pem).");
     const ca = this.transportCa;
@@ -179,8 +196,11 @@ export class SystemsService {
     const url = new URL(this.publicAmqpUrl);
     url.username = '';
     url.password = '';
+    const https = serverNames.length > 0 && this.httpsCa
+      ? { certificatePem: this.httpsCa.issueForCsr(csrPem, { commonName: `gateway-${system.id}`, purposes: ['server'], hosts: serverNames, validDays: this.transportValidDays }).certificatePem, caPem: this.httpsCa.certificatePem, hosts: serverNames }
+      : undefined;
     return {
-      systemId: system.id, name: system.name,
+      systemId: system.id, name: system.name, ...(https ? { https } : {}),
       amqp: { url: url.toString(), user: system.amqpUser, certificatePem: issued.certificatePem, caPem: this.brokerCaPem },
       consoleToken, trust: await this.trustMaterial(), agencies: await this.hostedAgencies(system.id),
     };
