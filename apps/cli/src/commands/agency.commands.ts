@@ -72,7 +72,7 @@ const certAddOptions = {
 export const agencyCertAddCommand: Command = {
   name: 'agency cert add',
   summary: "register another signing certificate for an agency (a rotation's first step)",
-  usage: 'agency cert add CODE --cert cert.pem [--console URL --token TOKEN] [--json]',
+  usage: 'agency cert add CODE --cert cert.pem [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     "Registers a new signing certificate for the agency CODE beside the ones it has: the hub accepts every active one, so the agency's gateway can switch keys while traffic flows. " +
     'The console refuses a certificate not issued for CODE (CERT_NOT_FOR_AGENCY), one that may not sign (CERT_KEY_USAGE) and one that does not chain now to the registered trust (CERT_UNTRUSTED, CERT_EXPIRED, CERT_NOT_YET_VALID, CERT_REVOKED ...). ' +
@@ -90,7 +90,7 @@ export const agencyCertAddCommand: Command = {
 export const agencyCertRetireCommand: Command = {
   name: 'agency cert retire',
   summary: "retire an agency's signing certificate (a rotation's last step)",
-  usage: 'agency cert retire CODE FINGERPRINT [--console URL --token TOKEN] [--json]',
+  usage: 'agency cert retire CODE FINGERPRINT [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Retires the certificate FINGERPRINT (SHA-256 of its DER, hex, as `edx agency cert list` shows it) of the agency CODE: from the hub\'s next directory read (EDX_DIRECTORY_CACHE_MS) a package or status signed with it is refused (SIGNER_NOT_SENDER). ' +
     "The agency's last active certificate cannot be retired (CONFLICT): register its successor first, or suspend the agency. Retiring it again changes nothing. Recorded in the audit log.",
@@ -112,7 +112,7 @@ const certListOptions = {
 export const agencyCertListCommand: Command = {
   name: 'agency cert list',
   summary: "list the agencies' signing certificates, soonest expiry first",
-  usage: 'agency cert list [CODE] [--status S] [--console URL --token TOKEN] [--json]',
+  usage: 'agency cert list [CODE] [--status S] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description: "Lists the registered signing certificates (of the agency CODE, or of every agency), soonest expiry first: agency, fingerprint, status, expiry and days left.",
   options: certListOptions,
   examples: ['edx agency cert list 000.00.00.G22', 'edx agency cert list --status active --json'],
@@ -155,7 +155,7 @@ const retireOptions = {
 export const agencyRetireCommand: Command = {
   name: 'agency retire',
   summary: 'retire an agency code into its successor (a merger or a rename)',
-  usage: 'agency retire CODE [--into SUCCESSOR] [--console URL --token TOKEN] [--json]',
+  usage: 'agency retire CODE [--into SUCCESSOR] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Retires the code CODE in the directory. With --into a registered agency it is a merger (the 2025 province mergers); with --into a code not registered yet it is a rename (the new code is registered as the same agency: name, host, parent, contacts; give it a certificate for its new code). ' +
     'From then on the hub routes documents and statuses addressed to CODE to the end of its chain of successors, keeping the address the sender wrote; CODE itself can no longer send or host certificates. Without --into the code is closed and documents to it are refused (ROUTING_RECIPIENT_RETIRED). Retiring it again into the same successor changes nothing.',
@@ -173,7 +173,7 @@ export const agencyRetireCommand: Command = {
 export const agencyHistoryCommand: Command = {
   name: 'agency history',
   summary: "a code's history: retirements, renames and mergers, and its current code",
-  usage: 'agency history CODE [--console URL --token TOKEN] [--json]',
+  usage: 'agency history CODE [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description: 'Prints the history of the code CODE (also of a retired code): its own retirement, those of the codes retired into it and those along its chain of successors, in time order, and the code it stands for now.',
   options: consoleOptions,
   examples: ['edx agency history 000.00.00.H42'],
@@ -204,7 +204,7 @@ const exportOptions = {
 export const agencyExportCommand: Command = {
   name: 'agency export',
   summary: "export the directory in the national axis's agency-list shape (JSON or CSV)",
-  usage: 'agency export [--format json|csv] [--out FILE] [--console URL --token TOKEN] [--json]',
+  usage: 'agency export [--format json|csv] [--out FILE] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Writes the current agencies (retired codes left out) as the national axis lists them: a JSON array of { id, pid, code, name, mail, oldCode, code102 }, or CSV with that header row (RFC 4180, UTF-8 with a byte order mark). ' +
     'id is the agency\'s id in the axis list it was imported from, else its code; pid is its parent\'s id.',
@@ -230,7 +230,7 @@ const importOptions = {
 export const agencyImportCommand: Command = {
   name: 'agency import',
   summary: "import an agency list in the national axis's shape (JSON or CSV), row by row",
-  usage: 'agency import FILE [--format json|csv] [--system SYSTEM_ID] [--console URL --token TOKEN] [--json]',
+  usage: 'agency import FILE [--format json|csv] [--system SYSTEM_ID] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     'Sends FILE (a JSON array of { id, pid, code, name, mail, oldCode, code102 } or CSV with those column names; UTF-8, with or without a byte order mark) to the console, which imports it row by row and streams each row\'s result back: created, updated, unchanged or refused (with the error code and why). ' +
     'A progress line shows while it runs, then the refused rows and a summary. Importing the same file again changes nothing (every row unchanged). Parents (pid) may come in any order. Exits 1 when a row was refused, with the first refused row\'s code.',

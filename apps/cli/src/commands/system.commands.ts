@@ -12,7 +12,7 @@ const enrolHint = (consoleUrl: string, token: string) => `on the gateway's machi
 export const systemAddCommand: Command = {
   name: 'system add',
   summary: 'create a connected system (a gateway) and its one-time enrolment token',
-  usage: 'system add ID --name NAME [--console URL --token TOKEN] [--json]',
+  usage: 'system add ID --name NAME [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     "Creates a connected system through the console API (administrators only): its broker user and inbox queue, and a one-time enrolment token, printed once, that the gateway's operator redeems with `edx gateway enrol` on the gateway's machine (it expires after EDX_CONSOLE_ENROLMENT_TTL_HOURS, 24 by default). " +
     'Running it again for a system not enrolled yet, with the same name, prints a new token (the previous one stops working).',
@@ -32,7 +32,7 @@ export const systemAddCommand: Command = {
 export const systemTokenCommand: Command = {
   name: 'system token',
   summary: 'a new enrolment token for a connected system (e.g. its gateway moves to a new machine)',
-  usage: 'system token ID [--console URL --token TOKEN] [--json]',
+  usage: 'system token ID [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     "Issues a new one-time enrolment token for the system ID (administrators only); the previous one stops working. The gateway that redeems it gets new broker credentials and a new console token; the old gateway's stop working when it does.",
   options: consoleOptions,
@@ -51,7 +51,7 @@ export const systemTokenCommand: Command = {
 export const systemListCommand: Command = {
   name: 'system list',
   summary: 'list the connected systems, their enrolment and their agencies',
-  usage: 'system list [--console URL --token TOKEN] [--json]',
+  usage: 'system list [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description: 'Lists the connected systems from the console API: id, status, when its gateway enrolled (or until when its token waits), and the agencies it hosts.',
   options: consoleOptions,
   examples: ['edx system list', 'edx system list --json'],

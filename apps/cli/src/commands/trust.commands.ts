@@ -12,7 +12,7 @@ const KINDS = ['anchors', 'intermediates', 'crls'] as const;
 export const trustAddCommand: Command = {
   name: 'trust add',
   summary: 'register trust anchors, intermediate CAs or CRLs with the console',
-  usage: 'trust add anchors|intermediates|crls FILE [--label TEXT] [--console URL --token TOKEN] [--json]',
+  usage: 'trust add anchors|intermediates|crls FILE [--label TEXT] [--console URL --token TOKEN] [--cacert FILE] [--json]',
   description:
     "Registers the certificates (PEM, several blocks, or DER) or CRLs in FILE with the console (administrators only). Anchors and intermediates are what every agency's signatures must chain to: gateways receive them when they enrol. " +
     'A CRL must be signed by a registered CA; gateways poll the console for the latest of each issuer.',

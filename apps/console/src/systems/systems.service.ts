@@ -114,8 +114,7 @@ export class SystemsService {
     await this.admin.ensureVhost(this.vhost);
     const amqpUser = systemUserName(id);
     await this.amqp.withChannel((ch) => declareSystemInbox(ch, id, []));
-    const token = `${ENROLMENT_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const expiresAt = new Date(Date.now() + this.enrolmentTtlMs);
+    const { token, expiresAt } = this.freshToken();
     await this.dataSource.transaction(async (em) => {
       await em.query(
         'INSERT INTO connected_systems (id, name, amqp_user, enrolment_token_sha256, enrolment_expires_at) VALUES ($1, $2, $3, $4, $5)',
@@ -126,10 +125,14 @@ export class SystemsService {
     return { systemId: id, token, expiresAt, reissued: false };
   }
 
+  /** An enrolment token and until when it may be redeemed. */
+  private freshToken(): { token: string; expiresAt: Date } {
+    return { token: `${ENROLMENT_PREFIX}${randomBytes(32).toString('base64url')}`, expiresAt: new Date(Date.now() + this.enrolmentTtlMs) };
+  }
+
   /** A new enrolment token for a system (the previous one stops working); its next redemption may come from a new key. */
   async newEnrolmentToken(id: string, by: AuditActor): Promise<EnrolmentToken> {
-    const token = `${ENROLMENT_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const expiresAt = new Date(Date.now() + this.enrolmentTtlMs);
+    const { token, expiresAt } = this.freshToken();
     await this.dataSource.transaction(async (em) => {
       const [was]: Array<{ enrolment_expires_at: Date | null; enrolled_at: Date | null }> = await em.query(
         'SELECT enrolment_expires_at, enrolled_at FROM connected_systems WHERE id = $1 FOR UPDATE', [id],
