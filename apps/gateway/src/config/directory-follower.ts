@@ -13,7 +13,7 @@ interface DirectoryAgency {
   readonly certificates: Array<{ fingerprint: string; pem: string }>;
 }
 
-/** Why a hosted agency is not served here yet, for the log and /health. */
+/** Why a hosted agency is not served here yet (logged once per reason). */
 export interface PendingAgency {
   readonly code: string;
   readonly reason: string;
@@ -64,11 +64,6 @@ export class DirectoryFollower {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
-  }
-
-  /** The hosted agencies not served yet and why. */
-  get pending(): readonly PendingAgency[] {
-    return this.pendingAgencies;
   }
 
   /**
