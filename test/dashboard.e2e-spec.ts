@@ -112,7 +112,8 @@ describe('dashboard in a real browser (real exchange)', () => {
     await page.locator('nav a[href="#documents"]', { hasText: 'Documents' }).waitFor();
     await page.locator('select[name="lang"]').selectOption('vi');
     await page.locator('nav a[href="#documents"]', { hasText: 'Văn bản' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('vi');
+    // The page's language follows after the render (an effect): wait for it rather than race it.
+    await page.waitForFunction(() => document.documentElement.lang === 'vi');
     // A string, so the test's compiler leaves the browser's import() alone.
     const tables = await page.evaluate<Record<string, string[]>>(
       "import('/assets/i18n.js').then(({ STRINGS }) => Object.fromEntries(Object.entries(STRINGS).map(([lang, words]) => [lang, Object.keys(words).sort()])))",

@@ -207,7 +207,8 @@ export class DevPki {
     const { cert, ca } = this.leafCertificate(keys.publicKey, request);
     const certificatePem = forge.pki.certificateToPem(cert);
     const chainPem = ca.certificatePem + ca.chainPem;
-    const pkcs12Password = randomBytes(9).toString('base64url');
+    // Hex: a password that starts with '-' would read as an option on the command line (`--password -x`).
+    const pkcs12Password = randomBytes(9).toString('hex');
     const p12Chain = [...chainPem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => forge.pki.certificateFromPem(m[0]));
     const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keys.keyPem), [cert, ...p12Chain], pkcs12Password, { algorithm: '3des' });
     return {
