@@ -19,6 +19,23 @@ function useLoad(load, deps) {
   return state;
 }
 
+/**
+ * A search page's filters: what is typed (`form`, changed by `field(key)`) is asked of `path` only when
+ * the form is submitted; empty filters are left out. Reloads when `version` moves.
+ */
+function useSearch(path, initial, version) {
+  const [form, setForm] = useState(initial);
+  const [query, setQuery] = useState(initial);
+  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v)).toString();
+  const { data, error } = useLoad(() => call(`${path}?${params}`), [version, params]);
+  const submit = (e) => {
+    e.preventDefault();
+    setQuery(form);
+  };
+  const field = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
+  return { form, field, submit, data, error };
+}
+
 function Problem({ t, error }) {
   return error ? html`<p class="problem" role="alert">${t('error')}: ${error.code} — ${error.message}</p>` : null;
 }
@@ -64,16 +81,8 @@ export function Overview({ t, version }) {
 }
 
 export function Documents({ t, version }) {
-  const [form, setForm] = useState({ q: '', sender: '', state: '' });
-  const [query, setQuery] = useState(form);
+  const { form, field, submit, data, error } = useSearch('/v1/documents', { q: '', sender: '', state: '' }, version);
   const [open, setOpen] = useState(null);
-  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v)).toString();
-  const { data, error } = useLoad(() => call(`/v1/documents?${params}`), [version, params]);
-  const submit = (e) => {
-    e.preventDefault();
-    setQuery(form);
-  };
-  const field = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
   return html`
     <form class="filters" onSubmit=${submit}>
       <input name="q" placeholder=${t('documents.search')} aria-label=${t('documents.search')} value=${form.q} onInput=${field('q')} />
@@ -147,16 +156,8 @@ export function DeadLetters({ t, version }) {
 
 /** The directory: search by code prefix or name (accents ignored) and status; a row opens the agency. */
 export function Agencies({ t, version }) {
-  const [form, setForm] = useState({ q: '', status: '' });
-  const [query, setQuery] = useState(form);
+  const { form, field, submit, data, error } = useSearch('/v1/agencies', { q: '', status: '' }, version);
   const [open, setOpen] = useState(null);
-  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v)).toString();
-  const { data, error } = useLoad(() => call(`/v1/agencies?${params}`), [version, params]);
-  const submit = (e) => {
-    e.preventDefault();
-    setQuery(form);
-  };
-  const field = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
   return html`
     <form class="filters" onSubmit=${submit}>
       <input name="q" placeholder=${t('agencies.search')} aria-label=${t('agencies.search')} value=${form.q} onInput=${field('q')} />

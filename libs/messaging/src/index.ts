@@ -18,7 +18,7 @@ export type { ConfirmedPublisherOptions, PublishProperties } from './publisher/c
 export { Outcome, DeadLetterHeaders } from './consumer/outcome';
 export { Consumer } from './consumer/consumer';
 export type { BatchHandler, ConsumerOptions, InboundMessage } from './consumer/consumer';
-export { BrokerAdmin, HUB_PERMISSIONS, escapeRegex, systemPermissions, systemUserName } from './admin/broker-admin';
+export { BrokerAdmin, HUB_PERMISSIONS, escapeRegex, systemPermissions, systemUserName, systemUserPattern } from './admin/broker-admin';
 export type { BrokerAdminOptions, BrokerConnectionInfo, BrokerPermissions } from './admin/broker-admin';
 export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxMessage, OutboxRelayOptions, OutboxStore } from './outbox/outbox-relay';

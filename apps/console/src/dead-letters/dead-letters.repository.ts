@@ -1,4 +1,4 @@
-import { escapeRegex } from '@edx/messaging';
+import { systemUserPattern } from '@edx/messaging';
 import { DataSource } from 'typeorm';
 import { AuditActor, DeadLetterOrigin, DeadLetterState, appendAudit, asStorageError } from '@edx/storage';
 import { DeadLetterSearch } from './dead-letter-search.query';
@@ -54,7 +54,7 @@ export class DeadLettersRepository {
     if (search.to) where.push(`failed_at <= ${p(search.to)}`);
     // The sender: the connected system that published it (its broker user) or on whose behalf the hub delivered it.
     // A system's broker user is `system.<id>` or an enrolment's `system.<id>.<n>`.
-    if (search.sender) where.push(`(user_id ~ ${p(`^system\\.${escapeRegex(search.sender)}(\\.[0-9]+)?$`)} OR user_id = ${p(search.sender)} OR headers->>'x-edx-sender-system' = ${p(search.sender)})`);
+    if (search.sender) where.push(`(user_id ~ ${p(systemUserPattern(search.sender))} OR user_id = ${p(search.sender)} OR headers->>'x-edx-sender-system' = ${p(search.sender)})`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }] = await this.query<{ total: number }>(`SELECT count(*)::int AS total FROM dead_letters ${filter}`, params);
     const page = [...where];

@@ -3,7 +3,7 @@ import { AmqpConnection } from '../connection/amqp-connection';
 import { ConfirmedPublisher } from '../publisher/confirmed-publisher';
 import { TestBroker, collect, createTestBroker, randomSuffix, waitFor } from '../testing/broker-fixture';
 import { Topology, declareCoreTopology, declareSystemInbox } from '../topology/topology';
-import { BrokerAdmin, escapeRegex, systemPermissions, systemUserName } from './broker-admin';
+import { BrokerAdmin, escapeRegex, systemPermissions, systemUserName, systemUserPattern } from './broker-admin';
 
 /** Resolves with the reason the broker closed a channel for what `act` did on it. */
 async function channelRefusal(model: ChannelModel, act: (ch: Awaited<ReturnType<ChannelModel['createConfirmChannel']>>) => Promise<unknown>): Promise<string> {
@@ -55,6 +55,10 @@ describe('BrokerAdmin and least-privilege users (real broker)', () => {
     expect(systemPermissions('prov.01')).toEqual({ configure: '^$', write: '^edx\\.hub$', read: '^system\\.prov\\.01\\.inbox$' });
     expect(escapeRegex('a.b*c')).toBe('a\\.b\\*c');
     expect(() => systemUserName('bad id/..')).toThrow(expect.objectContaining({ code: 'REQUEST_INVALID' }));
+    // Each enrolment's user, and every user of one system (never another's whose id it prefixes).
+    expect(systemUserName('prov-01', 2)).toBe('system.prov-01.2');
+    const users = new RegExp(systemUserPattern('prov.01'));
+    expect(['system.prov.01', 'system.prov.01.3', 'system.prov.012', 'system.provX01', 'system.prov.01.x'].map((u) => users.test(u))).toEqual([true, true, false, false, false]);
   });
 
   it('lets a system publish to edx.hub under its own user_id, which the hub then reads', async () => {

@@ -46,6 +46,14 @@ export function systemUserName(systemId: string, generation?: number): string {
 }
 
 /**
+ * A regular expression (JavaScript and PostgreSQL alike) matching every broker user of a system,
+ * `system.<id>` and each `system.<id>.<n>`; any text is taken as the id (a search matches nothing).
+ */
+export function systemUserPattern(systemId: string): string {
+  return `^system\\.${escapeRegex(systemId)}(\\.[0-9]+)?$`;
+}
+
+/**
  * Least privilege for a connected system: publish on edx.hub, consume its own inbox, declare nothing.
  * It may not write to edx.dead: a message it cannot handle it rejects, and the broker dead-letters it
  * (x-death names the queue), so no system can forge a dead letter that a replay would trust.
@@ -166,9 +174,9 @@ export class BrokerAdmin {
 
   /** Deletes every broker user of a connected system (`system.<id>` and each enrolment's `system.<id>.<n>`). */
   async deleteSystemUsers(systemId: string): Promise<void> {
-    const base = systemUserName(systemId);
+    const mine = new RegExp(systemUserPattern(systemId));
     const users = (await this.request('GET', '/api/users')) as Array<{ name: string }>;
-    for (const { name } of users) if (name === base || new RegExp(`^${escapeRegex(base)}\\.\\d+$`).test(name)) await this.deleteUser(name);
+    for (const { name } of users) if (mine.test(name)) await this.deleteUser(name);
   }
 
   /** Deletes a user (its connections are closed by the broker); resolves if it does not exist. */
