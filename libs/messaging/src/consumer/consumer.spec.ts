@@ -83,6 +83,26 @@ describe('Consumer (real broker)', () => {
     expect(await messageCount(queue)).toBe(0);
   });
 
+  it('hands a message resent into the same batch to the handler once and acks both copies; a reused id with other bytes is not a copy', async () => {
+    const queue = await workQueue();
+    // Queued before the consumer starts, so all of them come in one batch.
+    await send(queue, 'c-1');
+    await send(queue, 'c-1'); // a publisher resent it after a lost confirm
+    await send(queue, 'c-2');
+    await publisher.publish('', queue, Buffer.from('other bytes under c-2'), { messageId: 'c-2', type: 'package' });
+    await send(queue, 'c-1', { type: 'status' }); // same id, another kind of message
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 10, maxWaitMs: 200 } });
+    const batches: string[][] = [];
+    await consumer.start(async (messages) => {
+      batches.push(messages.map((m) => `${m.messageId}:${m.type}:${m.body.toString()}`));
+      return messages.map(() => Outcome.ack());
+    });
+    await waitFor(() => batches.flat().length >= 4, 5000, 'the distinct messages');
+    await consumer.stop();
+    expect(batches).toEqual([['c-1:package:body of c-1', 'c-2:package:body of c-2', 'c-2:package:other bytes under c-2', 'c-1:status:body of c-1']]);
+    expect(await messageCount(queue)).toBe(0);
+  });
+
   it('retries a message after its delay, from memory: not redelivered, its delivery count untouched', async () => {
     const queue = await workQueue();
     const consumer = new Consumer(connection, publisher, { queue, prefetch: 10 });

@@ -245,7 +245,32 @@ export class Consumer {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.track(this.process(batch));
+    this.track(this.process(this.withoutCopies(batch)));
+  }
+
+  /**
+   * A message can sit in the queue twice (a publisher resent it after a lost confirm) and both
+   * copies can land in one batch: the handler sees it once. The copy is acked at once; the original
+   * stays unacked until its own outcome, so the message is never lost. Two deliveries are one
+   * message when message id, routing key, type and bytes are the same; a reused id with other bytes
+   * is not a copy and reaches the handler (the hub refuses it as a replay).
+   */
+  private withoutCopies(batch: Delivery[]): Delivery[] {
+    const firsts = new Map<string, Delivery>();
+    const distinct: Delivery[] = [];
+    for (const delivery of batch) {
+      const { messageId, routingKey, type, body } = delivery.message;
+      const key = messageId === undefined ? undefined : `${messageId}|${routingKey}|${type ?? ''}`;
+      const first = key === undefined ? undefined : firsts.get(key);
+      if (first && first.message.body.equals(body)) {
+        this.settle(delivery, (ch) => ch.ack(delivery.raw));
+        continue;
+      }
+      if (key !== undefined && !first) firsts.set(key, delivery);
+      distinct.push(delivery);
+    }
+    if (distinct.length < batch.length) this.log.info({ copies: batch.length - distinct.length }, 'Acked copies of messages already in this batch');
+    return distinct;
   }
 
   private async process(batch: Delivery[], attempt = 0): Promise<void> {
