@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tlsFetch } from '@edx/common';
 import { BrokerAdmin } from '@edx/messaging';
-import { dropDatabase } from '@edx/storage';
+import { databaseUrl, dropDatabase } from '@edx/storage';
 import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
 import { createDevPki, loadIdentityFiles, makePdf, signPdf } from '@edx/trust';
 import { freePort } from '../apps/cli/src/processes/app-process';
@@ -43,7 +43,7 @@ describe('edx up on a fresh machine: all or nothing, then a checked start every 
   const dir = path.join(work, '.edx');
   const vhost = uniqueName('edx_up');
   const prefix = `up${Date.now().toString(36).slice(-5)}-`;
-  const hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName('edx_up_hub')}`;
+  const hubDatabaseUrl = databaseUrl(TEST_PG_ROOT, uniqueName('edx_up_hub'));
   const admin = new BrokerAdmin({ managementUrl: MANAGEMENT_URL });
   const runs: EdxUp[] = [];
   let env: Record<string, string>;
@@ -77,7 +77,7 @@ describe('edx up on a fresh machine: all or nothing, then a checked start every 
     await eventually('the management API', async () => managementPluginOn(), 60_000);
     await admin.deleteVhost(vhost).catch(() => undefined);
     for (const id of ['sys-a', 'sys-b']) await admin.deleteUser(`system.${prefix}${id}`).catch(() => undefined);
-    for (const url of [hubDatabaseUrl, ...['sys_a', 'sys_b'].map((s) => `${TEST_PG_ROOT}/edx_gateway_${prefix.replace(/-/g, '_')}${s}`)]) {
+    for (const url of [hubDatabaseUrl, ...['sys_a', 'sys_b'].map((s) => databaseUrl(TEST_PG_ROOT, `edx_gateway_${prefix.replace(/-/g, '_')}${s}`))]) {
       await dropDatabase(url).catch(() => undefined);
     }
     rmSync(work, { recursive: true, force: true });
@@ -156,7 +156,7 @@ describe('edx up on a fresh machine: all or nothing, then a checked start every 
     expect(await run.exited).toBe(1);
     const result = JSON.parse(run.output.trim().split('\n').pop()!);
     expect(result).toMatchObject({ ok: false, code: 'EXCHANGE_INCONSISTENT' });
-    expect(result.message).toContain(`database ${hubDatabaseUrl.split('/').pop()}`);
+    expect(result.message).toContain(`database ${new URL(hubDatabaseUrl).pathname.slice(1)}`);
     expect(result.message).toContain(`made for ${dir}`);
     expect(result.message).toContain('npx edx up --reset');
     renameSync(moved, dir);

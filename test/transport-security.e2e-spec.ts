@@ -44,6 +44,17 @@ describe('transport security of the HTTP APIs (real exchange)', () => {
     }
   });
 
+  it("talks to PostgreSQL over verified TLS only: every backend serving the exchange's databases is encrypted", async () => {
+    const names = exchange.databaseNames();
+    const rows = await exchange.hubQuery<{ datname: string; ssl: boolean; n: string }>(
+      'SELECT a.datname, s.ssl, count(*) AS n FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.datname = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2',
+      [names],
+    );
+    // The hub's, the console's (same database) and each gateway's pools are open, and not one connection is in clear.
+    expect(new Set(rows.map((r) => r.datname))).toEqual(new Set(names));
+    expect(rows.filter((r) => !r.ssl)).toEqual([]);
+  });
+
   it('is refused by a client that trusts another CA: no app is taken for the exchange\'s', async () => {
     const stranger = tlsFetch({ ca: TransportCa.create({ name: 'someone else' }).certificatePem });
     for (const url of [exchange.consoleUrl, exchange.hubUrl, gatewayA()]) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Fetch, createLogger, gatewayBrokerOf, loadGatewayConfig, tlsFetch } from '@edx/common';
 import { AmqpConnection, AmqpTlsFiles, BrokerAdmin, issueBrokerClientFiles, loadDevTransportCa, devBrokerTlsPaths } from '@edx/messaging';
-import { dropDatabase } from '@edx/storage';
+import { databaseUrl, dropDatabase } from '@edx/storage';
 import { Client } from 'pg';
 import { DevPki, SigningIdentity, TransportCa, createDevPki, loadIdentity } from '@edx/trust';
 import { TEST_PG_ROOT, uniqueName } from '@edx/testing';
@@ -113,7 +113,7 @@ export class ExchangeHarness {
     this.vhost = uniqueName(`edx_${label}`);
     this.amqpUrl = `${AMQP_ROOT}/${this.vhost}`;
     this.amqpsUrl = `${AMQPS_ROOT}/${this.vhost}`;
-    this.hubDatabaseUrl = `${TEST_PG_ROOT}/${uniqueName(`edx_${label}_hub`)}`;
+    this.hubDatabaseUrl = databaseUrl(TEST_PG_ROOT, uniqueName(`edx_${label}_hub`));
     this.databases = [this.hubDatabaseUrl];
   }
 
@@ -129,7 +129,7 @@ export class ExchangeHarness {
 
   /** A new database name on the test server, dropped at stop (a gateway's, for a system enrolled by a test). */
   newDatabaseUrl(): string {
-    const url = `${TEST_PG_ROOT}/${uniqueName(`edx_${this.label}_gw`)}`;
+    const url = databaseUrl(TEST_PG_ROOT, uniqueName(`edx_${this.label}_gw`));
     this.databases.push(url);
     return url;
   }
@@ -285,6 +285,11 @@ export class ExchangeHarness {
       if (a) return loadIdentity({ pem: { key: readFileSync(a.keyFile, 'utf8'), cert: readFileSync(a.certFile, 'utf8') } });
     }
     throw new Error(`no agency ${agencyCode}`);
+  }
+
+  /** The names of the databases this exchange made (the hub's and each gateway's). */
+  databaseNames(): string[] {
+    return this.databases.map((url) => decodeURIComponent(new URL(url).pathname.slice(1)));
   }
 
   /** Reads the hub database (assertions only: the apps never read each other's tables). */

@@ -1,4 +1,6 @@
 import { DEV_BROKER_TLS_DIR, amqpSettingsOf, amqpSettingsShape, checkAmqpSettings, httpServerSettingsOf, httpServerSettingsShape, keySettingsShape, loadSettings, setting, z } from '@edx/common';
+import { devBrokerTlsPaths } from '@edx/messaging';
+import { localDatabaseUrl } from '@edx/storage';
 
 export const consoleSettingsSchema = z
   .object({
@@ -12,7 +14,7 @@ export const consoleSettingsSchema = z
     /** Host and port gateways use to reach the broker (written into the credentials onboarding returns). */
     EDX_AMQP_PUBLIC_URL: setting.optionalText(),
     ...keySettingsShape,
-    EDX_HUB_DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/edx_hub'),
+    EDX_HUB_DATABASE_URL: setting.url(localDatabaseUrl(devBrokerTlsPaths().caFile, 'edx_hub')),
     /** SHA-256 (hex) of the bootstrap administrator and operator bearer tokens (named accounts: `edx user add`). Unset: no bootstrap token for that role. */
     EDX_CONSOLE_ADMIN_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     EDX_CONSOLE_OPERATOR_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),

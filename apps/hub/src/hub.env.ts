@@ -1,4 +1,6 @@
 import { amqpSettingsOf, amqpSettingsShape, checkAmqpSettings, httpServerSettingsOf, httpServerSettingsShape, keySettingsShape, loadSettings, verificationSettingsOf, verificationSettingsShape, setting, z } from '@edx/common';
+import { devBrokerTlsPaths } from '@edx/messaging';
+import { localDatabaseUrl } from '@edx/storage';
 
 export const hubSettingsSchema = z
   .object({
@@ -6,7 +8,7 @@ export const hubSettingsSchema = z
     EDX_HUB_PORT: setting.port(8082),
     EDX_LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     ...amqpSettingsShape,
-    EDX_HUB_DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/edx_hub'),
+    EDX_HUB_DATABASE_URL: setting.url(localDatabaseUrl(devBrokerTlsPaths().caFile, 'edx_hub')),
     EDX_HUB_PREFETCH: setting.int(400, 1),
     EDX_HUB_BATCH_SIZE: setting.int(100, 1),
     EDX_HUB_BATCH_WAIT_MS: setting.int(5, 0),

@@ -1,4 +1,5 @@
 export * from './shared/database';
+export * from './shared/database-url';
 export * from './shared/sql-values';
 export * from './hub';
 export * from './gateway';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Fetch, tlsFetch } from '@edx/common';
 import { AmqpTlsFiles, BrokerAdmin, devBrokerTlsPaths, issueBrokerClientFiles, loadDevTransportCa } from '@edx/messaging';
-import { dropDatabase } from '@edx/storage';
+import { databaseUrl, dropDatabase } from '@edx/storage';
 import { SigningIdentity, TransportCa, createDevPki, loadIdentityFiles } from '@edx/trust';
 import { ConsoleClient } from '../demo/console-client';
 import { DemoSystem, ProvisionedSystem, gatewayServerName, provisionSystems } from '../demo/demo-setup';
@@ -58,7 +58,7 @@ export class IsolatedExchange {
     const { log, databaseRoot } = this.options;
     const admin = new BrokerAdmin({ managementUrl: this.options.managementUrl });
     await admin.ensureVhost(this.id);
-    const hubDatabase = `${databaseRoot}/${this.id}_hub`;
+    const hubDatabase = databaseUrl(databaseRoot, `${this.id}_hub`);
     this.databases.push(hubDatabase);
     const pki = createDevPki();
     const hub = pki.issue({ code: 'edx.hub', name: 'edx exchange hub', kind: 'organisation' });
@@ -89,9 +89,9 @@ export class IsolatedExchange {
     const consoleApp = this.track(launchApp('console', { port: consolePort, ca, env: { ...common, ...amqpEnv(consoleTls), ...httpsEnv(serverFiles(this.dir, 'console')), EDX_CONSOLE_PORT: String(consolePort), EDX_TRANSPORT_CA_DIR: devBrokerTlsPaths(this.options.brokerTlsDir).caDir, EDX_CONSOLE_ADMIN_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex') } }));
     await waitHealthy(consoleApp);
     const system = async (id: string, codes: string[]): Promise<DemoSystem> => {
-      const databaseUrl = `${databaseRoot}/${this.id}_${id}`;
-      this.databases.push(databaseUrl);
-      return { id: `${id}-${this.id.slice(-4)}`, name: id, port: await freePort(), databaseUrl, agencies: codes.map((code) => ({ code, name: `Agency ${code}` })) };
+      const url = databaseUrl(databaseRoot, `${this.id}_${id}`);
+      this.databases.push(url);
+      return { id: `${id}-${this.id.slice(-4)}`, name: id, port: await freePort(), databaseUrl: url, agencies: codes.map((code) => ({ code, name: `Agency ${code}` })) };
     };
     const systems = [await system('senders', SENDER_CODES.slice(0, this.options.senders)), await system('receivers', RECEIVER_CODES.slice(0, this.options.receivers))];
     this.systems = await provisionSystems({ console: new ConsoleClient(consoleApp.url, adminToken, { ca }), pki, dir: this.dir, systems, transportCa: this.transport });

@@ -1,15 +1,13 @@
-import { X509Certificate } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { EdxError } from '@edx/common';
 import { DevBrokerTlsPaths, devBrokerTlsPaths } from '@edx/messaging';
 import { TransportCa } from '@edx/trust';
+import { ensureMachineCa, ensureServerCertificate, systemAccount } from '../up/machine-tls';
 import { CommandRunner, findTool, runCommand } from '../up/prerequisites';
 
 /** Where the local broker's TLS listener and its HTTPS management API listen. */
 export const BROKER_TLS_PORT = 5671;
 export const MANAGEMENT_TLS_PORT = 15671;
-/** The broker's certificate is renewed when it has fewer days than this left. */
-const RENEW_WITHIN_DAYS = 30;
 const BEGIN = '# edx broker tls: begin (written by `edx broker tls`; README, "Transport security")';
 const END = '# edx broker tls: end';
 
@@ -86,8 +84,8 @@ export async function ensureLocalBrokerTls(options: { readonly dir?: string; rea
     if (!result.ok) throw new EdxError('PREREQUISITE_MISSING', `The broker refused to ${what} (\`${command.join(' ')}\`): ${result.output.slice(-400)}`);
     return result.output;
   };
-  const ca = ensureCa(paths, changed);
-  const renewed = ensureServerCertificate(ca, paths, changed);
+  const ca = ensureMachineCa(paths.caDir, changed);
+  const renewed = ensureBrokerCertificate(ca, paths, changed);
   ensureConf(options.confFile, brokerTlsConf(paths), changed, (candidate) => rabbit('read the new configuration', [ctl, '-q', 'eval', validationTerm(candidate)]));
 
   const enabled = rabbit('list its plugins', [plugins, 'list', '-E', '-m']);
@@ -120,45 +118,16 @@ export async function ensureLocalBrokerTls(options: { readonly dir?: string; rea
   return { changed, paths };
 }
 
-function ensureCa(paths: DevBrokerTlsPaths, changed: string[]): TransportCa {
-  if (existsSync(`${paths.caDir}/ca.key`)) return TransportCa.load(paths.caDir);
-  const ca = TransportCa.create({ name: 'edx dev transport CA (this machine)' });
-  ca.save(paths.caDir);
-  changed.push(`made the machine's dev transport CA in ${paths.caDir}`);
-  return ca;
-}
-
-/** Issues the broker's certificate when it is missing, not this CA's, or ends within 30 days; true when it did. */
-function ensureServerCertificate(ca: TransportCa, paths: DevBrokerTlsPaths, changed: string[]): boolean {
-  const group = rabbitmqGroup();
-  mkdirSync(paths.dir, { recursive: true });
-  chmodSync(paths.dir, group === undefined ? 0o755 : 0o750);
-  if (group !== undefined) chownSync(paths.dir, process.getuid?.() ?? 0, group);
+/** The broker's certificate (renewed as ensureServerCertificate says) and the CA file it trusts clients by; true when the certificate was issued. */
+function ensureBrokerCertificate(ca: TransportCa, paths: DevBrokerTlsPaths, changed: string[]): boolean {
+  const rabbitmq = systemAccount('rabbitmq');
+  // The broker runs as rabbitmq: its group reads the key, nobody else.
+  const issued = ensureServerCertificate(ca, { dir: paths.dir, certFile: paths.certFile, keyFile: paths.keyFile, account: rabbitmq && { ...rabbitmq, reads: 'as-group' } }, 'the broker', changed);
   if (!existsSync(paths.caFile) || readFileSync(paths.caFile, 'utf8') !== ca.certificatePem) {
     writeFileSync(paths.caFile, ca.certificatePem, { mode: 0o644 });
     changed.push(`wrote the CA certificate the broker trusts: ${paths.caFile}`);
   }
-  if (serverCertificateFits(ca, paths)) return false;
-  const issued = ca.issueKeyPair({ commonName: 'localhost', purposes: ['server'], hosts: ['127.0.0.1', 'localhost', '::1'] });
-  writeFileSync(paths.keyFile, issued.keyPem, { mode: 0o600 });
-  if (group !== undefined) {
-    chownSync(paths.keyFile, process.getuid?.() ?? 0, group);
-    chmodSync(paths.keyFile, 0o640); // the broker runs as rabbitmq: its group reads the key, nobody else
-  } else chmodSync(paths.keyFile, 0o600);
-  writeFileSync(paths.certFile, issued.certificatePem, { mode: 0o644 });
-  changed.push(`issued the broker's certificate (127.0.0.1, localhost) until ${issued.notAfter.toISOString().slice(0, 10)}: ${paths.certFile}`);
-  return true;
-}
-
-function serverCertificateFits(ca: TransportCa, paths: DevBrokerTlsPaths): boolean {
-  if (!existsSync(paths.certFile) || !existsSync(paths.keyFile)) return false;
-  try {
-    const cert = new X509Certificate(readFileSync(paths.certFile));
-    const left = new Date(cert.validTo).getTime() - Date.now();
-    return cert.verify(new X509Certificate(ca.certificatePem).publicKey) && left > RENEW_WITHIN_DAYS * 86_400_000 && (cert.subjectAltName ?? '').includes('127.0.0.1');
-  } catch {
-    return false;
-  }
+  return issued;
 }
 
 /**
@@ -187,14 +156,4 @@ function ensureConf(confFile: string, block: readonly string[], changed: string[
     rmSync(candidate, { force: true });
   }
   changed.push(`${confFile}: wrote the TLS listener, EXTERNAL login and HTTPS management lines (kept across restarts)`);
-}
-
-/** The rabbitmq group's id, when the broker runs as its own user here. */
-function rabbitmqGroup(): number | undefined {
-  try {
-    const line = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith('rabbitmq:'));
-    return line ? Number(line.split(':')[2]) : undefined;
-  } catch {
-    return undefined;
-  }
 }

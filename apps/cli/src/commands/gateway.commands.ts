@@ -28,7 +28,7 @@ export const gatewayEnrolCommand: Command = {
     "Run on the gateway's machine with the enrolment token of `edx system add`. It makes the system's key in DIR/transport/ (it never leaves this machine; the console sees a request signed with it), redeems the token, and writes DIR/gateway.json with the system's broker credentials, the trust anchors (DIR/trust/) and the system's console token (DIR/console-token); --cacert is the CA the console's HTTPS certificate chains to, which the gateway keeps trusting for its calls to the console (DIR/trust/console-ca.pem). " +
     'The gateway then starts from that folder alone (EDX_GATEWAY_CONFIG=DIR/gateway.json) and reads the agencies it hosts from the console while it runs. Running it again with the same token and folder is safe.',
   options: enrolOptions,
-  examples: ['edx gateway enrol --console https://console.example.gov.vn --token edxenrol_... --dir /srv/edx-gateway --database-url postgres://edx@127.0.0.1:5432/edx_gateway'],
+  examples: ['edx gateway enrol --console https://console.example.gov.vn --token edxenrol_... --dir /srv/edx-gateway --database-url \'postgres://edx@db.example.gov.vn:5432/edx_gateway?sslmode=verify-full&sslrootcert=/etc/ssl/edx-db-ca.pem\''],
   async run({ args, print }) {
     const { values } = parseOptions(args, enrolOptions);
     if (!values.console || !values.token) throw new UsageError('--console URL and --token TOKEN are required');

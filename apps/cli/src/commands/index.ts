@@ -4,6 +4,7 @@ import { auditCheckpointCommand } from './audit-checkpoint.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { benchCommand } from './bench.command';
 import { brokerTlsCommand } from './broker-tls.command';
+import { databaseTlsCommand } from './database-tls.command';
 import { agencyAddCommand, agencyCertAddCommand, agencyCertListCommand, agencyCertRetireCommand, agencyExportCommand, agencyHistoryCommand, agencyImportCommand, agencyListCommand, agencyResumeCommand, agencyRetireCommand, agencySuspendCommand } from './agency.commands';
 import { gatewayEnrolCommand, gatewayKeyCommand } from './gateway.commands';
 import { pdfSignCommand } from './pdf-sign.command';
@@ -23,7 +24,7 @@ import { verifyCommand } from './verify.command';
 
 /** Every verb, under the headings `edx help` lists them by. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
-  { title: 'Run the demo', commands: [upCommand, brokerTlsCommand] },
+  { title: 'Run the demo', commands: [upCommand, brokerTlsCommand, databaseTlsCommand] },
   { title: 'Documents: check, sign and send', commands: [validateCommand, verifyCommand, proofVerifyCommand, pdfSignCommand, signCommand, sendCommand] },
   { title: 'Development PKI (tests and demos only)', commands: [pkiInitCommand, pkiIssueCommand, pkiRevokeCommand] },
   { title: 'Onboarding: trust, connected systems and their gateways', commands: [trustAddCommand, systemAddCommand, systemTokenCommand, systemListCommand, gatewayEnrolCommand, gatewayKeyCommand] },

@@ -7,7 +7,7 @@ const addOptions = {
 } as const satisfies OptionTable;
 
 /** What to run on the gateway's machine with a token just made. */
-const enrolHint = (consoleUrl: string, token: string) => `on the gateway's machine: edx gateway enrol --console ${consoleUrl} --token ${token} --dir DIR --database-url postgres://...`;
+const enrolHint = (consoleUrl: string, token: string) => `on the gateway's machine: edx gateway enrol --console ${consoleUrl} --token ${token} --dir DIR --database-url \'postgres://...?sslmode=verify-full&sslrootcert=CA.pem\'`;
 
 export const systemAddCommand: Command = {
   name: 'system add',

@@ -13,10 +13,11 @@ import { directoryProblems, hubKeyFiles, HUB_CODE, keyPassphraseFile, localProbl
 import { crashPoint } from '../up/crash-point';
 import { DemoPlan, demoPlan, serviceTransportDir } from '../up/demo-plan';
 import { MANAGEMENT_TLS_PORT, ensureLocalBrokerTls } from '../broker/local-broker-tls';
+import { ensureLocalDatabaseTls } from '../database/local-database-tls';
 import { ExchangeMark, markDatabase, markVhost } from '../up/exchange-mark';
 import { DemoFile, inspectExchange, resetExchange, resetHint } from '../up/local-exchange';
 import { httpsEnv, serverFiles, transportCaFile, transportDir, writeServerCertificate } from '../up/transport-files';
-import { brokerMaxMessageBytes, brokerPrerequisite, brokerTlsPrerequisite, isLocalHost, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
+import { brokerMaxMessageBytes, brokerPrerequisite, brokerTlsPrerequisite, databaseTlsPrerequisite, isLocalHost, ensurePrerequisites, managementPrerequisite, messageSizePrerequisite, postgresPrerequisite } from '../up/prerequisites';
 
 const UP_OPTIONS = {
   dir: { type: 'string', value: 'DIR', default: '.edx', help: 'the folder holding the dev PKI, keys, gateway configurations and demo.json' },
@@ -41,7 +42,7 @@ export const upCommand: Command = {
   usage: 'up [--dir DIR] [--reset] [--json]',
   description:
     'Runs the whole exchange on this machine until Ctrl-C: the console (8080), the hub (8082) and two demo gateways (8081, 8083). ' +
-    'It first makes sure PostgreSQL and RabbitMQ answer, that RabbitMQ\'s management API is on and that its TLS listener (5671) takes client certificates; on a local broker it enables the plugin and sets up the listener itself (as `edx broker tls` does) and says what it changed. ' +
+    'It first makes sure PostgreSQL and RabbitMQ answer, that RabbitMQ\'s management API is on and that its TLS listener (5671) takes client certificates, and that PostgreSQL takes verified TLS connections; on a local broker and database it enables the plugin and sets up both itself (as `edx broker tls` and `edx database tls` do) and says what it changed. ' +
     'Every app then connects over TLS with its own client certificate. ' +
     'The first run makes a dev PKI and the demo agencies and writes their URLs and API keys to .edx/demo.json; it is all or nothing: a run that dies part-way leaves nothing a later run trusts. ' +
     'Every app serves HTTPS only, with a certificate of the dev transport CA the first run makes in .edx/pki/transport/ (clients trust its ca.pem: curl --cacert, and the edx verbs by default). ' +
@@ -58,6 +59,7 @@ export const upCommand: Command = {
     await ensurePrerequisites(
       [
         postgresPrerequisite(settings.databaseRoot),
+        databaseTlsPrerequisite(settings.databaseRoot, async () => (await ensureLocalDatabaseTls({ brokerTlsDir: settings.brokerTlsDir, dir: settings.databaseTlsDir, databaseRoot: settings.databaseRoot })).changed),
         brokerPrerequisite(plan.amqpUrl),
         managementPrerequisite(plan.managementUrl, plan.amqpUrl),
         messageSizePrerequisite(plan.amqpUrl),

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { privateDirectory } from '@edx/common';
+import { databaseUrl } from '@edx/storage';
 import { DevPki, TransportCa } from '@edx/trust';
 import { enrolGateway, gatewayFiles, makeAgencyKey } from '../gateway/gateway-folder';
 import { writeServerCertificate } from '../up/transport-files';
@@ -23,7 +24,7 @@ export interface DemoSystem {
 /** The demo: system A hosts one ministry, system B hosts two provinces. */
 export function demoSystems(options: { readonly databaseRoot: string; readonly ports: readonly [number, number]; readonly prefix?: string }): DemoSystem[] {
   const id = (base: string) => `${options.prefix ?? ''}${base}`;
-  const database = (systemId: string) => `${options.databaseRoot}/edx_gateway_${systemId.replace(/[^a-z0-9]/g, '_')}`;
+  const database = (systemId: string) => databaseUrl(options.databaseRoot, `edx_gateway_${systemId.replace(/[^a-z0-9]/g, '_')}`);
   return [
     { id: id('sys-a'), name: 'Văn phòng Chính phủ e-office', port: options.ports[0], databaseUrl: database(id('sys-a')), agencies: [{ code: '000.00.00.G22', name: 'Văn phòng Chính phủ' }] },
     {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdxError, privateDirectory, writePrivateFile } from '@edx/common';
 import { parseAgencyCode } from '@edx/edxml';
+import { assertDatabaseTransport } from '@edx/storage';
 import { certificateRequest, encryptPrivateKey, newTransportKey } from '@edx/trust';
 import { ConsoleClient, Enrolment } from '../demo/console-client';
 
@@ -86,7 +87,8 @@ export async function enrolGateway(options: EnrolOptions): Promise<EnrolResult> 
   privateDirectory(options.dir);
   const previous = existsSync(files.config) ? (JSON.parse(readFileSync(files.config, 'utf8')) as { systemId?: string; databaseUrl?: string }) : undefined;
   const databaseUrl = options.databaseUrl ?? previous?.databaseUrl;
-  if (!databaseUrl) throw new EdxError('REQUEST_INVALID', "Give the gateway's database: --database-url postgres://USER@HOST:5432/DB (a database of its own; the gateway creates its tables).");
+  if (!databaseUrl) throw new EdxError('REQUEST_INVALID', "Give the gateway's database: --database-url 'postgres://USER@HOST:5432/DB?sslmode=verify-full&sslrootcert=CA.pem' (a database of its own; the gateway creates its tables).");
+  assertDatabaseTransport(databaseUrl); // refused here, before the token is spent, not when the gateway starts
   const { keyPem } = ensureKey(files.transportKey, options.passphrase);
   const consoleUrl = options.consoleUrl.replace(/\/+$/, '');
   const enrolment = await ConsoleClient.enrol(consoleUrl, options.token, certificateRequest(keyPem, 'gateway', options.passphrase), { ca: options.consoleCa, hosts: options.hosts });

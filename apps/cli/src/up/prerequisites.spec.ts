@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Prerequisite, ensurePrerequisites, isLocalHost, managementPrerequisite, postgresPrerequisite } from './prerequisites';
+import { withVerifiedTls } from '@edx/storage';
+import { TEST_PG_ROOT } from '@edx/testing';
+import { TransportCa } from '@edx/trust';
+import { Prerequisite, databaseTlsPrerequisite, ensurePrerequisites, isLocalHost, managementPrerequisite, postgresPrerequisite } from './prerequisites';
 
 describe('edx up prerequisites', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'edx-prereq-'));
@@ -66,5 +69,15 @@ describe('edx up prerequisites', () => {
   it('sees a real PostgreSQL answer, and names the server that does not', async () => {
     expect(await postgresPrerequisite('postgres://postgres@127.0.0.1:5432').check()).toEqual({ met: true });
     expect(await postgresPrerequisite('postgres://postgres@127.0.0.1:1').check()).toMatchObject({ met: false, problem: expect.stringContaining('127.0.0.1:1') });
+  });
+
+  it('takes only a verified TLS connection to PostgreSQL: refuses a URL that would go in clear and a CA that does not vouch for the server', async () => {
+    const never = async () => { throw new Error('check() must not apply the fix'); };
+    expect(await databaseTlsPrerequisite(TEST_PG_ROOT, never).check()).toEqual({ met: true });
+    expect(await databaseTlsPrerequisite('postgres://postgres@127.0.0.1:5432', never).check()).toMatchObject({ met: false, problem: expect.stringContaining('does not say how to protect the connection') });
+    const otherCa = path.join(dir, 'other-ca.pem');
+    writeFileSync(otherCa, TransportCa.create({ name: 'somebody else' }).certificatePem);
+    expect(await databaseTlsPrerequisite(withVerifiedTls(TEST_PG_ROOT, otherCa), never).check()).toMatchObject({ met: false, problem: expect.stringContaining('does not vouch for') });
+    expect(await databaseTlsPrerequisite(withVerifiedTls(TEST_PG_ROOT, path.join(dir, 'missing.pem')), never).check()).toMatchObject({ met: false, problem: expect.stringContaining('does not exist') });
   });
 });

@@ -1,6 +1,7 @@
 import { EdxError } from '@edx/common';
 import { QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { TEST_PG_ROOT, createTestDatabase, TestDatabase, uniqueName } from '@edx/testing';
+import { databaseUrl } from './database-url';
 import { asStorageError, databaseComment, dropDatabase, ensureDatabase, isConnectionError, setDatabaseComment } from './database';
 
 describe('asStorageError (real PostgreSQL)', () => {
@@ -35,7 +36,7 @@ describe('asStorageError (real PostgreSQL)', () => {
 });
 
 describe('database comments (real PostgreSQL)', () => {
-  const url = `${TEST_PG_ROOT}/${uniqueName('edx_test_comment')}`;
+  const url = databaseUrl(TEST_PG_ROOT, uniqueName('edx_test_comment'));
   afterAll(() => dropDatabase(url));
 
   it('tells a missing database from one without a comment, and reads back what was written', async () => {

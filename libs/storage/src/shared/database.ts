@@ -1,17 +1,20 @@
 import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { EdxError } from '@edx/common';
+import { assertDatabaseTransport } from './database-url';
 
 /** Runs `work` on a connection to the server's `postgres` database (creating, dropping, describing databases). */
 async function onServer<T>(url: string, work: (client: Client, name: string) => Promise<T>): Promise<T> {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  assertDatabaseTransport(url);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  let client: Client;
   try {
+    client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
     await client.connect();
   } catch (error) {
-    throw new EdxError('STORAGE_UNAVAILABLE', `PostgreSQL at ${admin.host} cannot be reached: ${(error as Error).message}`, undefined, { cause: error });
+    throw connectFailure(admin.host, error);
   }
   try {
     return await work(client, name);
@@ -65,8 +68,26 @@ export interface DatabaseOptions {
   readonly logging?: boolean;
 }
 
+/**
+ * Why a connection to PostgreSQL at `host` failed, as a person reads it: the server refuses TLS or
+ * shows a certificate the URL's CA does not vouch for (permanent: a setting to fix), or it cannot be
+ * reached (transient).
+ */
+export function connectFailure(host: string, error: unknown): EdxError {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT' && e.path) return new EdxError('CONFIG_INVALID', `The database URL's sslrootcert ${e.path} does not exist (\`edx database tls\` makes the local one).`, undefined, { cause: error });
+  if (/does not support SSL/i.test(e.message)) {
+    return new EdxError('PREREQUISITE_MISSING', `PostgreSQL at ${host} does not take TLS connections: turn ssl on there (\`edx database tls\` does it for a local server).`, undefined, { cause: error });
+  }
+  if (/certificate|self[- ]signed|altname|issuer/i.test(e.message) || /^(ERR_TLS_|UNABLE_TO_|CERT_|DEPTH_ZERO|SELF_SIGNED)/.test(e.code ?? '')) {
+    return new EdxError('TRANSPORT_UNTRUSTED', `PostgreSQL at ${host} showed a certificate the database URL's sslrootcert does not vouch for: ${e.message}`, undefined, { cause: error });
+  }
+  return new EdxError('STORAGE_UNAVAILABLE', `PostgreSQL at ${host} cannot be reached: ${e.message}`, undefined, { cause: error });
+}
+
 /** Common pg settings: bounded pool, a statement timeout so a stuck query fails instead of hanging a worker. */
 export function pgOptions(options: DatabaseOptions): Pick<DataSourceOptions, 'type'> & Record<string, unknown> {
+  assertDatabaseTransport(options.url);
   return {
     type: 'postgres',
     url: options.url,
@@ -86,6 +107,8 @@ export async function openDataSource(dataSource: DataSource, migrate = true): Pr
     return dataSource;
   } catch (error) {
     if (error instanceof EdxError) throw error;
+    const failure = connectFailure(new URL((dataSource.options as { url: string }).url).host, error);
+    if (failure.code !== 'STORAGE_UNAVAILABLE') throw failure;
     throw new EdxError('STORAGE_UNAVAILABLE', `Cannot open the database: ${(error as Error).message}`, undefined, { cause: error });
   }
 }
