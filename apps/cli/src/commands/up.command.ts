@@ -54,8 +54,6 @@ export const upCommand: Command = {
     const { values } = parseOptions(args, UP_OPTIONS);
     const settings = loadCliSettings();
     const plan = demoPlan(settings, values.dir);
-    const admin = new BrokerAdmin({ managementUrl: plan.managementUrl });
-
     await ensurePrerequisites(
       [
         postgresPrerequisite(settings.databaseRoot),
@@ -67,6 +65,8 @@ export const upCommand: Command = {
       ],
       print,
     );
+    // Provisioning after the prerequisites: a local broker's API over HTTPS by then, so the password stays off the wire.
+    const admin = new BrokerAdmin(managementOf(plan));
     if (values.reset) {
       print(`edx up --reset: dropping the demo's databases, vhost ${plan.vhost} and broker users, and deleting ${plan.dir}`);
       await resetExchange(plan, admin);
@@ -225,15 +225,21 @@ function commonEnv(plan: DemoPlan): Record<string, string> {
 }
 
 /**
- * The console reaches a local broker's management API over HTTPS (15671, which `edx broker tls`
- * opens), so the administrator's password never crosses a socket in clear; a remote one as configured.
+ * Where `edx up` and the console reach the broker's management API: a local broker's over HTTPS
+ * (15671, which `edx broker tls` opens) trusting the machine's CA, so the administrator's password
+ * never crosses a socket in clear; a remote one as configured.
  */
-function managementTlsEnv(plan: DemoPlan): Record<string, string> {
+function managementOf(plan: DemoPlan): { managementUrl: string; caFile?: string } {
   const url = new URL(plan.managementUrl);
-  if (url.protocol !== 'http:' || !isLocalHost(url.hostname) || !isLocalHost(new URL(plan.amqpsUrl).hostname)) return {};
+  if (url.protocol !== 'http:' || !isLocalHost(url.hostname) || !isLocalHost(new URL(plan.amqpsUrl).hostname)) return { managementUrl: plan.managementUrl };
   url.protocol = 'https:';
   url.port = String(MANAGEMENT_TLS_PORT);
-  return { EDX_AMQP_MANAGEMENT_URL: url.toString().replace(/\/$/, ''), EDX_AMQP_MANAGEMENT_CA_FILE: devBrokerTlsPaths(plan.brokerTlsDir).caFile };
+  return { managementUrl: url.toString().replace(/\/$/, ''), caFile: devBrokerTlsPaths(plan.brokerTlsDir).caFile };
+}
+
+function managementTlsEnv(plan: DemoPlan): Record<string, string> {
+  const { managementUrl, caFile } = managementOf(plan);
+  return caFile ? { EDX_AMQP_MANAGEMENT_URL: managementUrl, EDX_AMQP_MANAGEMENT_CA_FILE: caFile } : {};
 }
 
 /** The hub's or the console's broker connection: the TLS listener, by its certificate in `.edx/transport/<user>/`. */
