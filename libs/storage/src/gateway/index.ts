@@ -7,6 +7,7 @@ import { ReceiptAttestation1764600000003 } from './migrations/1764600000003-rece
 import { StatusRecordOrder1764600000016 } from './migrations/1764600000016-status-record-order';
 import { ChainCheckpoints1765100000002 } from './migrations/1765100000002-chain-checkpoints';
 import { AddressedTo1765300001901 } from './migrations/1765300001901-addressed-to';
+import { GatewayPackageStorageExternal1765400000001 } from './migrations/1765400000001-package-storage-external';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutgoingDocumentEntity } from './outgoing-document.entity';
 import { ReceivedCheckpointEntity } from './received-checkpoint.entity';
@@ -25,6 +26,6 @@ export function createGatewayDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     ...pgOptions(options),
     entities: GATEWAY_ENTITIES,
-    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002, ReceiptAttestation1764600000003, StatusRecordOrder1764600000016, ChainCheckpoints1765100000002, AddressedTo1765300001901],
+    migrations: [GatewayInitial1700000000000, OutboxBackoffAndParking1764600000002, ReceiptAttestation1764600000003, StatusRecordOrder1764600000016, ChainCheckpoints1765100000002, AddressedTo1765300001901, GatewayPackageStorageExternal1765400000001],
   } as never);
 }
