@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OutgoingDocumentEntity } from '@edx/storage';
+import { IncomingDocumentEntity, OutgoingDocumentEntity } from '@edx/storage';
 import { TestDatabase, createTestDatabase } from '@edx/testing';
 import { GatewayStore } from './gateway.store';
 
@@ -37,5 +37,53 @@ describe("the gateway's outbox: a row the broker keeps refusing backs off, then 
     expect((await store.claim(10)).map((r) => r.documentId)).toEqual([fine]);
     expect(await store.outboxStateOf(big)).toMatchObject({ attempts: 3, lastError: 'MESSAGING_PUBLISH_NACKED: still too large', parkedAt: expect.any(Date) });
     expect(await store.outboxStateOf(fine)).toMatchObject({ attempts: 0, parkedAt: null });
+  });
+});
+
+describe("the gateway's inbox: a received package, its answer and the answer's outbox row are stored together, once (real PostgreSQL)", () => {
+  let db: TestDatabase;
+  let store: GatewayStore;
+  beforeAll(async () => {
+    db = await createTestDatabase('gateway');
+    store = new GatewayStore(db.dataSource);
+  });
+  afterAll(() => db.drop());
+
+  /** A received package for `recipient` with the 01 it answers. */
+  function received(packageId: string, recipient: string) {
+    const statusId = randomUUID();
+    const at = new Date();
+    return {
+      document: {
+        packageId, recipientCode: recipient, senderCode: '000.00.00.G22', edxmlDocumentId: 'G22,2026/12/01,1', subject: 'Công văn', package: Buffer.from(`<edXML>${packageId}</edXML>`), sha256: 'cd'.repeat(32),
+        verdict: 'arrived', rejectCode: null, rejectReason: null, receivedAt: at, fetchedAt: null, receiptAttestation: 'token', addressedTo: null,
+      } as IncomingDocumentEntity,
+      status: { id: statusId, packageId, direction: 'out' as const, agencyCode: recipient, fromCode: recipient, statusCode: '01', description: 'Đã đến', at, addressedTo: null },
+      outbox: { messageId: statusId, type: 'status' as const, routingKey: 'status', headers: { 'x-edx-package-id': packageId }, body: Buffer.from(`<status>${statusId}</status>`), documentId: null },
+    };
+  }
+  const count = async (table: string) => Number((await db.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  it('answers each new package once; a redelivered one, even beside a new one, adds no status and no outbox row', async () => {
+    const first = randomUUID();
+    const second = randomUUID();
+    const a = received(first, '000.00.00.H41');
+    const c = received(first, '000.00.00.H53');
+    expect(await store.saveIncoming([a, c])).toEqual(new Set([`${first}|000.00.00.H41`, `${first}|000.00.00.H53`]));
+    // Redelivered (with another status id, as a re-run could make) beside a new package.
+    const again = { ...received(first, '000.00.00.H41') };
+    const b = received(second, '000.00.00.H41');
+    expect(await store.saveIncoming([again, b])).toEqual(new Set([`${second}|000.00.00.H41`]));
+    expect([await count('incoming_documents'), await count('status_records'), await count('outbox')]).toEqual([3, 3, 3]);
+    const queued: Array<{ message_id: string; headers: Record<string, string>; body: Buffer; type: string }> = await db.dataSource.query('SELECT message_id, headers, body, type FROM outbox ORDER BY id');
+    expect(queued.map((q) => q.message_id)).toEqual([a.status.id, c.status.id, b.status.id]);
+    expect(queued[2]).toMatchObject({ type: 'status', headers: { 'x-edx-package-id': second } });
+    expect(queued[2].body.toString()).toBe(`<status>${b.status.id}</status>`);
+    const statuses: Array<{ id: string; agency_code: string; direction: string }> = await db.dataSource.query('SELECT id, agency_code, direction FROM status_records ORDER BY seq');
+    expect(statuses).toEqual([
+      { id: a.status.id, agency_code: '000.00.00.H41', direction: 'out' },
+      { id: c.status.id, agency_code: '000.00.00.H53', direction: 'out' },
+      { id: b.status.id, agency_code: '000.00.00.H41', direction: 'out' },
+    ]);
   });
 });

@@ -39,30 +39,47 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
 
   /**
    * Stores received packages with the status each answers (01 or 02) and its outbox row. A package
-   * already stored for that recipient (a redelivery) is skipped: resolves with the keys that were new.
+   * already stored for that recipient (a redelivery) is skipped, and so are its status and outbox
+   * row: resolves with the keys that were new. One statement (its own transaction): the status and
+   * outbox rows join the packages it inserted, so nothing answers a package that was not stored.
    */
   saveIncoming(items: ReadonlyArray<{ document: IncomingDocumentEntity; status: NewStatusRecord; outbox: NewOutboxMessage }>): Promise<Set<string>> {
     if (items.length === 0) return Promise.resolve(new Set());
-    return guarded(() =>
-      this.dataSource.transaction(async (em) => {
-        const inserted: Array<{ package_id: string; recipient_code: string }> = await em.query(
-          `INSERT INTO incoming_documents (package_id, recipient_code, sender_code, edxml_document_id, subject, package, sha256, verdict, reject_code, reject_reason, received_at, receipt_attestation, addressed_to)
-           VALUES ${sqlValues(items.length, 13)} ON CONFLICT DO NOTHING RETURNING package_id, recipient_code`,
-          items.flatMap(({ document: d }) => [d.packageId, d.recipientCode, d.senderCode, d.edxmlDocumentId, d.subject, d.package, d.sha256, d.verdict, d.rejectCode, d.rejectReason, d.receivedAt, d.receiptAttestation, d.addressedTo ?? null]),
-        );
-        const fresh = new Set(inserted.map((r) => `${r.package_id}|${r.recipient_code}`));
-        const answered = items.filter((i) => fresh.has(`${i.document.packageId}|${i.document.recipientCode}`));
-        if (answered.length > 0) {
-          await this.insertStatuses(em, answered.map((i) => i.status));
-          await this.enqueue(em, answered.map((i) => i.outbox));
-        }
-        return fresh;
-      }),
-    );
+    const documents = items.flatMap(({ document: d }) => [d.packageId, d.recipientCode, d.senderCode, d.edxmlDocumentId, d.subject, d.package, d.sha256, d.verdict, d.rejectCode, d.rejectReason, d.receivedAt, d.receiptAttestation, d.addressedTo ?? null]);
+    const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
+    const arrays = [
+      column((i) => i.document.packageId), column((i) => i.document.recipientCode),
+      column((i) => i.status.id), column((i) => i.status.direction), column((i) => i.status.fromCode), column((i) => i.status.statusCode), column((i) => i.status.description), column((i) => i.status.at), column((i) => i.status.addressedTo ?? null),
+      column((i) => i.outbox.messageId), column((i) => i.outbox.type), column((i) => i.outbox.routingKey), column((i) => JSON.stringify(i.outbox.headers)), column((i) => i.outbox.body),
+    ];
+    const $ = (k: number) => `$${documents.length + k}`;
+    return guarded(async () => {
+      const inserted: Array<{ package_id: string; recipient_code: string }> = await this.dataSource.query(
+        `WITH fresh AS (
+           INSERT INTO incoming_documents (package_id, recipient_code, sender_code, edxml_document_id, subject, package, sha256, verdict, reject_code, reject_reason, received_at, receipt_attestation, addressed_to)
+           VALUES ${sqlValues(items.length, 13)} ON CONFLICT DO NOTHING RETURNING package_id, recipient_code),
+         item AS (
+           SELECT * FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::uuid[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::timestamptz[], ${$(9)}::text[],
+                                ${$(10)}::uuid[], ${$(11)}::text[], ${$(12)}::text[], ${$(13)}::jsonb[], ${$(14)}::bytea[]) WITH ORDINALITY
+             AS i(package_id, recipient_code, status_id, direction, from_code, status_code, description, at, addressed_to, message_id, type, routing_key, headers, body, n)
+           JOIN fresh USING (package_id, recipient_code)),
+         statuses AS (
+           INSERT INTO status_records (id, package_id, direction, agency_code, from_code, status_code, description, at, addressed_to)
+           SELECT status_id, package_id, direction, recipient_code, from_code, status_code, description, at, addressed_to FROM item ORDER BY n
+           ON CONFLICT (id) DO NOTHING),
+         queued AS (
+           INSERT INTO outbox (message_id, type, routing_key, headers, body, document_id, created_at)
+           SELECT message_id, type, routing_key, headers, body, NULL, now() FROM item ORDER BY n)
+         SELECT package_id, recipient_code FROM fresh`,
+        [...documents, ...arrays],
+      );
+      return new Set(inserted.map((r) => `${r.package_id}|${r.recipient_code}`));
+    });
   }
 
   /** Records statuses; resolves with the ids that were new (a redelivered status is recorded once). */
   saveStatuses(records: readonly NewStatusRecord[], outbox: readonly NewOutboxMessage[] = []): Promise<Set<string>> {
+    if (records.length === 0 && outbox.length === 0) return Promise.resolve(new Set()); // no empty transaction
     return guarded(() =>
       this.dataSource.transaction(async (em) => {
         const fresh = await this.insertStatuses(em, records);
