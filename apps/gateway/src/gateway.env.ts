@@ -11,7 +11,7 @@ export const gatewaySettingsSchema = z
     EDX_AMQP_PLAIN_ALLOWED: setting.bool(false),
     EDX_GATEWAY_PREFETCH: setting.int(200, 1),
     EDX_GATEWAY_BATCH_SIZE: setting.int(50, 1),
-    EDX_GATEWAY_BATCH_WAIT_MS: setting.int(5, 0),
+    EDX_GATEWAY_BATCH_WAIT_MS: setting.int(0, 0),
     EDX_MAX_PACKAGE_BYTES: setting.int(160 * 1024 * 1024, 1024),
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
     /** Failed publishes of one outbox row (the broker refusing that message) before it is parked. */

@@ -11,7 +11,7 @@ export const hubSettingsSchema = z
     EDX_HUB_DATABASE_URL: setting.url(localDatabaseUrl(devBrokerTlsPaths().caFile, 'edx_hub')),
     EDX_HUB_PREFETCH: setting.int(400, 1),
     EDX_HUB_BATCH_SIZE: setting.int(100, 1),
-    EDX_HUB_BATCH_WAIT_MS: setting.int(5, 0),
+    EDX_HUB_BATCH_WAIT_MS: setting.int(0, 0),
     EDX_HUB_ORGAN_ID: setting.text('edx.hub'),
     EDX_HUB_ORGAN_NAME: setting.text('edx exchange hub'),
     EDX_HUB_KEY_FILE: setting.text('.edx/pki/hub/key.pem'),

@@ -83,6 +83,34 @@ describe('Consumer (real broker)', () => {
     expect(await messageCount(queue)).toBe(0);
   });
 
+  it('runs one batch at a time: what arrives meanwhile waits and goes as the next batch the moment the first ends', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 10, maxWaitMs: 0 } });
+    const batches: string[][] = [];
+    let running = 0;
+    let most = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await consumer.start(async (messages) => {
+      most = Math.max(most, ++running);
+      batches.push(messages.map((m) => m.messageId!));
+      if (batches.length === 1) await gate; // the first batch's "commit" takes a while
+      running--;
+      return messages.map(() => Outcome.ack());
+    });
+    await send(queue, 'g-0');
+    await waitFor(() => batches.length === 1, 5000, 'the first batch');
+    for (let i = 1; i <= 5; i++) await send(queue, `g-${i}`);
+    await waitFor(async () => (await messageCount(queue)) === 0, 5000, 'the five to reach the consumer');
+    expect(batches).toEqual([['g-0']]); // nothing overtook the running batch
+    release();
+    await waitFor(() => batches.length === 2, 5000, 'the second batch');
+    await consumer.stop();
+    expect(batches).toEqual([['g-0'], ['g-1', 'g-2', 'g-3', 'g-4', 'g-5']]);
+    expect(most).toBe(1);
+    expect(await messageCount(queue)).toBe(0);
+  });
+
   it('hands a message resent into the same batch to the handler once and acks both copies; a reused id with other bytes is not a copy', async () => {
     const queue = await workQueue();
     // Queued before the consumer starts, so all of them come in one batch.

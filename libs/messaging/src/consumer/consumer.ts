@@ -21,7 +21,12 @@ export interface ConsumerOptions {
   queue: string;
   /** Unacknowledged messages the broker hands this consumer at once. */
   prefetch: number;
-  /** Hand the handler up to maxSize messages, waiting at most maxWaitMs to fill a batch. Default: batches of 1. */
+  /**
+   * Hand the handler up to maxSize messages, one batch at a time: while a batch runs, what arrives
+   * waits for it and goes as the next batch the moment it ends (a group commit: batches grow with
+   * the load, and a message never overtakes one received before it). With nothing running a batch
+   * starts after at most maxWaitMs (0: at once). Default: batches of 1, each at once.
+   */
   batch?: { maxSize: number; maxWaitMs: number };
   /** Default retry delay: initialMs x 2^attempt, capped at maxMs. Default 1 000 / 30 000. */
   retryBackoff?: { initialMs: number; maxMs: number };
@@ -64,6 +69,8 @@ export class Consumer {
   private consumerTag: string | undefined;
   private buffer: Delivery[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
+  /** A batch is with the handler (with `batch` set, the next one waits for it). */
+  private batchRunning = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly held = new Map<Delivery, NodeJS.Timeout>();
   /** Batches waiting in memory for their next attempt, and whether each waits on a dependency. */
@@ -118,7 +125,11 @@ export class Consumer {
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
     this.consumerTag = undefined;
-    this.flush();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    // What waits for its batch goes back to the queue, in order, for the next consumer.
+    for (const delivery of this.buffer) this.settle(delivery, (ch) => ch.nack(delivery.raw, false, true));
+    this.buffer = [];
     for (const [delivery, timer] of this.held) {
       clearTimeout(timer);
       this.settle(delivery, (ch) => ch.nack(delivery.raw, false, true));
@@ -234,18 +245,36 @@ export class Consumer {
       deliveryCount: typeof count === 'number' ? count : undefined,
     };
     this.buffer.push({ raw, channel, message });
+    this.scheduleFlush();
+  }
+
+  /** Starts the next batch when its time has come (see ConsumerOptions.batch). */
+  private scheduleFlush(): void {
     const batch = this.options.batch;
-    if (!batch || this.buffer.length >= batch.maxSize) this.flush();
-    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), batch.maxWaitMs);
+    if (!batch) return this.flush();
+    if (this.batchRunning || this.buffer.length === 0) return; // the running batch flushes what waits when it ends
+    if (this.buffer.length >= batch.maxSize || batch.maxWaitMs === 0) return this.flush();
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), batch.maxWaitMs);
   }
 
   private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.track(this.process(this.withoutCopies(batch)));
+    const batch = this.options.batch;
+    if (!batch) {
+      const taken = this.buffer;
+      this.buffer = [];
+      return this.track(this.process(taken));
+    }
+    const taken = this.buffer.splice(0, batch.maxSize);
+    this.batchRunning = true;
+    this.track(
+      this.process(this.withoutCopies(taken)).finally(() => {
+        this.batchRunning = false;
+        if (!this.stopping) this.scheduleFlush();
+      }),
+    );
   }
 
   /**
