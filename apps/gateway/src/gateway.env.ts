@@ -25,6 +25,8 @@ export const gatewaySettingsSchema = z
     EDX_GATEWAY_CONCURRENCY_PER_KEY: setting.int(32, 1),
     /** Tests only: gateway:after-commit | gateway:after-publish | gateway:before-mark (libs/common CrashPoints). */
     EDX_TEST_CRASH_AT: setting.optionalText(),
+    /** The bench's --stages: a folder where this process writes a timestamp per document per stage. */
+    EDX_STAGE_LOG_DIR: setting.optionalText(),
     /** The hub's identity: the agency code in the certificate that signs its receipt attestations and statuses. */
     EDX_HUB_ORGAN_ID: setting.text('edx.hub'),
     ...verificationSettingsShape,
@@ -58,6 +60,7 @@ export const gatewaySettingsSchema = z
         : { bytes: env.EDX_BROKER_MAX_MESSAGE_BYTES, setting: "EDX_BROKER_MAX_MESSAGE_BYTES, the broker's max_message_size" },
     unauthenticatedBodyBytes: env.EDX_GATEWAY_UNAUTHENTICATED_BODY_BYTES,
     crashAt: env.EDX_TEST_CRASH_AT,
+    stageLogDir: env.EDX_STAGE_LOG_DIR,
     hubOrganId: env.EDX_HUB_ORGAN_ID,
     keyLimits: { ratePerSecond: env.EDX_GATEWAY_RATE_PER_SECOND, burst: env.EDX_GATEWAY_RATE_BURST, concurrency: env.EDX_GATEWAY_CONCURRENCY_PER_KEY },
   }));

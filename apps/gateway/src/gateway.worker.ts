@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CrashPoints, EdxError, GatewayConfig, Logger, gatewayBrokerOf, readPassphraseFile, tlsFetch, toEdxError } from '@edx/common';
-import { AmqpConnection, AmqpTransportResources, brokerConnectionOf, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, Topology } from '@edx/messaging';
+import { CrashPoints, EdxError, gatewayBrokerOf, GatewayConfig, Logger, readPassphraseFile, StageClock, tlsFetch, toEdxError } from '@edx/common';
+import { AmqpConnection, AmqpTransportResources, brokerConnectionOf, ConfirmedPublisher, InboundMessage, Outcome, OutboxRelay, StatusHeaders, Topology } from '@edx/messaging';
 import { createGatewayDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, assertOwnCertificateAccepted, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
@@ -57,6 +57,7 @@ export class GatewayWorker implements AmqpTransportResources {
     }, new VerificationPool(settings.workers));
     if (config.console) this.directory = new DirectoryFollower({ ...config, console: config.console }, this.agencies, this.trust.store, passphrase, consoleClient, logger);
     const crash = new CrashPoints(settings.crashAt);
+    const stages = new StageClock(settings.stageLogDir, 'gateway');
     this.publisher = new ConfirmedPublisher(this.connection, { publishAsConnectionUser: true, afterWrite: () => crash.reach('gateway:after-publish') });
     // The broker user it authenticated as (its certificate's CN): the broker checks user_id against it.
     const amqpUser = this.connection.username;
@@ -69,7 +70,15 @@ export class GatewayWorker implements AmqpTransportResources {
         body: item.payload,
         properties: { messageId: item.messageId, type: item.type, userId: amqpUser, headers: item.headers, contentType: 'application/xml' },
       }),
-      { batchSize: 200, idleMs: 500, beforeMark: () => crash.reach('gateway:before-mark') },
+      {
+        batchSize: 200,
+        idleMs: 500,
+        beforeMark: (confirmed) => {
+          crash.reach('gateway:before-mark');
+          stages.mark('gateway:package-published', confirmed.filter((m) => m.type === 'package').map((m) => m.messageId));
+          stages.mark('gateway:status-published', confirmed.filter((m) => m.type === 'status').map((m) => String(m.headers[StatusHeaders.packageId] ?? '')));
+        },
+      },
       logger,
     );
     const kick = () => this.relay.kick();
@@ -77,7 +86,7 @@ export class GatewayWorker implements AmqpTransportResources {
     this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.packageLimit.bytes, this.metrics);
     this.postStatus = new PostStatusUseCase(this.store, kick);
     const learnAgencies = () => this.directory?.refreshForUnknown() ?? Promise.resolve();
-    this.inbox = new InboxBatchHandler(this.agencies, learnAgencies, this.trust, this.store, this.events, kick, this.logger, crash, this.metrics);
+    this.inbox = new InboxBatchHandler(this.agencies, learnAgencies, this.trust, this.store, this.events, kick, this.logger, crash, this.metrics, stages);
   }
 
   /** Refuses to run with a signing certificate its receivers would refuse; opens the database; the broker may come later. */

@@ -29,6 +29,8 @@ export const hubSettingsSchema = z
     EDX_CHECKPOINT_INTERVAL_MS: setting.int(300_000, 1000),
     /** Tests only: hub:after-commit | hub:after-publish | hub:before-ack (libs/common CrashPoints). */
     EDX_TEST_CRASH_AT: setting.optionalText(),
+    /** The bench's --stages: a folder where this process writes a timestamp per document per stage. */
+    EDX_STAGE_LOG_DIR: setting.optionalText(),
   })
   .superRefine(checkAmqpSettings)
   .transform((env, ctx) => ({
@@ -51,6 +53,7 @@ export const hubSettingsSchema = z
     replayPollMs: env.EDX_HUB_REPLAY_POLL_MS,
     checkpointIntervalMs: env.EDX_CHECKPOINT_INTERVAL_MS,
     crashAt: env.EDX_TEST_CRASH_AT,
+    stageLogDir: env.EDX_STAGE_LOG_DIR,
   }));
 
 export type HubSettings = z.infer<typeof hubSettingsSchema>;

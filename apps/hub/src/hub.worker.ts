@@ -1,4 +1,4 @@
-import { CrashPoints, Logger, readPassphraseFile, toEdxError } from '@edx/common';
+import { CrashPoints, Logger, readPassphraseFile, StageClock, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, brokerConnectionOf, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
 import { createHubDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, SigningIdentity, assertOwnCertificateAccepted, loadIdentityFiles, revocationServiceFor } from '@edx/trust';
@@ -79,6 +79,7 @@ export class HubWorker implements AmqpTransportResources {
       this.crash,
       this.revocation,
       this.metrics,
+      new StageClock(this.settings.stageLogDir, 'hub'),
     );
     const replay = new DeadLetterReplayUseCase(this.dataSource, (messages) => this.handleInbound(messages), this.publisher, this.logger);
     this.replays = new ReplayPoller(() => replay.runPending(), this.settings.replayPollMs, this.logger);

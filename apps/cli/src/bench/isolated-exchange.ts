@@ -22,6 +22,8 @@ export interface ExchangeOptions {
   readonly receivers: number;
   readonly hubs: number;
   readonly profileDir?: string;
+  /** The bench's --stages: where the hub and gateways write their per-stage timestamps (EDX_STAGE_LOG_DIR). */
+  readonly stageLogDir?: string;
   readonly log: (line: string) => void;
 }
 
@@ -98,17 +100,18 @@ export class IsolatedExchange {
     log(`exchange ${this.id}: ${this.options.senders} sending and ${this.options.receivers} receiving agencies onboarded`);
 
     const profile = this.options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', this.options.profileDir] : [];
+    const stages: Record<string, string> = this.options.stageLogDir ? { EDX_STAGE_LOG_DIR: this.options.stageLogDir } : {};
     for (let i = 0; i < this.options.hubs; i++) {
       const port = await freePort();
       this.track(launchApp('hub', {
         name: `hub#${i + 1}`, port, nodeFlags: profile, ca,
-        env: { ...common, ...amqpEnv(hubTls), ...httpsEnv(serverFiles(this.dir, 'hub')), EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem') },
+        env: { ...common, ...stages, ...amqpEnv(hubTls), ...httpsEnv(serverFiles(this.dir, 'hub')), EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem') },
       }));
     }
     for (const s of this.systems) {
       const port = Number(new URL(s.url).port);
       const https = httpsEnv(serverFiles(this.dir, gatewayServerName(s.id)));
-      this.track(launchApp('gateway', { name: `gateway ${s.id.split('-')[0]}`, port, nodeFlags: profile, ca, env: { ...https, EDX_GATEWAY_CONFIG: s.configFile, EDX_GATEWAY_PORT: String(port), EDX_LOG_LEVEL: 'warn' } }));
+      this.track(launchApp('gateway', { name: `gateway ${s.id.split('-')[0]}`, port, nodeFlags: profile, ca, env: { ...https, ...stages, EDX_GATEWAY_CONFIG: s.configFile, EDX_GATEWAY_PORT: String(port), EDX_LOG_LEVEL: 'warn' } }));
     }
     await Promise.all(this.processes.map((p) => waitHealthy(p)));
     const [senders, receivers] = this.systems;

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPackage } from '@edx/edxml';
 import { makePdf, signPdf, writeSignedPackage } from '@edx/trust';
 import { benchChart } from '../bench/chart';
 import { IsolatedExchange } from '../bench/isolated-exchange';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { SERVERS, cpuSeconds, cpuSecondsByName, peakRssMiB } from '../bench/process-stats';
 import { measureRawBroker } from '../bench/raw-broker';
 import { listenSse } from '../bench/sse';
+import { DOCUMENT_STAGES, StageHop, readStageMarks, stageBreakdown } from '../bench/stages';
 import { bindingResource, efficiency, percentile, perSecond } from '../bench/stats';
 import { loadCliSettings } from '../cli.env';
 import { Command, OptionTable, UsageError, parseOptions } from '../command';
@@ -27,6 +28,7 @@ const options = {
   receivers: { type: 'string', value: 'N', help: 'receiving gateways, at most 8 (default: 4, or --recipients if more)' },
   json: { type: 'string', value: 'FILE', help: 'where to write the result (default: bench-results/bench-SIZE-rRECIPIENTS-hHUBS.json, with an .svg chart beside it)' },
   profile: { type: 'boolean', help: 'write CPU profiles of every process to bench-results/profiles/' },
+  stages: { type: 'boolean', help: 'time every document at each stage in every process and print where the time goes, hop by hop' },
   'raw-count': { type: 'string', value: 'N', help: 'messages for the raw broker measurement (default: about 400 MiB of packages, 200 to 20000)' },
 } as const satisfies OptionTable;
 
@@ -50,7 +52,7 @@ const progress = (line: string) => process.stderr.write(interactive ? `\r${line.
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure end-to-end throughput and latency against the raw broker rate',
-  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--json FILE] [--profile] [--raw-count N]',
+  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--json FILE] [--profile] [--stages] [--raw-count N]',
   description:
     'Starts an isolated exchange (its own vhost, databases, hub, sending and receiving gateways) on this machine\'s RabbitMQ and PostgreSQL, measures the raw broker rate in the same run, ' +
     'then sends --count signed documents through the sending gateways\' REST API and times each from the 202 to the last recipient\'s receipt. ' +
@@ -79,13 +81,14 @@ export const benchCommand: Command = {
     const jsonFile = path.resolve(values.json ?? path.join(outDir, `bench-${size}-r${recipients}-h${hubs}${rate ? `-rate${rate}` : ''}.json`));
     const profileDir = values.profile ? path.join(outDir, 'profiles') : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const stageLogDir = values.stages ? mkdtempSync(path.join(tmpdir(), 'edx-bench-stages-')) : undefined;
 
     const exchange = new IsolatedExchange({
       amqpRoot: settings.benchAmqpRoot,
       brokerTlsDir: settings.brokerTlsDir,
       managementUrl: settings.managementUrl,
       databaseRoot: settings.databaseRoot,
-      senders, receivers, hubs, profileDir, log: print,
+      senders, receivers, hubs, profileDir, stageLogDir, log: print,
     });
     const abort = new AbortController();
     const onSignal = () => void exchange.close().finally(() => process.exit(130));
@@ -117,6 +120,8 @@ export const benchCommand: Command = {
       const acceptedAt = new Map<string, number>();
       const receipts = new Map<string, number>();
       const completions: Array<{ at: number; latencyMs: number }> = [];
+      /** With --stages: each completed document's accepted and last-01 times on the epoch clock the processes mark with. */
+      const timeline: Array<{ id: string; acceptedAt: number; seenAt: number }> = [];
       let rejected = 0;
       let completeAll!: () => void;
       const allDone = new Promise<void>((resolve) => (completeAll = resolve));
@@ -126,6 +131,7 @@ export const benchCommand: Command = {
         receipts.delete(id);
         const now = performance.now();
         completions.push({ at: now, latencyMs: now - at });
+        if (stageLogDir) timeline.push({ id, acceptedAt: performance.timeOrigin + at, seenAt: performance.timeOrigin + now });
         if (completions.length + rejected === count) completeAll();
       };
       for (const s of exchange.senders) {
@@ -176,6 +182,7 @@ export const benchCommand: Command = {
       clearInterval(ticker);
       if (interactive) process.stderr.write('\n');
       const endedAt = completions.length ? completions[completions.length - 1].at : performance.now();
+      const stages = stageLogDir ? await stageHops(stageLogDir, timeline) : undefined;
       const seconds = (endedAt - startedAt) / 1000;
       const docsPerSecond = completions.length / seconds;
       const latencies = completions.map((c) => c.latencyMs);
@@ -205,6 +212,7 @@ export const benchCommand: Command = {
         bound,
         busiest: [...processes].sort((a, b) => b.cpuSeconds - a.cpuSeconds)[0]?.name,
         perSecond: perSecond(completions, startedAt),
+        ...(stages ? { stages } : {}),
       };
       mkdirSync(path.dirname(jsonFile), { recursive: true });
       writeFileSync(jsonFile, JSON.stringify(result, null, 2));
@@ -220,6 +228,11 @@ export const benchCommand: Command = {
       for (const [server, cpu] of Object.entries(servers)) print(`  ${server.padEnd(20)} cpu ${cpu.toFixed(1).padStart(6)} s`);
       print(`  ${'bench client'.padEnd(20)} cpu ${loadGeneratorCpuSeconds.toFixed(1).padStart(6)} s`);
       print(`bound          ${bound}`);
+      if (stages) {
+        print('stages         p50 / p95 ms per hop (the last recipient\'s time where there are several)');
+        for (const hop of stages) print(`  ${`${hop.from} -> ${hop.to}`.padEnd(56)} ${String(hop.p50Ms).padStart(7)} ${String(hop.p95Ms).padStart(7)}`);
+        print(`  ${'sum of the p50s'.padEnd(56)} ${String(Math.round(stages.reduce((sum, h) => sum + h.p50Ms, 0) * 10) / 10).padStart(7)}`);
+      }
       print(`written        ${jsonFile} and ${svg}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
       const ok = result.missing === 0 && result.rejected === 0 && result.refused === 0;
       return ok ? { ok, message: 'bench complete', ...result } : { ok, code: 'MESSAGING_PUBLISH_TIMEOUT', message: `${result.missing} documents were not receipted in time, ${result.rejected} rejected, ${result.refused} refused`, ...result };
@@ -227,6 +240,23 @@ export const benchCommand: Command = {
       abort.abort();
       process.removeListener('SIGINT', onSignal);
       await exchange.close();
+      if (stageLogDir) rmSync(stageLogDir, { recursive: true, force: true });
     }
   },
 };
+
+/**
+ * The per-hop breakdown of --stages. The processes write their marks as they go: the last ones of the
+ * last document may still be on their way to the files when its 01 is seen, so this reads until every
+ * completed document has its final mark (at most 5 s).
+ */
+async function stageHops(dir: string, timeline: ReadonlyArray<{ id: string; acceptedAt: number; seenAt: number }>): Promise<StageHop[]> {
+  const last = DOCUMENT_STAGES[DOCUMENT_STAGES.length - 2];
+  const deadline = Date.now() + 5000;
+  let marks = readStageMarks(dir);
+  while (timeline.some((d) => !marks.get(d.id)?.has(last)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    marks = readStageMarks(dir);
+  }
+  return stageBreakdown(marks, timeline);
+}

@@ -1,4 +1,4 @@
-import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, toEdxError } from '@edx/common';
+import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, NO_STAGE_CLOCK, StageClock, toEdxError } from '@edx/common';
 import { ParsedPackage, StatusClaim, assertValid, parseEdxml, statusAuthorshipRefusal, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome, StatusHeaders } from '@edx/messaging';
 import { CHAIN_CHECKPOINT_TYPE, RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyChainCheckpoint, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
@@ -37,10 +37,12 @@ export class InboxBatchHandler {
     private readonly logger: Logger,
     private readonly crash: CrashPoints = NO_CRASH_POINTS,
     private readonly metrics?: GatewayMetrics,
+    private readonly stages: StageClock = NO_STAGE_CLOCK,
   ) {}
 
   async handle(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
+    this.markStages(messages, 'in');
     // A certificate whose revocation status had to be fetched is judged again with the answer.
     let decided = await this.decideAll(messages, now);
     if (await this.trust.revocation?.settle(now)) decided = await this.decideAll(messages, now);
@@ -51,6 +53,7 @@ export class InboxBatchHandler {
     const statuses = await this.byTheirAuthors(received, outcomes);
     const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
     await this.store.saveCheckpoints(decided.checkpoints);
+    this.markStages(messages, 'stored');
     this.crash.reach('gateway:after-commit');
     if (packages.length > 0) this.onQueued();
 
@@ -69,6 +72,13 @@ export class InboxBatchHandler {
     }
     await this.count(packages, statuses.filter((s) => freshStatuses.has(s.record.id)).map((s) => s.record), freshPackages);
     return outcomes;
+  }
+
+  /** The bench's per-stage timestamps (`gateway:package-in` ...), by package id. */
+  private markStages(messages: readonly InboundMessage[], stage: 'in' | 'stored'): void {
+    if (!this.stages.enabled) return;
+    this.stages.mark(`gateway:package-${stage}`, messages.filter((m) => m.type === 'package').map((m) => m.messageId));
+    this.stages.mark(`gateway:status-${stage}`, messages.filter((m) => m.type === 'status').map((m) => headerText(m.headers[StatusHeaders.packageId])));
   }
 
   /** Documents received, and the time from sending to each fresh 01 for a document sent from here. */

@@ -1,4 +1,4 @@
-import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, isUuid, toEdxError } from '@edx/common';
+import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, NO_STAGE_CLOCK, StageClock, isUuid, toEdxError } from '@edx/common';
 import { ConfirmedPublisher, InboundMessage, Outcome, StatusHeaders, Topology } from '@edx/messaging';
 import { statusAuthorshipRefusal } from '@edx/edxml';
 import { RECEIPT_ATTESTATION_HEADER, RevocationService } from '@edx/trust';
@@ -47,6 +47,7 @@ export class InboundBatchHandler {
     private readonly crash: CrashPoints = NO_CRASH_POINTS,
     private readonly revocation?: RevocationService,
     private readonly metrics?: HubMetrics,
+    private readonly stages: StageClock = NO_STAGE_CLOCK,
   ) {}
 
   /** Rejects STORAGE_UNAVAILABLE (the consumer retries the batch) when the database is away. */
@@ -60,6 +61,7 @@ export class InboundBatchHandler {
 
   private async handleBatch(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
+    this.markStages(messages, 'in');
     const directory = await this.directory.current();
     const decideAll = () => Promise.all(messages.map((message) => this.decide(message, directory, now)));
     let steps: Step[] = await decideAll();
@@ -114,6 +116,7 @@ export class InboundBatchHandler {
       }
     }
 
+    this.markStages(messages, 'committed');
     this.crash.reach('hub:after-commit');
     const outcomes = await Promise.all(
       steps.map(async (step) => {
@@ -126,9 +129,17 @@ export class InboundBatchHandler {
         }
       }),
     );
+    this.markStages(messages, 'out');
     this.crash.reach('hub:before-ack');
     this.count(messages, steps, outcomes);
     return outcomes;
+  }
+
+  /** The bench's per-stage timestamps (`hub:package-in` ...), by package id. */
+  private markStages(messages: readonly InboundMessage[], stage: 'in' | 'committed' | 'out'): void {
+    if (!this.stages.enabled) return;
+    this.stages.mark(`hub:package-${stage}`, messages.filter((m) => m.type === 'package').map((m) => m.messageId));
+    this.stages.mark(`hub:status-${stage}`, messages.filter((m) => m.type === 'status').map((m) => packageIdOf(m)));
   }
 
   private count(messages: InboundMessage[], steps: Step[], outcomes: Outcome[]): void {
@@ -271,3 +282,8 @@ function hubStatusTo(senderCode: string, packageId: string, recipientCode: strin
   };
 }
 
+/** The package a status is filed under (its header), for the stage marks. */
+function packageIdOf(message: InboundMessage): string | undefined {
+  const header = message.headers[StatusHeaders.packageId];
+  return typeof header === 'string' ? header : undefined;
+}

@@ -68,7 +68,8 @@ export class Consumer {
   private channel: Channel | undefined;
   private consumerTag: string | undefined;
   private buffer: Delivery[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Cancels the flush that is scheduled, if one is. */
+  private cancelScheduledFlush: (() => void) | undefined;
   /** A batch is with the handler (with `batch` set, the next one waits for it). */
   private batchRunning = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -125,8 +126,7 @@ export class Consumer {
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
     this.consumerTag = undefined;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.unscheduleFlush();
     // What waits for its batch goes back to the queue, in order, for the next consumer.
     for (const delivery of this.buffer) this.settle(delivery, (ch) => ch.nack(delivery.raw, false, true));
     this.buffer = [];
@@ -248,18 +248,31 @@ export class Consumer {
     this.scheduleFlush();
   }
 
+  private unscheduleFlush(): void {
+    this.cancelScheduledFlush?.();
+    this.cancelScheduledFlush = undefined;
+  }
+
   /** Starts the next batch when its time has come (see ConsumerOptions.batch). */
   private scheduleFlush(): void {
     const batch = this.options.batch;
     if (!batch) return this.flush();
     if (this.batchRunning || this.buffer.length === 0) return; // the running batch flushes what waits when it ends
-    if (this.buffer.length >= batch.maxSize || batch.maxWaitMs === 0) return this.flush();
-    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), batch.maxWaitMs);
+    if (this.buffer.length >= batch.maxSize) return this.flush();
+    // 0: at the end of this turn of the event loop, so deliveries that came in one read of the socket
+    // (the copies of one document, pipelined publishes) share the batch.
+    if (this.cancelScheduledFlush) return;
+    if (batch.maxWaitMs === 0) {
+      const immediate = setImmediate(() => this.flush());
+      this.cancelScheduledFlush = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(() => this.flush(), batch.maxWaitMs);
+      this.cancelScheduledFlush = () => clearTimeout(timer);
+    }
   }
 
   private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.unscheduleFlush();
     if (this.buffer.length === 0) return;
     const batch = this.options.batch;
     if (!batch) {

@@ -30,8 +30,8 @@ export interface OutboxRelayOptions<T> {
    * (it has left the outbox: the hook records the rejection). Without a hook the item stays and is retried.
    */
   onUnroutable?: (item: T, error: EdxError) => Promise<void>;
-  /** Called when a round's publishes are confirmed and not yet marked published (fault tests' crash point). */
-  beforeMark?: () => void;
+  /** Called with a round's confirmed items before they are marked published (fault tests' crash point, the bench's stage marks). */
+  beforeMark?: (confirmed: readonly T[]) => void;
 }
 
 /**
@@ -111,7 +111,7 @@ export class OutboxRelay<T> {
       if (!BROKER_AWAY.has(error.code)) failures.push({ item: items[i], error: `${error.code}: ${error.message}` });
       failed++;
     }
-    if (done.length > 0) this.options.beforeMark?.();
+    if (done.length > 0) this.options.beforeMark?.(done);
     if (done.length > 0) await this.store.markPublished(done);
     if (failures.length > 0) await this.store.markFailed(failures);
     return { claimed: items.length, published: done.length, failed };
