@@ -1,7 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { Columns, setColumnStorage } from '../../shared/column-storage';
 
 /** As the hub's (HubPackageStorageExternal): package and status bytes out of line, uncompressed. */
-export const GATEWAY_PACKAGE_COLUMNS: ReadonlyArray<readonly [table: string, column: string]> = [
+export const GATEWAY_PACKAGE_COLUMNS: Columns = [
   ['outgoing_documents', 'package'],
   ['incoming_documents', 'package'],
   ['outbox', 'body'],
@@ -9,12 +10,6 @@ export const GATEWAY_PACKAGE_COLUMNS: ReadonlyArray<readonly [table: string, col
 
 export class GatewayPackageStorageExternal1765400000001 implements MigrationInterface {
   name = 'GatewayPackageStorageExternal1765400000001';
-
-  async up(q: QueryRunner): Promise<void> {
-    for (const [table, column] of GATEWAY_PACKAGE_COLUMNS) await q.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET STORAGE EXTERNAL`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    for (const [table, column] of GATEWAY_PACKAGE_COLUMNS) await q.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET STORAGE EXTENDED`);
-  }
+  up = (q: QueryRunner) => setColumnStorage(q, GATEWAY_PACKAGE_COLUMNS, 'EXTERNAL');
+  down = (q: QueryRunner) => setColumnStorage(q, GATEWAY_PACKAGE_COLUMNS, 'EXTENDED');
 }
