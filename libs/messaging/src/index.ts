@@ -17,6 +17,7 @@ export { ConfirmedPublisher } from './publisher/confirmed-publisher';
 export type { ConfirmedPublisherOptions, PublishProperties } from './publisher/confirmed-publisher';
 export { Outcome, DeadLetterHeaders } from './consumer/outcome';
 export { Consumer } from './consumer/consumer';
+export { markStages } from './consumer/stage-marks';
 export type { BatchHandler, ConsumerOptions, InboundMessage } from './consumer/consumer';
 export { BrokerAdmin, HUB_PERMISSIONS, escapeRegex, systemPermissions, systemUserName, systemUserPattern } from './admin/broker-admin';
 export type { BrokerAdminOptions, BrokerConnectionInfo, BrokerPermissions } from './admin/broker-admin';

@@ -1,6 +1,6 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, NO_STAGE_CLOCK, StageClock, toEdxError } from '@edx/common';
 import { ParsedPackage, StatusClaim, assertValid, parseEdxml, statusAuthorshipRefusal, validatePackage, validateStatus } from '@edx/edxml';
-import { InboundMessage, Outcome, StatusHeaders } from '@edx/messaging';
+import { InboundMessage, Outcome, StatusHeaders, markStages } from '@edx/messaging';
 import { CHAIN_CHECKPOINT_TYPE, RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyChainCheckpoint, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
@@ -42,7 +42,7 @@ export class InboxBatchHandler {
 
   async handle(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
-    this.markStages(messages, 'in');
+    markStages(this.stages, 'gateway', 'in', messages);
     // A certificate whose revocation status had to be fetched is judged again with the answer.
     let decided = await this.decideAll(messages, now);
     if (await this.trust.revocation?.settle(now)) decided = await this.decideAll(messages, now);
@@ -53,7 +53,7 @@ export class InboxBatchHandler {
     const statuses = await this.byTheirAuthors(received, outcomes);
     const freshStatuses = await this.store.saveStatuses(statuses.map((s) => s.record));
     await this.store.saveCheckpoints(decided.checkpoints);
-    this.markStages(messages, 'stored');
+    markStages(this.stages, 'gateway', 'stored', messages);
     this.crash.reach('gateway:after-commit');
     if (packages.length > 0) this.onQueued();
 
@@ -72,13 +72,6 @@ export class InboxBatchHandler {
     }
     await this.count(packages, statuses.filter((s) => freshStatuses.has(s.record.id)).map((s) => s.record), freshPackages);
     return outcomes;
-  }
-
-  /** The bench's per-stage timestamps (`gateway:package-in` ...), by package id. */
-  private markStages(messages: readonly InboundMessage[], stage: 'in' | 'stored'): void {
-    if (!this.stages.enabled) return;
-    this.stages.mark(`gateway:package-${stage}`, messages.filter((m) => m.type === 'package').map((m) => m.messageId));
-    this.stages.mark(`gateway:status-${stage}`, messages.filter((m) => m.type === 'status').map((m) => headerText(m.headers[StatusHeaders.packageId])));
   }
 
   /** Documents received, and the time from sending to each fresh 01 for a document sent from here. */

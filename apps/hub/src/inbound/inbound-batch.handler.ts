@@ -1,5 +1,5 @@
 import { CrashPoints, ErrorCode, Logger, NO_CRASH_POINTS, NO_STAGE_CLOCK, StageClock, isUuid, toEdxError } from '@edx/common';
-import { ConfirmedPublisher, InboundMessage, Outcome, StatusHeaders, Topology } from '@edx/messaging';
+import { ConfirmedPublisher, InboundMessage, Outcome, StatusHeaders, Topology, markStages } from '@edx/messaging';
 import { statusAuthorshipRefusal } from '@edx/edxml';
 import { RECEIPT_ATTESTATION_HEADER, RevocationService } from '@edx/trust';
 import { asStorageError } from '@edx/storage';
@@ -61,7 +61,7 @@ export class InboundBatchHandler {
 
   private async handleBatch(messages: InboundMessage[]): Promise<Outcome[]> {
     const now = new Date();
-    this.markStages(messages, 'in');
+    markStages(this.stages, 'hub', 'in', messages);
     const directory = await this.directory.current();
     const decideAll = () => Promise.all(messages.map((message) => this.decide(message, directory, now)));
     let steps: Step[] = await decideAll();
@@ -116,7 +116,7 @@ export class InboundBatchHandler {
       }
     }
 
-    this.markStages(messages, 'committed');
+    markStages(this.stages, 'hub', 'committed', messages);
     this.crash.reach('hub:after-commit');
     const outcomes = await Promise.all(
       steps.map(async (step) => {
@@ -129,17 +129,10 @@ export class InboundBatchHandler {
         }
       }),
     );
-    this.markStages(messages, 'out');
+    markStages(this.stages, 'hub', 'out', messages);
     this.crash.reach('hub:before-ack');
     this.count(messages, steps, outcomes);
     return outcomes;
-  }
-
-  /** The bench's per-stage timestamps (`hub:package-in` ...), by package id. */
-  private markStages(messages: readonly InboundMessage[], stage: 'in' | 'committed' | 'out'): void {
-    if (!this.stages.enabled) return;
-    this.stages.mark(`hub:package-${stage}`, messages.filter((m) => m.type === 'package').map((m) => m.messageId));
-    this.stages.mark(`hub:status-${stage}`, messages.filter((m) => m.type === 'status').map((m) => packageIdOf(m)));
   }
 
   private count(messages: InboundMessage[], steps: Step[], outcomes: Outcome[]): void {
@@ -280,10 +273,4 @@ function hubStatusTo(senderCode: string, packageId: string, recipientCode: strin
       ...(addressedTo ? { [StatusHeaders.addressedTo]: addressedTo } : {}),
     },
   };
-}
-
-/** The package a status is filed under (its header), for the stage marks. */
-function packageIdOf(message: InboundMessage): string | undefined {
-  const header = message.headers[StatusHeaders.packageId];
-  return typeof header === 'string' ? header : undefined;
 }
