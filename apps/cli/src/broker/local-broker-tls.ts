@@ -84,8 +84,7 @@ export async function ensureLocalBrokerTls(options: { readonly dir?: string; rea
     if (!result.ok) throw new EdxError('PREREQUISITE_MISSING', `The broker refused to ${what} (\`${command.join(' ')}\`): ${result.output.slice(-400)}`);
     return result.output;
   };
-  const ca = ensureMachineCa(paths.caDir, changed);
-  const renewed = ensureBrokerCertificate(ca, paths, changed);
+  const renewed = ensureBrokerCertificate(ensureMachineCa(paths, changed), paths, changed);
   ensureConf(options.confFile, brokerTlsConf(paths), changed, (candidate) => rabbit('read the new configuration', [ctl, '-q', 'eval', validationTerm(candidate)]));
 
   const enabled = rabbit('list its plugins', [plugins, 'list', '-E', '-m']);
@@ -118,16 +117,11 @@ export async function ensureLocalBrokerTls(options: { readonly dir?: string; rea
   return { changed, paths };
 }
 
-/** The broker's certificate (renewed as ensureServerCertificate says) and the CA file it trusts clients by; true when the certificate was issued. */
+/** The broker's certificate (renewed as ensureServerCertificate says); true when it was issued. */
 function ensureBrokerCertificate(ca: TransportCa, paths: DevBrokerTlsPaths, changed: string[]): boolean {
   const rabbitmq = systemAccount('rabbitmq');
   // The broker runs as rabbitmq: its group reads the key, nobody else.
-  const issued = ensureServerCertificate(ca, { dir: paths.dir, certFile: paths.certFile, keyFile: paths.keyFile, account: rabbitmq && { ...rabbitmq, reads: 'as-group' } }, 'the broker', changed);
-  if (!existsSync(paths.caFile) || readFileSync(paths.caFile, 'utf8') !== ca.certificatePem) {
-    writeFileSync(paths.caFile, ca.certificatePem, { mode: 0o644 });
-    changed.push(`wrote the CA certificate the broker trusts: ${paths.caFile}`);
-  }
-  return issued;
+  return ensureServerCertificate(ca, { dir: paths.dir, certFile: paths.certFile, keyFile: paths.keyFile, account: rabbitmq && { ...rabbitmq, reads: 'as-group' } }, 'the broker', changed);
 }
 
 /**

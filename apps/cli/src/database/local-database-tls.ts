@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { EdxError } from '@edx/common';
 import { devBrokerTlsPaths } from '@edx/messaging';
-import { connectFailure, withVerifiedTls } from '@edx/storage';
+import { connectionProblem, withVerifiedTls } from '@edx/storage';
 import { ensureMachineCa, ensureServerCertificate, systemAccount } from '../up/machine-tls';
 import { CommandRunner, findTool, runCommand } from '../up/prerequisites';
 
@@ -51,11 +50,7 @@ export async function ensureLocalDatabaseTls(options: { readonly brokerTlsDir?: 
   const dir = options.dir ?? DEV_DATABASE_TLS_DIR;
   const changed: string[] = [];
   const machine = devBrokerTlsPaths(options.brokerTlsDir);
-  const ca = ensureMachineCa(machine.caDir, changed);
-  if (!existsSync(machine.caFile) || readFileSync(machine.caFile, 'utf8') !== ca.certificatePem) {
-    writeFileSync(machine.caFile, ca.certificatePem, { mode: 0o644 });
-    changed.push(`wrote the machine's CA certificate for clients: ${machine.caFile}`);
-  }
+  const ca = ensureMachineCa(machine, changed);
   const postgres = systemAccount('postgres');
   const renewed = ensureServerCertificate(ca, { dir, certFile: path.join(dir, 'server.pem'), keyFile: path.join(dir, 'server.key'), account: postgres && { ...postgres, reads: 'as-owner' } }, 'PostgreSQL', changed);
   const confFile = path.join(confDir, CONF_NAME);
@@ -66,7 +61,7 @@ export async function ensureLocalDatabaseTls(options: { readonly brokerTlsDir?: 
     changed.push(`${confFile}: ssl = on with that certificate`);
   }
   const verified = withVerifiedTls(options.databaseRoot, machine.caFile);
-  if (renewed || confChanged || (await tlsProblem(verified))) {
+  if (renewed || confChanged || (await connectionProblem(verified, true))) {
     const reload = [ctl, '--skip-systemctl-redirect', versions[0], 'main', 'reload'];
     const result = run(reload);
     if (!result.ok) throw new EdxError('PREREQUISITE_MISSING', `PostgreSQL refused to reload (\`${reload.join(' ')}\`): ${result.output.slice(-400)}`);
@@ -75,25 +70,9 @@ export async function ensureLocalDatabaseTls(options: { readonly brokerTlsDir?: 
   // The reload is asynchronous: the postmaster rereads its files a moment after the signal.
   let problem: string | undefined;
   for (let attempt = 0; attempt < 25; attempt++) {
-    problem = await tlsProblem(verified);
+    problem = (await connectionProblem(verified, true))?.message;
     if (!problem) return { changed, caFile: machine.caFile, dir };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new EdxError('PREREQUISITE_MISSING', `PostgreSQL still takes no verified TLS connection after the reload (${problem}); its log in /var/log/postgresql says why.`);
-}
-
-/** Why a verify-full connection to the server fails, or undefined when it works and is encrypted. */
-async function tlsProblem(url: string): Promise<string | undefined> {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    const { rows } = await client.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
-    return rows[0]?.ssl === true ? undefined : 'the connection is not encrypted';
-  } catch (error) {
-    return connectFailure(admin.host, error).message;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }

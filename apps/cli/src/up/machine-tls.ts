@@ -5,12 +5,22 @@ import { TransportCa } from '@edx/trust';
 /** A local server's certificate is renewed when it has fewer days than this left. */
 const RENEW_WITHIN_DAYS = 30;
 
-/** The machine's dev transport CA in `caDir`, made the first time (said in `changed`). */
-export function ensureMachineCa(caDir: string, changed: string[]): TransportCa {
-  if (existsSync(`${caDir}/ca.key`)) return TransportCa.load(caDir);
-  const ca = TransportCa.create({ name: 'edx dev transport CA (this machine)' });
-  ca.save(caDir);
-  changed.push(`made the machine's dev transport CA in ${caDir}`);
+/**
+ * The machine's dev transport CA in `caDir`, made the first time, and its certificate in `caFile`
+ * (what the local servers and every client trust), each change said in `changed`.
+ */
+export function ensureMachineCa(paths: { readonly caDir: string; readonly caFile: string }, changed: string[]): TransportCa {
+  let ca: TransportCa;
+  if (existsSync(`${paths.caDir}/ca.key`)) ca = TransportCa.load(paths.caDir);
+  else {
+    ca = TransportCa.create({ name: 'edx dev transport CA (this machine)' });
+    ca.save(paths.caDir);
+    changed.push(`made the machine's dev transport CA in ${paths.caDir}`);
+  }
+  if (!existsSync(paths.caFile) || readFileSync(paths.caFile, 'utf8') !== ca.certificatePem) {
+    writeFileSync(paths.caFile, ca.certificatePem, { mode: 0o644 });
+    changed.push(`wrote the machine's CA certificate (what servers and clients trust): ${paths.caFile}`);
+  }
   return ca;
 }
 

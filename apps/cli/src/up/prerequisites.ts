@@ -3,8 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { Socket } from 'node:net';
 import path from 'node:path';
 import { EdxError } from '@edx/common';
-import { Client } from 'pg';
-import { assertDatabaseTransport, connectFailure } from '@edx/storage';
+import { connectionProblem } from '@edx/storage';
 
 /** Where a prerequisite stands: met, or the problem and whether running the local fix can help. */
 export type PrerequisiteState = { readonly met: true } | { readonly met: false; readonly problem: string; readonly fixable: boolean };
@@ -123,7 +122,7 @@ export function postgresPrerequisite(databaseRoot: string): Prerequisite {
   return {
     name: `PostgreSQL at ${where}`,
     async check() {
-      const problem = await databaseProblem(databaseRoot, false);
+      const problem = await connectionProblem(databaseRoot, false);
       // A server that answers but not over verified TLS is the next prerequisite's to fix.
       if (!problem || problem.code !== 'STORAGE_UNAVAILABLE') return { met: true };
       const refused = /ECONNREFUSED|ENOENT|timeout|starting up/i.test(problem.message);
@@ -134,23 +133,6 @@ export function postgresPrerequisite(databaseRoot: string): Prerequisite {
   };
 }
 
-/** What keeps a connection to the server of `databaseRoot` from working (with `checkTransport`, also a URL that would go in clear), or undefined when it works. */
-async function databaseProblem(databaseRoot: string, checkTransport: boolean): Promise<EdxError | undefined> {
-  const admin = new URL(databaseRoot);
-  admin.pathname = '/postgres';
-  let client: Client | undefined;
-  try {
-    if (checkTransport) assertDatabaseTransport(databaseRoot);
-    client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof EdxError ? error : connectFailure(admin.host, error);
-  } finally {
-    await client?.end().catch(() => undefined);
-  }
-}
-
 /** PostgreSQL taking the verified TLS connections the database URLs ask for (`edx database tls` on a local server). */
 export function databaseTlsPrerequisite(databaseRoot: string, apply: () => Promise<string[]>): Prerequisite {
   const url = new URL(databaseRoot);
@@ -158,7 +140,7 @@ export function databaseTlsPrerequisite(databaseRoot: string, apply: () => Promi
   return {
     name: `TLS to PostgreSQL at ${url.hostname}:${url.port || 5432}`,
     async check() {
-      const problem = await databaseProblem(databaseRoot, true);
+      const problem = await connectionProblem(databaseRoot, true);
       return problem ? { met: false, problem: problem.message, fixable: problem.code !== 'CONFIG_INVALID' || /sslrootcert/.test(problem.message) } : { met: true };
     },
     localFix: local ? { says: 'turning TLS on in the local PostgreSQL (what `npx edx database tls` does)', commands: [], apply } : undefined,

@@ -85,6 +85,29 @@ export function connectFailure(host: string, error: unknown): EdxError {
   return new EdxError('STORAGE_UNAVAILABLE', `PostgreSQL at ${host} cannot be reached: ${e.message}`, undefined, { cause: error });
 }
 
+/**
+ * What keeps a connection to the server of `url` from working, or undefined when it works. With
+ * `checkTransport`, a URL that would go in clear is refused first, and a connection the server did
+ * not encrypt counts as a problem.
+ */
+export async function connectionProblem(url: string, checkTransport: boolean): Promise<EdxError | undefined> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  let client: Client | undefined;
+  try {
+    if (checkTransport) assertDatabaseTransport(url);
+    client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+    await client.connect();
+    if (!checkTransport || admin.searchParams.get('sslmode') === 'disable') return undefined;
+    const { rows } = await client.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+    return rows[0]?.ssl === true ? undefined : new EdxError('PREREQUISITE_MISSING', `PostgreSQL at ${admin.host} did not encrypt the connection.`);
+  } catch (error) {
+    return error instanceof EdxError ? error : connectFailure(admin.host, error);
+  } finally {
+    await client?.end().catch(() => undefined);
+  }
+}
+
 /** Common pg settings: bounded pool, a statement timeout so a stuck query fails instead of hanging a worker. */
 export function pgOptions(options: DatabaseOptions): Pick<DataSourceOptions, 'type'> & Record<string, unknown> {
   assertDatabaseTransport(options.url);
