@@ -239,4 +239,22 @@ describe('the exchange refuses what it must, with a reason (real broker, real da
     expect(inbox.sort()).toEqual([...ids].sort());
     for (const id of ids) expect((await statusesAtA(id)).filter((s) => s.statusCode === '01')).toHaveLength(1);
   });
+
+  it("pages a long inbox with `next` and `?after=`: every document once, in order; a bad cursor or date is refused with a reason", async () => {
+    const url = `${exchange.gateway('sys-b').url}/v1/documents/inbox?all=true`;
+    const whole = (await inboxOf(B)).map((d) => d.id);
+    expect(whole.length).toBeGreaterThan(7);
+    const paged: string[] = [];
+    for (let after = ''; ; ) {
+      const page = await exchange.api<Inbox & { next?: string }>(`${url}&limit=7${after ? `&after=${after}` : ''}`, exchange.apiKey(B));
+      paged.push(...page.body.items.map((d) => d.id));
+      if (!page.body.next) break;
+      expect(page.body.items).toHaveLength(7);
+      after = page.body.next;
+    }
+    expect(paged).toEqual(whole);
+    expect(await exchange.api(`${url}&after=not-an-id`, exchange.apiKey(B))).toMatchObject({ status: 400, body: { code: 'REQUEST_INVALID', message: expect.stringContaining('?after=') } });
+    expect(await exchange.api(`${url}&after=${newPackageId()}`, exchange.apiKey(B))).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    expect(await exchange.api(`${url}&since=yesterday`, exchange.apiKey(B))).toMatchObject({ status: 400, body: { code: 'REQUEST_INVALID', message: expect.stringContaining('?since=') } });
+  });
 });

@@ -61,10 +61,15 @@ export class DmsView {
     }
   }
 
-  /** The ids in the inbox, as often as the inbox lists them. */
+  /** The ids in the inbox, as often as the inbox lists them, page by page as a DMS reads a long inbox. */
   async inboxIds(): Promise<string[]> {
-    const body = await this.get<{ items: Array<{ id: string }> }>('/v1/documents/inbox?all=true&limit=5000');
-    return body.items.map((d) => d.id);
+    const ids: string[] = [];
+    for (let after = ''; ; ) {
+      const body = await this.get<{ items: Array<{ id: string }>; next?: string }>(`/v1/documents/inbox?all=true&limit=1000${after ? `&after=${after}` : ''}`);
+      ids.push(...body.items.map((d) => d.id));
+      if (!body.next) return ids;
+      after = body.next;
+    }
   }
 
   /** The statuses the sender's gateway lists for a document it sent. */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Qu
 import { ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Observable, map } from 'rxjs';
-import { EdxError } from '@edx/common';
+import { EdxError, isUuid } from '@edx/common';
 import { AgencyGuard, CurrentAgency } from '../auth/agency.guard';
 import { HostedAgency } from '../config/hosted-agencies';
 import { GatewayEvents } from '../events/gateway-events';
@@ -12,6 +12,9 @@ import { recipientView } from './delivery-view';
 import { PostStatusDto, SendDocumentDto } from './dto/send-document.dto';
 import { SendDocumentCommand } from './send-document.command';
 import { SendDocumentUseCase } from './send-document.usecase';
+
+/** The most documents one inbox page lists; `next` leads to the rest. */
+const INBOX_PAGE_MAX = 1000;
 
 const isXml = (req: Request) => /(^|\/|\+)xml\b|edxml/i.test(req.headers['content-type'] ?? '');
 
@@ -38,14 +41,16 @@ export class DocumentsController {
   }
 
   @Get('documents/inbox')
-  @ApiOperation({ summary: 'Documents received by this agency (oldest first); ?all=true includes fetched ones' })
-  async inbox(@CurrentAgency() agency: HostedAgency, @Query('all') all?: string, @Query('limit') limit?: string, @Query('since') since?: string) {
-    const items = await this.store.inbox(agency.code, {
-      limit: Math.min(Math.max(Number(limit) || 100, 1), 1000),
-      unfetchedOnly: all !== 'true',
-      since: since ? new Date(since) : undefined,
-    });
-    return { items: items.map(({ packageId, ...rest }) => ({ id: packageId, ...rest })) };
+  @ApiOperation({ summary: 'Documents received by this agency (oldest first); ?all=true includes fetched ones; `next` (when the page is full) is the `?after=` of the next page' })
+  async inbox(@CurrentAgency() agency: HostedAgency, @Query('all') all?: string, @Query('limit') limit?: string, @Query('since') since?: string, @Query('after') after?: string) {
+    const pageSize = Math.min(Math.max(Number(limit) || 100, 1), INBOX_PAGE_MAX);
+    const sinceDate = since === undefined ? undefined : new Date(since);
+    if (sinceDate && Number.isNaN(sinceDate.getTime())) throw new EdxError('REQUEST_INVALID', `?since=${JSON.stringify(since).slice(0, 60)} is not a date and time (ISO 8601, e.g. 2026-12-01T08:00:00Z).`);
+    if (after !== undefined && !isUuid(after)) throw new EdxError('REQUEST_INVALID', '?after= takes the id of the last document of the previous page (a UUID).');
+    const items = await this.store.inbox(agency.code, { limit: pageSize, unfetchedOnly: all !== 'true', since: sinceDate, after });
+    if (!items) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${after} to page after.`);
+    const next = items.length === pageSize ? items[items.length - 1].packageId : undefined;
+    return { items: items.map(({ packageId, ...rest }) => ({ id: packageId, ...rest })), ...(next ? { next } : {}) };
   }
 
   @Get('documents/:id')

@@ -86,4 +86,27 @@ describe("the gateway's inbox: a received package, its answer and the answer's o
       { id: b.status.id, agency_code: '000.00.00.H41', direction: 'out' },
     ]);
   });
+
+  it('pages an inbox by the last id seen: documents of the same instant are listed once each, none skipped', async () => {
+    const agency = '000.00.00.H99';
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const sameInstant = new Date();
+    await store.saveIncoming(ids.map((id) => {
+      const r = received(id, agency);
+      return { ...r, document: { ...r.document, receivedAt: sameInstant } };
+    }));
+    const listed: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const items = (await store.inbox(agency, { limit: 2, unfetchedOnly: false, after }))!;
+      listed.push(...items.map((d) => d.packageId));
+      if (items.length < 2) break;
+      after = items[items.length - 1].packageId;
+    }
+    expect(listed).toEqual([...ids].sort());
+    expect(await store.inbox(agency, { limit: 2, unfetchedOnly: false, after: randomUUID() })).toBeUndefined();
+    // Another agency's document is no cursor into this inbox.
+    const [elsewhere] = (await store.inbox('000.00.00.H41', { limit: 1, unfetchedOnly: false }))!;
+    expect(await store.inbox(agency, { limit: 2, unfetchedOnly: false, after: elsewhere.packageId })).toBeUndefined();
+  });
 });

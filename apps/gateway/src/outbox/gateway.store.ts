@@ -206,17 +206,31 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
   }
 
   // Reads for the REST API.
-  inbox(agencyCode: string, options: { limit: number; unfetchedOnly: boolean; since?: Date }): Promise<IncomingDocumentEntity[]> {
-    const qb = this.dataSource
-      .getRepository(IncomingDocumentEntity)
-      .createQueryBuilder('d')
-      .select(['d.packageId', 'd.recipientCode', 'd.senderCode', 'd.edxmlDocumentId', 'd.subject', 'd.sha256', 'd.verdict', 'd.rejectCode', 'd.rejectReason', 'd.receivedAt', 'd.fetchedAt'])
-      .where('d.recipientCode = :agencyCode', { agencyCode })
-      .orderBy('d.receivedAt', 'ASC')
-      .limit(options.limit);
-    if (options.unfetchedOnly) qb.andWhere('d.fetchedAt IS NULL');
-    if (options.since) qb.andWhere('d.receivedAt > :since', { since: options.since });
-    return guarded(() => qb.getMany());
+  /**
+   * An agency's inbox, oldest first, in (received_at, package_id) order. `after` is the id of the last
+   * document of the previous page: the page starts strictly after it, so paging neither skips nor
+   * repeats documents that arrived in the same instant. Undefined when `after` is not in this inbox.
+   */
+  inbox(agencyCode: string, options: { limit: number; unfetchedOnly: boolean; since?: Date; after?: string }): Promise<IncomingDocumentEntity[] | undefined> {
+    return guarded(async () => {
+      const repository = this.dataSource.getRepository(IncomingDocumentEntity);
+      const qb = repository
+        .createQueryBuilder('d')
+        .select(['d.packageId', 'd.recipientCode', 'd.senderCode', 'd.edxmlDocumentId', 'd.subject', 'd.sha256', 'd.verdict', 'd.rejectCode', 'd.rejectReason', 'd.receivedAt', 'd.fetchedAt'])
+        .where('d.recipientCode = :agencyCode', { agencyCode })
+        .orderBy('d.receivedAt', 'ASC')
+        .addOrderBy('d.packageId', 'ASC')
+        .limit(options.limit);
+      if (options.unfetchedOnly) qb.andWhere('d.fetchedAt IS NULL');
+      if (options.since) qb.andWhere('d.receivedAt > :since', { since: options.since });
+      if (options.after) {
+        // The cursor's own timestamp, at the database's precision (a JavaScript Date would drop its microseconds).
+        const [cursor] = await this.dataSource.query('SELECT 1 FROM incoming_documents WHERE package_id = $1 AND recipient_code = $2', [options.after, agencyCode]);
+        if (!cursor) return undefined;
+        qb.andWhere('(d.receivedAt, d.packageId) > (SELECT c.received_at, c.package_id FROM incoming_documents c WHERE c.package_id = :after AND c.recipient_code = :agencyCode)', { after: options.after });
+      }
+      return qb.getMany();
+    });
   }
 
   incoming(agencyCode: string, packageId: string, withPackage = false): Promise<IncomingDocumentEntity | null> {
