@@ -17,6 +17,7 @@ export * from './pdf/pdf-signature';
 export * from './pdf/pdf-signer';
 export * from './pdf/pdf-update';
 export * from './xmldsig/package-signing';
+export * from './xmldsig/own-signature';
 export * from './attestation/receipt-attestation';
 export * from './revocation/revocation-source';
 export * from './revocation/revocation-service';

@@ -30,6 +30,7 @@ const options = {
   profile: { type: 'boolean', help: 'write CPU profiles of every process to bench-results/profiles/' },
   stages: { type: 'boolean', help: 'time every document at each stage in every process and print where the time goes, hop by hop' },
   'raw-count': { type: 'string', value: 'N', help: 'messages for the raw broker measurement (default: about 400 MiB of packages, 200 to 20000)' },
+  warmup: { type: 'string', value: 'N', help: 'documents sent first the same way and left out of the figures, which report them apart (default: 3 s of --rate, at least 20; 20 closed loop; 5 with --size 1m, 0 with 100m)' },
 } as const satisfies OptionTable;
 
 interface Job {
@@ -52,7 +53,7 @@ const progress = (line: string) => process.stderr.write(interactive ? `\r${line.
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure end-to-end throughput and latency against the raw broker rate',
-  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--json FILE] [--profile] [--stages] [--raw-count N]',
+  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--warmup N] [--json FILE] [--profile] [--stages] [--raw-count N]',
   description:
     'Starts an isolated exchange (its own vhost, databases, hub, sending and receiving gateways) on this machine\'s RabbitMQ and PostgreSQL, measures the raw broker rate in the same run, ' +
     'then sends --count signed documents through the sending gateways\' REST API and times each from the 202 to the last recipient\'s receipt. ' +
@@ -71,6 +72,8 @@ export const benchCommand: Command = {
     const hubs = Number(values.hubs);
     const rate = values.rate !== undefined ? Number(values.rate) : undefined;
     const concurrency = Number(values.concurrency);
+    const warmup = Number(values.warmup ?? (size === '100m' ? 0 : size === '1m' ? 5 : rate ? Math.max(20, Math.round(rate * 3)) : 20));
+    if (!(Number.isInteger(warmup) && warmup >= 0)) throw new UsageError('--warmup must be a whole number of documents (0 for none)');
     if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate ${values.rate} is not a positive number of documents per second`);
     if (values['raw-count'] !== undefined && !(Number.isInteger(Number(values['raw-count'])) && Number(values['raw-count']) > 0)) throw new UsageError('--raw-count must be a positive integer');
     if (![count, recipients, receivers, senders, hubs, concurrency].every((n) => Number.isInteger(n) && n > 0) || recipients > receivers || senders > 4 || receivers > 8) {
@@ -98,7 +101,8 @@ export const benchCommand: Command = {
 
       // The documents, built before the clock starts: a signed PDF per sender, JSON bodies.
       const pdfs = new Map(exchange.senders.map((s) => [s.code, signPdf(makePdf(`Văn bản ${s.code}`, { padding: SIZES[size] }), s.pdfSigner).toString('base64')]));
-      const jobs: Job[] = Array.from({ length: count }, (_, index) => {
+      // The warm-up's documents come first and are the same kind: the same senders, sizes and recipients.
+      const allJobs: Job[] = Array.from({ length: warmup + count }, (_, index) => {
         const sender = exchange.senders[index % exchange.senders.length];
         const to = Array.from({ length: recipients }, (_, k) => exchange.receivers[(index + k) % exchange.receivers.length]);
         const body = JSON.stringify({
@@ -107,6 +111,8 @@ export const benchCommand: Command = {
         });
         return { index, sender, recipients: to, body };
       });
+      const warmJobs = allJobs.slice(0, warmup);
+      const jobs = allJobs.slice(warmup);
       const first = exchange.senders[0];
       const { package: sample, attachments } = buildPackage({ from: first.code, to: jobs[0].recipients, subject: 'x'.repeat(40), codeNumber: '1', codeNotation: 'BENCH', typeName: 'Công văn', files: [{ name: 'van-ban.pdf', contentType: 'application/pdf', bytes: Buffer.from(pdfs.get(first.code)!, 'base64') }] });
       const packageBytes = writeSignedPackage(sample, attachments, first.pdfSigner, randomUUID()).length;
@@ -125,11 +131,19 @@ export const benchCommand: Command = {
       let rejected = 0;
       let completeAll!: () => void;
       const allDone = new Promise<void>((resolve) => (completeAll = resolve));
+      /** The warm-up's documents, kept apart: their latencies are reported, not counted. */
+      const warm = { ids: new Set<string>(), latencies: [] as number[], rejected: 0, refused: 0, done: undefined as undefined | (() => void) };
+      const warmSettled = () => warm.latencies.length + warm.rejected + warm.refused === warmup && warm.done?.();
       const settle = (id: string) => {
         const at = acceptedAt.get(id);
         if (at === undefined || (receipts.get(id) ?? 0) < recipients) return;
         receipts.delete(id);
         const now = performance.now();
+        if (warm.ids.has(id)) {
+          warm.latencies.push(now - at);
+          warmSettled();
+          return;
+        }
         completions.push({ at: now, latencyMs: now - at });
         if (stageLogDir) timeline.push({ id, acceptedAt: performance.timeOrigin + at, seenAt: performance.timeOrigin + now });
         if (completions.length + rejected === count) completeAll();
@@ -141,40 +155,64 @@ export const benchCommand: Command = {
           if (data.statusCode === '01') {
             receipts.set(id, (receipts.get(id) ?? 0) + 1);
             settle(id);
-          } else if (data.statusCode === '02') rejected++;
+          } else if (data.statusCode === '02') {
+            if (!warm.ids.has(id)) rejected++;
+            else if (warm.ids.delete(id)) {
+              warm.rejected++;
+              warmSettled();
+            }
+          }
         }, abort.signal);
       }
 
+      let refused = 0;
+      const send = async (job: Job, warming: boolean) => {
+        const res = await exchange.fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': 'application/json' }, body: job.body });
+        const payload = (await res.json()) as { id?: string };
+        if (res.status !== 202 || !payload.id) {
+          if (warming) {
+            warm.refused++;
+            warmSettled();
+          } else if (completions.length + rejected + ++refused === count) completeAll();
+          return;
+        }
+        if (warming) warm.ids.add(payload.id);
+        acceptedAt.set(payload.id, performance.now());
+        settle(payload.id);
+      };
+      /** Sends `batch` as the run does: on schedule at --rate (open loop), or --concurrency in flight. */
+      const sendAll = async (batch: readonly Job[], warming: boolean) => {
+        if (rate) {
+          // Open loop: documents leave on schedule whether or not earlier ones are done.
+          await Promise.all(batch.map((job, k) => new Promise<void>((resolve) => setTimeout(() => void send(job, warming).finally(resolve), (k * 1000) / rate))));
+        } else {
+          let next = 0;
+          await Promise.all(Array.from({ length: concurrency }, async () => {
+            while (next < batch.length) await send(batch[next++], warming);
+          }));
+        }
+      };
+      if (warmup > 0) {
+        progress(`warm-up: ${warmup} documents, not counted...`);
+        const warmDone = new Promise<void>((resolve) => (warm.done = resolve));
+        await sendAll(warmJobs, true);
+        warmSettled();
+        let warmDeadline: NodeJS.Timeout | undefined;
+        await Promise.race([warmDone, new Promise((r) => (warmDeadline = setTimeout(r, 60_000 + warmup * 100)))]);
+        clearTimeout(warmDeadline);
+      }
+
+      // The measured run: CPU, servers and the clock from here.
       const cpuBefore = new Map(exchange.processes.map((p) => [p.pid, cpuSeconds(p.pid) ?? 0]));
       const serverCpu = () => Object.fromEntries(Object.entries(SERVERS).map(([server, names]) => [server, cpuSecondsByName(names)]));
       const serversBefore = serverCpu();
       const clientBefore = process.cpuUsage();
-      let refused = 0;
-      const send = async (job: Job) => {
-        const res = await exchange.fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': 'application/json' }, body: job.body });
-        const payload = (await res.json()) as { id?: string };
-        if (res.status !== 202 || !payload.id) {
-          refused++;
-          if (completions.length + rejected + refused === count) completeAll();
-          return;
-        }
-        acceptedAt.set(payload.id, performance.now());
-        settle(payload.id);
-      };
       const startedAt = performance.now();
       const ticker = setInterval(() => {
         const elapsed = (performance.now() - startedAt) / 1000;
-        progress(`sent ${acceptedAt.size}/${count}  receipted ${completions.length}  ${(completions.length / elapsed).toFixed(0)} docs/s  ${elapsed.toFixed(0)} s`);
+        progress(`sent ${acceptedAt.size - warm.ids.size}/${count}  receipted ${completions.length}  ${(completions.length / elapsed).toFixed(0)} docs/s  ${elapsed.toFixed(0)} s`);
       }, interactive ? 500 : 5000);
-      if (rate) {
-        // Open loop: documents leave on schedule whether or not earlier ones are done.
-        await Promise.all(jobs.map((job) => new Promise<void>((resolve) => setTimeout(() => void send(job).finally(resolve), (job.index * 1000) / rate))));
-      } else {
-        let next = 0;
-        await Promise.all(Array.from({ length: concurrency }, async () => {
-          while (next < jobs.length) await send(jobs[next++]);
-        }));
-      }
+      await sendAll(jobs, false);
       const timeoutMs = 120_000 + count * (size === '100m' ? 60_000 : 50);
       let deadline: NodeJS.Timeout | undefined;
       await Promise.race([allDone, new Promise((r) => (deadline = setTimeout(r, timeoutMs)))]);
@@ -205,7 +243,8 @@ export const benchCommand: Command = {
         docsPerSecond: Number(docsPerSecond.toFixed(1)),
         rawMessagesPerSecond: Math.round(rawMessagesPerSecond),
         efficiency: Number(efficiency(docsPerSecond, recipients, rawMessagesPerSecond).toFixed(3)),
-        latencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)), max: Math.round(percentile(latencies, 100)) },
+        latencyMs: latencySummary(latencies),
+        warmup: { count: warmup, completed: warm.latencies.length, rejected: warm.rejected, refused: warm.refused, latencyMs: latencySummary(warm.latencies) },
         processes,
         servers,
         loadGeneratorCpuSeconds,
@@ -220,6 +259,7 @@ export const benchCommand: Command = {
       writeFileSync(svg, benchChart(result.perSecond, `edx ${size} R=${recipients} hubs=${hubs}, ${result.mode}: ${result.docsPerSecond} docs/s, p99 ${result.latencyMs.p99} ms`));
 
       print('');
+      if (warmup > 0) print(`warm-up        ${warm.latencies.length}/${warmup} receipted first and left out of every figure below: p50 ${result.warmup.latencyMs.p50} ms  p99 ${result.warmup.latencyMs.p99} ms  max ${result.warmup.latencyMs.max} ms`);
       print(`documents      ${result.completed}/${count} receipted (${result.rejected} rejected, ${result.refused} refused, ${result.missing} missing) in ${result.seconds} s`);
       print(`throughput     ${result.docsPerSecond} docs/s end to end (${size}, ${packageBytes}-byte packages, R=${recipients}, ${hubs} hub${hubs > 1 ? 's' : ''}, ${result.mode})`);
       print(`latency        p50 ${result.latencyMs.p50} ms  p95 ${result.latencyMs.p95} ms  p99 ${result.latencyMs.p99} ms  max ${result.latencyMs.max} ms  (202 -> last 01 at the sender)`);
@@ -244,6 +284,10 @@ export const benchCommand: Command = {
     }
   },
 };
+
+const latencySummary = (latencies: readonly number[]) => ({
+  p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)), max: Math.round(percentile(latencies, 100)),
+});
 
 /**
  * The per-hop breakdown of --stages. The processes write their marks as they go: the last ones of the

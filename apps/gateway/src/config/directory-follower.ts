@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdxError, Fetch, GatewayConfig, Logger, toEdxError, writePrivateFile } from '@edx/common';
-import { Certificate, TrustStore, assertOwnCertificateAccepted, loadIdentity, publicKeyFingerprint } from '@edx/trust';
+import { Certificate, TrustStore, assertOwnSignatureAccepted, loadIdentity, publicKeyFingerprint } from '@edx/trust';
 import { HostedAgencies } from './hosted-agencies';
 
 /** One agency the console says this system hosts, as `GET /v1/systems/:id/directory` answers. */
@@ -148,7 +148,7 @@ export class DirectoryFollower {
       .sort((a, b) => b.notBefore.getTime() - a.notBefore.getTime());
     if (holding.length === 0) throw new EdxError('CERT_OWN_REFUSED', `No certificate registered for ${agency.code} holds the key in ${keyFile} and is valid now: have the CA issue one for ${path.join(folder, 'request.csr')} and register it (\`edx agency add --code ${agency.code} ... --cert cert.pem\`).`);
     const identity = loadIdentity({ pem: { key: keyPem, cert: holding[0].pem, passphrase: this.keyPassphrase } });
-    assertOwnCertificateAccepted(identity, this.trustStore, agency.code, { who: `Agency ${agency.code}`, fix: 'Register a certificate issued under the trust anchors this gateway enrolled with.' });
+    assertOwnSignatureAccepted(identity, this.trustStore, agency.code, { who: `Agency ${agency.code}`, fix: 'Register a certificate issued under the trust anchors this gateway enrolled with.' });
     const current = this.agencies.get(agency.code);
     const apiKeySha256 = readFileSync(apiKeyFile, 'utf8').trim();
     this.agencies.host({ code: agency.code, name: agency.name, identity }, apiKeySha256);

@@ -2,7 +2,8 @@ import { EdxError } from '@edx/common';
 import { QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { TEST_PG_ROOT, createTestDatabase, TestDatabase, uniqueName } from '@edx/testing';
 import { databaseUrl } from './database-url';
-import { asStorageError, databaseComment, dropDatabase, ensureDatabase, isConnectionError, setDatabaseComment } from './database';
+import { createHubDataSource } from '../hub';
+import { asStorageError, databaseComment, dropDatabase, ensureDatabase, isConnectionError, openDataSource, setDatabaseComment } from './database';
 
 describe('asStorageError (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -47,5 +48,22 @@ describe('database comments (real PostgreSQL)', () => {
     expect(await databaseComment(url)).toBe(`edx exchange {"id":"x","note":"it's quoted"}`);
     await dropDatabase(url);
     expect(await databaseComment(url)).toBeUndefined();
+  });
+});
+
+describe('warm connections (real PostgreSQL)', () => {
+  const url = databaseUrl(TEST_PG_ROOT, uniqueName('edx_test_warm'));
+  const dataSource = createHubDataSource({ url, poolSize: 8, warmConnections: 3 });
+  afterAll(async () => {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await dropDatabase(url);
+  });
+
+  it('opens them at start, before any query asks, and keeps them however long they idle', async () => {
+    await openDataSource(dataSource);
+    const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()');
+    expect(n).toBe(3);
+    // pg-pool closes idle clients only above its `min`.
+    expect((dataSource.driver as unknown as { master: { options: { min: number } } }).master.options.min).toBe(3);
   });
 });

@@ -65,6 +65,11 @@ export function dropDatabase(url: string): Promise<void> {
 export interface DatabaseOptions {
   readonly url: string;
   readonly poolSize?: number;
+  /**
+   * Connections opened at start and kept open however long they idle (pg-pool's `min`), so the
+   * first documents after a start or a quiet spell do not wait for TLS handshakes and backends.
+   */
+  readonly warmConnections?: number;
   readonly logging?: boolean;
 }
 
@@ -117,7 +122,7 @@ export function pgOptions(options: DatabaseOptions): Pick<DataSourceOptions, 'ty
     logging: options.logging ?? false,
     synchronize: false,
     migrationsRun: false,
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+    extra: { max: options.poolSize ?? 10, min: Math.min(options.warmConnections ?? 0, options.poolSize ?? 10), connectionTimeoutMillis: 5000, statement_timeout: 30000 },
   };
 }
 
@@ -127,6 +132,7 @@ export async function openDataSource(dataSource: DataSource, migrate = true): Pr
     await ensureDatabase((dataSource.options as { url: string }).url);
     await dataSource.initialize();
     if (migrate) await dataSource.runMigrations({ transaction: 'each' });
+    await openWarmConnections(dataSource);
     return dataSource;
   } catch (error) {
     if (error instanceof EdxError) throw error;
@@ -134,6 +140,12 @@ export async function openDataSource(dataSource: DataSource, migrate = true): Pr
     if (failure.code !== 'STORAGE_UNAVAILABLE') throw failure;
     throw new EdxError('STORAGE_UNAVAILABLE', `Cannot open the database: ${(error as Error).message}`, undefined, { cause: error });
   }
+}
+
+/** Opens the pool's `min` connections at once: queries in flight together each take a connection of their own. */
+async function openWarmConnections(dataSource: DataSource): Promise<void> {
+  const warm = Number((dataSource.options as { extra?: { min?: number } }).extra?.min ?? 0);
+  await Promise.all(Array.from({ length: warm }, () => dataSource.query('SELECT 1')));
 }
 
 /**
