@@ -12,7 +12,7 @@ import { escapeText } from './envelope.serializer';
  * it cannot read, and EDXML_REQUIRED when there is no MessageHeader to hang the trace on.
  */
 export function appendTraceHop(bytes: Buffer, hop: { organId: string; timestamp: Date }, parsed?: ParsedEdxml): Buffer {
-  const read = parsed ?? readEdxml(bytes, undefined, { decodeAttachments: false }).parsed;
+  const read = parsed ?? readEdxml(bytes, undefined, { decodeAttachments: false, envelopeDocument: false }).parsed;
   if (read.kind !== 'package') {
     throw new EdxError('EDXML_VALUE', 'A status message has no trace; only packages carry TraceHeaderList.');
   }

@@ -14,7 +14,7 @@ import type {
 } from '../model/package.model';
 import type { ValidationIssue } from '../validate/validation-issue';
 import { decodeBase64Region } from './base64.decoder';
-import { DEFAULT_PARSE_LIMITS, ParseLimits, ScannedXml, XmlElement, scanXml } from './xml-scanner';
+import { DEFAULT_PARSE_LIMITS, ParseLimits, ScannedXml, XmlElement, inheritedDeclarations, scanXml } from './xml-scanner';
 
 export interface Attachment {
   /** Exactly as written (usually "cid:..."), like the manifest's: the envelope signature binds this text. */
@@ -44,6 +44,11 @@ interface ParsedCommon {
    * from the root that its start tag lacks, so it can be parsed alone (XML-DSig verification).
    */
   envelopeXml: string;
+  /**
+   * The same envelope as a DOM, built from the reader's own parse (not enumerable: a view of the
+   * bytes, not content). The envelope signature is checked on it, so what is verified is what is read.
+   */
+  readonly envelopeDocument?: Document;
   signature?: SignatureBlock;
   /** Problems found while reading (duplicates, undecodable payloads); `validate*` returns them too. */
   parseIssues: ValidationIssue[];
@@ -347,15 +352,8 @@ const escAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&
 /** The envelope's source text, with the root's in-scope namespace declarations it lacks added. */
 function envelopeText(scan: ScannedXml, env: XmlElement): string {
   const src = scan.text.slice(env.start, env.end);
-  const inScope: Record<string, string> = {};
-  for (let a = env.parent; a; a = a.parent) {
-    for (const [p, u] of Object.entries(a.nsDecls)) if (!(p in inScope)) inScope[p] = u;
-  }
   let add = '';
-  for (const [p, u] of Object.entries(inScope)) {
-    if (p in env.nsDecls) continue;
-    add += p === '' ? ` xmlns="${escAttr(u)}"` : ` xmlns:${p}="${escAttr(u)}"`;
-  }
+  for (const [p, u] of Object.entries(inheritedDeclarations(env))) add += p === '' ? ` xmlns="${escAttr(u)}"` : ` xmlns:${p}="${escAttr(u)}"`;
   if (!add) return src;
   const at = 1 + env.qname.length; // right after "<qname"
   return src.slice(0, at) + add + src.slice(at);
@@ -373,6 +371,8 @@ function findSignature(header: XmlElement | undefined, scan: ScannedXml): Signat
 export interface ReadOptions {
   /** Decode attachment payloads (default true); trace splicing skips it. */
   decodeAttachments?: boolean;
+  /** Build `envelopeDocument` for the signature check (default true); trace splicing skips it. */
+  envelopeDocument?: boolean;
 }
 
 /** Internal: the scanned tree and the model. */
@@ -382,7 +382,7 @@ export function readEdxml(
   options: ReadOptions = {},
 ): { parsed: ParsedEdxml; scan: ScannedXml; envelope: XmlElement } {
   const lim: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...(limits ?? {}) };
-  const scan = scanXml(bytes, lim);
+  const scan = scanXml(bytes, lim, { envelopeDocument: options.envelopeDocument !== false });
   const root = scan.root;
   if (root.local !== 'edXML' || root.uri !== EDXML_NS) {
     throw new EdxError(
@@ -416,6 +416,8 @@ export function readEdxml(
     Object.defineProperty(parsed, 'tracePoint', { value: findTracePoint(scan, env), enumerable: false });
   }
   if (signature) parsed.signature = signature;
+  // Only the DOM of the very envelope read above: a decoy envelope elsewhere is never what is verified.
+  if (scan.envelope?.element === env) Object.defineProperty(parsed, 'envelopeDocument', { value: scan.envelope.document, enumerable: false });
   return { parsed, scan, envelope: env };
 }
 

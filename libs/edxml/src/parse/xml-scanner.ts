@@ -1,6 +1,7 @@
 import { EdxError } from '@edx/common';
 import { SaxesParser, SaxesTagNS } from 'saxes';
 import { EDXML_NS } from '../model/namespaces';
+import { EnvelopeDocumentBuilder } from './envelope-document';
 
 export interface ParseLimits {
   /** Total document size in bytes (default 160 MiB). */
@@ -49,6 +50,8 @@ export interface XmlElement {
 
 export interface ScannedXml {
   root: XmlElement;
+  /** The root's first edXMLEnvelope child as a DOM, built from the same events (see EnvelopeDocumentBuilder), when asked for. */
+  envelope?: { readonly element: XmlElement; readonly document: Document };
   /** The decoded document minus the payload regions: `start`/`end` offsets point into it. */
   text: string;
   /** Maps a text offset to a byte offset in the source. */
@@ -73,7 +76,7 @@ const malformed = (msg: string): EdxError =>
  * Throws EdxError: EDXML_TOO_LARGE, EDXML_ENCODING, EDXML_DTD_FORBIDDEN, EDXML_TOO_DEEP,
  * EDXML_TOO_MANY_ELEMENTS, EDXML_MALFORMED.
  */
-export function scanXml(bytes: Buffer, limits: ParseLimits): ScannedXml {
+export function scanXml(bytes: Buffer, limits: ParseLimits, options: { envelopeDocument?: boolean } = {}): ScannedXml {
   if (!Buffer.isBuffer(bytes)) throw malformed('input is not a Buffer');
   if (bytes.length > limits.maxBytes) {
     throw new EdxError(
@@ -97,6 +100,9 @@ export function scanXml(bytes: Buffer, limits: ParseLimits): ScannedXml {
   let count = 0;
   let lastOpened: XmlElement | undefined;
   let envelopeDepth = -1;
+  // The envelope's DOM: only the root's own first edXMLEnvelope child, the one the edXML reader reads.
+  let envelope: { element: XmlElement; builder: EnvelopeDocumentBuilder } | undefined;
+  let inEnvelope = false;
 
   parser.on('error', (e) => {
     throw malformed(e.message);
@@ -149,6 +155,12 @@ export function scanXml(bytes: Buffer, limits: ParseLimits): ScannedXml {
     };
     if (parent) parent.children.push(el);
     else root = el;
+    if (inEnvelope) envelope!.builder.openElement(tag);
+    else if (options.envelopeDocument && !envelope && stack.length === 1 && tag.local === 'edXMLEnvelope' && tag.uri === EDXML_NS) {
+      envelope = { element: el, builder: new EnvelopeDocumentBuilder() };
+      envelope.builder.openElement(tag, inheritedDeclarations(el));
+      inEnvelope = true;
+    }
     if (envelopeDepth < 0 && tag.local === 'edXMLEnvelope' && tag.uri === EDXML_NS) envelopeDepth = stack.length;
     lastOpened = tag.isSelfClosing ? undefined : el;
     stack.push(el);
@@ -157,6 +169,10 @@ export function scanXml(bytes: Buffer, limits: ParseLimits): ScannedXml {
     lastOpened = undefined;
     const el = stack.pop();
     if (el) el.end = parser.position;
+    if (inEnvelope) {
+      envelope!.builder.closeElement();
+      if (el === envelope!.element) inEnvelope = false;
+    }
     if (stack.length === envelopeDepth) envelopeDepth = -2; // envelope closed: payloads after it may be skipped
   });
   const onText = (t: string): void => {
@@ -164,13 +180,21 @@ export function scanXml(bytes: Buffer, limits: ParseLimits): ScannedXml {
     const cur = stack[stack.length - 1];
     if (cur) cur.text += t;
   };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('comment', () => {
-    lastOpened = undefined;
+  parser.on('text', (t) => {
+    onText(t);
+    if (inEnvelope) envelope!.builder.text(t);
   });
-  parser.on('processinginstruction', () => {
+  parser.on('cdata', (t) => {
+    onText(t);
+    if (inEnvelope) envelope!.builder.cdata(t);
+  });
+  parser.on('comment', (t) => {
     lastOpened = undefined;
+    if (inEnvelope) envelope!.builder.comment(t);
+  });
+  parser.on('processinginstruction', (pi) => {
+    lastOpened = undefined;
+    if (inEnvelope) envelope!.builder.processingInstruction(pi.target, pi.body);
   });
 
   const feed = (from: number, to: number): void => {
@@ -224,6 +248,7 @@ export function scanXml(bytes: Buffer, limits: ParseLimits): ScannedXml {
   fixStarts(root, text);
   return {
     root,
+    ...(envelope ? { envelope: { element: envelope.element, document: envelope.builder.document } } : {}),
     text,
     byteOffset(textOffset: number): number {
       // last segment starting at or before the offset
@@ -237,6 +262,15 @@ export function scanXml(bytes: Buffer, limits: ParseLimits): ScannedXml {
       return segByte[lo] + Buffer.byteLength(text.slice(segText[lo], textOffset), 'utf8');
     },
   };
+}
+
+/** The namespace declarations in scope at `el` from its ancestors that it does not make itself. */
+export function inheritedDeclarations(el: XmlElement): Record<string, string> {
+  const inScope: Record<string, string> = {};
+  for (let a = el.parent; a; a = a.parent) {
+    for (const [p, u] of Object.entries(a.nsDecls)) if (!(p in inScope) && !(p in el.nsDecls)) inScope[p] = u;
+  }
+  return inScope;
 }
 
 /** Start tags hold no '<' (not even in attribute values), so the last '<' before '>' opens it. */

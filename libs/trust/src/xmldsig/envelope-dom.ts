@@ -65,6 +65,17 @@ export function elementsById(doc: Document): Map<string, Element[]> {
   return byId;
 }
 
+/** The first processing instruction in `doc`, in document order, or undefined. */
+export function firstProcessingInstruction(doc: Document): ProcessingInstruction | undefined {
+  const todo: Node[] = [doc];
+  while (todo.length > 0) {
+    const node = todo.pop()!;
+    if (node.nodeType === 7) return node as ProcessingInstruction;
+    for (let c = node.lastChild; c; c = c.previousSibling) todo.push(c);
+  }
+  return undefined;
+}
+
 export const canonical = (node: Node): string => new ExclusiveCanonicalization().process(node as never, {}) as string;
 
 const ATTR_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };

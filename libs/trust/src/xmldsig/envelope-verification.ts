@@ -5,7 +5,7 @@ import { Certificate } from '../certs/certificate';
 import { SignatureVerdict, VerifyOptions, belongsTo, failed, signerInfo } from '../verdict';
 import { CANONICALIZATIONS, SIGNATURE_METHODS } from './algorithms';
 import { differenceFromSigned } from './attachment-coverage';
-import { XMLDSIG_NS, canonical, children, headerOf, parseEnvelope, signedParts } from './envelope-dom';
+import { XMLDSIG_NS, canonical, children, firstProcessingInstruction, headerOf, parseEnvelope, signedParts } from './envelope-dom';
 import { placeholderReason } from './placeholder';
 import { readSignedObject } from './signed-object';
 import { referencesFailure } from './signed-references';
@@ -60,7 +60,12 @@ export function verifyEnvelope(parsed: ParsedEdxml, options: EnvelopeVerifyOptio
 }
 
 function verifyOrThrow(parsed: ParsedEdxml, options: EnvelopeVerifyOptions, at: Date): UntimedVerdict {
-  const doc = parseEnvelope(parsed.envelopeXml);
+  // The parser's own tree of the envelope; parsing its text again only for a ParsedEdxml made without one.
+  const doc = parsed.envelopeDocument ?? parseEnvelope(parsed.envelopeXml);
+  const instruction = firstProcessingInstruction(doc);
+  if (instruction) {
+    return failed('SIGNATURE_MALFORMED', `The envelope holds a processing instruction (<?${instruction.target.slice(0, 40)} ...?>): edXML has none, and the canonical form the signature is checked in cannot tell one from text.`);
+  }
   const header = headerOf(doc);
   const signatures = children(header, null, 'Signature');
   if (signatures.length === 0) return failed('SIGNATURE_MISSING', 'The envelope is not signed (no Signature in edXMLHeader).');
