@@ -1,5 +1,5 @@
 import { systemUserPattern } from '@edx/messaging';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, DeadLetterOrigin, DeadLetterState, appendAudit, asStorageError } from '@edx/storage';
 import { DeadLetterSearch } from './dead-letter-search.query';
 
@@ -41,7 +41,21 @@ const requestedBy = (by: AuditActor): string => (by.id ? by.name : by.role);
 
 /** Dead letters and the operators' actions on them, in the hub database (each action also in the audit log). */
 export class DeadLettersRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `dataSource`: the database, or the manager of a snapshot (`snapshot`). */
+  constructor(private readonly dataSource: DataSource | EntityManager) {}
+
+  /**
+   * Runs `reads` on one snapshot of the database (REPEATABLE READ), so letters and their actions read
+   * one after the other agree: the hub records a replay's outcome and the letter's state together,
+   * and two separate reads could see one without the other.
+   */
+  async snapshot<T>(reads: (letters: DeadLettersRepository) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction('REPEATABLE READ', (em) => reads(new DeadLettersRepository(em)));
+    } catch (error) {
+      throw asStorageError(error, 'The hub database');
+    }
+  }
 
   async search(search: DeadLetterSearch): Promise<{ items: DeadLetterRow[]; total: number; next?: string }> {
     const params: unknown[] = [];

@@ -41,15 +41,16 @@ export class DeadLettersService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async search(search: DeadLetterSearch) {
-    const page = await this.letters.search(search);
-    const actions = await this.letters.actions(page.items.map((r) => r.id));
-    return { items: page.items.map((r) => view(r, actions)), total: page.total, nextCursor: page.next ?? null };
+  search(search: DeadLetterSearch) {
+    return this.letters.snapshot(async (letters) => {
+      const page = await letters.search(search);
+      const actions = await letters.actions(page.items.map((r) => r.id));
+      return { items: page.items.map((r) => view(r, actions)), total: page.total, nextCursor: page.next ?? null };
+    });
   }
 
-  async get(id: string) {
-    const row = await this.find(id);
-    return view(row, await this.letters.actions([id]));
+  get(id: string) {
+    return this.letters.snapshot(async (letters) => view(await this.find(id, letters), await letters.actions([id])));
   }
 
   /** Queues a replay of each of `ids` that may be replayed and is open; says what it did with each. */
@@ -92,9 +93,9 @@ export class DeadLettersService {
     return this.get(id);
   }
 
-  private async find(id: string): Promise<DeadLetterRow> {
+  private async find(id: string, letters = this.letters): Promise<DeadLetterRow> {
     if (!/^\d{1,18}$/.test(id)) throw new EdxError('REQUEST_INVALID', `"${id.slice(0, 40)}" is not a dead-letter id.`);
-    const row = await this.letters.find(id);
+    const row = await letters.find(id);
     if (!row) throw new EdxError('NOT_FOUND', `There is no dead letter ${id}.`);
     return row;
   }
