@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@edx/testing';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { findChainBreak } from '@edx/storage';
 import { PackageRecord, statusKey } from './exchange-records';
 import { ExchangeRepository } from './exchange.repository';
@@ -46,7 +47,7 @@ describe('ExchangeRepository (real PostgreSQL)', () => {
     expect(findChainBreak(events)).toBeUndefined();
   });
 
-  it("records a package to 7,000 recipients: its statements are split under PostgreSQL's 65,535 parameters", async () => {
+  it("records a package to 7,000 recipients in its one statement (columns travel as arrays, clear of PostgreSQL's 65,535 parameters)", async () => {
     const routed = Array.from({ length: 7000 }, (_, i) => `000.00.${String(Math.floor(i / 100)).padStart(2, '0')}.H${String(i % 100).padStart(2, '0')}`);
     const p = aPackage({ routed });
     await repo.commit([p], []);
@@ -55,6 +56,21 @@ describe('ExchangeRepository (real PostgreSQL)', () => {
     const events = await chainOf(p.packageId);
     expect(events).toHaveLength(7001);
     expect(findChainBreak(events)).toBeUndefined();
+  });
+
+  it('commits a batch of packages in one round trip and a batch of statuses in five (begin, deduplication, locked read, every write, commit)', async () => {
+    const statements = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    try {
+      const packages = [aPackage(), aPackage({ held: ['H44'], rejected: [{ recipientCode: 'X99', code: 'ROUTING_RECIPIENT_UNKNOWN', reason: 'not registered' }] })];
+      await repo.commit(packages, []);
+      expect(statements).toHaveBeenCalledTimes(1);
+      statements.mockClear();
+      const statuses = packages.flatMap((p) => ['H41', 'H42'].map((fromCode) => ({ messageId: randomUUID(), packageId: p.packageId, fromCode, statusCode: '01', description: 'ok', at: new Date(), actor: 'sys-b', signed: Buffer.from('<edXML/>') })));
+      await repo.commit([], statuses);
+      expect(statements).toHaveBeenCalledTimes(5);
+    } finally {
+      statements.mockRestore();
+    }
   });
 
   it('moves deliveries forward on statuses, ignores duplicates and never moves back', async () => {

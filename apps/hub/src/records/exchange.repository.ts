@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks } from '@edx/storage';
+import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks, unnestRows } from '@edx/storage';
 import { nextDeliveryState } from '@edx/edxml';
 import { DeliveredCopy, EventInput, KnownDocument, PackageRecord, StatusRecord, StatusResult, statusKey } from './exchange-records';
 
@@ -18,6 +18,21 @@ export interface HeldCopy {
 interface ChainHead {
   hash: string;
   count: number;
+}
+
+const EVENT_COLUMNS = 'id, document_id, seq, recipient_code, type, status_code, actor, detail, at, prev_hash, hash';
+const EVENT_TYPES = ['uuid', 'uuid', 'int', 'text', 'text', 'text', 'text', 'jsonb', 'timestamptz', 'text', 'text'];
+
+/** Chains `list` onto a document's `head`: pushes each event's row (EVENT_COLUMNS) to `rows`, returns the new head. */
+function chain(documentId: string, list: readonly EventInput[], head: ChainHead, rows: unknown[][]): ChainHead {
+  let { hash, count: seq } = head;
+  for (const e of list) {
+    seq++;
+    const fields = { id: randomUUID(), documentId, seq, recipientCode: e.recipientCode, type: e.type, statusCode: e.statusCode, actor: e.actor, detail: e.detail, at: e.at, prevHash: hash };
+    hash = eventHash(fields);
+    rows.push([fields.id, documentId, seq, e.recipientCode, e.type, e.statusCode, e.actor, JSON.stringify(e.detail), e.at, fields.prevHash, hash]);
+  }
+  return { hash, count: seq };
 }
 
 /**
@@ -38,45 +53,32 @@ export class ExchangeRepository {
     statuses: readonly StatusRecord[],
   ): Promise<{ newPackages: Set<string>; storedDigests: Map<string, string>; statusResults: Map<string, StatusResult> }> {
     try {
+      // Packages alone are one statement, atomic by itself: no transaction to open and close around it.
+      if (statuses.length === 0) return { ...(await this.insertPackages(this.dataSource.manager, packages)), statusResults: new Map() };
       return await this.dataSource.transaction(async (em) => {
-        const newPackages = await this.insertPackages(em, packages);
-        // The digest each package id is recorded with, so a caller can tell a redelivery from a replay.
-        const storedDigests = new Map<string, string>();
-        if (packages.length > 0) {
-          const rows: Array<{ id: string; sha256: string }> = await em.query('SELECT id, sha256 FROM documents WHERE id = ANY($1::uuid[])', [packages.map((p) => p.packageId)]);
-          for (const row of rows) storedDigests.set(row.id, row.sha256);
-        }
-        const statusResults = await this.applyStatuses(em, statuses);
-        return { newPackages, storedDigests, statusResults };
+        const recorded = await this.insertPackages(em, packages);
+        return { ...recorded, statusResults: await this.applyStatuses(em, statuses) };
       });
     } catch (error) {
       throw asStorageError(error, 'The hub database');
     }
   }
 
-  private async insertPackages(em: EntityManager, packages: readonly PackageRecord[]): Promise<Set<string>> {
-    if (packages.length === 0) return new Set();
+  /**
+   * Records the new packages in one statement: the documents (with their chain heads already moved
+   * past their first events), their deliveries, delivered bytes and events, each joined to the
+   * documents the statement inserted, so a known package id (a redelivery) writes nothing. Resolves
+   * with the new ids and the digest each id is recorded with (a caller tells a redelivery from a
+   * replay by it); the digests of known ids take a second query, only when there are any.
+   */
+  private async insertPackages(em: EntityManager, packages: readonly PackageRecord[]): Promise<{ newPackages: Set<string>; storedDigests: Map<string, string> }> {
+    if (packages.length === 0) return { newPackages: new Set(), storedDigests: new Map() };
     // The first occurrence of an id in the batch is the one recorded.
     const unique = [...new Map([...packages].reverse().map((p) => [p.packageId, p])).values()];
-    const params: unknown[] = [];
+    const documentRows: unknown[][] = [];
+    const deliveryRows: unknown[][] = [];
+    const eventRows: unknown[][] = [];
     for (const p of unique) {
-      params.push(p.packageId, p.edxmlDocumentId, p.senderCode, p.senderSystem, p.subject, p.codeNumber, p.codeNotation, p.businessType, p.sha256, p.size, p.receivedAt, p.dueDate, GENESIS_HASH);
-    }
-    const inserted = await inChunks<{ id: string }>(params, 13, (values, chunk) =>
-      em.query(
-        `INSERT INTO documents (id, edxml_document_id, sender_code, sender_system, subject, code_number, code_notation, business_type, sha256, size, received_at, due_date, last_event_hash)
-         VALUES ${values} ON CONFLICT (id) DO NOTHING RETURNING id`,
-        chunk,
-      ),
-    );
-    const fresh = new Set(inserted.map((r) => r.id));
-    const created = unique.filter((p) => fresh.has(p.packageId));
-    if (created.length === 0) return fresh;
-
-    const deliveries: unknown[] = [];
-    const heldDeliveries: unknown[] = [];
-    const events = new Map<string, EventInput[]>();
-    for (const p of created) {
       const list: EventInput[] = [
         { recipientCode: null, type: 'received', statusCode: null, actor: p.senderSystem, detail: { sha256: p.sha256, size: p.size, subject: p.subject, sentAt: p.sentAt, signatures: p.signatures.map((sig) => ({ ...sig, verdict: 'valid' })), attestation: p.delivered.attestation }, at: p.receivedAt },
       ];
@@ -84,31 +86,55 @@ export class ExchangeRepository {
       const addressed = (code: string) => p.addressedTo?.[code];
       const noted = (code: string) => (addressed(code) ? { addressedTo: addressed(code) } : {});
       for (const code of p.routed) {
-        deliveries.push(p.packageId, code, 'routed', null, null, p.receivedAt, addressed(code) ?? null);
+        deliveryRows.push([p.packageId, code, 'routed', null, null, p.receivedAt, addressed(code), null]);
         list.push({ recipientCode: code, type: 'routed', statusCode: null, actor: 'hub', detail: noted(code), at: p.receivedAt });
       }
       for (const code of p.held) {
-        heldDeliveries.push(p.packageId, code, p.receivedAt);
+        deliveryRows.push([p.packageId, code, 'routed', null, null, p.receivedAt, null, p.receivedAt]);
         list.push({ recipientCode: code, type: 'held', statusCode: null, actor: 'hub', detail: { code: 'AGENCY_SUSPENDED', reason: `The recipient agency ${code} is suspended; the hub holds the document until it is resumed.` }, at: p.receivedAt });
       }
       for (const r of p.rejected) {
-        deliveries.push(p.packageId, r.recipientCode, 'rejected', '02', `${r.code}: ${r.reason}`, p.receivedAt, addressed(r.recipientCode) ?? null);
+        deliveryRows.push([p.packageId, r.recipientCode, 'rejected', '02', `${r.code}: ${r.reason}`, p.receivedAt, addressed(r.recipientCode), null]);
         list.push({ recipientCode: r.recipientCode, type: 'rejected', statusCode: '02', actor: 'hub', detail: { code: r.code, reason: r.reason, ...noted(r.recipientCode) }, at: p.receivedAt });
       }
-      events.set(p.packageId, list);
+      const head = chain(p.packageId, list, { hash: GENESIS_HASH, count: 0 }, eventRows);
+      documentRows.push([p.packageId, p.edxmlDocumentId, p.senderCode, p.senderSystem, p.subject, p.codeNumber, p.codeNotation, p.businessType, p.sha256, p.size, p.receivedAt, p.dueDate, head.hash, head.count]);
     }
-    await inChunks(deliveries, 7, (values, chunk) =>
-      em.query(`INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at, addressed_to) VALUES ${values}`, chunk),
+    const documents = unnestRows(documentRows, ['uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'smallint', 'text', 'bigint', 'timestamptz', 'timestamptz', 'text', 'int']);
+    const deliveries = unnestRows(deliveryRows, ['uuid', 'text', 'text', 'text', 'text', 'timestamptz', 'text', 'timestamptz'], 15);
+    const delivered = unnestRows(unique.map((p) => [p.packageId, p.delivered.body]), ['uuid', 'bytea'], 23);
+    const events = unnestRows(eventRows, EVENT_TYPES, 25);
+    const inserted: Array<{ id: string }> = await em.query(
+      `WITH fresh AS (
+         INSERT INTO documents (id, edxml_document_id, sender_code, sender_system, subject, code_number, code_notation, business_type, sha256, size, received_at, due_date, last_event_hash, event_count)
+         SELECT * FROM ${documents.sql} ON CONFLICT (id) DO NOTHING RETURNING id),
+       deliveries AS (
+         INSERT INTO deliveries (document_id, recipient_code, state, last_status_code, reason, updated_at, addressed_to, held_since)
+         SELECT v.* FROM ${deliveries.sql} AS v(document_id, recipient_code, state, last_status_code, reason, updated_at, addressed_to, held_since) JOIN fresh ON fresh.id = v.document_id),
+       delivered AS (
+         INSERT INTO delivered_packages (document_id, body)
+         SELECT v.* FROM ${delivered.sql} AS v(document_id, body) JOIN fresh ON fresh.id = v.document_id),
+       chained AS (
+         INSERT INTO events (${EVENT_COLUMNS})
+         SELECT v.* FROM ${events.sql} AS v(${EVENT_COLUMNS}) JOIN fresh ON fresh.id = v.document_id)
+       SELECT id FROM fresh`,
+      [...documents.params, ...deliveries.params, ...delivered.params, ...events.params],
     );
-    await inChunks(heldDeliveries, 3, (values, chunk) =>
-      em.query(`INSERT INTO deliveries (document_id, recipient_code, state, updated_at, held_since) SELECT v.d::uuid, v.r, 'routed', v.at::timestamptz, v.at::timestamptz FROM (VALUES ${values}) AS v(d, r, at)`, chunk),
-    );
-    await inChunks(created.flatMap((p) => [p.packageId, p.delivered.body]), 2, (values, chunk) => em.query(`INSERT INTO delivered_packages (document_id, body) VALUES ${values}`, chunk));
-    const heads = new Map(created.map((p) => [p.packageId, { hash: GENESIS_HASH, count: 0 }]));
-    await this.appendEvents(em, events, heads);
-    return fresh;
+    const newPackages = new Set(inserted.map((r) => r.id));
+    const storedDigests = new Map(unique.filter((p) => newPackages.has(p.packageId)).map((p) => [p.packageId, p.sha256]));
+    const known = unique.filter((p) => !newPackages.has(p.packageId)).map((p) => p.packageId);
+    if (known.length > 0) {
+      const rows: Array<{ id: string; sha256: string }> = await em.query('SELECT id, sha256 FROM documents WHERE id = ANY($1::uuid[])', [known]);
+      for (const row of rows) storedDigests.set(row.id, row.sha256);
+    }
+    return { newPackages, storedDigests };
   }
 
+  /**
+   * Applies statuses in three statements: the deduplication, the documents' chain heads (locked)
+   * with their deliveries' states, then every write (deliveries moved, signed receipts, events, the
+   * heads) in one.
+   */
   private async applyStatuses(em: EntityManager, statuses: readonly StatusRecord[]): Promise<Map<string, StatusResult>> {
     const results = new Map<string, StatusResult>();
     if (statuses.length === 0) return results;
@@ -125,18 +151,16 @@ export class ExchangeRepository {
     if (toApply.length === 0) return results;
 
     const documentIds = [...new Set(toApply.map((s) => s.packageId))].sort();
-    // Lock in a stable order so two hub copies never deadlock on the same documents.
-    const headRows: Array<{ id: string; last_event_hash: string; event_count: number }> = await em.query(
-      'SELECT id, last_event_hash, event_count FROM documents WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+    // Lock in a stable order so two hub copies never deadlock on the same documents; each document's deliveries come with it.
+    const rows: Array<{ id: string; last_event_hash: string; event_count: number; recipient_code: string | null; state: DeliveryState | null }> = await em.query(
+      `SELECT d.id, d.last_event_hash, d.event_count, dl.recipient_code, dl.state
+       FROM documents d LEFT JOIN deliveries dl ON dl.document_id = d.id
+       WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE OF d`,
       [documentIds],
     );
-    const heads = new Map<string, ChainHead>(headRows.map((r) => [r.id, { hash: r.last_event_hash, count: r.event_count }]));
-    const deliveryRows: Array<{ document_id: string; recipient_code: string; state: DeliveryState }> = await em.query(
-      'SELECT document_id, recipient_code, state FROM deliveries WHERE document_id = ANY($1)',
-      [documentIds],
-    );
-    const states = new Map(deliveryRows.map((d) => [`${d.document_id}|${d.recipient_code}`, d.state]));
-    const changed = new Map<string, { documentId: string; recipient: string; state: DeliveryState; code: string; reason: string | null; at: Date }>();
+    const heads = new Map<string, ChainHead>(rows.map((r) => [r.id, { hash: r.last_event_hash, count: r.event_count }]));
+    const states = new Map(rows.filter((r) => r.recipient_code !== null).map((r) => [`${r.id}|${r.recipient_code}`, r.state!]));
+    const changed = new Map<string, unknown[]>();
     const events = new Map<string, EventInput[]>();
 
     for (const s of toApply) {
@@ -145,7 +169,7 @@ export class ExchangeRepository {
       const after = before === undefined ? undefined : nextDeliveryState(before, s.statusCode);
       if (before !== undefined && after !== undefined && after !== before) {
         states.set(key, after);
-        changed.set(key, { documentId: s.packageId, recipient: s.fromCode, state: after, code: s.statusCode, reason: s.statusCode === '02' ? s.description : null, at: s.at });
+        changed.set(key, [s.packageId, s.fromCode, after, s.statusCode, s.statusCode === '02' ? s.description : null, s.at]);
       }
       const list = events.get(s.packageId) ?? [];
       list.push({
@@ -159,46 +183,19 @@ export class ExchangeRepository {
       events.set(s.packageId, list);
       results.set(statusKey(s), { duplicate: false, state: after });
     }
-    if (changed.size > 0) {
-      const rows = [...changed.values()];
-      await inChunks(rows.flatMap((c) => [c.documentId, c.recipient, c.state, c.code, c.reason, c.at]), 6, (values, chunk) =>
-        em.query(
-          `UPDATE deliveries d SET state = v.state, last_status_code = v.code, reason = COALESCE(v.reason, d.reason), updated_at = v.at::timestamptz
-           FROM (VALUES ${values}) AS v(document_id, recipient_code, state, code, reason, at)
-           WHERE d.document_id = v.document_id::uuid AND d.recipient_code = v.recipient_code`,
-          chunk,
-        ),
-      );
-    }
-    const signed = toApply.filter((s) => s.signed && heads.has(s.packageId));
-    await inChunks(signed.flatMap((s) => [s.messageId, s.fromCode, s.packageId, s.signed]), 4, (values, chunk) => em.query(`INSERT INTO signed_statuses (message_id, author, document_id, body) VALUES ${values}`, chunk));
-    await this.appendEvents(em, events, heads);
+    const moved = unnestRows([...changed.values()], ['uuid', 'text', 'text', 'text', 'text', 'timestamptz']);
+    const signed = unnestRows(toApply.filter((s) => s.signed && heads.has(s.packageId)).map((s) => [s.messageId, s.fromCode, s.packageId, s.signed]), ['text', 'text', 'uuid', 'bytea'], 7);
+    await this.appendEvents(em, events, heads, {
+      ctes: [
+        `moved AS (
+           UPDATE deliveries d SET state = v.state, last_status_code = v.code, reason = COALESCE(v.reason, d.reason), updated_at = v.at
+           FROM ${moved.sql} AS v(document_id, recipient_code, state, code, reason, at)
+           WHERE d.document_id = v.document_id AND d.recipient_code = v.recipient_code)`,
+        `receipts AS (INSERT INTO signed_statuses (message_id, author, document_id, body) SELECT * FROM ${signed.sql})`,
+      ],
+      params: [...moved.params, ...signed.params],
+    });
     return results;
-  }
-
-  /** Appends events to each document's chain and moves the chain heads, in one insert and one update. */
-  private async appendEvents(em: EntityManager, events: Map<string, EventInput[]>, heads: Map<string, ChainHead>): Promise<void> {
-    const rows: unknown[] = [];
-    const headUpdates: unknown[] = [];
-    for (const [documentId, list] of events) {
-      const head = heads.get(documentId);
-      if (!head) continue;
-      let { hash, count: seq } = head;
-      for (const e of list) {
-        seq++;
-        const fields = { id: randomUUID(), documentId, seq, recipientCode: e.recipientCode, type: e.type, statusCode: e.statusCode, actor: e.actor, detail: e.detail, at: e.at, prevHash: hash };
-        hash = eventHash(fields);
-        rows.push(fields.id, documentId, seq, e.recipientCode, e.type, e.statusCode, e.actor, JSON.stringify(e.detail), e.at, fields.prevHash, hash);
-      }
-      headUpdates.push(documentId, hash, seq);
-    }
-    if (rows.length === 0) return;
-    await inChunks(rows, 11, (values, chunk) =>
-      em.query(`INSERT INTO events (id, document_id, seq, recipient_code, type, status_code, actor, detail, at, prev_hash, hash) VALUES ${values}`, chunk),
-    );
-    await inChunks(headUpdates, 3, (values, chunk) =>
-      em.query(`UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq::int FROM (VALUES ${values}) AS v(id, hash, seq) WHERE d.id = v.id::uuid`, chunk),
-    );
   }
 
   /**
@@ -226,9 +223,7 @@ export class ExchangeRepository {
         const released = copies.filter((c) => sent.has(`${c.documentId}|${c.recipientCode}`));
         if (released.length === 0) return 0;
         const now = new Date();
-        await inChunks(released.flatMap((c) => [c.documentId, c.recipientCode]), 2, (values, chunk) =>
-          em.query(`UPDATE deliveries d SET held_since = NULL, updated_at = now() FROM (VALUES ${values}) AS v(document_id, recipient_code) WHERE d.document_id = v.document_id::uuid AND d.recipient_code = v.recipient_code`, chunk),
-        );
+        const unheld = unnestRows(released.map((c) => [c.documentId, c.recipientCode]), ['uuid', 'text']);
         const heads = new Map<string, ChainHead>();
         const events = new Map<string, EventInput[]>();
         for (const c of released) {
@@ -237,12 +232,37 @@ export class ExchangeRepository {
           list.push({ recipientCode: c.recipientCode, type: 'released', statusCode: null, actor: 'hub', detail: {}, at: now });
           events.set(c.documentId, list);
         }
-        await this.appendEvents(em, events, heads);
+        await this.appendEvents(em, events, heads, {
+          ctes: [`unheld AS (UPDATE deliveries d SET held_since = NULL, updated_at = now() FROM ${unheld.sql} AS v(document_id, recipient_code) WHERE d.document_id = v.document_id AND d.recipient_code = v.recipient_code)`],
+          params: unheld.params,
+        });
         return released.length;
       });
     } catch (error) {
       throw asStorageError(error, 'The hub database');
     }
+  }
+
+  /**
+   * Appends events to each document's chain and moves the chain heads, in one statement with `also`'s
+   * writes (CTEs numbering their parameters from $1), so a batch's writes are one round trip.
+   */
+  private async appendEvents(em: EntityManager, events: ReadonlyMap<string, readonly EventInput[]>, heads: ReadonlyMap<string, ChainHead>, also: { ctes: string[]; params: unknown[][] }): Promise<void> {
+    const eventRows: unknown[][] = [];
+    const headRows: unknown[][] = [];
+    for (const [documentId, list] of events) {
+      const head = heads.get(documentId);
+      if (!head) continue;
+      const moved = chain(documentId, list, head, eventRows);
+      headRows.push([documentId, moved.hash, moved.count]);
+    }
+    const chained = unnestRows(eventRows, EVENT_TYPES, also.params.length + 1);
+    const moveHeads = unnestRows(headRows, ['uuid', 'text', 'int'], also.params.length + EVENT_TYPES.length + 1);
+    await em.query(
+      `WITH ${[...also.ctes, `chained AS (INSERT INTO events (${EVENT_COLUMNS}) SELECT * FROM ${chained.sql})`].join(',\n')}
+       UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq FROM ${moveHeads.sql} AS v(id, hash, seq) WHERE d.id = v.id`,
+      [...also.params, ...chained.params, ...moveHeads.params],
+    );
   }
 
   /** The copies these packages were first recorded with (bytes as delivered, attestation), for sending a redelivered package on unchanged. */

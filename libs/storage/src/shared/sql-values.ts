@@ -38,3 +38,13 @@ export async function inChunks<T = never>(
   }
   return out;
 }
+
+/**
+ * Rows passed as one array parameter per column, for `INSERT ... SELECT * FROM unnest(...)`: a
+ * statement of any number of rows with a fixed number of parameters (no chunking), so one round trip
+ * can write several tables. `types` are the columns' SQL types; `from` numbers the first parameter.
+ */
+export function unnestRows(rows: ReadonlyArray<readonly unknown[]>, types: readonly string[], from = 1): { sql: string; params: unknown[][] } {
+  const params = types.map((_, c) => rows.map((row) => row[c] ?? null));
+  return { sql: `unnest(${types.map((type, c) => `$${from + c}::${type}[]`).join(', ')})`, params };
+}
