@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { IncomingDocumentEntity, OutgoingDocumentEntity } from '@edx/storage';
 import { TestDatabase, createTestDatabase } from '@edx/testing';
 import { GatewayStore } from './gateway.store';
@@ -37,6 +38,37 @@ describe("the gateway's outbox: a row the broker keeps refusing backs off, then 
     expect((await store.claim(10)).map((r) => r.documentId)).toEqual([fine]);
     expect(await store.outboxStateOf(big)).toMatchObject({ attempts: 3, lastError: 'MESSAGING_PUBLISH_NACKED: still too large', parkedAt: expect.any(Date) });
     expect(await store.outboxStateOf(fine)).toMatchObject({ attempts: 0, parkedAt: null });
+  });
+});
+
+describe("the gateway's outbox and statuses: each write one statement (real PostgreSQL)", () => {
+  let db: TestDatabase;
+  let store: GatewayStore;
+  beforeAll(async () => {
+    db = await createTestDatabase('gateway');
+    store = new GatewayStore(db.dataSource);
+  });
+  afterAll(() => db.drop());
+
+  it('marks a published row and the document it carried together, and records received statuses in one statement', async () => {
+    const id = randomUUID();
+    const document = { id, agencyCode: '000.00.00.G22', edxmlDocumentId: 'G22,2026/12/01,1', subject: 's', recipients: ['000.00.00.H41'], package: Buffer.from('<edXML/>'), sha256: 'ab'.repeat(32), createdAt: new Date(), publishedAt: null } as OutgoingDocumentEntity;
+    await store.saveOutgoing(document, { messageId: id, type: 'package', routingKey: 'package', headers: {}, body: null, documentId: id });
+    const statements = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    try {
+      await store.markPublished(await store.claim(10));
+      expect(statements).toHaveBeenCalledTimes(2); // the claim, then the mark
+      const [row] = await db.dataSource.query('SELECT (SELECT published_at FROM outbox WHERE document_id = $1) IS NOT NULL AS row, published_at IS NOT NULL AS document FROM outgoing_documents WHERE id = $1', [id]);
+      expect(row).toEqual({ row: true, document: true });
+      expect(await store.claim(10)).toEqual([]);
+      statements.mockClear();
+      const status = { id: randomUUID(), packageId: id, direction: 'in' as const, agencyCode: '000.00.00.G22', fromCode: '000.00.00.H41', statusCode: '01', description: 'Đã đến', at: new Date(), addressedTo: null };
+      expect(await store.saveStatuses([status, status])).toEqual(new Set([status.id]));
+      expect(await store.saveStatuses([status])).toEqual(new Set());
+      expect(statements).toHaveBeenCalledTimes(2);
+    } finally {
+      statements.mockRestore();
+    }
   });
 });
 

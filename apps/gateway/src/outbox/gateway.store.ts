@@ -77,9 +77,13 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     });
   }
 
-  /** Records statuses; resolves with the ids that were new (a redelivered status is recorded once). */
+  /**
+   * Records statuses; resolves with the ids that were new (a redelivered status is recorded once).
+   * With outbox rows too, in one transaction; statuses alone are one statement, atomic by itself.
+   */
   saveStatuses(records: readonly NewStatusRecord[], outbox: readonly NewOutboxMessage[] = []): Promise<Set<string>> {
     if (records.length === 0 && outbox.length === 0) return Promise.resolve(new Set()); // no empty transaction
+    if (outbox.length === 0) return guarded(() => this.insertStatuses(this.dataSource.manager, records));
     return guarded(() =>
       this.dataSource.transaction(async (em) => {
         const fresh = await this.insertStatuses(em, records);
@@ -193,15 +197,15 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
     });
   }
 
+  /** Marks the rows published, and the documents they carried: one statement. */
   markPublished(items: PendingMessage[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
     return guarded(async () => {
-      const ids = items.map((i) => i.id);
-      await this.dataSource.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
-      const documents = items.flatMap((i) => (i.documentId ? [i.documentId] : []));
-      if (documents.length > 0) {
-        await this.dataSource.query('UPDATE outgoing_documents SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL', [documents]);
-      }
+      await this.dataSource.query(
+        `WITH published AS (UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) RETURNING document_id)
+         UPDATE outgoing_documents SET published_at = now() WHERE id IN (SELECT document_id FROM published) AND published_at IS NULL`,
+        [items.map((i) => i.id)],
+      );
     });
   }
 
