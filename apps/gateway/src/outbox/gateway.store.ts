@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AnsweredDocument } from '@edx/edxml';
 import { OutboxStore } from '@edx/messaging';
-import { IncomingDocumentEntity, OutboxMessageEntity, OutgoingDocumentEntity, ReceivedCheckpointEntity, StatusRecordEntity, asStorageError, sqlValues } from '@edx/storage';
+import { IncomingDocumentEntity, OutboxMessageEntity, OutgoingDocumentEntity, ReceivedCheckpointEntity, StatusRecordEntity, asStorageError, sqlValues, unnestRows } from '@edx/storage';
 
 export type NewOutboxMessage = Pick<OutboxMessageEntity, 'messageId' | 'type' | 'routingKey' | 'headers' | 'body' | 'documentId'>;
 export type NewStatusRecord = Omit<StatusRecordEntity, 'seq'>;
@@ -46,21 +46,18 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
   saveIncoming(items: ReadonlyArray<{ document: IncomingDocumentEntity; status: NewStatusRecord; outbox: NewOutboxMessage }>): Promise<Set<string>> {
     if (items.length === 0) return Promise.resolve(new Set());
     const documents = items.flatMap(({ document: d }) => [d.packageId, d.recipientCode, d.senderCode, d.edxmlDocumentId, d.subject, d.package, d.sha256, d.verdict, d.rejectCode, d.rejectReason, d.receivedAt, d.receiptAttestation, d.addressedTo ?? null]);
-    const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
-    const arrays = [
-      column((i) => i.document.packageId), column((i) => i.document.recipientCode),
-      column((i) => i.status.id), column((i) => i.status.direction), column((i) => i.status.fromCode), column((i) => i.status.statusCode), column((i) => i.status.description), column((i) => i.status.at), column((i) => i.status.addressedTo ?? null),
-      column((i) => i.outbox.messageId), column((i) => i.outbox.type), column((i) => i.outbox.routingKey), column((i) => JSON.stringify(i.outbox.headers)), column((i) => i.outbox.body),
-    ];
-    const $ = (k: number) => `$${documents.length + k}`;
+    const answers = unnestRows(
+      items.map(({ document: d, status: s, outbox: o }) => [d.packageId, d.recipientCode, s.id, s.direction, s.fromCode, s.statusCode, s.description, s.at, s.addressedTo, o.messageId, o.type, o.routingKey, JSON.stringify(o.headers), o.body]),
+      ['uuid', 'text', 'uuid', 'text', 'text', 'text', 'text', 'timestamptz', 'text', 'uuid', 'text', 'text', 'jsonb', 'bytea'],
+      documents.length + 1,
+    );
     return guarded(async () => {
       const inserted: Array<{ package_id: string; recipient_code: string }> = await this.dataSource.query(
         `WITH fresh AS (
            INSERT INTO incoming_documents (package_id, recipient_code, sender_code, edxml_document_id, subject, package, sha256, verdict, reject_code, reject_reason, received_at, receipt_attestation, addressed_to)
            VALUES ${sqlValues(items.length, 13)} ON CONFLICT DO NOTHING RETURNING package_id, recipient_code),
          item AS (
-           SELECT * FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::uuid[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::timestamptz[], ${$(9)}::text[],
-                                ${$(10)}::uuid[], ${$(11)}::text[], ${$(12)}::text[], ${$(13)}::jsonb[], ${$(14)}::bytea[]) WITH ORDINALITY
+           SELECT * FROM ${answers.sql} WITH ORDINALITY
              AS i(package_id, recipient_code, status_id, direction, from_code, status_code, description, at, addressed_to, message_id, type, routing_key, headers, body, n)
            JOIN fresh USING (package_id, recipient_code)),
          statuses AS (
@@ -71,7 +68,7 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
            INSERT INTO outbox (message_id, type, routing_key, headers, body, document_id, created_at)
            SELECT message_id, type, routing_key, headers, body, NULL, now() FROM item ORDER BY n)
          SELECT package_id, recipient_code FROM fresh`,
-        [...documents, ...arrays],
+        [...documents, ...answers.params],
       );
       return new Set(inserted.map((r) => `${r.package_id}|${r.recipient_code}`));
     });
