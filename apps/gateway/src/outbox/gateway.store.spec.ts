@@ -4,7 +4,7 @@ import { IncomingDocumentEntity, OutgoingDocumentEntity } from '@edx/storage';
 import { TestDatabase, createTestDatabase } from '@edx/testing';
 import { GatewayStore } from './gateway.store';
 
-describe("the gateway's outbox: a row the broker keeps refusing backs off, then parks, and never holds up the others (real PostgreSQL)", () => {
+describe("the gateway's outbox: a row the broker keeps refusing backs off, then parks, never holding up the others; a published one is marked with its document (real PostgreSQL)", () => {
   let db: TestDatabase;
   let store: GatewayStore;
   beforeAll(async () => {
@@ -39,16 +39,6 @@ describe("the gateway's outbox: a row the broker keeps refusing backs off, then 
     expect(await store.outboxStateOf(big)).toMatchObject({ attempts: 3, lastError: 'MESSAGING_PUBLISH_NACKED: still too large', parkedAt: expect.any(Date) });
     expect(await store.outboxStateOf(fine)).toMatchObject({ attempts: 0, parkedAt: null });
   });
-});
-
-describe("the gateway's outbox and statuses: each write one statement (real PostgreSQL)", () => {
-  let db: TestDatabase;
-  let store: GatewayStore;
-  beforeAll(async () => {
-    db = await createTestDatabase('gateway');
-    store = new GatewayStore(db.dataSource);
-  });
-  afterAll(() => db.drop());
 
   it('marks a published row and the document it carried together, and records received statuses in one statement', async () => {
     const id = randomUUID();

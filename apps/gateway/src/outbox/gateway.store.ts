@@ -225,7 +225,8 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
       if (options.unfetchedOnly) qb.andWhere('d.fetchedAt IS NULL');
       if (options.since) qb.andWhere('d.receivedAt > :since', { since: options.since });
       if (options.after) {
-        // The cursor's own timestamp, at the database's precision (a JavaScript Date would drop its microseconds).
+        // The cursor must be this agency's document; its timestamp is compared inside the database, at
+        // its precision (a JavaScript Date would drop the microseconds).
         const [cursor] = await this.dataSource.query('SELECT 1 FROM incoming_documents WHERE package_id = $1 AND recipient_code = $2', [options.after, agencyCode]);
         if (!cursor) return undefined;
         qb.andWhere('(d.receivedAt, d.packageId) > (SELECT c.received_at, c.package_id FROM incoming_documents c WHERE c.package_id = :after AND c.recipient_code = :agencyCode)', { after: options.after });

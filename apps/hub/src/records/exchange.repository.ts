@@ -36,9 +36,10 @@ function chain(documentId: string, list: readonly EventInput[], head: ChainHead,
 }
 
 /**
- * The hub's writes. One call commits one consumed batch in one transaction (that is what makes
- * thousands of documents per second possible on one PostgreSQL connection), appending each
- * document's events to its hash chain under a row lock.
+ * The hub's writes. One call commits one consumed batch atomically, in few round trips (a batch of
+ * packages alone is one statement; with statuses, one transaction), which is what makes thousands of
+ * documents per second possible on one PostgreSQL connection, appending each document's events to
+ * its hash chain under a row lock.
  */
 export class ExchangeRepository {
   constructor(private readonly dataSource: DataSource) {}
