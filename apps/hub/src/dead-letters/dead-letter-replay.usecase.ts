@@ -40,20 +40,48 @@ export class DeadLetterReplayUseCase {
     private readonly logger: Logger,
   ) {}
 
-  /** Runs up to `limit` pending replays; resolves with how many ran. Rejects STORAGE_UNAVAILABLE while the database is away. */
+  /**
+   * Runs up to `limit` pending replays, oldest first, each in its own transaction (locked while it
+   * runs, so two hub copies never run the same one; a crash leaves it pending). One that waits for a
+   * dependency stays pending and is passed over for this round: it never holds up the others, and
+   * the ones done before it are never run again. Resolves with how many ran. Rejects
+   * STORAGE_UNAVAILABLE while the database is away.
+   */
   async runPending(limit = 20): Promise<number> {
+    const waiting: string[] = [];
+    let ran = 0;
+    while (ran < limit) {
+      const step = await this.runOldest(waiting);
+      if (step === 'none') break;
+      if (step === 'ran') ran++;
+    }
+    return ran;
+  }
+
+  /** The oldest pending replay not in `waiting`: run and recorded, or added to `waiting` when a dependency is away. */
+  private async runOldest(waiting: string[]): Promise<'ran' | 'waiting' | 'none'> {
     try {
       return await this.dataSource.transaction(async (em) => {
-        // Locked while they run, so two hub copies never run the same replay; a crash leaves them pending.
-        const pending: PendingReplay[] = await em.query(
+        const [replay]: PendingReplay[] = await em.query(
           `SELECT a.id::text AS "actionId", d.id::text AS "deadLetterId", d.message_id AS "messageId", d.source_queue AS "sourceQueue",
                   d.message_type AS "messageType", d.user_id AS "userId", d.origin, d.body, d.headers
            FROM dead_letter_actions a JOIN dead_letters d ON d.id = a.dead_letter_id
-           WHERE a.outcome = 'pending' AND a.action = 'replay' ORDER BY a.id LIMIT $1 FOR UPDATE OF a SKIP LOCKED`,
-          [limit],
+           WHERE a.outcome = 'pending' AND a.action = 'replay' AND a.id <> ALL($1::bigint[]) ORDER BY a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
+          [waiting],
         );
-        for (const replay of pending) await this.record(em, replay, await this.run(replay));
-        return pending.length;
+        if (!replay) return 'none';
+        let result: Result;
+        try {
+          result = await this.run(replay);
+        } catch (error) {
+          const e = toEdxError(error);
+          if (!e.isTransient) throw e;
+          waiting.push(replay.actionId);
+          this.logger.warn({ deadLetterId: replay.deadLetterId, messageId: replay.messageId, err: e.message }, 'dead letter replay waits for a dependency; the others go on');
+          return 'waiting';
+        }
+        await this.record(em, replay, result);
+        return 'ran';
       });
     } catch (error) {
       throw asStorageError(error, 'The hub database');
