@@ -214,8 +214,8 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
    */
   inbox(agencyCode: string, options: { limit: number; unfetchedOnly: boolean; since?: Date; after?: string }): Promise<IncomingDocumentEntity[] | undefined> {
     return guarded(async () => {
-      const repository = this.dataSource.getRepository(IncomingDocumentEntity);
-      const qb = repository
+      const qb = this.dataSource
+        .getRepository(IncomingDocumentEntity)
         .createQueryBuilder('d')
         .select(['d.packageId', 'd.recipientCode', 'd.senderCode', 'd.edxmlDocumentId', 'd.subject', 'd.sha256', 'd.verdict', 'd.rejectCode', 'd.rejectReason', 'd.receivedAt', 'd.fetchedAt'])
         .where('d.recipientCode = :agencyCode', { agencyCode })
@@ -224,14 +224,16 @@ export class GatewayStore implements OutboxStore<PendingMessage> {
         .limit(options.limit);
       if (options.unfetchedOnly) qb.andWhere('d.fetchedAt IS NULL');
       if (options.since) qb.andWhere('d.receivedAt > :since', { since: options.since });
-      if (options.after) {
-        // The cursor must be this agency's document; its timestamp is compared inside the database, at
-        // its precision (a JavaScript Date would drop the microseconds).
+      // The cursor's timestamp is compared inside the database, at its precision (a JavaScript Date
+      // would drop the microseconds); a cursor that is not this agency's document matches nothing.
+      if (options.after) qb.andWhere('(d.receivedAt, d.packageId) > (SELECT c.received_at, c.package_id FROM incoming_documents c WHERE c.package_id = :after AND c.recipient_code = :agencyCode)', { after: options.after });
+      const items = await qb.getMany();
+      // Only an empty page asks whether the cursor exists: the end of the inbox, or no such document.
+      if (options.after && items.length === 0) {
         const [cursor] = await this.dataSource.query('SELECT 1 FROM incoming_documents WHERE package_id = $1 AND recipient_code = $2', [options.after, agencyCode]);
         if (!cursor) return undefined;
-        qb.andWhere('(d.receivedAt, d.packageId) > (SELECT c.received_at, c.package_id FROM incoming_documents c WHERE c.package_id = :after AND c.recipient_code = :agencyCode)', { after: options.after });
       }
-      return qb.getMany();
+      return items;
     });
   }
 

@@ -12,8 +12,6 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 export class EnvelopeDocumentBuilder {
   readonly document: Document = new DOMImplementation().createDocument(null, null as never, null);
   private readonly open: Node[] = [this.document];
-  /** Processing instructions inside the envelope: the canonical form the verifier uses cannot render them. */
-  processingInstructions = 0;
 
   /** `inherited`: namespace declarations in scope from outside the envelope (on its first element only). */
   openElement(tag: SaxesTagNS, inherited: Readonly<Record<string, string>> = {}): void {
@@ -41,7 +39,6 @@ export class EnvelopeDocumentBuilder {
   }
 
   processingInstruction(target: string, body: string): void {
-    this.processingInstructions++;
     this.append(this.document.createProcessingInstruction(target, body));
   }
 
