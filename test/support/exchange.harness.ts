@@ -211,6 +211,7 @@ export class ExchangeHarness {
       EDX_HUB_DATABASE_URL: this.hubDatabaseUrl,
       EDX_HUB_KEY_FILE: path.join(this.dir, 'hub', 'key.pem'),
       EDX_HUB_CERT_FILE: path.join(this.dir, 'hub', 'cert.pem'),
+      EDX_HUB_CLIENT_CA_FILE: devBrokerTlsPaths(BROKER_TLS_DIR).caFile,
       EDX_DIRECTORY_CACHE_MS: '0',
     };
   }

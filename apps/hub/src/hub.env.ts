@@ -23,6 +23,10 @@ export const hubSettingsSchema = z
     ...verificationSettingsShape,
     ...keySettingsShape,
     ...httpServerSettingsShape,
+    /** The transport CA whose client certificates name connected systems: the blob API serves only them (unset: it serves nobody). */
+    EDX_HUB_CLIENT_CA_FILE: setting.optionalText(),
+    /** The largest attachment the blob API stores (the claim check of large documents). */
+    EDX_MAX_ATTACHMENT_BYTES: setting.int(4 * 1024 ** 3, 1),
     /** How often the hub looks for dead-letter replays an operator queued in the console. */
     EDX_HUB_REPLAY_POLL_MS: setting.int(500, 10),
     /** How often the hub signs a chain checkpoint and publishes it to every gateway (operators can ask for one sooner). */
@@ -38,7 +42,8 @@ export const hubSettingsSchema = z
     keyPassphraseFile: env.EDX_KEY_PASSPHRASE_FILE,
     host: env.EDX_HOST,
     port: env.EDX_HUB_PORT,
-    http: httpServerSettingsOf(env, ctx),
+    http: httpServerSettingsOf(env, ctx, { file: env.EDX_HUB_CLIENT_CA_FILE, setting: 'EDX_HUB_CLIENT_CA_FILE' }),
+    maxAttachmentBytes: env.EDX_MAX_ATTACHMENT_BYTES,
     logLevel: env.EDX_LOG_LEVEL,
     amqp: amqpSettingsOf(env),
     databaseUrl: env.EDX_HUB_DATABASE_URL,

@@ -5,6 +5,7 @@ import { HubSettings } from './hub.env';
 import { hubRoutes } from './hub.routes';
 import { HubWorker } from './hub.worker';
 import { HubInboundConsumer } from './inbound/hub-inbound.consumer';
+import { BlobsController } from './blobs/blobs.controller';
 
 class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(private readonly worker: HubWorker) {}
@@ -16,13 +17,13 @@ class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
-/** The hub: its work is the AMQP edges (HubInboundConsumer); its HTTP face is health and metrics only. */
+/** The hub: its work is the AMQP edges (HubInboundConsumer); its HTTP face is health, metrics and the blob API of the claim check (BlobsController). */
 @Module({})
 export class HubModule {
   static register(settings: HubSettings, logger: Logger): DynamicModule {
     return {
       module: HubModule,
-      controllers: [HealthController, HubInboundConsumer],
+      controllers: [HealthController, HubInboundConsumer, BlobsController],
       providers: [
         { provide: HubWorker, useFactory: () => new HubWorker(settings, logger) },
         { provide: HubLifecycle, useFactory: (worker: HubWorker) => new HubLifecycle(worker), inject: [HubWorker] },

@@ -1,6 +1,6 @@
 import { CrashPoints, Logger, readPassphraseFile, StageClock, toEdxError } from '@edx/common';
 import { AmqpConnection, AmqpTransportResources, brokerConnectionOf, ConfirmedPublisher, InboundMessage, Outcome, declareCoreTopology } from '@edx/messaging';
-import { createHubDataSource, openDataSource } from '@edx/storage';
+import { BlobStore, createHubDataSource, openDataSource } from '@edx/storage';
 import { DEFAULT_ALGORITHM_POLICY, RevocationService, VerificationPool, SigningIdentity, assertOwnSignatureAccepted, loadIdentityFiles, revocationServiceFor } from '@edx/trust';
 import { DataSource } from 'typeorm';
 import { ChainCheckpointUseCase } from './checkpoints/chain-checkpoint.usecase';
@@ -35,6 +35,8 @@ export class HubWorker implements AmqpTransportResources {
   private readonly verifier: VerificationPool;
   /** Its business counters; the registry is what /metrics serves. */
   readonly metrics = new HubMetrics();
+  /** The claim-check store large attachments travel through (BlobsController). */
+  readonly blobs: BlobStore;
   private replays?: ReplayPoller;
   private checkpoints?: ReplayPoller;
   private releases?: ReplayPoller;
@@ -53,6 +55,16 @@ export class HubWorker implements AmqpTransportResources {
     this.recorder = new DeadLetterRecorder(this.dataSource, this.connection.username);
     this.revocation = revocationServiceFor(settings.revocation, logger);
     this.verifier = new VerificationPool(settings.workers);
+    this.blobs = new BlobStore(this.dataSource);
+  }
+
+  /** Whether the HTTPS server asks for client certificates, which the blob API needs. */
+  get asksClientCertificates(): boolean {
+    return this.settings.http.tls?.clientCaFile !== undefined;
+  }
+
+  get maxAttachmentBytes(): number {
+    return this.settings.maxAttachmentBytes;
   }
 
   /** Opens the database and the broker, and refuses to run with a certificate the gateways would refuse. */

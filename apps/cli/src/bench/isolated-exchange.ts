@@ -105,7 +105,7 @@ export class IsolatedExchange {
       const port = await freePort();
       this.track(launchApp('hub', {
         name: `hub#${i + 1}`, port, nodeFlags: profile, ca,
-        env: { ...common, ...stages, ...amqpEnv(hubTls), ...httpsEnv(serverFiles(this.dir, 'hub')), EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem') },
+        env: { ...common, ...stages, ...amqpEnv(hubTls), ...httpsEnv(serverFiles(this.dir, 'hub')), EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem'), EDX_HUB_CLIENT_CA_FILE: devBrokerTlsPaths(this.options.brokerTlsDir).caFile },
       }));
     }
     for (const s of this.systems) {

@@ -276,6 +276,7 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
         EDX_HUB_PORT: String(plan.ports.hub),
         EDX_HUB_KEY_FILE: hubFiles.key,
         EDX_HUB_CERT_FILE: hubFiles.cert,
+        EDX_HUB_CLIENT_CA_FILE: devBrokerTlsPaths(plan.brokerTlsDir).caFile,
         ...keyEnv(plan.dir),
       },
     }),

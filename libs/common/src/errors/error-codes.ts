@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   EDXML_CONTENT_ID_AMBIGUOUS: permanent(400, 'Two attachments or manifest references have ContentIds that differ only by a cid: prefix.'),
   EDXML_ATTACHMENT_ENCODING: permanent(400, 'An attachment is not valid base64.'),
   EDXML_ATTACHMENT_TYPE: permanent(400, 'An attachment content does not match its declared type.'),
+  ATTACHMENT_TOO_LARGE: permanent(413, 'An attachment is larger than the exchange takes.'),
 
   // Signatures and certificates
   SIGNATURE_MISSING: permanent(422, 'A required signature is missing.'),
@@ -123,6 +124,7 @@ export const ERROR_CODES = {
   REQUEST_INVALID: permanent(400, 'The request is invalid.'),
   REQUEST_TOO_LARGE: permanent(413, 'The request body is larger than this API takes.'),
   NOT_FOUND: permanent(404, 'Nothing was found there.'),
+  RANGE_NOT_SATISFIABLE: permanent(416, 'The byte range asked for is not within the content.'),
   CONFLICT: permanent(409, 'The request conflicts with the current state.'),
   RATE_LIMITED: permanent(429, 'Too many requests or uploads at once for this API key; retry after the time given.'),
   AUTH_CERTIFICATE_UNTRUSTED: permanent(401, 'The client certificate does not chain to the CA this server trusts for clients, or is not for client authentication.'),

@@ -6,3 +6,4 @@ export * from './security-headers';
 export * from './request-timeouts';
 export * from './server-tls';
 export * from './tls-fetch';
+export * from './byte-range';

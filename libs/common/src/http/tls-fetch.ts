@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { EdxError } from '../errors';
 
 /** The part of fetch's RequestInit edx's clients use. */
@@ -8,6 +9,8 @@ export interface FetchInit {
   readonly method?: string;
   readonly headers?: HeadersInit;
   readonly body?: string | Uint8Array<ArrayBuffer> | null;
+  /** tlsFetch only, instead of `body`: bytes sent chunked as they are read, so a large upload is never whole in memory. */
+  readonly bodyStream?: AsyncIterable<Uint8Array>;
   readonly signal?: AbortSignal | null;
 }
 
@@ -55,6 +58,7 @@ export function tlsFetch(options: TlsClientOptions = {}): Fetch {
       new Headers(init.headers).forEach((value, name) => (headers[name] = value));
       const body = typeof init.body === 'string' ? Buffer.from(init.body) : init.body ? Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength) : undefined;
       if (body) headers['content-length'] = String(body.length);
+      const stream = init.bodyStream;
       const transport = url.protocol === 'https:' ? https : http;
       const request = transport.request(url, {
         method: init.method ?? 'GET',
@@ -72,7 +76,12 @@ export function tlsFetch(options: TlsClientOptions = {}): Fetch {
         const stream = NULL_BODY.has(status) ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
         resolve(new Response(stream, { status, statusText: res.statusMessage, headers: responseHeaders }));
       });
-      request.end(body);
+      if (!stream) return request.end(body);
+      // The request's own error (the socket, an abort) rejects above; a failing source aborts the request with its error.
+      pipeline(Readable.from(stream), request).catch((error: Error) => {
+        request.destroy(error);
+        reject(error);
+      });
     });
 }
 

@@ -1,6 +1,7 @@
 import { createTestDatabase, TestDatabase } from '@edx/testing';
 import { GATEWAY_PACKAGE_COLUMNS } from '../gateway/migrations/1765400000001-package-storage-external';
 import { HUB_PACKAGE_COLUMNS } from '../hub/migrations/1765400000000-package-storage-external';
+import { BLOB_COLUMNS } from '../hub/migrations/1765500000000-blob-store';
 
 describe.each(['hub', 'gateway'] as const)('the %s database', (kind) => {
   let db: TestDatabase;
@@ -16,8 +17,8 @@ describe.each(['hub', 'gateway'] as const)('the %s database', (kind) => {
     expect(drift).toEqual([]);
   });
 
-  it('stores package and status bytes out of line and uncompressed (pglz cannot shrink base64 PDFs, only burn CPU on them)', async () => {
-    const columns = kind === 'hub' ? HUB_PACKAGE_COLUMNS : GATEWAY_PACKAGE_COLUMNS;
+  it('stores package, status and blob bytes out of line and uncompressed (pglz cannot shrink base64 PDFs, only burn CPU on them)', async () => {
+    const columns = kind === 'hub' ? [...HUB_PACKAGE_COLUMNS, ...BLOB_COLUMNS] : GATEWAY_PACKAGE_COLUMNS;
     const rows: Array<{ table: string; column: string; storage: string }> = await db.dataSource.query(
       `SELECT c.relname AS table, a.attname AS column, a.attstorage AS storage FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
        WHERE (c.relname, a.attname) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY 1, 2`,

@@ -1,0 +1,23 @@
+import { DataSource } from 'typeorm';
+import { asStorageError } from '@edx/storage';
+
+/**
+ * Whether a connected system may read a blob: it uploaded it, or it hosts the sender or a recipient
+ * of an accepted document that names it. A system that learnt a digest some other way reads nothing.
+ */
+export async function mayRead(dataSource: DataSource, systemId: string, sha256: string): Promise<boolean> {
+  const rows: unknown[] = await dataSource
+    .query(
+      `SELECT 1 FROM blobs b WHERE b.sha256 = $1 AND (b.uploaded_by = $2 OR EXISTS (
+         SELECT 1 FROM document_blobs db
+         JOIN documents d ON d.id = db.document_id
+         LEFT JOIN deliveries r ON r.document_id = db.document_id
+         JOIN agencies a ON a.code = r.recipient_code OR a.code = d.sender_code
+         WHERE db.sha256 = $1 AND a.system_id = $2))`,
+      [sha256, systemId],
+    )
+    .catch((e: unknown) => {
+      throw asStorageError(e, 'The hub database');
+    });
+  return rows.length > 0;
+}

@@ -1,0 +1,151 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { EdxError } from '@edx/common';
+import { asStorageError } from '../shared/database';
+
+/** What the store knows of a blob. */
+export interface BlobInfo {
+  /** Lower-case hex SHA-256 of the bytes: the blob's name. */
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface StoredBlob extends BlobInfo {
+  /** False when the store held these bytes already (the upload was discarded, nothing was written twice). */
+  readonly created: boolean;
+}
+
+export interface PutOptions {
+  /** Who uploads (a connected system): kept with the blob. */
+  readonly uploadedBy: string;
+  /** The upload is refused with ATTACHMENT_TOO_LARGE, and nothing kept, once it passes this many bytes. */
+  readonly maxBytes: number;
+  /** When given, bytes with another SHA-256 are refused with DIGEST_MISMATCH and nothing is kept. */
+  readonly expectedSha256?: string;
+}
+
+/** A byte range of a blob: `start` included, `end` excluded. */
+export interface BlobRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+/** Chunks fetched per query when reading: 4 MiB in memory at most, whatever the blob's size. */
+const CHUNKS_PER_READ = 4;
+
+/**
+ * The claim-check store (BlobStore1765500000000): bytes kept once under their SHA-256, in chunk rows.
+ * An upload streams into one transaction, chunk by chunk, so at most one chunk is in memory and a
+ * failed or abandoned upload leaves nothing behind; its blob row is written last and a second upload
+ * of the same bytes, even a concurrent one, rolls its own chunks back. Reads stream a range chunk by
+ * chunk, pulled as the reader consumes them.
+ */
+export class BlobStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+  ) {}
+
+  /** Stores the bytes `source` yields; resolves once they are durable. */
+  async put(source: AsyncIterable<Uint8Array>, options: PutOptions): Promise<StoredBlob> {
+    const runner = this.dataSource.createQueryRunner();
+    const uploadId = randomUUID();
+    const hash = createHash('sha256');
+    let size = 0;
+    let seq = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async (bytes: Buffer) => {
+      await runner.query('INSERT INTO blob_chunks (upload_id, seq, bytes) VALUES ($1, $2, $3)', [uploadId, seq++, bytes]);
+    };
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      for await (const piece of source) {
+        const bytes = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+        size += bytes.length;
+        if (size > options.maxBytes) throw new EdxError('ATTACHMENT_TOO_LARGE', `The attachment is larger than the ${options.maxBytes} bytes this exchange takes.`, { maxBytes: options.maxBytes });
+        hash.update(bytes);
+        pending.push(bytes);
+        pendingBytes += bytes.length;
+        while (pendingBytes >= this.chunkBytes) {
+          const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+          await flush(all.subarray(0, this.chunkBytes));
+          const rest = all.subarray(this.chunkBytes);
+          pending = rest.length > 0 ? [Buffer.from(rest)] : [];
+          pendingBytes = rest.length;
+        }
+      }
+      if (pendingBytes > 0) await flush(Buffer.concat(pending));
+      const sha256 = hash.digest('hex');
+      if (options.expectedSha256 !== undefined && options.expectedSha256 !== sha256) {
+        throw new EdxError('DIGEST_MISMATCH', `The bytes uploaded have SHA-256 ${sha256}, not the ${options.expectedSha256} they were sent as.`);
+      }
+      const inserted: unknown[] = await runner.query(
+        `INSERT INTO blobs (sha256, size, chunk_bytes, upload_id, uploaded_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
+        [sha256, size, this.chunkBytes, uploadId, options.uploadedBy],
+      );
+      if (inserted.length === 0) {
+        await runner.rollbackTransaction();
+        return { sha256, size, created: false };
+      }
+      await runner.commitTransaction();
+      return { sha256, size, created: true };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw asStorageError(error, 'The blob store');
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** The blob named `sha256`, or undefined when the store does not hold it. */
+  async stat(sha256: string): Promise<BlobInfo | undefined> {
+    if (!SHA256_HEX.test(sha256)) return undefined;
+    const rows: Array<{ size: string }> = await this.dataSource.query('SELECT size FROM blobs WHERE sha256 = $1', [sha256]).catch((e: unknown) => {
+      throw asStorageError(e, 'The blob store');
+    });
+    return rows.length === 0 ? undefined : { sha256, size: Number(rows[0].size) };
+  }
+
+  /**
+   * A stream of the blob's bytes in `range` (the whole blob by default). Throws NOT_FOUND for a blob
+   * the store does not hold, RANGE_NOT_SATISFIABLE for a range outside it.
+   */
+  async read(sha256: string, range?: BlobRange): Promise<Readable> {
+    const rows: Array<{ size: string; chunk_bytes: number; upload_id: string }> = await this.dataSource
+      .query('SELECT size, chunk_bytes, upload_id FROM blobs WHERE sha256 = $1', [SHA256_HEX.test(sha256) ? sha256 : ''])
+      .catch((e: unknown) => {
+        throw asStorageError(e, 'The blob store');
+      });
+    if (rows.length === 0) throw new EdxError('NOT_FOUND', `The blob store holds no blob ${sha256}.`);
+    const size = Number(rows[0].size);
+    const { start, end } = range ?? { start: 0, end: size };
+    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end <= size)) {
+      throw new EdxError('RANGE_NOT_SATISFIABLE', `Bytes ${start}-${end} are not within blob ${sha256} of ${size} bytes.`, { size });
+    }
+    return Readable.from(this.chunks(rows[0].upload_id, rows[0].chunk_bytes, start, end), { objectMode: false, highWaterMark: rows[0].chunk_bytes });
+  }
+
+  private async *chunks(uploadId: string, chunkBytes: number, start: number, end: number): AsyncGenerator<Buffer> {
+    if (start === end) return;
+    const last = Math.floor((end - 1) / chunkBytes);
+    for (let first = Math.floor(start / chunkBytes); first <= last; first += CHUNKS_PER_READ) {
+      const to = Math.min(last, first + CHUNKS_PER_READ - 1);
+      const rows: Array<{ seq: number; bytes: Buffer }> = await this.dataSource
+        .query('SELECT seq, bytes FROM blob_chunks WHERE upload_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq', [uploadId, first, to])
+        .catch((e: unknown) => {
+          throw asStorageError(e, 'The blob store');
+        });
+      if (rows.length !== to - first + 1) throw new EdxError('INTERNAL_ERROR', `The blob store lost chunks ${first}-${to} of upload ${uploadId}.`);
+      for (const row of rows) {
+        const offset = row.seq * chunkBytes;
+        yield row.bytes.subarray(Math.max(0, start - offset), Math.min(row.bytes.length, end - offset));
+      }
+    }
+  }
+}
