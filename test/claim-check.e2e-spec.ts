@@ -1,14 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Fetch, loadGatewayConfig, tlsFetch } from '@edx/common';
+import { Fetch, loadGatewayConfig, multipartDocumentBody as multipartBody, tlsFetch } from '@edx/common';
 import { TransportCa } from '@edx/trust';
-import { ExchangeHarness } from './support/exchange.harness';
+import { IssuedIdentity } from '@edx/trust';
+import { parseEdxml } from '@edx/edxml';
+import { ExchangeHarness, eventually } from './support/exchange.harness';
+import { documentFields, signedPdf } from './support/documents';
 
 const A = '000.00.00.G22';
 const B = '000.00.00.H41';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-describe("the hub's claim-check store (real exchange)", () => {
+describe('large files at the gateway and the hub (real exchange)', () => {
   const exchange = new ExchangeHarness('in-process', 'h21c');
   /** A connected system calling the hub with the transport client certificate it connects to the broker with. */
   const asSystem = (baseId: string): Fetch => {
@@ -18,11 +21,15 @@ describe("the hub's claim-check store (real exchange)", () => {
   const upload = (client: Fetch, bytes: Buffer, headers: Record<string, string> = {}) =>
     client(`${exchange.hubUrl}/v1/blobs`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...headers }, body: new Uint8Array(bytes) });
 
+  let issuerOfA: IssuedIdentity;
+
   beforeAll(async () => {
     await exchange.start([
       { id: 'sys-a', agencies: [{ code: A, name: 'Văn phòng Chính phủ' }] },
       { id: 'sys-b', agencies: [{ code: B, name: 'UBND tỉnh Nghệ An' }] },
     ]);
+    issuerOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
+    await exchange.console().addAgency({ code: A, name: 'Văn phòng Chính phủ', systemId: exchange.systemId('sys-a'), certificatePem: issuerOfA.certificatePem });
   });
   afterAll(() => exchange.stop());
 
@@ -76,4 +83,57 @@ describe("the hub's claim-check store (real exchange)", () => {
     const wrongType = await asSystem('sys-a')(`${exchange.hubUrl}/v1/blobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect([wrongType.status, (await wrongType.json()).code]).toEqual([400, 'REQUEST_INVALID']);
   });
+
+  describe('a multipart upload at the gateway', () => {
+    const { to, subject, codeNumber, codeNotation, typeName } = documentFields([B], Buffer.alloc(0));
+    const fields = { to, subject, codeNumber, codeNotation, typeName };
+    const send = (multipart: { contentType: string; bytes: Uint8Array<ArrayBuffer> }) => exchange.api<{ id: string; code?: string; message?: string }>(`${exchange.gateway('sys-a').url}/v1/documents`, exchange.apiKey(A), { multipart });
+
+    it('sends the files as they are, with the metadata part as the fields, and B gets them byte for byte', async () => {
+      const pdf = signedPdf(issuerOfA);
+      const annex = randomBytes(300_000);
+      const sent = await send(await multipartBody({ ...fields, files: [{ description: 'Công văn' }] }, [
+        { name: 'cong-van.pdf', contentType: 'application/pdf', bytes: pdf },
+        { name: 'phu-luc.bin', contentType: 'application/octet-stream', bytes: annex },
+      ]));
+      expect(sent.status).toBe(202);
+      await eventually('the 01 from B', async () => {
+        const { body } = await exchange.api<{ recipients: Array<{ statusCode: string | null }> }>(`${exchange.gateway('sys-a').url}/v1/documents/${sent.body.id}`, exchange.apiKey(A));
+        return body.recipients[0]?.statusCode === '01';
+      });
+      const received = await exchange.fetch(`${exchange.gateway('sys-b').url}/v1/documents/${sent.body.id}/package`, { headers: { 'x-api-key': exchange.apiKey(B) } });
+      const parsed = parseEdxml(Buffer.from(await received.arrayBuffer()));
+      if (parsed.kind !== 'package') throw new Error('not a package');
+      expect(parsed.attachments.map((a) => [a.name, a.contentType, a.description, a.bytes.length])).toEqual([
+        ['cong-van.pdf', 'application/pdf', 'Công văn', pdf.length],
+        ['phu-luc.bin', 'application/octet-stream', undefined, annex.length],
+      ]);
+      expect(parsed.attachments[0].bytes.equals(pdf) && parsed.attachments[1].bytes.equals(annex)).toBe(true);
+      expect(parsed.package.subject).toBe(fields.subject);
+    });
+
+    it('refuses an upload it cannot read as a document, saying what is wrong', async () => {
+      const pdf = { name: 'cong-van.pdf', contentType: 'application/pdf', bytes: signedPdf(issuerOfA) };
+      const cases: Array<[string, { contentType: string; bytes: Uint8Array<ArrayBuffer> }, string]> = [
+        ['no metadata', await multipartBody({}, [pdf]).then((b) => ({ ...b, bytes: withoutPart(b.bytes, 'metadata') })), 'no "metadata" part'],
+        ['metadata that is not JSON', await multipartBody('{not json', [pdf]), 'not a JSON object'],
+        ['metadata without a subject', await multipartBody({ ...fields, subject: '' }, [pdf]), 'subject: required'],
+        ['no file', await multipartBody(fields, []), 'files: at least one file'],
+        ['a cut-off body', await multipartBody(fields, [pdf]).then((b) => ({ ...b, bytes: b.bytes.slice(0, b.bytes.length - 60) })), 'cannot be read'],
+      ];
+      for (const [what, body, message] of cases) {
+        const res = await send(body);
+        expect([what, res.status, res.body.code]).toEqual([what, 400, 'REQUEST_INVALID']);
+        expect([what, res.body.message]).toEqual([what, expect.stringContaining(message)]);
+      }
+    });
+  });
 });
+
+/** A multipart body with the named part removed. */
+function withoutPart(bytes: Uint8Array<ArrayBuffer>, name: string): Uint8Array<ArrayBuffer> {
+  const text = Buffer.from(bytes).toString('latin1');
+  const boundary = text.slice(0, text.indexOf('\r\n'));
+  const parts = text.split(boundary);
+  return new Uint8Array(Buffer.from(parts.filter((p) => !p.includes(`name="${name}"`)).join(boundary), 'latin1'));
+}

@@ -22,13 +22,16 @@ export interface ApiInit {
   readonly method?: string;
   readonly body?: unknown;
   readonly raw?: Buffer;
+  /** A multipart/form-data body, made by multipartDocumentBody. */
+  readonly multipart?: { readonly contentType: string; readonly bytes: Uint8Array<ArrayBuffer> };
 }
 
 export async function api<T = Record<string, unknown>>(client: Fetch, url: string, apiKey: string, init: ApiInit = {}): Promise<{ status: number; body: T }> {
+  const type = init.multipart ? init.multipart.contentType : init.raw ? 'application/xml' : init.body ? 'application/json' : undefined;
   const res = await client(url, {
-    method: init.method ?? (init.body || init.raw ? 'POST' : 'GET'),
-    headers: { 'x-api-key': apiKey, ...(init.raw ? { 'content-type': 'application/xml' } : init.body ? { 'content-type': 'application/json' } : {}) },
-    body: init.raw ? new Uint8Array(init.raw) : init.body ? JSON.stringify(init.body) : undefined,
+    method: init.method ?? (init.body || init.raw || init.multipart ? 'POST' : 'GET'),
+    headers: { 'x-api-key': apiKey, ...(type ? { 'content-type': type } : {}) },
+    body: init.multipart ? init.multipart.bytes : init.raw ? new Uint8Array(init.raw) : init.body ? JSON.stringify(init.body) : undefined,
   });
   const text = await res.text();
   return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T };

@@ -4,6 +4,7 @@ import { AmqpBatchTransport } from '@edx/messaging';
 import { AgencyGuard } from './auth/agency.guard';
 import { HostedAgencies } from './config/hosted-agencies';
 import { CheckpointsController } from './checkpoints/checkpoints.controller';
+import { MULTIPART_LIMITS, MultipartLimits } from './documents/multipart-document';
 import { DocumentsController } from './documents/documents.controller';
 import { SendDocumentUseCase } from './documents/send-document.usecase';
 import { GatewayEvents } from './events/gateway-events';
@@ -43,6 +44,7 @@ export class GatewayModule {
         { provide: GatewayStore, ...from((w) => w.store) },
         { provide: GatewayEvents, ...from((w) => w.events) },
         { provide: HostedAgencies, ...from((w) => w.agencies) },
+        { provide: MULTIPART_LIMITS, useValue: { maxBytes: settings.packageLimit.bytes, maxBytesSetting: settings.packageLimit.setting, maxFiles: 100 } satisfies MultipartLimits },
         AgencyGuard,
         {
           provide: HEALTH_CHECKS,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { multipartDocumentBody } from '@edx/common';
 import { buildPackage } from '@edx/edxml';
 import { makePdf, signPdf, writeSignedPackage } from '@edx/trust';
 import { benchChart } from '../bench/chart';
@@ -30,6 +31,7 @@ const options = {
   profile: { type: 'boolean', help: 'write CPU profiles of every process to bench-results/profiles/' },
   stages: { type: 'boolean', help: 'time every document at each stage in every process and print where the time goes, hop by hop' },
   'raw-count': { type: 'string', value: 'N', help: 'messages for the raw broker measurement (default: about 400 MiB of packages, 200 to 20000)' },
+  upload: { type: 'string', value: 'json|multipart', default: 'json', help: 'how the documents reach the gateway: JSON with the PDF in base64, or multipart/form-data with the PDF as it is' },
   warmup: { type: 'string', value: 'N', help: 'documents sent first the same way and left out of the figures, which report them apart (default: 3 s of --rate, at least 20; 20 closed loop; 5 with --size 1m, 0 with 100m)' },
 } as const satisfies OptionTable;
 
@@ -37,7 +39,8 @@ interface Job {
   readonly index: number;
   readonly sender: IsolatedExchange['senders'][number];
   readonly recipients: string[];
-  readonly body: string;
+  readonly body: string | Uint8Array<ArrayBuffer>;
+  readonly contentType: string;
 }
 
 // On a terminal the progress line rewrites itself twice a second; in a log, a line every 5 s.
@@ -53,7 +56,7 @@ const progress = (line: string) => process.stderr.write(interactive ? `\r${line.
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure end-to-end throughput and latency against the raw broker rate',
-  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--warmup N] [--json FILE] [--profile] [--stages] [--raw-count N]',
+  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--warmup N] [--upload json|multipart] [--json FILE] [--profile] [--stages] [--raw-count N]',
   description:
     'Starts an isolated exchange (its own vhost, databases, hub, sending and receiving gateways) on this machine\'s RabbitMQ and PostgreSQL, measures the raw broker rate in the same run, ' +
     'then sends --count signed documents through the sending gateways\' REST API and times each from the 202 to the last recipient\'s receipt. ' +
@@ -65,6 +68,8 @@ export const benchCommand: Command = {
     const { values } = parseOptions(args, options);
     const size = values.size;
     if (!(size in SIZES)) throw new UsageError('--size must be 4k, 1m or 100m');
+    const upload = values.upload;
+    if (upload !== 'json' && upload !== 'multipart') throw new UsageError('--upload must be json or multipart');
     const count = Number(values.count ?? (size === '100m' ? 3 : size === '1m' ? 200 : 2000));
     const recipients = Number(values.recipients);
     const receivers = Number(values.receivers ?? Math.max(4, recipients));
@@ -102,15 +107,17 @@ export const benchCommand: Command = {
       // The documents, built before the clock starts: a signed PDF per sender, JSON bodies.
       const pdfs = new Map(exchange.senders.map((s) => [s.code, signPdf(makePdf(`Văn bản ${s.code}`, { padding: SIZES[size] }), s.pdfSigner).toString('base64')]));
       // The warm-up's documents come first and are the same kind: the same senders, sizes and recipients.
-      const allJobs: Job[] = Array.from({ length: warmup + count }, (_, index) => {
+      const allJobs: Job[] = await Promise.all(Array.from({ length: warmup + count }, async (_, index) => {
         const sender = exchange.senders[index % exchange.senders.length];
         const to = Array.from({ length: recipients }, (_, k) => exchange.receivers[(index + k) % exchange.receivers.length]);
-        const body = JSON.stringify({
-          to: to.map((organId) => ({ organId })), subject: `Văn bản thử nghiệm hiệu năng số ${index}`, codeNumber: String(index + 1), codeNotation: 'BENCH', typeName: 'Công văn',
-          files: [{ name: 'van-ban.pdf', contentType: 'application/pdf', base64: pdfs.get(sender.code)! }],
-        });
-        return { index, sender, recipients: to, body };
-      });
+        const fields = { to: to.map((organId) => ({ organId })), subject: `Văn bản thử nghiệm hiệu năng số ${index}`, codeNumber: String(index + 1), codeNotation: 'BENCH', typeName: 'Công văn' };
+        if (upload === 'multipart') {
+          const { bytes, contentType } = await multipartDocumentBody(fields, [{ name: 'van-ban.pdf', contentType: 'application/pdf', bytes: Buffer.from(pdfs.get(sender.code)!, 'base64') }]);
+          return { index, sender, recipients: to, body: bytes, contentType };
+        }
+        const body = JSON.stringify({ ...fields, files: [{ name: 'van-ban.pdf', contentType: 'application/pdf', base64: pdfs.get(sender.code)! }] });
+        return { index, sender, recipients: to, body, contentType: 'application/json' };
+      }));
       const warmJobs = allJobs.slice(0, warmup);
       const jobs = allJobs.slice(warmup);
       const first = exchange.senders[0];
@@ -168,7 +175,7 @@ export const benchCommand: Command = {
       let refused = 0;
       let sent = 0;
       const send = async (job: Job, warming: boolean) => {
-        const res = await exchange.fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': 'application/json' }, body: job.body });
+        const res = await exchange.fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': job.contentType }, body: job.body });
         const payload = (await res.json()) as { id?: string };
         if (res.status !== 202 || !payload.id) {
           if (warming) {
@@ -239,7 +246,7 @@ export const benchCommand: Command = {
       const bound = bindingResource(cpuByPart, seconds, availableParallelism());
       const result = {
         when: new Date().toISOString(),
-        count, size, packageBytes, recipients, hubs, senders, receivers, mode: rate ? `open loop ${rate} docs/s` : `closed loop, ${concurrency} in flight`,
+        count, size, upload, packageBytes, recipients, hubs, senders, receivers, mode: rate ? `open loop ${rate} docs/s` : `closed loop, ${concurrency} in flight`,
         completed: completions.length, missing: count - completions.length - rejected - refused, rejected, refused,
         seconds: Number(seconds.toFixed(2)),
         docsPerSecond: Number(docsPerSecond.toFixed(1)),

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { EdxError, ErrorCode, Fetch, FetchInit, isErrorCode } from '@edx/common';
+import { EdxError, ErrorCode, Fetch, FetchInit, isErrorCode, multipartDocumentBody } from '@edx/common';
 import { Command, OptionTable, UsageError, parseOptions } from '../command';
 import { readDemo, readInput } from '../output/files';
 import { cacertOption, fetchFrom } from './transport-options';
@@ -45,21 +45,20 @@ export const sendCommand: Command = {
     if (positionals.length === 0) throw new UsageError('name the signed PDF file(s), or one .edxml package');
     const client = fetchFrom(values);
 
-    let body: string | Buffer;
+    let body: Uint8Array<ArrayBuffer>;
     let contentType: string;
     if (positionals.length === 1 && positionals[0].endsWith('.edxml')) {
-      body = readInput(positionals[0]);
+      body = new Uint8Array(readInput(positionals[0]));
       contentType = 'application/xml';
     } else {
       if (!values.to || !values.subject || !values.number || !values.notation) throw new UsageError('--to, --subject, --number and --notation are required with PDF files');
-      body = JSON.stringify({
-        to: values.to.split(',').map((organId) => ({ organId: organId.trim() })),
-        subject: values.subject, codeNumber: values.number, codeNotation: values.notation, typeName: values.type,
-        files: positionals.map((file) => ({ name: path.basename(file), contentType: 'application/pdf', base64: readInput(file).toString('base64') })),
-      });
-      contentType = 'application/json';
+      // The files go as they are (multipart), not as base64 inside JSON.
+      ({ bytes: body, contentType } = await multipartDocumentBody(
+        { to: values.to.split(',').map((organId) => ({ organId: organId.trim() })), subject: values.subject, codeNumber: values.number, codeNotation: values.notation, typeName: values.type },
+        positionals.map((file) => ({ name: path.basename(file), contentType: 'application/pdf', bytes: readInput(file) })),
+      ));
     }
-    const sent = await call<{ id: string; documentId: string; recipients: string[] }>(client, `${gateway}/v1/documents`, apiKey, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': contentType } });
+    const sent = await call<{ id: string; documentId: string; recipients: string[] }>(client, `${gateway}/v1/documents`, apiKey, { method: 'POST', body, headers: { 'content-type': contentType } });
     print(`accepted: ${sent.id} (${sent.documentId}) to ${sent.recipients.join(', ')}`);
     if (!values.wait) return { ok: true, message: `Sent ${sent.id}`, ...sent };
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, Sse, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, Sse, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Observable, map } from 'rxjs';
@@ -9,6 +9,7 @@ import { GatewayEvents } from '../events/gateway-events';
 import { GatewayStore } from '../outbox/gateway.store';
 import { PostStatusUseCase } from '../statuses/post-status.usecase';
 import { recipientView } from './delivery-view';
+import { MULTIPART_LIMITS, MultipartLimits, isMultipart, readMultipartDocument } from './multipart-document';
 import { PostStatusDto, SendDocumentDto } from './dto/send-document.dto';
 import { SendDocumentCommand } from './send-document.command';
 import { SendDocumentUseCase } from './send-document.usecase';
@@ -28,14 +29,23 @@ export class DocumentsController {
     private readonly postStatus: PostStatusUseCase,
     private readonly store: GatewayStore,
     private readonly events: GatewayEvents,
+    @Inject(MULTIPART_LIMITS) private readonly multipart: MultipartLimits,
   ) {}
 
   @Post('documents')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a document: an edXML package (application/xml) or JSON fields and files' })
-  @ApiConsumes('application/xml', 'application/json')
+  @ApiOperation({ summary: 'Send a document: an edXML package (application/xml), JSON fields and base64 files, or multipart/form-data (a "metadata" JSON part, then the files as they are)' })
+  @ApiConsumes('application/xml', 'application/json', 'multipart/form-data')
   @ApiBody({ type: SendDocumentDto })
-  sendDocument(@CurrentAgency() agency: HostedAgency, @Req() req: Request, @Body() body: unknown) {
+  async sendDocument(@CurrentAgency() agency: HostedAgency, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
+    if (isMultipart(req)) {
+      // A refused upload stops being read: the connection closes with the answer.
+      const upload = await readMultipartDocument(req, this.multipart).catch((error: unknown) => {
+        res.set('connection', 'close');
+        throw error;
+      });
+      return this.send.execute(SendDocumentCommand.fromFields(agency, { ...toFields({ ...upload.metadata, files: [] }), files: upload.files }));
+    }
     const command = isXml(req) ? SendDocumentCommand.fromEdxml(agency, body as Buffer) : SendDocumentCommand.fromFields(agency, toFields(body));
     return this.send.execute(command);
   }

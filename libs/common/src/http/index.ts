@@ -7,3 +7,4 @@ export * from './request-timeouts';
 export * from './server-tls';
 export * from './tls-fetch';
 export * from './byte-range';
+export * from './multipart-body';
