@@ -4,11 +4,16 @@ import { Fetch, loadGatewayConfig, multipartDocumentBody as multipartBody, tlsFe
 import { TransportCa } from '@edx/trust';
 import { IssuedIdentity } from '@edx/trust';
 import { parseEdxml } from '@edx/edxml';
+import { randomUUID } from 'node:crypto';
+import { buildPackage } from '@edx/edxml';
+import { ConfirmedPublisher, Topology } from '@edx/messaging';
+import { TrustStore, makePdf, signPdf, verifyEnvelope, writeSignedPackage } from '@edx/trust';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { documentFields, signedPdf } from './support/documents';
 
 const A = '000.00.00.G22';
 const B = '000.00.00.H41';
+const MIB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('large files at the gateway and the hub (real exchange)', () => {
@@ -129,6 +134,135 @@ describe('large files at the gateway and the hub (real exchange)', () => {
     });
   });
 });
+
+describe('documents by claim check (real exchange)', () => {
+  const exchange = new ExchangeHarness('in-process', 'h21d');
+  let issuerOfA: IssuedIdentity;
+  const gatewayA = () => exchange.gateway('sys-a').url;
+  const gatewayB = () => exchange.gateway('sys-b').url;
+  const arrived = (id: string) =>
+    eventually(`the 01 from B for ${id}`, async () => {
+      const { body } = await exchange.api<{ recipients: Array<{ statusCode: string | null; reason?: string }> }>(`${gatewayA()}/v1/documents/${id}`, exchange.apiKey(A));
+      return body.recipients[0]?.statusCode ? body.recipients[0] : undefined;
+    }, 60_000);
+  const received = async (id: string, range?: string) => {
+    const res = await exchange.fetch(`${gatewayB()}/v1/documents/${id}/package`, { headers: { 'x-api-key': exchange.apiKey(B), ...(range ? { range } : {}) } });
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+
+  beforeAll(async () => {
+    await exchange.start([
+      { id: 'sys-a', agencies: [{ code: A, name: 'Văn phòng Chính phủ' }] },
+      { id: 'sys-b', agencies: [{ code: B, name: 'UBND tỉnh Nghệ An' }] },
+    ]);
+    issuerOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
+    await exchange.console().addAgency({ code: A, name: 'Văn phòng Chính phủ', systemId: exchange.systemId('sys-a'), certificatePem: issuerOfA.certificatePem });
+    // Attachments over 1 MiB travel by claim check here (8 MiB by default).
+    for (const id of ['sys-a', 'sys-b']) {
+      await exchange.stopGateway(exchange.systemId(id));
+      await exchange.startGateway(exchange.systemId(id), { EDX_CLAIM_CHECK_ABOVE_BYTES: String(MIB) });
+    }
+  });
+  afterAll(() => exchange.stop());
+
+  it('sends a large annex once through the store: the broker carries a small package, and B gets the whole one, resumably', async () => {
+    const pdf = signedPdf(issuerOfA);
+    const annex = randomBytes(6 * MIB + 5);
+    const { to, subject, codeNumber, codeNotation } = documentFields([B], pdf);
+    const sent = await exchange.api<{ id: string; size: number }>(`${gatewayA()}/v1/documents`, exchange.apiKey(A), {
+      multipart: await multipartBody({ to, subject, codeNumber, codeNotation }, [
+        { name: 'cong-van.pdf', contentType: 'application/pdf', bytes: pdf },
+        { name: 'ban-do.tif', contentType: 'image/tiff', bytes: annex },
+      ]),
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.body.size).toBeLessThan(64 * 1024);
+    expect(await arrived(sent.body.id)).toMatchObject({ statusCode: '01' });
+    // The hub routed and keeps the small package; the annex is in the store once, named by its digest for this document.
+    const [copy] = await exchange.hubQuery<{ n: number }>('SELECT length(body) AS n FROM delivered_packages WHERE document_id = $1', [sent.body.id]);
+    expect(copy.n).toBeLessThan(64 * 1024);
+    expect(await exchange.hubQuery('SELECT sha256 FROM document_blobs WHERE document_id = $1', [sent.body.id])).toEqual([{ sha256: sha256(annex) }]);
+
+    const whole = await received(sent.body.id);
+    expect(whole.status).toBe(200);
+    expect(Number(whole.headers.get('content-length'))).toBe(whole.bytes.length);
+    const parsed = parseEdxml(whole.bytes);
+    if (parsed.kind !== 'package') throw new Error('not a package');
+    expect(parsed.attachments[0].bytes.equals(pdf) && parsed.attachments[1].bytes.equals(annex)).toBe(true);
+    // What B gets is a plain edXML package: its signature verifies offline, without the store.
+    const trustStore = TrustStore.fromPem([exchange.pki.rootCertificatePem], [exchange.pki.intermediateCertificatePem]);
+    expect(verifyEnvelope(parsed, { trustStore, messageId: sent.body.id })).toMatchObject({ ok: true, signedId: sent.body.id });
+    // A download that broke at byte 3,000,000 resumes there.
+    const rest = await received(sent.body.id, 'bytes=3000000-');
+    expect([rest.status, rest.headers.get('content-range')]).toEqual([206, `bytes 3000000-${whole.bytes.length - 1}/${whole.bytes.length}`]);
+    expect(rest.bytes.equals(whole.bytes.subarray(3_000_000))).toBe(true);
+    // The sender sees its own package whole too.
+    const own = await exchange.fetch(`${gatewayA()}/v1/documents/${sent.body.id}/package`, { headers: { 'x-api-key': exchange.apiKey(A) } });
+    expect(parseEdxml(Buffer.from(await own.arrayBuffer())).kind).toBe('package');
+  });
+
+  it('checks the signatures of a claim-checked PDF at every hop', async () => {
+    const pdf = signPdf(makePdf('Hồ sơ lớn', { padding: 2 * MIB }), issuerOfA.identity);
+    const sent = await exchange.api<{ id: string; size: number }>(`${gatewayA()}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], pdf) });
+    expect([sent.status, sent.body.size < 64 * 1024]).toEqual([202, true]);
+    expect(await arrived(sent.body.id)).toMatchObject({ statusCode: '01' });
+    const trace = await exchange.operator<{ entries: Array<{ kind: string; signatures?: Array<{ what: string }> }> }>(`/v1/documents/${sent.body.id}/trace`);
+    expect(JSON.stringify(trace.body)).toContain('cong-van.pdf #1');
+
+    // A PDF altered after signing is refused at the gateway, claim check or not.
+    const altered = Buffer.from(pdf);
+    altered[Math.floor(altered.length / 2)] ^= 1;
+    const refused = await exchange.api<{ code: string }>(`${gatewayA()}/v1/documents`, exchange.apiKey(A), { body: documentFields([B], altered) });
+    expect([refused.status, refused.body.code]).toEqual([422, 'DIGEST_MISMATCH']);
+  });
+
+  it("refuses a connected system's package that names bytes it never uploaded, though it knows their digest", async () => {
+    // sys-a put an annex in the store; sys-b, holding valid broker credentials and B's key, names it in a package of its own.
+    const secret = randomBytes(2 * MIB);
+    const stored = await (await uploadAs(exchange, 'sys-a', secret)).json() as { sha256: string; size: number };
+    const identityOfB = exchange.identityOf(B);
+    const issuerOfB = exchange.pki.issue({ code: B, name: 'UBND tỉnh Nghệ An' });
+    await exchange.console().addAgency({ code: B, name: 'UBND tỉnh Nghệ An', systemId: exchange.systemId('sys-b'), certificatePem: issuerOfB.certificatePem });
+    const { package: model, attachments } = buildPackage({
+      from: B, to: [A], subject: 'Gói tin mượn', codeNumber: '1', codeNotation: 'X', typeName: 'Công văn',
+      files: [{ name: 'van-ban.pdf', contentType: 'application/pdf', bytes: signPdf(makePdf('x'), issuerOfB.identity) }, { name: 'la.bin', contentType: 'application/octet-stream', bytes: Buffer.alloc(0) }],
+    });
+    const id = randomUUID();
+    const body = writeSignedPackage(model, [attachments[0], { ...attachments[1], claim: stored }], identityOfB, id);
+    const connection = await exchange.connectAs('sys-b');
+    try {
+      await new ConfirmedPublisher(connection, { publishAsConnectionUser: true }).publish(Topology.hubExchange, Topology.packageKey, body, { messageId: id, type: Topology.packageKey });
+    } finally {
+      await connection.close();
+    }
+    const [letter] = await eventually('the refusal', async () => {
+      const rows = await exchange.hubQuery<{ code: string; reason: string }>('SELECT code, reason FROM dead_letters WHERE message_id = $1', [id]);
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(letter).toMatchObject({ code: 'ATTACHMENT_MISSING' });
+    expect(await exchange.hubQuery('SELECT 1 FROM document_blobs WHERE document_id = $1', [id])).toEqual([]);
+  });
+
+  it('refuses a claim check from a DMS: only the exchange names bytes by digest', async () => {
+    const { package: model, attachments } = buildPackage({
+      from: A, to: [B], subject: 'x', codeNumber: '1', codeNotation: 'X', typeName: 'Công văn',
+      files: [{ name: 'a.bin', contentType: 'application/octet-stream', bytes: Buffer.alloc(0) }],
+    });
+    const { writeEdxml, serializeEnvelope } = await import('@edx/edxml');
+    const xml = writeEdxml(serializeEnvelope(model), [{ ...attachments[0], claim: { sha256: sha256(Buffer.from('x')), size: 1 } }]);
+    const res = await exchange.api<{ code: string; message: string }>(`${gatewayA()}/v1/documents`, exchange.apiKey(A), { raw: xml });
+    expect([res.status, res.body.code]).toEqual([400, 'EDXML_ATTACHMENT_ENCODING']);
+    expect(res.body.message).toContain('only the exchange itself may do');
+  });
+});
+
+/** Uploads `bytes` to the hub's blob store as a connected system. */
+function uploadAs(exchange: ExchangeHarness, baseId: string, bytes: Buffer): Promise<Response> {
+  const config = loadGatewayConfig(exchange.systems.find((s) => s.id === exchange.systemId(baseId))!.configFile);
+  const client = tlsFetch({ ca: exchange.transport.certificatePem, cert: readFileSync(config.amqp!.certFile), key: readFileSync(config.amqp!.keyFile) });
+  return client(`${exchange.hubUrl}/v1/blobs`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+}
+
 
 /** A multipart body with the named part removed. */
 function withoutPart(bytes: Uint8Array<ArrayBuffer>, name: string): Uint8Array<ArrayBuffer> {

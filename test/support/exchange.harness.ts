@@ -249,7 +249,8 @@ export class ExchangeHarness {
 
   async startGateway(systemId: string, extraEnv: Record<string, string> = {}): Promise<RunningGateway> {
     const system = this.systems.find((s) => s.id === systemId)!;
-    const https = httpsEnv(serverFiles(this.dir, gatewayServerName(systemId)));
+    // The hub's blob API (claim checks): the hub is started first.
+    const https = { ...httpsEnv(serverFiles(this.dir, gatewayServerName(systemId))), ...(this.hubUrl ? { EDX_HUB_URL: this.hubUrl } : {}) };
     let app: RunningApp;
     if (this.mode === 'processes') {
       const port = await freePort();

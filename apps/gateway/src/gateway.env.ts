@@ -29,6 +29,10 @@ export const gatewaySettingsSchema = z
     EDX_STAGE_LOG_DIR: setting.optionalText(),
     /** The hub's identity: the agency code in the certificate that signs its receipt attestations and statuses. */
     EDX_HUB_ORGAN_ID: setting.text('edx.hub'),
+    /** The hub's HTTPS address: its blob API, the claim-check store large attachments travel through. */
+    EDX_HUB_URL: setting.url('https://127.0.0.1:8082'),
+    /** An attachment larger than this travels by claim check (stored once at the hub, named by digest in a small package). */
+    EDX_CLAIM_CHECK_ABOVE_BYTES: setting.int(8 * 1024 * 1024, 0),
     ...verificationSettingsShape,
     ...keySettingsShape,
     ...httpServerSettingsShape,
@@ -50,6 +54,8 @@ export const gatewaySettingsSchema = z
     prefetch: env.EDX_GATEWAY_PREFETCH,
     batch: { maxSize: env.EDX_GATEWAY_BATCH_SIZE, maxWaitMs: env.EDX_GATEWAY_BATCH_WAIT_MS },
     maxPackageBytes: env.EDX_MAX_PACKAGE_BYTES,
+    hubUrl: env.EDX_HUB_URL.replace(/\/+$/, ''),
+    claimCheckAboveBytes: env.EDX_CLAIM_CHECK_ABOVE_BYTES,
     signaturePolicy: env.EDX_SIGNATURE_POLICY,
     outboxMaxAttempts: env.EDX_OUTBOX_MAX_ATTEMPTS,
     brokerMaxMessageBytes: env.EDX_BROKER_MAX_MESSAGE_BYTES,

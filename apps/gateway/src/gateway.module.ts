@@ -4,7 +4,8 @@ import { AmqpBatchTransport } from '@edx/messaging';
 import { AgencyGuard } from './auth/agency.guard';
 import { HostedAgencies } from './config/hosted-agencies';
 import { CheckpointsController } from './checkpoints/checkpoints.controller';
-import { MULTIPART_LIMITS, MultipartLimits } from './documents/multipart-document';
+import { MULTIPART_LIMITS, MULTIPART_SPILL, MultipartLimits, MultipartSpill } from './documents/multipart-document';
+import { HubBlobClient } from './blobs/hub-blob-client';
 import { DocumentsController } from './documents/documents.controller';
 import { SendDocumentUseCase } from './documents/send-document.usecase';
 import { GatewayEvents } from './events/gateway-events';
@@ -45,6 +46,9 @@ export class GatewayModule {
         { provide: GatewayEvents, ...from((w) => w.events) },
         { provide: HostedAgencies, ...from((w) => w.agencies) },
         { provide: MULTIPART_LIMITS, useValue: { maxBytes: settings.packageLimit.bytes, maxBytesSetting: settings.packageLimit.setting, maxFiles: 100 } satisfies MultipartLimits },
+        // A file larger than the claim-check size streams on into the hub's store as it arrives.
+        { provide: MULTIPART_SPILL, ...from((w): MultipartSpill => ({ aboveBytes: settings.claimCheckAboveBytes, upload: (source) => w.blobs.upload(source) })) },
+        { provide: HubBlobClient, ...from((w) => w.blobs) },
         AgencyGuard,
         {
           provide: HEALTH_CHECKS,

@@ -11,6 +11,7 @@ import { HostedAgencies } from './config/hosted-agencies';
 import { SendDocumentUseCase } from './documents/send-document.usecase';
 import { GatewayEvents } from './events/gateway-events';
 import { GatewaySettings } from './gateway.env';
+import { HubBlobClient } from './blobs/hub-blob-client';
 import { InboxBatchHandler } from './inbox/inbox-batch.handler';
 import { GatewayStore, PendingMessage } from './outbox/gateway.store';
 import { PostStatusUseCase } from './statuses/post-status.usecase';
@@ -37,6 +38,9 @@ export class GatewayWorker implements AmqpTransportResources {
   readonly directory?: DirectoryFollower;
   /** Its business metrics; the registry is what /metrics serves. */
   readonly metrics: GatewayMetrics;
+
+  /** The hub's claim-check store, for large attachments sent and received. */
+  readonly blobs: HubBlobClient;
 
   constructor(
     private readonly settings: GatewaySettings,
@@ -83,10 +87,13 @@ export class GatewayWorker implements AmqpTransportResources {
     );
     const kick = () => this.relay.kick();
     this.metrics = new GatewayMetrics(this.store);
-    this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.packageLimit.bytes, this.metrics);
+    // The hub's blob API, reached with the system's transport certificate (the one it connects to the broker with).
+    const amqp = config.amqp;
+    this.blobs = new HubBlobClient(settings.hubUrl, tlsFetch({ ca: transportCaOf(config), ...(amqp ? { cert: readFileSync(amqp.certFile), key: readFileSync(amqp.keyFile), passphrase } : {}) }));
+    this.send = new SendDocumentUseCase(this.store, this.trust, kick, settings.packageLimit.bytes, this.metrics, { blobs: this.blobs, aboveBytes: settings.claimCheckAboveBytes, maxOpenBytes: settings.maxOpenBytes });
     this.postStatus = new PostStatusUseCase(this.store, kick);
     const learnAgencies = () => this.directory?.refreshForUnknown() ?? Promise.resolve();
-    this.inbox = new InboxBatchHandler(this.agencies, learnAgencies, this.trust, this.store, this.events, kick, this.logger, crash, this.metrics, stages);
+    this.inbox = new InboxBatchHandler(this.agencies, learnAgencies, this.trust, this.store, this.events, kick, this.logger, crash, this.metrics, stages, { blobs: this.blobs, maxOpenBytes: settings.maxOpenBytes });
   }
 
   /** Refuses to run with a signing certificate its receivers would refuse; opens the database; the broker may come later. */

@@ -83,7 +83,7 @@ export class HubWorker implements AmqpTransportResources {
     this.inboundHandler = new InboundBatchHandler(
       directory,
       records,
-      new RoutePackageUseCase(trust, this.settings.organId, this.verifier, this.settings.suspendedRecipient),
+      new RoutePackageUseCase(trust, this.settings.organId, this.verifier, this.settings.suspendedRecipient, { store: this.blobs, maxOpenBytes: this.settings.maxOpenBytes }),
       new CheckStatusUseCase(trust),
       new StatusIssuer(identity, this.settings.organId, this.settings.organName),
       this.publisher,

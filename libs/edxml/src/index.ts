@@ -1,5 +1,5 @@
 /** edXML (QCVN 102:2016): read, write and validate packages and status messages. */
-export { EDXML_NS, XMLDSIG_NS } from './model/namespaces';
+export { EDX_NS, EDXML_NS, XMLDSIG_NS } from './model/namespaces';
 export * from './model/package.model';
 export { STATUS_CODES, isKnownStatusCode, isTwoDigitStatusCode } from './model/status-codes';
 export type { StatusCode, KnownStatusCode } from './model/status-codes';
@@ -17,8 +17,8 @@ export { DEFAULT_PARSE_LIMITS } from './parse/xml-scanner';
 export type { ParseLimits } from './parse/xml-scanner';
 export { serializeEnvelope } from './build/envelope.serializer';
 export type { SerializeOptions } from './build/envelope.serializer';
-export { writeEdxml } from './build/edxml.writer';
-export type { AttachmentInput } from './build/edxml.writer';
+export { claimElement, writeEdxml } from './build/edxml.writer';
+export type { AttachmentClaim, AttachmentInput } from './build/edxml.writer';
 export { appendTraceHop } from './build/trace-hop';
 export { buildPackage, buildStatus, responseForPackage } from './build/package.builder';
 export type { BuildPackageInput, BuildStatusInput } from './build/package.builder';

@@ -28,3 +28,4 @@ export * from './worker/verification-pool';
 export * from './proof/delivery-proof';
 export * from './attestation/chain-checkpoint';
 export * from './transport/transport-ca';
+export * from './pdf/claimed-documents';

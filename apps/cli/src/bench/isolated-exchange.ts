@@ -101,8 +101,10 @@ export class IsolatedExchange {
 
     const profile = this.options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', this.options.profileDir] : [];
     const stages: Record<string, string> = this.options.stageLogDir ? { EDX_STAGE_LOG_DIR: this.options.stageLogDir } : {};
+    const hubPorts: number[] = [];
     for (let i = 0; i < this.options.hubs; i++) {
       const port = await freePort();
+      hubPorts.push(port);
       this.track(launchApp('hub', {
         name: `hub#${i + 1}`, port, nodeFlags: profile, ca,
         env: { ...common, ...stages, ...amqpEnv(hubTls), ...httpsEnv(serverFiles(this.dir, 'hub')), EDX_HUB_PORT: String(port), EDX_HUB_KEY_FILE: path.join(this.dir, 'hub/key.pem'), EDX_HUB_CERT_FILE: path.join(this.dir, 'hub/cert.pem'), EDX_HUB_CLIENT_CA_FILE: devBrokerTlsPaths(this.options.brokerTlsDir).caFile },
@@ -111,7 +113,7 @@ export class IsolatedExchange {
     for (const s of this.systems) {
       const port = Number(new URL(s.url).port);
       const https = httpsEnv(serverFiles(this.dir, gatewayServerName(s.id)));
-      this.track(launchApp('gateway', { name: `gateway ${s.id.split('-')[0]}`, port, nodeFlags: profile, ca, env: { ...https, ...stages, EDX_GATEWAY_CONFIG: s.configFile, EDX_GATEWAY_PORT: String(port), EDX_LOG_LEVEL: 'warn' } }));
+      this.track(launchApp('gateway', { name: `gateway ${s.id.split('-')[0]}`, port, nodeFlags: profile, ca, env: { ...https, ...stages, EDX_GATEWAY_CONFIG: s.configFile, EDX_GATEWAY_PORT: String(port), EDX_HUB_URL: `https://127.0.0.1:${hubPorts[0]}`, EDX_LOG_LEVEL: 'warn' } }));
     }
     await Promise.all(this.processes.map((p) => waitHealthy(p)));
     const [senders, receivers] = this.systems;

@@ -293,6 +293,7 @@ async function startExchange(plan: DemoPlan, demo: DemoFile, running: AppProcess
         env: {
           EDX_GATEWAY_CONFIG: path.join(plan.dir, g.configFile),
           EDX_GATEWAY_PORT: String(port),
+          EDX_HUB_URL: `https://127.0.0.1:${plan.ports.hub}`,
           ...httpsEnv(serverFiles(plan.dir, gatewayServerName(g.id))),
           ...keyEnv(plan.dir),
           ...(brokerLimit ? { EDX_BROKER_MAX_MESSAGE_BYTES: String(brokerLimit) } : {}),

@@ -2,14 +2,18 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, 
 import { ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Observable, map } from 'rxjs';
-import { EdxError, isUuid } from '@edx/common';
+import { EdxError, isUuid, requestedRange } from '@edx/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AgencyGuard, CurrentAgency } from '../auth/agency.guard';
 import { HostedAgency } from '../config/hosted-agencies';
 import { GatewayEvents } from '../events/gateway-events';
 import { GatewayStore } from '../outbox/gateway.store';
 import { PostStatusUseCase } from '../statuses/post-status.usecase';
 import { recipientView } from './delivery-view';
-import { MULTIPART_LIMITS, MultipartLimits, isMultipart, readMultipartDocument } from './multipart-document';
+import { MULTIPART_LIMITS, MULTIPART_SPILL, MultipartLimits, MultipartSpill, isMultipart, readMultipartDocument } from './multipart-document';
+import { HubBlobClient } from '../blobs/hub-blob-client';
+import { ExpandedPackage } from '../blobs/expanded-package';
 import { PostStatusDto, SendDocumentDto } from './dto/send-document.dto';
 import { SendDocumentCommand } from './send-document.command';
 import { SendDocumentUseCase } from './send-document.usecase';
@@ -30,6 +34,8 @@ export class DocumentsController {
     private readonly store: GatewayStore,
     private readonly events: GatewayEvents,
     @Inject(MULTIPART_LIMITS) private readonly multipart: MultipartLimits,
+    @Inject(MULTIPART_SPILL) private readonly spill: MultipartSpill,
+    private readonly blobs: HubBlobClient,
   ) {}
 
   @Post('documents')
@@ -40,7 +46,7 @@ export class DocumentsController {
   async sendDocument(@CurrentAgency() agency: HostedAgency, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
     if (isMultipart(req)) {
       // A refused upload stops being read: the connection closes with the answer.
-      const upload = await readMultipartDocument(req, this.multipart).catch((error: unknown) => {
+      const upload = await readMultipartDocument(req, this.multipart, this.spill).catch((error: unknown) => {
         res.set('connection', 'close');
         throw error;
       });
@@ -102,15 +108,21 @@ export class DocumentsController {
   }
 
   @Get('documents/:id/package')
-  @ApiOperation({ summary: 'The original signed edXML bytes; marks a received document as fetched' })
-  async package(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+  @ApiOperation({ summary: 'The original signed edXML bytes (claim-checked attachments read from the hub as they stream), or one Range of them; marks a received document as fetched' })
+  async package(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string, @Req() req: Request, @Res() res: Response) {
     const incoming = await this.store.incoming(agency.code, id, true);
     const bytes = incoming?.package ?? (await this.store.outgoing(agency.code, id, true))?.package;
     if (!bytes) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
+    const expanded = ExpandedPackage.of(bytes);
+    const range = requestedRange(req.headers.range, expanded.length);
     if (incoming) await this.store.markFetched(agency.code, id);
     res.setHeader('content-type', 'application/xml');
     res.setHeader('content-disposition', `attachment; filename="${id}.edxml"`);
-    res.end(bytes);
+    res.setHeader('accept-ranges', 'bytes');
+    res.setHeader('content-length', String(range ? range.end - range.start : expanded.length));
+    if (range) res.status(206).setHeader('content-range', `bytes ${range.start}-${range.end - 1}/${expanded.length}`);
+    // Once bytes are on their way a failure (the hub away, a digest that does not hold) can only cut the response short: the DMS sees fewer bytes than announced and resumes.
+    await pipeline(Readable.from(expanded.read(this.blobs, range)), res).catch(() => res.destroy());
   }
 
   @Post('documents/:id/statuses')

@@ -1,11 +1,14 @@
 import { EdxError } from '@edx/common';
+import type { AttachmentClaim } from '@edx/edxml';
 import { HostedAgency } from '../config/hosted-agencies';
 
 export interface DocumentFile {
   readonly name: string;
   readonly contentType: string;
+  /** Empty when the file is already in the claim-check store (`claim`). */
   readonly bytes: Buffer;
   readonly description?: string;
+  readonly claim?: AttachmentClaim;
 }
 
 /** The fields a DMS gives when it lets the gateway build the edXML package. */

@@ -1,7 +1,7 @@
 import { CrashPoints, deterministicUuid, EdxError, ErrorCode, isUuid, Logger, NO_CRASH_POINTS, NO_STAGE_CLOCK, StageClock, toEdxError } from '@edx/common';
 import { ParsedPackage, StatusClaim, assertValid, parseEdxml, statusAuthorshipRefusal, validatePackage, validateStatus } from '@edx/edxml';
 import { InboundMessage, Outcome, StatusHeaders, markStages } from '@edx/messaging';
-import { CHAIN_CHECKPOINT_TYPE, RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, verifyChainCheckpoint, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
+import { BlobReader, CHAIN_CHECKPOINT_TYPE, RECEIPT_ATTESTATION_HEADER, ReceiptAttestation, claimedDocuments, verifyChainCheckpoint, verifyEnvelope, verifyReceiptAttestation } from '@edx/trust';
 import { createHash } from 'node:crypto';
 import { GatewayTrust } from '../config/gateway-trust';
 import { HostedAgencies } from '../config/hosted-agencies';
@@ -38,6 +38,8 @@ export class InboxBatchHandler {
     private readonly crash: CrashPoints = NO_CRASH_POINTS,
     private readonly metrics?: GatewayMetrics,
     private readonly stages: StageClock = NO_STAGE_CLOCK,
+    /** Where claim-checked attachments are read from (the hub), and how large a claimed PDF or zip may be read to check it. */
+    private readonly claims?: { readonly blobs: BlobReader; readonly maxOpenBytes: number },
   ) {}
 
   async handle(messages: InboundMessage[]): Promise<Outcome[]> {
@@ -124,7 +126,8 @@ export class InboxBatchHandler {
   private async receivePackage(message: InboundMessage, recipientCode: string, now: Date): Promise<ReceivedPackage> {
     const packageId = message.messageId!;
     const agency = this.agencies.get(recipientCode)!;
-    const parsed = parseEdxml(message.body); // unreadable: dead-lettered (the hub checked it, so this is a fault to look at)
+    // Unreadable: dead-lettered (the hub checked it, so this is a fault to look at). Claim checks come only through the hub, which checked who uploaded them.
+    const parsed = parseEdxml(message.body, undefined, { claims: true });
     if (parsed.kind !== 'package') throw new EdxError('EDXML_NOT_EDXML', 'A status arrived labelled as a package.');
     const pkg = parsed.package;
     // Judged at the time the hub provably verified it (its signed attestation), never at a signer's claim.
@@ -172,7 +175,16 @@ export class InboxBatchHandler {
     const options = this.trust.options(parsed.package.from.organId ?? '', now);
     const envelope = verifyEnvelope(parsed, { ...options, messageId: packageId });
     if (!envelope.ok) return { ok: false, code: envelope.code ?? 'SIGNATURE_INVALID', reason: `Envelope signature: ${envelope.message}` };
-    const documents = await this.trust.verifier.verifyDocuments(parsed.attachments, { ...options, policy: this.trust.policy });
+    let inputs;
+    try {
+      // Every claimed attachment is streamed from the hub and its digest checked here: no hop is trusted with the bytes.
+      inputs = await claimedDocuments(parsed.attachments, this.claims?.blobs, { maxOpenBytes: this.claims?.maxOpenBytes ?? 0, checkDigests: true });
+    } catch (error) {
+      const e = toEdxError(error);
+      if (e.isTransient) throw e;
+      return { ok: false, code: e.code === 'NOT_FOUND' ? 'ATTACHMENT_MISSING' : e.code, reason: e.message };
+    }
+    const documents = await this.trust.verifier.verifyDocuments(inputs, { ...options, policy: this.trust.policy });
     if (!documents.ok) return { ok: false, code: documents.code ?? 'SIGNATURE_INVALID', reason: `Document signature: ${documents.message}` };
     return { ok: true };
   }

@@ -8,7 +8,7 @@ import { asStorageError } from '@edx/storage';
 export async function mayRead(dataSource: DataSource, systemId: string, sha256: string): Promise<boolean> {
   const rows: unknown[] = await dataSource
     .query(
-      `SELECT 1 FROM blobs b WHERE b.sha256 = $1 AND (b.uploaded_by = $2 OR EXISTS (
+      `SELECT 1 FROM blobs b WHERE b.sha256 = $1 AND (EXISTS (SELECT 1 FROM blob_uploads u WHERE u.sha256 = $1 AND u.system_id = $2) OR EXISTS (
          SELECT 1 FROM document_blobs db
          JOIN documents d ON d.id = db.document_id
          LEFT JOIN deliveries r ON r.document_id = db.document_id

@@ -28,6 +28,8 @@ export interface PackageRecord {
   readonly addressedTo?: Readonly<Record<string, string>>;
   /** What a proof of delivery needs: the bytes every recipient receives and the hub's signed receipt attestation about them. */
   readonly delivered: DeliveredCopy;
+  /** SHA-256 of each claim-checked attachment: the sender's and recipients' systems may read those blobs. */
+  readonly blobs?: readonly string[];
 }
 
 export interface DeliveredCopy {

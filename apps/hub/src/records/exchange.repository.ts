@@ -105,6 +105,7 @@ export class ExchangeRepository {
     const deliveries = unnestRows(deliveryRows, ['uuid', 'text', 'text', 'text', 'text', 'timestamptz', 'text', 'timestamptz'], 15);
     const delivered = unnestRows(unique.map((p) => [p.packageId, p.delivered.body]), ['uuid', 'bytea'], 23);
     const events = unnestRows(eventRows, EVENT_TYPES, 25);
+    const blobs = unnestRows(unique.flatMap((p) => (p.blobs ?? []).map((sha256) => [p.packageId, sha256])), ['uuid', 'text'], 25 + EVENT_TYPES.length);
     const inserted: Array<{ id: string }> = await em.query(
       `WITH fresh AS (
          INSERT INTO documents (id, edxml_document_id, sender_code, sender_system, subject, code_number, code_notation, business_type, sha256, size, received_at, due_date, last_event_hash, event_count)
@@ -117,9 +118,12 @@ export class ExchangeRepository {
          SELECT v.* FROM ${delivered.sql} AS v(document_id, body) JOIN fresh ON fresh.id = v.document_id),
        chained AS (
          INSERT INTO events (${EVENT_COLUMNS})
-         SELECT v.* FROM ${events.sql} AS v(${EVENT_COLUMNS}) JOIN fresh ON fresh.id = v.document_id)
+         SELECT v.* FROM ${events.sql} AS v(${EVENT_COLUMNS}) JOIN fresh ON fresh.id = v.document_id),
+       claimed AS (
+         INSERT INTO document_blobs (document_id, sha256)
+         SELECT DISTINCT v.* FROM ${blobs.sql} AS v(document_id, sha256) JOIN fresh ON fresh.id = v.document_id)
        SELECT id FROM fresh`,
-      [...documents.params, ...deliveries.params, ...delivered.params, ...events.params],
+      [...documents.params, ...deliveries.params, ...delivered.params, ...events.params, ...blobs.params],
     );
     const newPackages = new Set(inserted.map((r) => r.id));
     const storedDigests = new Map(unique.filter((p) => newPackages.has(p.packageId)).map((p) => [p.packageId, p.sha256]));

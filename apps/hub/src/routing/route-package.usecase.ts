@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { EdxError, ErrorCode } from '@edx/common';
+import { EdxError, ErrorCode, toEdxError } from '@edx/common';
 import { ParsedPackage, appendTraceHop, assertValid, parseEdxml, parseEdxmlDate, validatePackage } from '@edx/edxml';
-import { ReceiptAttestation, VerificationPool, verifyEnvelope } from '@edx/trust';
+import { BlobReader, ReceiptAttestation, VerificationPool, claimedDocuments, verifyEnvelope } from '@edx/trust';
 import { Directory } from '../directory/directory';
 import { PackageRecord } from '../records/exchange-records';
 import { resolveRecipients } from './resolve-recipients';
@@ -30,6 +30,11 @@ export interface RefusedPackage {
 
 export type PackageDecision = AcceptedPackage | RefusedPackage;
 
+/** The claim-check store as routing uses it: who uploaded a blob, and its bytes. */
+export interface ClaimStore extends BlobReader {
+  uploadedBy(sha256: string, systemId: string): Promise<boolean>;
+}
+
 /**
  * Decides what the hub does with one package message: parse and validate the edXML, check that the
  * connected system that published it (AMQP user_id) hosts the active From agency, verify the envelope
@@ -45,6 +50,8 @@ export class RoutePackageUseCase {
     private readonly verifier: VerificationPool = new VerificationPool({ workers: 0, budgetMs: 60_000, inlineBelowBytes: 0 }),
     /** A recipient that is suspended: `reject` (02 AGENCY_SUSPENDED to the sender) or `hold` (recorded, sent on resume). */
     private readonly suspendedRecipient: 'hold' | 'reject' = 'reject',
+    /** Where claim-checked attachments are (none: a package with one is refused), and how large a claimed PDF or zip may be read to verify it. */
+    private readonly claims?: { readonly store: ClaimStore; readonly maxOpenBytes: number },
   ) {}
 
   async decide(message: InboundEnvelope, directory: Directory, now: Date): Promise<PackageDecision> {
@@ -54,7 +61,7 @@ export class RoutePackageUseCase {
     }
     let parsed: ParsedPackage;
     try {
-      const result = parseEdxml(message.body);
+      const result = parseEdxml(message.body, undefined, { claims: true });
       if (result.kind !== 'package') return refuse('EDXML_NOT_EDXML', 'A status message was published with the routing key of a package.');
       parsed = result;
     } catch (error) {
@@ -89,7 +96,22 @@ export class RoutePackageUseCase {
     // The signature must bind the id the package travels under: a signed package re-published under another id is refused.
     const envelope = verifyEnvelope(parsed, { ...options, messageId: message.messageId });
     if (!envelope.ok) return told(envelope.code ?? 'SIGNATURE_INVALID', `Envelope signature: ${envelope.message}`);
-    const documents = await this.verifier.verifyDocuments(parsed.attachments, { ...options, policy: this.trust.policy });
+    const claimed = parsed.attachments.filter((a) => a.claim);
+    // A claim check names bytes by digest: only bytes its own system uploaded (proved it holds), never another system's that it learnt the digest of.
+    for (const a of claimed) {
+      if (!this.claims || !(await this.claims.store.uploadedBy(a.sha256, system.id))) {
+        return told('ATTACHMENT_MISSING', `Attachment "${a.name}" names blob ${a.sha256}, which connected system ${system.id} did not upload to the blob store.`);
+      }
+    }
+    let inputs;
+    try {
+      inputs = await claimedDocuments(parsed.attachments, this.claims?.store, { maxOpenBytes: this.claims?.maxOpenBytes ?? 0, checkDigests: false });
+    } catch (error) {
+      const e = toEdxError(error);
+      if (e.isTransient) throw e;
+      return told(e.code, e.message);
+    }
+    const documents = await this.verifier.verifyDocuments(inputs, { ...options, policy: this.trust.policy });
     if (!documents.ok) return told(documents.code ?? 'SIGNATURE_INVALID', `Document signature: ${documents.message}`);
 
     const { routed, held, rejected, addressedTo } = resolveRecipients(pkg.to.map((t) => t.organId ?? ''), directory, this.suspendedRecipient);
@@ -124,6 +146,7 @@ export class RoutePackageUseCase {
         held,
         rejected,
         addressedTo,
+        blobs: claimed.map((a) => a.sha256),
       },
     };
   }

@@ -8,6 +8,7 @@ describe('verification settings: the SHA-1 cut-off and the revocation degraded m
       sha1AllowedBefore: new Date('2020-01-01T00:00:00Z'),
       revocation: { unknown: 'refuse', timeoutMs: 5000, retryAfterMs: 30_000, crlRefreshMs: 300_000 },
       workers: { workers: expect.any(Number), budgetMs: 60_000, inlineBelowBytes: 1024 * 1024 },
+      maxOpenBytes: 256 * 1024 * 1024,
     });
   });
 

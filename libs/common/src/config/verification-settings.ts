@@ -23,6 +23,8 @@ export const verificationSettingsShape = {
   EDX_VERIFY_BUDGET_MS: setting.int(60_000, 1),
   /** Documents under this size in all, with no zip among them, are verified on the event loop (a hand-over costs more). */
   EDX_VERIFY_INLINE_BELOW_BYTES: setting.int(1024 * 1024, 0),
+  /** A claim-checked attachment that opens as a PDF or a zip is read whole to check its signatures, up to this size (larger: ATTACHMENT_TOO_LARGE). */
+  EDX_VERIFY_MAX_BYTES: setting.int(256 * 1024 * 1024, 1),
 };
 
 export interface RevocationSettings {
@@ -36,6 +38,8 @@ export interface VerificationSettings {
   readonly sha1AllowedBefore: Date;
   readonly revocation: RevocationSettings;
   readonly workers: { readonly workers: number; readonly budgetMs: number; readonly inlineBelowBytes: number };
+  /** EDX_VERIFY_MAX_BYTES. */
+  readonly maxOpenBytes: number;
 }
 
 export function verificationSettingsOf(env: {
@@ -47,10 +51,12 @@ export function verificationSettingsOf(env: {
   EDX_VERIFY_WORKERS: number;
   EDX_VERIFY_BUDGET_MS: number;
   EDX_VERIFY_INLINE_BELOW_BYTES: number;
+  EDX_VERIFY_MAX_BYTES: number;
 }): VerificationSettings {
   return {
     sha1AllowedBefore: env.EDX_SHA1_ALLOWED_BEFORE,
     revocation: { unknown: env.EDX_REVOCATION_UNKNOWN, timeoutMs: env.EDX_REVOCATION_TIMEOUT_MS, retryAfterMs: env.EDX_REVOCATION_RETRY_AFTER_MS, crlRefreshMs: env.EDX_REVOCATION_CRL_REFRESH_MS },
     workers: { workers: env.EDX_VERIFY_WORKERS, budgetMs: env.EDX_VERIFY_BUDGET_MS, inlineBelowBytes: env.EDX_VERIFY_INLINE_BELOW_BYTES },
+    maxOpenBytes: env.EDX_VERIFY_MAX_BYTES,
   };
 }

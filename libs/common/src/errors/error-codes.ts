@@ -38,7 +38,8 @@ export const ERROR_CODES = {
   EDXML_CONTENT_ID_AMBIGUOUS: permanent(400, 'Two attachments or manifest references have ContentIds that differ only by a cid: prefix.'),
   EDXML_ATTACHMENT_ENCODING: permanent(400, 'An attachment is not valid base64.'),
   EDXML_ATTACHMENT_TYPE: permanent(400, 'An attachment content does not match its declared type.'),
-  ATTACHMENT_TOO_LARGE: permanent(413, 'An attachment is larger than the exchange takes.'),
+  ATTACHMENT_TOO_LARGE: permanent(413, 'An attachment is larger than the exchange takes (or, as a PDF or zip, than it can check the signatures of).'),
+  ATTACHMENT_MISSING: permanent(422, 'A claim-checked attachment is not in the blob store, or not uploaded by the system that names it.'),
 
   // Signatures and certificates
   SIGNATURE_MISSING: permanent(422, 'A required signature is missing.'),

@@ -1,5 +1,5 @@
 import { EdxError } from '@edx/common';
-import { EDXML_NS } from '../model/namespaces';
+import { EDX_NS, EDXML_NS } from '../model/namespaces';
 import { escapeText } from './envelope.serializer';
 
 export interface AttachmentInput {
@@ -8,14 +8,29 @@ export interface AttachmentInput {
   name: string;
   description?: string;
   contentType: string;
+  /** The bytes, written as base64; empty for a claim-checked attachment. */
   bytes: Buffer;
+  /** The attachment is kept in the blob store under this SHA-256 and travels as a claim check (see AttachmentClaim). */
+  claim?: AttachmentClaim;
 }
+
+/** Where a claim-checked attachment's bytes are: the blob store, under the SHA-256 the envelope signature binds. */
+export interface AttachmentClaim {
+  /** Lower-case hex SHA-256 of the bytes. */
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** The empty payload element of a claim-checked attachment: its bytes are named, not carried. */
+export const claimElement = (claim: AttachmentClaim): string =>
+  `<ContentTransferEncoded xmlns:edx="${EDX_NS}" edx:sha256="${claim.sha256}" edx:size="${claim.size}"></ContentTransferEncoded>`;
 
 const B64_CHUNK = 3 * (1 << 18); // 768 KiB of bytes -> 1 MiB of base64 per step
 
 /**
  * The whole .edxml file: XML declaration, root edXML (default QCVN namespace), `envelopeXml`
- * verbatim, then AttachmentEncoded with each payload in base64. The result is allocated once at its
+ * verbatim, then AttachmentEncoded with each payload in base64 (or, for a claim-checked attachment,
+ * the empty payload element naming its bytes by SHA-256). The result is allocated once at its
  * final size and the base64 is written into it in 1 MiB steps, so writing a 100 MiB attachment
  * costs the output buffer and nothing proportional besides.
  */
@@ -30,8 +45,9 @@ export function writeEdxml(envelopeXml: string, attachments: AttachmentInput[]):
     for (const a of attachments) {
       let meta = `<Attachment><ContentId>${escapeText(a.contentId)}</ContentId><AttachmentName>${escapeText(a.name)}</AttachmentName>`;
       if (a.description !== undefined) meta += `<Description>${escapeText(a.description)}</Description>`;
-      meta += `<ContentType>${escapeText(a.contentType)}</ContentType><ContentTransferEncoded>`;
-      parts.push(meta, a.bytes, '</ContentTransferEncoded></Attachment>');
+      meta += `<ContentType>${escapeText(a.contentType)}</ContentType>`;
+      if (a.claim) parts.push(meta, claimElement(a.claim), '</Attachment>');
+      else parts.push(`${meta}<ContentTransferEncoded>`, a.bytes, '</ContentTransferEncoded></Attachment>');
     }
     parts.push('</AttachmentEncoded>');
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TracePoint, findTracePoint } from './trace-point';
 import { EdxError } from '@edx/common';
-import { EDXML_NS, XMLDSIG_NS } from '../model/namespaces';
+import { EDX_NS, EDXML_NS, XMLDSIG_NS } from '../model/namespaces';
 import type {
   Business,
   ManifestReference,
@@ -29,6 +29,12 @@ export interface Attachment {
   format: 'pdf' | 'zip' | 'other';
   /** Why the payload could not be decoded (then `bytes` is empty); validation reports it. */
   encodingError?: string;
+  /**
+   * A claim check (read only with `claims: true`): the bytes are in the blob store under `sha256`
+   * and `bytes` is empty. The envelope signature binds that digest like any other; `format` is
+   * unknown ('other') until the bytes are looked at.
+   */
+  claim?: { size: number };
 }
 
 export interface SignatureBlock {
@@ -293,7 +299,15 @@ function magic(b: Buffer): Attachment['format'] {
   return 'other';
 }
 
-function readAttachments(r: Reader, root: XmlElement, bytes: Buffer, limits: ParseLimits, decode: boolean): Attachment[] {
+/** The edx:sha256 and edx:size attributes of a payload element, when it has either. */
+function claimOf(payloadEl: XmlElement): { sha256: string; size: string } | undefined {
+  const attr = (local: string) => payloadEl.attributes.find((x) => x.uri === EDX_NS && x.local === local)?.value;
+  const sha256 = attr('sha256');
+  const size = attr('size');
+  return sha256 === undefined && size === undefined ? undefined : { sha256: sha256 ?? '', size: size ?? '' };
+}
+
+function readAttachments(r: Reader, root: XmlElement, bytes: Buffer, limits: ParseLimits, decode: boolean, claims: boolean): Attachment[] {
   const holder = r.one(root, 'AttachmentEncoded', ROOT);
   const els = kids(holder, 'Attachment');
   if (els.length > limits.maxAttachments) {
@@ -321,6 +335,24 @@ function readAttachments(r: Reader, root: XmlElement, bytes: Buffer, limits: Par
     if (!payloadEl) {
       a.encodingError = 'the attachment has no ContentTransferEncoded payload';
       r.required('Attachment ContentTransferEncoded', `${p}/ContentTransferEncoded`);
+      return a;
+    }
+    const claim = claimOf(payloadEl);
+    if (claim) {
+      const problem = !claims
+        ? 'it names its bytes by SHA-256 (edx:sha256) instead of carrying them, which only the exchange itself may do'
+        : !/^[0-9a-f]{64}$/.test(claim.sha256) || !/^(0|[1-9][0-9]{0,15})$/.test(claim.size)
+          ? 'its claim check is not a lower-case hex SHA-256 and a size in bytes'
+          : payloadEl.text.trim() !== '' || (payloadEl.payload !== undefined && payloadEl.payload.end > payloadEl.payload.start)
+            ? 'it carries bytes beside its claim check'
+            : undefined;
+      if (problem) {
+        a.encodingError = problem;
+        r.issues.push({ code: 'EDXML_ATTACHMENT_ENCODING', path: `${p}/ContentTransferEncoded`, message: `Attachment "${a.name || a.contentId}": ${problem}.`, severity: 'error' });
+      } else {
+        a.sha256 = claim.sha256;
+        a.claim = { size: Number(claim.size) };
+      }
       return a;
     }
     if (!decode) return a;
@@ -373,6 +405,8 @@ export interface ReadOptions {
   decodeAttachments?: boolean;
   /** Build `envelopeDocument` for the signature check (default true); trace splicing skips it. */
   envelopeDocument?: boolean;
+  /** Take claim-checked attachments (default false: one is an EDXML_ATTACHMENT_ENCODING issue). Only where packages come from the exchange's own hops. */
+  claims?: boolean;
 }
 
 /** Internal: the scanned tree and the model. */
@@ -410,7 +444,7 @@ export function readEdxml(
   } else {
     const body = r.one(env, 'edXMLBody', ENV);
     const pkg = readPackage(r, header, mh, body);
-    const attachments = readAttachments(r, root, bytes, lim, options.decodeAttachments !== false);
+    const attachments = readAttachments(r, root, bytes, lim, options.decodeAttachments !== false, options.claims === true);
     parsed = { kind: 'package', package: pkg, envelopeXml, attachments, parseIssues: r.issues };
     // Not enumerable: a position in these bytes, not part of the package's content.
     Object.defineProperty(parsed, 'tracePoint', { value: findTracePoint(scan, env), enumerable: false });
@@ -426,11 +460,11 @@ export function readEdxml(
  * has an edXML root; content problems (missing fields, undecodable payloads) are left to
  * `validatePackage` / `validateStatus`. Throws EdxError (EDXML_TOO_LARGE, EDXML_ENCODING,
  * EDXML_DTD_FORBIDDEN, EDXML_TOO_DEEP, EDXML_TOO_MANY_ELEMENTS, EDXML_MALFORMED, EDXML_NOT_EDXML,
- * EDXML_CARDINALITY for too many attachments) and nothing else.
+ * EDXML_CARDINALITY for too many attachments) and nothing else. `claims`: see ReadOptions.
  */
-export function parseEdxml(bytes: Buffer, limits?: Partial<ParseLimits>): ParsedEdxml {
+export function parseEdxml(bytes: Buffer, limits?: Partial<ParseLimits>, options: Pick<ReadOptions, 'claims'> = {}): ParsedEdxml {
   try {
-    return readEdxml(bytes, limits).parsed;
+    return readEdxml(bytes, limits, options).parsed;
   } catch (e) {
     if (e instanceof EdxError) throw e;
     // saxes or the decoder failing in a way we did not foresee is still bad input, not a crash.

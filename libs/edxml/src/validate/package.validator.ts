@@ -128,7 +128,8 @@ function manifest(c: IssueCollector, parsed: ParsedPackage): void {
     if (a.contentId && !referenced.has(contentIdKey(a.contentId))) {
       c.add('EDXML_ATTACHMENT_UNREFERENCED', `${path}/ContentId`, `Attachment "${a.contentId}" (${a.name}) is not listed in the manifest.`);
     }
-    if (a.encodingError) return; // already reported by the parser
+    // Reported by the parser already; a claim check's bytes are looked at where they are read (its format is not known here).
+    if (a.encodingError || a.claim) return;
     const type = a.contentType.toLowerCase();
     if ((type === 'application/zip' || type === 'application/x-zip-compressed') && a.format !== 'zip') {
       c.add('EDXML_ATTACHMENT_TYPE', `${path}/ContentTransferEncoded`, `Attachment "${a.name}" is labelled ${a.contentType} but its bytes are not a zip archive.`);

@@ -27,7 +27,7 @@ describe('BlobStore (real PostgreSQL)', () => {
     store = new BlobStore(db.dataSource, CHUNK);
   });
   afterAll(async () => db?.drop());
-  afterEach(async () => db.dataSource.query('TRUNCATE blobs, blob_chunks'));
+  afterEach(async () => db.dataSource.query('TRUNCATE blobs, blob_chunks, blob_uploads'));
 
   it('keeps bytes under their SHA-256, in chunk rows, and reads back the whole blob and any range', async () => {
     const bytes = randomBytes(CHUNK * 9 + 123);
@@ -48,6 +48,9 @@ describe('BlobStore (real PostgreSQL)', () => {
     expect(new Set(results.map((r) => r.sha256))).toEqual(new Set([sha256(bytes)]));
     expect(await count(db, 'blobs')).toBe(1);
     expect(await count(db, 'blob_chunks')).toBe(3);
+    // Each uploader proved it holds the bytes; a system that uploaded nothing did not.
+    for (const n of [1, 2, 3]) expect(await store.uploadedBy(sha256(bytes), `sys-${n}`)).toBe(true);
+    expect(await store.uploadedBy(sha256(bytes), 'sys-4')).toBe(false);
   });
 
   it('keeps nothing of an upload that passes its limit, has another digest than promised, or fails on the way', async () => {

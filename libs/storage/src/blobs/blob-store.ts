@@ -25,10 +25,10 @@ export interface PutOptions {
   readonly expectedSha256?: string;
 }
 
-/** A byte range of a blob: `start` included, `end` excluded. */
+/** A byte range of a blob: `start` included, `end` excluded (default: the blob's end). */
 export interface BlobRange {
   readonly start: number;
-  readonly end: number;
+  readonly end?: number;
 }
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -40,7 +40,8 @@ const CHUNKS_PER_READ = 4;
  * The claim-check store (BlobStore1765500000000): bytes kept once under their SHA-256, in chunk rows.
  * An upload streams into one transaction, chunk by chunk, so at most one chunk is in memory and a
  * failed or abandoned upload leaves nothing behind; its blob row is written last and a second upload
- * of the same bytes, even a concurrent one, rolls its own chunks back. Reads stream a range chunk by
+ * of the same bytes, even a concurrent one, rolls its own chunks back and only records that its
+ * system uploaded them too (`blob_uploads`: what proves a system holds the bytes it names). Reads stream a range chunk by
  * chunk, pulled as the reader consumes them.
  */
 export class BlobStore {
@@ -64,6 +65,7 @@ export class BlobStore {
     try {
       await runner.connect();
       await runner.startTransaction();
+      await runner.query('SAVEPOINT chunks');
       for await (const piece of source) {
         const bytes = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
         size += bytes.length;
@@ -85,22 +87,27 @@ export class BlobStore {
         throw new EdxError('DIGEST_MISMATCH', `The bytes uploaded have SHA-256 ${sha256}, not the ${options.expectedSha256} they were sent as.`);
       }
       const inserted: unknown[] = await runner.query(
-        `INSERT INTO blobs (sha256, size, chunk_bytes, upload_id, uploaded_by) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
-        [sha256, size, this.chunkBytes, uploadId, options.uploadedBy],
+        'INSERT INTO blobs (sha256, size, chunk_bytes, upload_id) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING RETURNING sha256',
+        [sha256, size, this.chunkBytes, uploadId],
       );
-      if (inserted.length === 0) {
-        await runner.rollbackTransaction();
-        return { sha256, size, created: false };
-      }
+      if (inserted.length === 0) await runner.query('ROLLBACK TO SAVEPOINT chunks');
+      await runner.query('INSERT INTO blob_uploads (sha256, system_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha256, options.uploadedBy]);
       await runner.commitTransaction();
-      return { sha256, size, created: true };
+      return { sha256, size, created: inserted.length > 0 };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw asStorageError(error, 'The blob store');
     } finally {
       await runner.release();
     }
+  }
+
+  /** Whether `systemId` uploaded the blob `sha256` (and so holds its bytes). */
+  async uploadedBy(sha256: string, systemId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM blob_uploads WHERE sha256 = $1 AND system_id = $2', [sha256, systemId]).catch((e: unknown) => {
+      throw asStorageError(e, 'The blob store');
+    });
+    return rows.length > 0;
   }
 
   /** The blob named `sha256`, or undefined when the store does not hold it. */
@@ -124,7 +131,8 @@ export class BlobStore {
       });
     if (rows.length === 0) throw new EdxError('NOT_FOUND', `The blob store holds no blob ${sha256}.`);
     const size = Number(rows[0].size);
-    const { start, end } = range ?? { start: 0, end: size };
+    const start = range?.start ?? 0;
+    const end = range?.end ?? size;
     if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end <= size)) {
       throw new EdxError('RANGE_NOT_SATISFIABLE', `Bytes ${start}-${end} are not within blob ${sha256} of ${size} bytes.`, { size });
     }

@@ -61,6 +61,17 @@ function declaresZip(input: Pick<DocumentInput, 'name' | 'contentType' | 'format
 }
 
 /**
+ * Whether a reader would open a document to look for PDFs, by its name, declared type and first KiB
+ * (`head`): as a PDF, or as a zip that may hold some. What no reader opens has no signature to check.
+ */
+export function opensAsPdfOrZip(input: Pick<DocumentInput, 'name' | 'contentType'>, head: Buffer): boolean {
+  return hasPdfHeader(head) || hasZipSignature(head) || declaresPdf(input) || declaresZip(input);
+}
+
+/** How much of a document `opensAsPdfOrZip` looks at. */
+export const HEAD_BYTES = PDF_HEADER_WINDOW;
+
+/**
  * Every PDF in a document the way a reader would find one: the document itself when %PDF- is in
  * its first KiB, and the PDFs of a zip, nested zips included. Returns them in order; throws
  * PDF_MALFORMED for a file declared a PDF that no reader would open as one, and

@@ -22,7 +22,8 @@ function referenceOf(a: AttachmentInput): ManifestReference {
  */
 export function writeSignedPackage(model: Package, attachments: readonly AttachmentInput[], identity: SigningIdentity, packageId: string): Buffer {
   const listed: Package = { ...model, references: attachments.map(referenceOf) };
-  const digests = attachments.map((a) => ({ contentId: a.contentId, sha256: createHash('sha256').update(a.bytes).digest('hex') }));
+  // A claim-checked attachment is signed by the digest it is stored under: the signature binds those bytes.
+  const digests = attachments.map((a) => ({ contentId: a.contentId, sha256: a.claim?.sha256 ?? createHash('sha256').update(a.bytes).digest('hex') }));
   return writeEdxml(signEnvelope(serializeEnvelope(listed), { kind: 'package', packageId, attachments: digests }, identity), [...attachments]);
 }
 
@@ -47,6 +48,7 @@ export function attachmentsOf(parsed: Extract<ParsedEdxml, { kind: 'package' }>)
     const input: AttachmentInput = { contentId: a.contentId, name: a.name || reference?.attachmentName || '', contentType: reference?.contentType ?? a.contentType, bytes: a.bytes };
     const description = a.description ?? reference?.description;
     if (description !== undefined) input.description = description;
+    if (a.claim) input.claim = { sha256: a.sha256, size: a.claim.size };
     return input;
   });
 }

@@ -5,8 +5,10 @@ import { Columns, setColumnStorage } from '../../shared/column-storage';
  * The claim-check store: large attachments are kept once, content-addressed by the SHA-256 of their
  * bytes, in 1 MiB rows (a bytea of a few GiB would be read whole). A blob row exists only once all its
  * chunks are written: an upload writes chunks and its blob row in one transaction. Chunks are PDFs,
- * zips and scans, which pglz cannot shrink: stored EXTERNAL, uncompressed. `document_blobs` says which
- * accepted documents name a blob: their sender's and recipients' systems may read it.
+ * zips and scans, which pglz cannot shrink: stored EXTERNAL, uncompressed. `blob_uploads` records
+ * every system that uploaded a blob (the bytes are kept once, but each uploader proved it holds
+ * them), and `document_blobs` which accepted documents name a blob: their sender's and recipients'
+ * systems may read it.
  */
 export const BLOB_COLUMNS: Columns = [['blob_chunks', 'bytes']];
 
@@ -24,8 +26,12 @@ export class BlobStore1765500000000 implements MigrationInterface {
       size bigint NOT NULL,
       chunk_bytes integer NOT NULL,
       upload_id uuid NOT NULL UNIQUE,
-      uploaded_by text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now())`);
+    await q.query(`CREATE TABLE blob_uploads (
+      sha256 char(64) NOT NULL,
+      system_id text NOT NULL,
+      first_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (sha256, system_id))`);
     await q.query(`CREATE TABLE document_blobs (
       document_id uuid NOT NULL,
       sha256 char(64) NOT NULL,
@@ -34,6 +40,7 @@ export class BlobStore1765500000000 implements MigrationInterface {
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE document_blobs');
+    await q.query('DROP TABLE blob_uploads');
     await q.query('DROP TABLE blobs');
     await q.query('DROP TABLE blob_chunks');
   }
