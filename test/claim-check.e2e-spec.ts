@@ -196,6 +196,15 @@ describe('documents by claim check (real exchange)', () => {
     const rest = await received(sent.body.id, 'bytes=3000000-');
     expect([rest.status, rest.headers.get('content-range')]).toEqual([206, `bytes 3000000-${whole.bytes.length - 1}/${whole.bytes.length}`]);
     expect(rest.bytes.equals(whole.bytes.subarray(3_000_000))).toBe(true);
+    // Or the annex alone, as it is, from where a download stopped.
+    const annexUrl = `${gatewayB()}/v1/documents/${sent.body.id}/attachments/2`;
+    const part = await exchange.fetch(annexUrl, { headers: { 'x-api-key': exchange.apiKey(B), range: 'bytes=1000000-' } });
+    expect([part.status, part.headers.get('x-edx-sha256'), part.headers.get('content-type')]).toEqual([206, sha256(annex), 'image/tiff']);
+    expect(Buffer.from(await part.arrayBuffer()).equals(annex.subarray(1_000_000))).toBe(true);
+    const first = await exchange.fetch(`${gatewayB()}/v1/documents/${sent.body.id}/attachments/1`, { headers: { 'x-api-key': exchange.apiKey(B) } });
+    expect(Buffer.from(await first.arrayBuffer()).equals(pdf)).toBe(true);
+    const none = await exchange.api<{ code: string }>(`${gatewayB()}/v1/documents/${sent.body.id}/attachments/3`, exchange.apiKey(B));
+    expect([none.status, none.body.code]).toEqual([404, 'NOT_FOUND']);
     // The sender sees its own package whole too.
     const own = await exchange.fetch(`${gatewayA()}/v1/documents/${sent.body.id}/package`, { headers: { 'x-api-key': exchange.apiKey(A) } });
     expect(parseEdxml(Buffer.from(await own.arrayBuffer())).kind).toBe('package');

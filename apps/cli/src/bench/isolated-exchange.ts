@@ -43,6 +43,8 @@ export class IsolatedExchange {
   readonly processes: AppProcess[] = [];
   readonly senders: Array<{ code: string; apiKey: string; gateway: string; pdfSigner: SigningIdentity }> = [];
   readonly receivers: string[] = [];
+  /** How each receiving agency reaches its documents: its gateway and API key (the large-document run fetches what arrived). */
+  readonly receiverAccess = new Map<string, { gateway: string; apiKey: string }>();
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'edx-bench-'));
   /** Every app serves HTTPS, as in the default set-up: a transport CA of the run's own. */
   private readonly transport = TransportCa.create({ name: 'edx bench transport CA' });
@@ -122,6 +124,7 @@ export class IsolatedExchange {
       this.senders.push({ code: a.code, apiKey: a.apiKey, gateway: senders.url, pdfSigner });
     }
     this.receivers.push(...receivers.agencies.map((a) => a.code));
+    for (const a of receivers.agencies) this.receiverAccess.set(a.code, { gateway: receivers.url, apiKey: a.apiKey });
   }
 
   private track(app: AppProcess): AppProcess {

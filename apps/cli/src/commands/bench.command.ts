@@ -9,6 +9,7 @@ import { IsolatedExchange } from '../bench/isolated-exchange';
 import { availableParallelism, tmpdir } from 'node:os';
 import { SERVERS, cpuSeconds, cpuSecondsByName, peakRssMiB } from '../bench/process-stats';
 import { measureRawBroker } from '../bench/raw-broker';
+import { GROWTH_LIMIT_MIB, runLargeDocument } from '../bench/large-document-run';
 import { listenSse } from '../bench/sse';
 import { DOCUMENT_STAGES, StageHop, readStageMarks, stageBreakdown } from '../bench/stages';
 import { bindingResource, efficiency, percentile, perSecond } from '../bench/stats';
@@ -31,6 +32,7 @@ const options = {
   profile: { type: 'boolean', help: 'write CPU profiles of every process to bench-results/profiles/' },
   stages: { type: 'boolean', help: 'time every document at each stage in every process and print where the time goes, hop by hop' },
   'raw-count': { type: 'string', value: 'N', help: 'messages for the raw broker measurement (default: about 400 MiB of packages, 200 to 20000)' },
+  annex: { type: 'string', value: 'SIZE', help: 'instead: one document with a signed PDF and an annex of SIZE (e.g. 2g, 500m) streamed by multipart and read back by the recipient; prints each process\'s memory growth against the 64 MiB bound' },
   upload: { type: 'string', value: 'json|multipart', default: 'json', help: 'how the documents reach the gateway: JSON with the PDF in base64, or multipart/form-data with the PDF as it is' },
   warmup: { type: 'string', value: 'N', help: 'documents sent first the same way and left out of the figures, which report them apart (default: 3 s of --rate, at least 20; 20 closed loop; 5 with --size 1m, 0 with 100m)' },
 } as const satisfies OptionTable;
@@ -56,13 +58,13 @@ const progress = (line: string) => process.stderr.write(interactive ? `\r${line.
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure end-to-end throughput and latency against the raw broker rate',
-  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--warmup N] [--upload json|multipart] [--json FILE] [--profile] [--stages] [--raw-count N]',
+  usage: 'bench [--count 2000] [--recipients 2] [--size 4k|1m|100m] [--rate DOCS_PER_S] [--concurrency 48] [--hubs 1] [--senders 2] [--receivers 4] [--warmup N] [--upload json|multipart] [--annex SIZE] [--json FILE] [--profile] [--stages] [--raw-count N]',
   description:
     'Starts an isolated exchange (its own vhost, databases, hub, sending and receiving gateways) on this machine\'s RabbitMQ and PostgreSQL, measures the raw broker rate in the same run, ' +
     'then sends --count signed documents through the sending gateways\' REST API and times each from the 202 to the last recipient\'s receipt. ' +
     'Prints throughput, latency percentiles, CPU per process and what binds; writes the result as JSON (--json FILE, not the usual JSON on stdout) with a chart.',
   options,
-  examples: ['edx bench', 'edx bench --size 1m --recipients 3 --hubs 2', 'edx bench --rate 300 --count 6000 --json bench-results/open-loop.json'],
+  examples: ['edx bench', 'edx bench --size 1m --recipients 3 --hubs 2', 'edx bench --annex 2g', 'edx bench --rate 300 --count 6000 --json bench-results/open-loop.json'],
   jsonOption: 'file',
   async run({ args, print }) {
     const { values } = parseOptions(args, options);
@@ -84,6 +86,8 @@ export const benchCommand: Command = {
     if (![count, recipients, receivers, senders, hubs, concurrency].every((n) => Number.isInteger(n) && n > 0) || recipients > receivers || senders > 4 || receivers > 8) {
       throw new UsageError('counts must be positive integers; recipients <= receivers <= 8; senders <= 4');
     }
+    const annexBytes = values.annex === undefined ? undefined : sizeInBytes(values.annex);
+    if (annexBytes === undefined && values.annex !== undefined) throw new UsageError('--annex takes a size: bytes, or a number with k, m or g (e.g. 2g)');
     const settings = loadCliSettings();
     const outDir = path.resolve('bench-results');
     const jsonFile = path.resolve(values.json ?? path.join(outDir, `bench-${size}-r${recipients}-h${hubs}${rate ? `-rate${rate}` : ''}.json`));
@@ -103,6 +107,7 @@ export const benchCommand: Command = {
     process.once('SIGINT', onSignal);
     try {
       await exchange.start();
+      if (annexBytes !== undefined) return await largeDocument(exchange, annexBytes, values.annex!, path.resolve(values.json ?? path.join(outDir, `bench-annex-${values.annex}.json`)), print);
 
       // The documents, built before the clock starts: a signed PDF per sender, JSON bodies.
       const pdfs = new Map(exchange.senders.map((s) => [s.code, signPdf(makePdf(`Văn bản ${s.code}`, { padding: SIZES[size] }), s.pdfSigner).toString('base64')]));
@@ -312,4 +317,27 @@ async function stageHops(dir: string, timeline: ReadonlyArray<{ id: string; acce
     marks = readStageMarks(dir);
   }
   return stageBreakdown(marks, timeline);
+}
+
+/** A size as the options take it: bytes, or a number with k, m or g (powers of 1024). */
+function sizeInBytes(text: string): number | undefined {
+  const m = /^(\d+)([kmg]?)$/i.exec(text.trim());
+  if (!m) return undefined;
+  const bytes = Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase());
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
+}
+
+/** `--annex`: one large document through the exchange, its times and every process's memory growth. */
+async function largeDocument(exchange: IsolatedExchange, bytes: number, label: string, jsonFile: string, print: (line: string) => void) {
+  const result = { when: new Date().toISOString(), ...(await runLargeDocument(exchange, bytes, print)) };
+  mkdirSync(path.dirname(jsonFile), { recursive: true });
+  writeFileSync(jsonFile, JSON.stringify(result, null, 2));
+  print('');
+  print(`annex          ${label} (${bytes} bytes) ${result.intact ? 'arrived intact (same SHA-256 read back by the recipient)' : 'DID NOT ARRIVE INTACT'}`);
+  print(`times          202 after ${result.acceptedAfterSeconds} s, 01 after ${result.arrivedAfterSeconds} s, read back after ${result.fetchedAfterSeconds} s  (${result.endToEndMiBPerSecond} MiB/s to the 01)`);
+  for (const p of result.processes) print(`  ${p.name.padEnd(20)} cpu ${p.cpuSeconds.toFixed(1).padStart(6)} s  peak rss ${String(p.peakRssBeforeMiB).padStart(5)} -> ${String(p.peakRssAfterMiB).padStart(5)} MiB  (+${p.growthMiB})`);
+  print(`memory         ${result.withinLimit ? `every process grew by at most ${GROWTH_LIMIT_MIB} MiB` : `a process grew by more than ${GROWTH_LIMIT_MIB} MiB`}`);
+  print(`written        ${jsonFile}`);
+  const ok = result.intact && result.withinLimit;
+  return ok ? { ok, message: 'large document bench complete', ...result } : { ok, code: 'INTERNAL_ERROR' as const, message: result.intact ? 'a process grew past the memory bound' : 'the annex did not arrive intact', ...result };
 }

@@ -3,6 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestj
 import type { Request, Response } from 'express';
 import { Observable, map } from 'rxjs';
 import { EdxError, isUuid, requestedRange } from '@edx/common';
+import { parseEdxml } from '@edx/edxml';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AgencyGuard, CurrentAgency } from '../auth/agency.guard';
@@ -125,6 +126,30 @@ export class DocumentsController {
     await pipeline(Readable.from(expanded.read(this.blobs, range)), res).catch(() => res.destroy());
   }
 
+  @Get('documents/:id/attachments/:n')
+  @ApiOperation({ summary: "One attachment's bytes as they are (the n-th, from 1), or one Range of them: a large file without base64, resumable" })
+  async attachment(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string, @Param('n') n: string, @Req() req: Request, @Res() res: Response) {
+    const incoming = await this.store.incoming(agency.code, id, true);
+    const bytes = incoming?.package ?? (await this.store.outgoing(agency.code, id, true))?.package;
+    if (!bytes) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
+    const parsed = parseEdxml(bytes, undefined, { claims: true });
+    const index = Number(n);
+    const a = parsed.kind === 'package' && Number.isInteger(index) && index >= 1 ? parsed.attachments[index - 1] : undefined;
+    if (!a) throw new EdxError('NOT_FOUND', `Document ${id} has no attachment ${String(n).slice(0, 12)} (they are numbered from 1).`);
+    const size = a.claim ? a.claim.size : a.bytes.length;
+    const range = requestedRange(req.headers.range, size);
+    res.setHeader('content-type', a.contentType || 'application/octet-stream');
+    res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`);
+    res.setHeader('x-edx-sha256', a.sha256);
+    res.setHeader('accept-ranges', 'bytes');
+    res.setHeader('content-length', String(range ? range.end - range.start : size));
+    if (range) res.status(206).setHeader('content-range', `bytes ${range.start}-${range.end - 1}/${size}`);
+    const start = range?.start ?? 0;
+    const end = range?.end ?? size;
+    const source = a.claim ? cut(await this.blobs.read(a.sha256, { start }), end - start) : [a.bytes.subarray(start, end)];
+    await pipeline(Readable.from(source), res).catch(() => res.destroy());
+  }
+
   @Post('documents/:id/statuses')
   @HttpCode(202)
   @ApiOperation({ summary: 'Report a status about a document (03 accepted ... 06 completed; 13 recall by the sender)' })
@@ -164,4 +189,15 @@ function toFields(body: unknown) {
     priority: dto.priority,
     files: files.map((f) => ({ name: f.name, contentType: f.contentType ?? 'application/pdf', description: f.description, bytes: Buffer.from(f.base64 ?? '', 'base64') })),
   };
+}
+
+/** The first `length` bytes of a stream. */
+async function* cut(source: AsyncIterable<Uint8Array>, length: number): AsyncGenerator<Uint8Array> {
+  let left = length;
+  for await (const piece of source) {
+    if (left <= 0) return;
+    const part = piece.length > left ? piece.subarray(0, left) : piece;
+    left -= part.length;
+    yield part;
+  }
 }
