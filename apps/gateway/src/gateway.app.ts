@@ -5,6 +5,7 @@ import { HostedAgencies } from './config/hosted-agencies';
 import { GatewayModule } from './gateway.module';
 import { keyLimits } from './limits/key-limits';
 import { requestGate } from './limits/request-gate';
+import { isMultipart } from './documents/multipart-document';
 import { GatewaySettings } from './gateway.env';
 
 /** The gateway app, initialised and consuming, not yet listening (main.ts and in-process tests). */
@@ -14,12 +15,13 @@ export function createGatewayApp(settings: GatewaySettings, config: GatewayConfi
     logger,
     server: httpServerOptions(settings.http, readPassphraseFile(settings.keyPassphraseFile)),
     openApi: true,
-    bodyLimit: settings.packageLimit.bytes,
+    // A JSON or XML body is read whole: EDX_MAX_PACKAGE_BYTES bounds it. Its large attachments then travel by claim check, so the broker's limit binds only the signed package.
+    bodyLimit: settings.maxPackageBytes,
     // Before any body is read: large uploads need credentials, every agency's key or certificate has a rate and a concurrency limit.
     beforeBody: (app) => {
       const agencies = app.get(HostedAgencies);
       return [
-        requestGate((req) => authenticateCaller(req, agencies) !== undefined, { unauthenticatedBodyBytes: settings.unauthenticatedBodyBytes, maxBodyBytes: settings.packageLimit.bytes, maxBodySetting: settings.packageLimit.setting }),
+        requestGate((req) => authenticateCaller(req, agencies) !== undefined, { unauthenticatedBodyBytes: settings.unauthenticatedBodyBytes, maxBodyBytes: settings.maxPackageBytes, maxBodySetting: 'EDX_MAX_PACKAGE_BYTES', streamed: isMultipart }),
         keyLimits(settings.keyLimits, Date.now, (req) => certifiedAgencyCode(req, agencies)),
       ];
     },

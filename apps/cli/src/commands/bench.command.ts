@@ -179,10 +179,13 @@ export const benchCommand: Command = {
 
       let refused = 0;
       let sent = 0;
+      /** What the gateway said to the first document it refused, to print beside the figures. */
+      let firstRefusal: string | undefined;
       const send = async (job: Job, warming: boolean) => {
         const res = await exchange.fetch(`${job.sender.gateway}/v1/documents`, { method: 'POST', headers: { 'x-api-key': job.sender.apiKey, 'content-type': job.contentType }, body: job.body });
-        const payload = (await res.json()) as { id?: string };
+        const payload = (await res.json()) as { id?: string; code?: string; message?: string };
         if (res.status !== 202 || !payload.id) {
+          firstRefusal ??= `${res.status} ${payload.code ?? ''}: ${payload.message ?? ''}`;
           if (warming) {
             warm.refused++;
             warmSettled();
@@ -275,6 +278,7 @@ export const benchCommand: Command = {
       print('');
       if (warmup > 0) print(`warm-up        ${warm.latencies.length}/${warmup} receipted first and left out of every figure below: p50 ${result.warmup.latencyMs.p50} ms  p99 ${result.warmup.latencyMs.p99} ms  max ${result.warmup.latencyMs.max} ms`);
       print(`documents      ${result.completed}/${count} receipted (${result.rejected} rejected, ${result.refused} refused, ${result.missing} missing) in ${result.seconds} s`);
+      if (firstRefusal) print(`first refusal  ${firstRefusal.slice(0, 300)}`);
       print(`throughput     ${result.docsPerSecond} docs/s end to end (${size}, ${packageBytes}-byte packages, R=${recipients}, ${hubs} hub${hubs > 1 ? 's' : ''}, ${result.mode})`);
       print(`latency        p50 ${result.latencyMs.p50} ms  p95 ${result.latencyMs.p95} ms  p99 ${result.latencyMs.p99} ms  max ${result.latencyMs.max} ms  (202 -> last 01 at the sender)`);
       print(`raw broker     ${result.rawMessagesPerSecond} msg/s  ->  efficiency ${result.efficiency} = docs/s x ${1 + 3 * recipients} / raw`);

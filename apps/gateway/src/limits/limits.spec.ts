@@ -42,6 +42,20 @@ describe('the gateway before a body is read', () => {
     }
   });
 
+  it('leaves a streamed upload (multipart) to its reader whatever its length, but never to someone without a key', async () => {
+    const streamed = requestGate((req) => req.headers['x-api-key'] === 'good-key', { unauthenticatedBodyBytes: 64 * 1024, maxBodyBytes: 2 * 1024 * 1024, maxBodySetting: 'EDX_MAX_PACKAGE_BYTES', streamed: (req) => /^multipart\//.test(req.headers['content-type'] ?? '') });
+    const server = await serve([streamed]);
+    const multipart = (key?: string) =>
+      fetch(`${server.url}/v1/documents`, { method: 'POST', body: new Uint8Array(3 * 1024 * 1024), headers: { 'content-type': 'multipart/form-data; boundary=x', ...(key ? { 'x-api-key': key } : {}) } }).then((r) => r.status);
+    try {
+      expect(await multipart('good-key')).toBe(200);
+      expect(await multipart()).toBe(401);
+      expect((await post(server.url, 3 * 1024 * 1024, 'good-key')).status).toBe(413);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers 429 with Retry-After past a key’s concurrency, and past its rate, without touching another key', async () => {
     let clock = 1_000_000;
     const server = await serve([keyLimits({ ratePerSecond: 5, burst: 5, concurrency: 2 }, () => clock)], 300);

@@ -7,6 +7,8 @@ export interface RequestGateOptions {
   /** The largest package this gateway sends (the smaller of its own limit and the broker's). */
   readonly maxBodyBytes: number;
   readonly maxBodySetting: string;
+  /** Bodies read as they stream (multipart: its large files go on into the claim-check store), bounded by their reader, not by `maxBodyBytes`. */
+  readonly streamed?: (req: Request) => boolean;
 }
 
 const declaredLength = (req: Request): number | undefined => {
@@ -24,7 +26,7 @@ export function requestGate(isAuthenticated: (req: Request) => boolean, options:
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const length = declaredLength(req);
-    if (length !== undefined && length > options.maxBodyBytes) {
+    if (length !== undefined && length > options.maxBodyBytes && !options.streamed?.(req)) {
       res.set('connection', 'close');
       return sendError(res, new EdxError('EDXML_TOO_LARGE', `The request is ${length} bytes; this gateway takes at most ${options.maxBodyBytes} (${options.maxBodySetting}).`, { limit: options.maxBodyBytes }));
     }

@@ -49,6 +49,8 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
  */
 export function tlsFetch(options: TlsClientOptions = {}): Fetch {
   const secure = new https.Agent({ keepAlive: true, ca: options.ca, cert: options.cert, key: options.key, passphrase: options.passphrase });
+  // A streamed body cannot be sent again: it never goes out on a kept-alive socket the server may be closing at that moment (EPIPE).
+  const fresh = new https.Agent({ keepAlive: false, ca: options.ca, cert: options.cert, key: options.key, passphrase: options.passphrase });
   const plain = new http.Agent({ keepAlive: true });
   return (input, init = {}) =>
     new Promise<Response>((resolve, reject) => {
@@ -63,7 +65,7 @@ export function tlsFetch(options: TlsClientOptions = {}): Fetch {
       const request = transport.request(url, {
         method: init.method ?? 'GET',
         headers,
-        agent: url.protocol === 'https:' ? secure : plain,
+        agent: url.protocol === 'https:' ? (init.bodyStream ? fresh : secure) : init.bodyStream ? false : plain,
         signal: init.signal ?? undefined,
       });
       // As fetch does: an aborted call rejects with the signal's reason (an AbortError, a TimeoutError).
