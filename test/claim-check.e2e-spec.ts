@@ -18,11 +18,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 describe('large files at the gateway and the hub (real exchange)', () => {
   const exchange = new ExchangeHarness('in-process', 'h21c');
-  /** A connected system calling the hub with the transport client certificate it connects to the broker with. */
-  const asSystem = (baseId: string): Fetch => {
-    const config = loadGatewayConfig(exchange.systems.find((s) => s.id === exchange.systemId(baseId))!.configFile);
-    return tlsFetch({ ca: exchange.transport.certificatePem, cert: readFileSync(config.amqp!.certFile), key: readFileSync(config.amqp!.keyFile) });
-  };
+  const asSystem = (baseId: string): Fetch => systemClient(exchange, baseId);
   const upload = (client: Fetch, bytes: Buffer, headers: Record<string, string> = {}) =>
     client(`${exchange.hubUrl}/v1/blobs`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...headers }, body: new Uint8Array(bytes) });
 
@@ -32,11 +28,24 @@ describe('large files at the gateway and the hub (real exchange)', () => {
     await exchange.start([
       { id: 'sys-a', agencies: [{ code: A, name: 'Văn phòng Chính phủ' }] },
       { id: 'sys-b', agencies: [{ code: B, name: 'UBND tỉnh Nghệ An' }] },
+      { id: 'sys-r', agencies: [{ code: '000.00.00.H53', name: 'UBND tỉnh Quảng Trị' }] },
     ]);
     issuerOfA = exchange.pki.issue({ code: A, name: 'Văn phòng Chính phủ' });
     await exchange.console().addAgency({ code: A, name: 'Văn phòng Chính phủ', systemId: exchange.systemId('sys-a'), certificatePem: issuerOfA.certificatePem });
   });
   afterAll(() => exchange.stop());
+
+  it('stops serving a system whose transport certificate an administrator revoked', async () => {
+    const bytes = randomBytes(100);
+    expect((await upload(asSystem('sys-r'), bytes)).status).toBe(201);
+    const revoked = await exchange.fetch(`${exchange.consoleUrl}/v1/systems/${exchange.systemId('sys-r')}/transport/revoke`, {
+      method: 'POST', headers: { authorization: `Bearer ${exchange.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'The gateway host was stolen.' }),
+    });
+    expect(revoked.status).toBe(200);
+    for (const res of [await upload(asSystem('sys-r'), bytes), await asSystem('sys-r')(`${exchange.hubUrl}/v1/blobs/${sha256(bytes)}`)]) {
+      expect([res.status, (await res.json()).message]).toEqual([401, expect.stringContaining('was revoked')]);
+    }
+  });
 
   it('stores an upload under its SHA-256, once, and serves it back whole and by range to its uploader', async () => {
     const a = asSystem('sys-a');
@@ -265,11 +274,15 @@ describe('documents by claim check (real exchange)', () => {
   });
 });
 
+/** A connected system calling the hub with the transport client certificate it connects to the broker with. */
+function systemClient(exchange: ExchangeHarness, baseId: string): Fetch {
+  const config = loadGatewayConfig(exchange.systems.find((s) => s.id === exchange.systemId(baseId))!.configFile);
+  return tlsFetch({ ca: exchange.transport.certificatePem, cert: readFileSync(config.amqp!.certFile), key: readFileSync(config.amqp!.keyFile) });
+}
+
 /** Uploads `bytes` to the hub's blob store as a connected system. */
 function uploadAs(exchange: ExchangeHarness, baseId: string, bytes: Buffer): Promise<Response> {
-  const config = loadGatewayConfig(exchange.systems.find((s) => s.id === exchange.systemId(baseId))!.configFile);
-  const client = tlsFetch({ ca: exchange.transport.certificatePem, cert: readFileSync(config.amqp!.certFile), key: readFileSync(config.amqp!.keyFile) });
-  return client(`${exchange.hubUrl}/v1/blobs`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+  return systemClient(exchange, baseId)(`${exchange.hubUrl}/v1/blobs`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
 }
 
 

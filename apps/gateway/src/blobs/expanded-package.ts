@@ -29,6 +29,8 @@ export class ExpandedPackage {
 
   /** The layout of `stored` (a package as this gateway keeps it). A package without claim checks is itself. */
   static of(stored: Buffer): ExpandedPackage {
+    // Without the attribute edx writes, there is no claim check to look for (and no large package to parse).
+    if (!stored.includes('edx:sha256=')) return new ExpandedPackage([{ kind: 'bytes', bytes: stored }]);
     const parsed = parseEdxml(stored, undefined, { claims: true });
     const claimed = parsed.kind === 'package' ? parsed.attachments.filter((a) => a.claim) : [];
     const segments: Segment[] = [];

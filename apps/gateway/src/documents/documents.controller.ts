@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, 
 import { ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Observable, map } from 'rxjs';
-import { EdxError, isUuid, requestedRange } from '@edx/common';
+import { EdxError, isUuid, rangeHeaders, requestedRange } from '@edx/common';
 import { parseEdxml } from '@edx/edxml';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -111,17 +111,13 @@ export class DocumentsController {
   @Get('documents/:id/package')
   @ApiOperation({ summary: 'The original signed edXML bytes (claim-checked attachments read from the hub as they stream), or one Range of them; marks a received document as fetched' })
   async package(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string, @Req() req: Request, @Res() res: Response) {
-    const incoming = await this.store.incoming(agency.code, id, true);
-    const bytes = incoming?.package ?? (await this.store.outgoing(agency.code, id, true))?.package;
-    if (!bytes) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
+    const { bytes, received } = await this.storedPackage(agency, id);
     const expanded = ExpandedPackage.of(bytes);
     const range = requestedRange(req.headers.range, expanded.length);
-    if (incoming) await this.store.markFetched(agency.code, id);
+    if (received) await this.store.markFetched(agency.code, id);
     res.setHeader('content-type', 'application/xml');
     res.setHeader('content-disposition', `attachment; filename="${id}.edxml"`);
-    res.setHeader('accept-ranges', 'bytes');
-    res.setHeader('content-length', String(range ? range.end - range.start : expanded.length));
-    if (range) res.status(206).setHeader('content-range', `bytes ${range.start}-${range.end - 1}/${expanded.length}`);
+    rangeHeaders(res, range, expanded.length);
     // Once bytes are on their way a failure (the hub away, a digest that does not hold) can only cut the response short: the DMS sees fewer bytes than announced and resumes.
     await pipeline(Readable.from(expanded.read(this.blobs, range)), res).catch(() => res.destroy());
   }
@@ -129,9 +125,7 @@ export class DocumentsController {
   @Get('documents/:id/attachments/:n')
   @ApiOperation({ summary: "One attachment's bytes as they are (the n-th, from 1), or one Range of them: a large file without base64, resumable" })
   async attachment(@CurrentAgency() agency: HostedAgency, @Param('id', ParseUUIDPipe) id: string, @Param('n') n: string, @Req() req: Request, @Res() res: Response) {
-    const incoming = await this.store.incoming(agency.code, id, true);
-    const bytes = incoming?.package ?? (await this.store.outgoing(agency.code, id, true))?.package;
-    if (!bytes) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
+    const { bytes } = await this.storedPackage(agency, id);
     const parsed = parseEdxml(bytes, undefined, { claims: true });
     const index = Number(n);
     const a = parsed.kind === 'package' && Number.isInteger(index) && index >= 1 ? parsed.attachments[index - 1] : undefined;
@@ -141,13 +135,19 @@ export class DocumentsController {
     res.setHeader('content-type', a.contentType || 'application/octet-stream');
     res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`);
     res.setHeader('x-edx-sha256', a.sha256);
-    res.setHeader('accept-ranges', 'bytes');
-    res.setHeader('content-length', String(range ? range.end - range.start : size));
-    if (range) res.status(206).setHeader('content-range', `bytes ${range.start}-${range.end - 1}/${size}`);
+    rangeHeaders(res, range, size);
     const start = range?.start ?? 0;
     const end = range?.end ?? size;
     const source = a.claim ? cut(await this.blobs.read(a.sha256, { start }), end - start) : [a.bytes.subarray(start, end)];
     await pipeline(Readable.from(source), res).catch(() => res.destroy());
+  }
+
+  /** The package of a document this agency received or sent, as this gateway keeps it. */
+  private async storedPackage(agency: HostedAgency, id: string): Promise<{ bytes: Buffer; received: boolean }> {
+    const incoming = await this.store.incoming(agency.code, id, true);
+    const bytes = incoming?.package ?? (await this.store.outgoing(agency.code, id, true))?.package;
+    if (!bytes) throw new EdxError('NOT_FOUND', `Agency ${agency.code} has no document ${id}.`);
+    return { bytes, received: Boolean(incoming) };
   }
 
   @Post('documents/:id/statuses')

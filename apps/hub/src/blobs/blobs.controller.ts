@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Head, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { EdxError, requestedRange } from '@edx/common';
+import { EdxError, rangeHeaders, requestedRange } from '@edx/common';
 import { SHA256_HEX } from '@edx/storage';
 import { HubWorker } from '../hub.worker';
 import { mayRead } from './blob-access';
@@ -41,7 +41,9 @@ export class BlobsController {
   @Head(':sha256')
   async head(@Param('sha256') sha256: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const size = await this.readable(sha256, req);
-    res.set({ 'content-length': String(size), 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' }).status(200).end();
+    res.set('content-type', 'application/octet-stream');
+    rangeHeaders(res, undefined, size);
+    res.end();
   }
 
   /** The blob, or the one range asked for (206): a client that lost its connection resumes from the byte it got to. */
@@ -50,8 +52,8 @@ export class BlobsController {
     const size = await this.readable(sha256, req);
     const range = requestedRange(req.headers.range, size);
     const stream = await this.worker.blobs.read(sha256, range);
-    res.set({ 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', 'content-length': String(range ? range.end - range.start : size) });
-    if (range) res.status(206).set('content-range', `bytes ${range.start}-${range.end - 1}/${size}`);
+    res.set('content-type', 'application/octet-stream');
+    rangeHeaders(res, range, size);
     // Once bytes are on their way an error can only cut the response short: the client sees fewer bytes than announced and resumes.
     await pipeline(stream, res).catch(() => res.destroy());
   }

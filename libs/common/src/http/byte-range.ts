@@ -27,3 +27,12 @@ export function requestedRange(header: string | undefined, size: number): ByteRa
   if (start >= size || last < start) throw refuse('starts past the end or ends before it starts');
   return { start, end: last + 1 };
 }
+
+/** What a response that may be resumed needs to say: it takes ranges, its length, and for a range, 206 with where it sits (express's or Node's response). */
+export function rangeHeaders(res: { setHeader(name: string, value: string): unknown; statusCode: number }, range: ByteRange | undefined, size: number): void {
+  res.setHeader('accept-ranges', 'bytes');
+  res.setHeader('content-length', String(range ? range.end - range.start : size));
+  if (!range) return;
+  res.statusCode = 206;
+  res.setHeader('content-range', `bytes ${range.start}-${range.end - 1}/${size}`);
+}
