@@ -27,6 +27,9 @@ export const hubSettingsSchema = z
     EDX_HUB_CLIENT_CA_FILE: setting.optionalText(),
     /** The largest attachment the blob API stores (the claim check of large documents). */
     EDX_MAX_ATTACHMENT_BYTES: setting.int(4 * 1024 ** 3, 1),
+    /** A blob no accepted document names is removed once nobody has uploaded it for this long (a package may wait in an outbox that long). */
+    EDX_BLOB_UNCLAIMED_DAYS: setting.int(7, 1),
+    EDX_BLOB_SWEEP_INTERVAL_MS: setting.int(3_600_000, 1000),
     /** How often the hub looks for dead-letter replays an operator queued in the console. */
     EDX_HUB_REPLAY_POLL_MS: setting.int(500, 10),
     /** How often the hub signs a chain checkpoint and publishes it to every gateway (operators can ask for one sooner). */
@@ -44,6 +47,7 @@ export const hubSettingsSchema = z
     port: env.EDX_HUB_PORT,
     http: httpServerSettingsOf(env, ctx, { file: env.EDX_HUB_CLIENT_CA_FILE, setting: 'EDX_HUB_CLIENT_CA_FILE' }),
     maxAttachmentBytes: env.EDX_MAX_ATTACHMENT_BYTES,
+    blobSweep: { unclaimedDays: env.EDX_BLOB_UNCLAIMED_DAYS, intervalMs: env.EDX_BLOB_SWEEP_INTERVAL_MS },
     logLevel: env.EDX_LOG_LEVEL,
     amqp: amqpSettingsOf(env),
     databaseUrl: env.EDX_HUB_DATABASE_URL,

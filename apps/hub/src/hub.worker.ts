@@ -40,6 +40,7 @@ export class HubWorker implements AmqpTransportResources {
   private replays?: ReplayPoller;
   private checkpoints?: ReplayPoller;
   private releases?: ReplayPoller;
+  private blobSweeps?: ReplayPoller;
   /** Checkpoints go out on their own channel: the crash points test the document path, and a checkpoint must not be what trips them. */
   private readonly checkpointPublisher: ConfirmedPublisher;
 
@@ -104,6 +105,10 @@ export class HubWorker implements AmqpTransportResources {
     const release = new ReleaseHeldUseCase(records, this.publisher, this.logger);
     this.releases = new ReplayPoller(() => release.runPending(), this.settings.replayPollMs, this.logger, 'held deliveries');
     this.releases.start();
+    // Blobs of packages that were refused or never sent do not stay for ever.
+    const { unclaimedDays, intervalMs } = this.settings.blobSweep;
+    this.blobSweeps = new ReplayPoller(() => this.blobs.sweepUnclaimed(new Date(Date.now() - unclaimedDays * 86_400_000)), intervalMs, this.logger, 'unclaimed blob sweeps');
+    this.blobSweeps.start();
   }
 
   /** A batch from hub.inbound: packages and statuses, one Outcome each. */
@@ -125,6 +130,7 @@ export class HubWorker implements AmqpTransportResources {
     await this.replays?.stop();
     await this.checkpoints?.stop();
     await this.releases?.stop();
+    await this.blobSweeps?.stop();
     await this.checkpointPublisher.close();
     await this.connection.close().catch(() => undefined);
     await this.verifier.close();

@@ -27,7 +27,7 @@ describe('BlobStore (real PostgreSQL)', () => {
     store = new BlobStore(db.dataSource, CHUNK);
   });
   afterAll(async () => db?.drop());
-  afterEach(async () => db.dataSource.query('TRUNCATE blobs, blob_chunks, blob_uploads'));
+  afterEach(async () => db.dataSource.query('TRUNCATE blobs, blob_chunks, blob_uploads, document_blobs'));
 
   it('keeps bytes under their SHA-256, in chunk rows, and reads back the whole blob and any range', async () => {
     const bytes = randomBytes(CHUNK * 9 + 123);
@@ -93,5 +93,24 @@ describe('BlobStore (real PostgreSQL)', () => {
     }
     expect(queries.mock.calls.filter(([sql]) => String(sql).includes('FROM blob_chunks')).length).toBeLessThanOrEqual(2);
     queries.mockRestore();
+  });
+
+  it('sweeps the blobs no accepted document names once nobody uploaded them for a while, and nothing else', async () => {
+    const put = (bytes: Buffer) => store.put(pieces(bytes), { uploadedBy: 'sys-a', maxBytes: 1e6 });
+    const [orphan, named, fresh, again] = await Promise.all([randomBytes(CHUNK * 3), randomBytes(CHUNK * 2), randomBytes(10), randomBytes(20)].map(put));
+    await db.dataSource.query(`INSERT INTO document_blobs (document_id, sha256) VALUES (gen_random_uuid(), $1)`, [named.sha256]);
+    await db.dataSource.query(`UPDATE blobs SET last_uploaded_at = now() - interval '8 days' WHERE sha256 <> $1`, [fresh.sha256]);
+    // Uploaded again today: its package may be on its way, so it stays.
+    expect((await put(Buffer.from(await readAll(await store.read(again.sha256))))).created).toBe(false);
+
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+    expect(await store.sweepUnclaimed(weekAgo)).toBe(1);
+    expect(await store.stat(orphan.sha256)).toBeUndefined();
+    expect(await store.uploadedBy(orphan.sha256, 'sys-a')).toBe(false);
+    for (const kept of [named, fresh, again]) expect(await store.stat(kept.sha256)).toBeDefined();
+    expect(await count(db, 'blob_chunks')).toBe(2 + 1 + 1);
+    expect(await store.sweepUnclaimed(weekAgo)).toBe(0);
+    // A document cannot name a blob the store does not hold (what makes a sweep and a new document exclude each other).
+    await expect(db.dataSource.query(`INSERT INTO document_blobs (document_id, sha256) VALUES (gen_random_uuid(), $1)`, [orphan.sha256])).rejects.toThrow(/foreign key/);
   });
 });

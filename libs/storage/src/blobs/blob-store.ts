@@ -89,7 +89,11 @@ export class BlobStore {
         'INSERT INTO blobs (sha256, size, chunk_bytes, upload_id) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING RETURNING sha256',
         [sha256, size, this.chunkBytes, uploadId],
       );
-      if (inserted.length === 0) await runner.query('ROLLBACK TO SAVEPOINT chunks');
+      if (inserted.length === 0) {
+        await runner.query('ROLLBACK TO SAVEPOINT chunks');
+        // Uploaded again: the package that names it is on its way, so no sweep may take it now.
+        await runner.query('UPDATE blobs SET last_uploaded_at = now() WHERE sha256 = $1', [sha256]);
+      }
       await runner.query('INSERT INTO blob_uploads (sha256, system_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sha256, options.uploadedBy]);
       await runner.commitTransaction();
       return { sha256, size, created: inserted.length > 0 };
@@ -99,6 +103,30 @@ export class BlobStore {
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * Removes up to `limit` blobs that no accepted document names and nobody uploaded since `before`
+   * (their packages were refused or never sent), with their chunks; returns how many. One statement:
+   * a document naming one of them meanwhile makes it fail (the foreign key), and it is tried again.
+   */
+  async sweepUnclaimed(before: Date, limit = 100): Promise<number> {
+    const [row]: Array<{ n: string }> = await this.dataSource
+      .query(
+        `WITH doomed AS (
+           SELECT b.sha256 FROM blobs b
+           WHERE b.last_uploaded_at < $1 AND NOT EXISTS (SELECT 1 FROM document_blobs d WHERE d.sha256 = b.sha256)
+           ORDER BY b.last_uploaded_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+         gone AS (DELETE FROM blobs b USING doomed WHERE b.sha256 = doomed.sha256 RETURNING b.sha256, b.upload_id),
+         chunks AS (DELETE FROM blob_chunks c USING gone WHERE c.upload_id = gone.upload_id),
+         uploads AS (DELETE FROM blob_uploads u USING gone WHERE u.sha256 = gone.sha256)
+         SELECT count(*) AS n FROM gone`,
+        [before, limit],
+      )
+      .catch((e: unknown) => {
+        throw asStorageError(e, 'The blob store');
+      });
+    return Number(row.n);
   }
 
   /** Whether `systemId` uploaded the blob `sha256` (and so holds its bytes). */
