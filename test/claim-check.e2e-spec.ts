@@ -7,7 +7,7 @@ import { parseEdxml } from '@edx/edxml';
 import { randomUUID } from 'node:crypto';
 import { buildPackage } from '@edx/edxml';
 import { ConfirmedPublisher, Topology } from '@edx/messaging';
-import { TrustStore, makePdf, signPdf, verifyEnvelope, writeSignedPackage } from '@edx/trust';
+import { TrustStore, makePdf, signPdf, verifyDeliveryProof, verifyEnvelope, writeSignedPackage } from '@edx/trust';
 import { ExchangeHarness, eventually } from './support/exchange.harness';
 import { documentFields, signedPdf } from './support/documents';
 
@@ -214,6 +214,9 @@ describe('documents by claim check (real exchange)', () => {
     expect(Buffer.from(await first.arrayBuffer()).equals(pdf)).toBe(true);
     const none = await exchange.api<{ code: string }>(`${gatewayB()}/v1/documents/${sent.body.id}/attachments/3`, exchange.apiKey(B));
     expect([none.status, none.body.code]).toEqual([404, 'NOT_FOUND']);
+    // The proof of delivery holds the hub's copy, claim check included, and verifies offline.
+    const proof = await exchange.operator(`/v1/documents/${sent.body.id}/proof`);
+    expect(verifyDeliveryProof(proof.body, trustStore)).toMatchObject({ ok: true });
     // The sender sees its own package whole too.
     const own = await exchange.fetch(`${gatewayA()}/v1/documents/${sent.body.id}/package`, { headers: { 'x-api-key': exchange.apiKey(A) } });
     expect(parseEdxml(Buffer.from(await own.arrayBuffer())).kind).toBe('package');

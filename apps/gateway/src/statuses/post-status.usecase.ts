@@ -43,7 +43,7 @@ export class PostStatusUseCase {
           : `Agency ${agency.code} received no document ${packageId}, or ${statusCode} is not a status a recipient sends.`,
       );
     }
-    const parsed = parseEdxml(document.package);
+    const parsed = parseEdxml(document.package, undefined, { claims: true }); // this gateway's own copy, claim checks included
     if (parsed.kind !== 'package') throw new EdxError('INTERNAL_ERROR', `Stored document ${packageId} is not a package.`);
     const now = new Date();
     const description = command.description?.trim() || STATUS_DESCRIPTIONS[statusCode] || statusCode;
