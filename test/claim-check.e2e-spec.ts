@@ -217,6 +217,13 @@ describe('documents by claim check (real exchange)', () => {
     // The proof of delivery holds the hub's copy, claim check included, and verifies offline.
     const proof = await exchange.operator(`/v1/documents/${sent.body.id}/proof`);
     expect(verifyDeliveryProof(proof.body, trustStore)).toMatchObject({ ok: true });
+    // The recipient answers about it like about any document.
+    const accepted = await exchange.api(`${gatewayB()}/v1/documents/${sent.body.id}/statuses`, exchange.apiKey(B), { body: { statusCode: '03' } });
+    expect(accepted.status).toBe(202);
+    expect(await eventually('the 03 at A', async () => {
+      const { body } = await exchange.api<{ recipients: Array<{ statusCode: string | null }> }>(`${gatewayA()}/v1/documents/${sent.body.id}`, exchange.apiKey(A));
+      return body.recipients[0]?.statusCode === '03' ? '03' : undefined;
+    })).toBe('03');
     // The sender sees its own package whole too.
     const own = await exchange.fetch(`${gatewayA()}/v1/documents/${sent.body.id}/package`, { headers: { 'x-api-key': exchange.apiKey(A) } });
     expect(parseEdxml(Buffer.from(await own.arrayBuffer())).kind).toBe('package');
