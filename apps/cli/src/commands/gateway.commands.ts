@@ -38,7 +38,9 @@ export const gatewayEnrolCommand: Command = {
     const https = result.enrolment.https
       ? `EDX_HTTPS_CERT_FILE=${path.join(values.dir, 'https', 'cert.pem')} EDX_HTTPS_KEY_FILE=${path.join(values.dir, 'transport', 'key.pem')} `
       : 'EDX_HTTPS_CERT_FILE=... EDX_HTTPS_KEY_FILE=... (the console issues no HTTPS certificates: bring one from your CA) ';
-    print(`start the gateway (after \`npm run build\`): ${https}EDX_GATEWAY_CONFIG=${result.configFile} npm run start:gateway`);
+    // The hub's blob API (large attachments by claim check) is on the hub's host, which the console does not say.
+    const hub = `EDX_HUB_URL=https://${new URL(values.console).hostname}:8082 `;
+    print(`start the gateway (after \`npm run build\`): ${https}${hub}EDX_GATEWAY_CONFIG=${result.configFile} npm run start:gateway  (EDX_HUB_URL: the hub's address, if it is not on the console's host)`);
     return { ok: true, message: `Gateway of system ${result.systemId} enrolled: ${result.configFile}`, systemId: result.systemId, configFile: result.configFile, agencies: hosted, https: result.enrolment.https ? { certFile: path.join(values.dir, 'https', 'cert.pem'), keyFile: path.join(values.dir, 'transport', 'key.pem'), hosts: result.enrolment.https.hosts } : null };
   },
 };
