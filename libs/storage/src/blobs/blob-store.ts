@@ -17,7 +17,7 @@ export interface StoredBlob extends BlobInfo {
 }
 
 export interface PutOptions {
-  /** Who uploads (a connected system): kept with the blob. */
+  /** Who uploads (a connected system): recorded in blob_uploads, even when the bytes were held already. */
   readonly uploadedBy: string;
   /** The upload is refused with ATTACHMENT_TOO_LARGE, and nothing kept, once it passes this many bytes. */
   readonly maxBytes: number;
@@ -33,7 +33,7 @@ export interface BlobRange {
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
-/** How much of a chunk one result row carries (see chunkRows). */
+/** How much of a chunk one result row carries (see chunks). */
 const SLICE_BYTES = 32 * 1024;
 
 /**
@@ -41,8 +41,8 @@ const SLICE_BYTES = 32 * 1024;
  * An upload streams into one transaction, chunk by chunk, so at most one chunk is in memory and a
  * failed or abandoned upload leaves nothing behind; its blob row is written last and a second upload
  * of the same bytes, even a concurrent one, rolls its own chunks back and only records that its
- * system uploaded them too (`blob_uploads`: what proves a system holds the bytes it names). Reads stream a range chunk by
- * chunk, pulled as the reader consumes them.
+ * system uploaded them too (`blob_uploads`: what proves a system holds the bytes it names). Reads
+ * stream a range chunk by chunk, pulled as the reader consumes them.
  */
 export class BlobStore {
   constructor(
