@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { EdxError, rangeHeaders, requestedRange } from '@edx/common';
 import { SHA256_HEX } from '@edx/storage';
 import { HubWorker } from '../hub.worker';
-import { mayRead } from './blob-access';
+import { readableSize } from './blob-access';
 import { authenticateSystem } from './system-caller';
 
 /**
@@ -60,9 +60,9 @@ export class BlobsController {
 
   private async readable(sha256: string, req: Request): Promise<number> {
     const caller = await authenticateSystem(req.socket, this.worker.dataSource, this.worker.asksClientCertificates);
-    const info = SHA256_HEX.test(sha256) ? await this.worker.blobs.stat(sha256) : undefined;
+    const size = SHA256_HEX.test(sha256) ? await readableSize(this.worker.dataSource, caller.systemId, sha256) : undefined;
     // A blob the caller may not read is answered as one that does not exist: the digest proves nothing.
-    if (!info || !(await mayRead(this.worker.dataSource, caller.systemId, sha256))) throw new EdxError('NOT_FOUND', `No blob ${sha256.slice(0, 64)} is stored for ${caller.systemId}.`);
-    return info.size;
+    if (size === undefined) throw new EdxError('NOT_FOUND', `No blob ${sha256.slice(0, 64)} is stored for ${caller.systemId}.`);
+    return size;
   }
 }

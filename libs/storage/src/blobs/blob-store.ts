@@ -50,6 +50,13 @@ export class BlobStore {
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {}
 
+  /** A statement on the pool, a lost connection said as STORAGE_UNAVAILABLE. */
+  private query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.query(sql, params).catch((e: unknown) => {
+      throw asStorageError(e, 'The blob store');
+    });
+  }
+
   /** Stores the bytes `source` yields; resolves once they are durable. */
   async put(source: AsyncIterable<Uint8Array>, options: PutOptions): Promise<StoredBlob> {
     const runner = this.dataSource.createQueryRunner();
@@ -111,9 +118,8 @@ export class BlobStore {
    * a document naming one of them meanwhile makes it fail (the foreign key), and it is tried again.
    */
   async sweepUnclaimed(before: Date, limit = 100): Promise<number> {
-    const [row]: Array<{ n: string }> = await this.dataSource
-      .query(
-        `WITH doomed AS (
+    const [row] = await this.query<{ n: string }>(
+      `WITH doomed AS (
            SELECT b.sha256 FROM blobs b
            WHERE b.last_uploaded_at < $1 AND NOT EXISTS (SELECT 1 FROM document_blobs d WHERE d.sha256 = b.sha256)
            ORDER BY b.last_uploaded_at LIMIT $2 FOR UPDATE SKIP LOCKED),
@@ -121,28 +127,20 @@ export class BlobStore {
          chunks AS (DELETE FROM blob_chunks c USING gone WHERE c.upload_id = gone.upload_id),
          uploads AS (DELETE FROM blob_uploads u USING gone WHERE u.sha256 = gone.sha256)
          SELECT count(*) AS n FROM gone`,
-        [before, limit],
-      )
-      .catch((e: unknown) => {
-        throw asStorageError(e, 'The blob store');
-      });
+      [before, limit],
+    );
     return Number(row.n);
   }
 
   /** Whether `systemId` uploaded the blob `sha256` (and so holds its bytes). */
   async uploadedBy(sha256: string, systemId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM blob_uploads WHERE sha256 = $1 AND system_id = $2', [sha256, systemId]).catch((e: unknown) => {
-      throw asStorageError(e, 'The blob store');
-    });
-    return rows.length > 0;
+    return (await this.query('SELECT 1 FROM blob_uploads WHERE sha256 = $1 AND system_id = $2', [sha256, systemId])).length > 0;
   }
 
   /** The blob named `sha256`, or undefined when the store does not hold it. */
   async stat(sha256: string): Promise<BlobInfo | undefined> {
     if (!SHA256_HEX.test(sha256)) return undefined;
-    const rows: Array<{ size: string }> = await this.dataSource.query('SELECT size FROM blobs WHERE sha256 = $1', [sha256]).catch((e: unknown) => {
-      throw asStorageError(e, 'The blob store');
-    });
+    const rows = await this.query<{ size: string }>('SELECT size FROM blobs WHERE sha256 = $1', [sha256]);
     return rows.length === 0 ? undefined : { sha256, size: Number(rows[0].size) };
   }
 
@@ -151,11 +149,7 @@ export class BlobStore {
    * the store does not hold, RANGE_NOT_SATISFIABLE for a range outside it.
    */
   async read(sha256: string, range?: BlobRange): Promise<Readable> {
-    const rows: Array<{ size: string; chunk_bytes: number; upload_id: string }> = await this.dataSource
-      .query('SELECT size, chunk_bytes, upload_id FROM blobs WHERE sha256 = $1', [SHA256_HEX.test(sha256) ? sha256 : ''])
-      .catch((e: unknown) => {
-        throw asStorageError(e, 'The blob store');
-      });
+    const rows = await this.query<{ size: string; chunk_bytes: number; upload_id: string }>('SELECT size, chunk_bytes, upload_id FROM blobs WHERE sha256 = $1', [SHA256_HEX.test(sha256) ? sha256 : '']);
     if (rows.length === 0) throw new EdxError('NOT_FOUND', `The blob store holds no blob ${sha256}.`);
     const size = Number(rows[0].size);
     const start = range?.start ?? 0;
@@ -176,16 +170,12 @@ export class BlobStore {
   private async *chunks(uploadId: string, chunkBytes: number, start: number, end: number): AsyncGenerator<Buffer> {
     if (start === end) return;
     for (let seq = Math.floor(start / chunkBytes); seq <= Math.floor((end - 1) / chunkBytes); seq++) {
-      const rows: Array<{ s: number; bytes: Buffer }> = await this.dataSource
-        .query(
-          `SELECT s, substring(c.bytes FROM s FOR ${SLICE_BYTES}) AS bytes
-           FROM blob_chunks c, generate_series(1, length(c.bytes), ${SLICE_BYTES}) AS s
-           WHERE c.upload_id = $1 AND c.seq = $2 ORDER BY s`,
-          [uploadId, seq],
-        )
-        .catch((e: unknown) => {
-          throw asStorageError(e, 'The blob store');
-        });
+      const rows = await this.query<{ s: number; bytes: Buffer }>(
+        `SELECT s, substring(c.bytes FROM s FOR ${SLICE_BYTES}) AS bytes
+         FROM blob_chunks c, generate_series(1, length(c.bytes), ${SLICE_BYTES}) AS s
+         WHERE c.upload_id = $1 AND c.seq = $2 ORDER BY s`,
+        [uploadId, seq],
+      );
       if (rows.length === 0) throw new EdxError('INTERNAL_ERROR', `The blob store lost chunk ${seq} of upload ${uploadId}.`);
       for (const row of rows) {
         const offset = seq * chunkBytes + row.s - 1;
