@@ -12,6 +12,8 @@ export const gatewaySettingsSchema = z
     EDX_GATEWAY_PREFETCH: setting.int(200, 1),
     EDX_GATEWAY_BATCH_SIZE: setting.int(50, 1),
     EDX_GATEWAY_BATCH_WAIT_MS: setting.int(0, 0),
+    /** Batches of the inbox handled at once: one verifies while another waits for its commit. */
+    EDX_GATEWAY_BATCH_CONCURRENCY: setting.int(2, 1),
     EDX_MAX_PACKAGE_BYTES: setting.int(160 * 1024 * 1024, 1024),
     EDX_SIGNATURE_POLICY: setting.oneOf(['main', 'every', 'none'], 'main'),
     /** Failed publishes of one outbox row (the broker refusing that message) before it is parked. */
@@ -52,7 +54,7 @@ export const gatewaySettingsSchema = z
     configFile: env.EDX_GATEWAY_CONFIG,
     amqpPlainAllowed: env.EDX_AMQP_PLAIN_ALLOWED,
     prefetch: env.EDX_GATEWAY_PREFETCH,
-    batch: { maxSize: env.EDX_GATEWAY_BATCH_SIZE, maxWaitMs: env.EDX_GATEWAY_BATCH_WAIT_MS },
+    batch: { maxSize: env.EDX_GATEWAY_BATCH_SIZE, maxWaitMs: env.EDX_GATEWAY_BATCH_WAIT_MS, concurrency: env.EDX_GATEWAY_BATCH_CONCURRENCY },
     maxPackageBytes: env.EDX_MAX_PACKAGE_BYTES,
     hubUrl: env.EDX_HUB_URL.replace(/\/+$/, ''),
     claimCheckAboveBytes: env.EDX_CLAIM_CHECK_ABOVE_BYTES,

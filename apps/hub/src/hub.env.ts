@@ -12,6 +12,8 @@ export const hubSettingsSchema = z
     EDX_HUB_PREFETCH: setting.int(400, 1),
     EDX_HUB_BATCH_SIZE: setting.int(100, 1),
     EDX_HUB_BATCH_WAIT_MS: setting.int(0, 0),
+    /** Batches of hub.inbound handled at once: one verifies while another waits for its commit or confirms. */
+    EDX_HUB_BATCH_CONCURRENCY: setting.int(2, 1),
     EDX_HUB_ORGAN_ID: setting.text('edx.hub'),
     EDX_HUB_ORGAN_NAME: setting.text('edx exchange hub'),
     EDX_HUB_KEY_FILE: setting.text('.edx/pki/hub/key.pem'),
@@ -52,7 +54,7 @@ export const hubSettingsSchema = z
     amqp: amqpSettingsOf(env),
     databaseUrl: env.EDX_HUB_DATABASE_URL,
     prefetch: env.EDX_HUB_PREFETCH,
-    batch: { maxSize: env.EDX_HUB_BATCH_SIZE, maxWaitMs: env.EDX_HUB_BATCH_WAIT_MS },
+    batch: { maxSize: env.EDX_HUB_BATCH_SIZE, maxWaitMs: env.EDX_HUB_BATCH_WAIT_MS, concurrency: env.EDX_HUB_BATCH_CONCURRENCY },
     organId: env.EDX_HUB_ORGAN_ID,
     organName: env.EDX_HUB_ORGAN_NAME,
     identity: { keyFile: env.EDX_HUB_KEY_FILE, certFile: env.EDX_HUB_CERT_FILE },

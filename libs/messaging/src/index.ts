@@ -18,6 +18,7 @@ export type { ConfirmedPublisherOptions, PublishProperties } from './publisher/c
 export { Outcome, DeadLetterHeaders } from './consumer/outcome';
 export { Consumer } from './consumer/consumer';
 export { markStages } from './consumer/stage-marks';
+export { aboutPackage } from './consumer/about-package';
 export type { BatchHandler, ConsumerOptions, InboundMessage } from './consumer/consumer';
 export { BrokerAdmin, HUB_PERMISSIONS, escapeRegex, systemPermissions, systemUserName, systemUserPattern } from './admin/broker-admin';
 export type { BrokerAdminOptions, BrokerConnectionInfo, BrokerPermissions } from './admin/broker-admin';

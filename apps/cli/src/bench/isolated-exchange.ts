@@ -38,6 +38,8 @@ const RECEIVER_CODES = ['000.00.00.H41', '000.00.00.H53', '000.00.00.H20', '000.
 export class IsolatedExchange {
   readonly id = `edx_bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   readonly amqpUrl: string;
+  /** The hub's database (verified TLS, as the hub reaches it). */
+  readonly hubDatabaseUrl: string;
   /** The raw broker measurement's own user (it declares a queue of its own) and its certificate. */
   rawBrokerTls!: AmqpTlsFiles;
   readonly processes: AppProcess[] = [];
@@ -56,13 +58,14 @@ export class IsolatedExchange {
 
   constructor(private readonly options: ExchangeOptions) {
     this.amqpUrl = `${options.amqpRoot}/${this.id}`;
+    this.hubDatabaseUrl = databaseUrl(options.databaseRoot, `${this.id}_hub`);
   }
 
   async start(): Promise<void> {
     const { log, databaseRoot } = this.options;
     const admin = new BrokerAdmin({ managementUrl: this.options.managementUrl });
     await admin.ensureVhost(this.id);
-    const hubDatabase = databaseUrl(databaseRoot, `${this.id}_hub`);
+    const hubDatabase = this.hubDatabaseUrl;
     this.databases.push(hubDatabase);
     const pki = createDevPki();
     const hub = pki.issue({ code: 'edx.hub', name: 'edx exchange hub', kind: 'organisation' });

@@ -9,6 +9,7 @@ import { IsolatedExchange } from '../bench/isolated-exchange';
 import { availableParallelism, tmpdir } from 'node:os';
 import { SERVERS, cpuSeconds, cpuSecondsByName, peakRssMiB } from '../bench/process-stats';
 import { measureRawBroker } from '../bench/raw-broker';
+import { IdleFloor, measureIdleFloor } from '../bench/idle-floor';
 import { GROWTH_LIMIT_MIB, runLargeDocument } from '../bench/large-document-run';
 import { listenSse } from '../bench/sse';
 import { DOCUMENT_STAGES, StageHop, readStageMarks, stageBreakdown } from '../bench/stages';
@@ -133,6 +134,11 @@ export const benchCommand: Command = {
       print(`raw broker: ${rawCount} persistent, confirmed, acked messages of ${packageBytes} bytes on a quorum queue...`);
       const rawMessagesPerSecond = size === '100m' ? 0 : await measureRawBroker(exchange.amqpUrl, exchange.rawBrokerTls, packageBytes, rawCount);
       if (rawMessagesPerSecond) print(`raw broker: ${Math.round(rawMessagesPerSecond)} msg/s`);
+      let floor: IdleFloor | undefined;
+      if (stageLogDir) {
+        print('idle floor: confirms, round trips and commits one at a time...');
+        floor = await measureIdleFloor(exchange.amqpUrl, exchange.rawBrokerTls, exchange.hubDatabaseUrl);
+      }
 
       // Receipts: every sending agency's live stream; a document is done when each recipient said 01.
       const acceptedAt = new Map<string, number>();
@@ -269,6 +275,7 @@ export const benchCommand: Command = {
         busiest: [...processes].sort((a, b) => b.cpuSeconds - a.cpuSeconds)[0]?.name,
         perSecond: perSecond(completions, startedAt),
         ...(stages ? { stages } : {}),
+        ...(floor ? { idleFloor: floor } : {}),
       };
       mkdirSync(path.dirname(jsonFile), { recursive: true });
       writeFileSync(jsonFile, JSON.stringify(result, null, 2));
@@ -291,6 +298,7 @@ export const benchCommand: Command = {
         for (const hop of stages) print(`  ${`${hop.from} -> ${hop.to}`.padEnd(56)} ${String(hop.p50Ms).padStart(7)} ${String(hop.p95Ms).padStart(7)}`);
         print(`  ${'sum of the p50s'.padEnd(56)} ${String(Math.round(stages.reduce((sum, h) => sum + h.p50Ms, 0) * 10) / 10).padStart(7)}`);
       }
+      if (floor) print(`idle floor     one at a time, ${floor.samples} each (p50): a confirmed publish ${floor.confirmMs} ms, a database round trip ${floor.roundTripMs} ms, a commit ${floor.commitMs} ms`);
       print(`written        ${jsonFile} and ${svg}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
       const ok = result.missing === 0 && result.rejected === 0 && result.refused === 0;
       return ok ? { ok, message: 'bench complete', ...result } : { ok, code: 'MESSAGING_PUBLISH_TIMEOUT', message: `${result.missing} documents were not receipted in time, ${result.rejected} rejected, ${result.refused} refused`, ...result };

@@ -111,6 +111,67 @@ describe('Consumer (real broker)', () => {
     expect(await messageCount(queue)).toBe(0);
   });
 
+  /** Order key of the specs below: the x-doc header, as the apps key by the document a message is about. */
+  const byDoc = (m: InboundMessage) => String(m.headers['x-doc']);
+  const sendAbout = (queue: string, id: string, doc: string) => send(queue, id, { headers: { 'x-doc': doc } });
+
+  it('with concurrency 2 starts a second batch beside a running one, but a message never passes an earlier one with its order key', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 10, maxWaitMs: 0, concurrency: 2 }, orderKey: byDoc });
+    const batches: string[][] = [];
+    let running = 0;
+    let most = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await consumer.start(async (messages) => {
+      most = Math.max(most, ++running);
+      batches.push(messages.map((m) => m.messageId!));
+      if (messages.some((m) => m.messageId === 'k-1')) await gate; // document A's batch is slow to commit
+      running--;
+      return messages.map(() => Outcome.ack());
+    });
+    await sendAbout(queue, 'k-1', 'A');
+    await waitFor(() => batches.length === 1, 5000, 'the first batch');
+    await sendAbout(queue, 'k-2', 'A'); // waits for k-1
+    await sendAbout(queue, 'k-3', 'B'); // passes
+    await waitFor(() => batches.flat().includes('k-3'), 5000, 'the other document beside the running batch');
+    expect(batches.flat()).not.toContain('k-2');
+    await sendAbout(queue, 'k-4', 'B');
+    await waitFor(() => batches.flat().includes('k-4'), 5000, 'the other document again');
+    expect(batches.flat()).not.toContain('k-2');
+    release();
+    await waitFor(() => batches.flat().includes('k-2'), 5000, 'document A once its first message was settled');
+    await consumer.stop();
+    expect(most).toBe(2);
+    expect(batches[0]).toEqual(['k-1']);
+    expect(batches.flat().sort()).toEqual(['k-1', 'k-2', 'k-3', 'k-4']);
+    expect(await messageCount(queue)).toBe(0);
+  });
+
+  it('keeps a message that waits for its retry ahead of the later ones with its order key; other keys pass it', async () => {
+    const queue = await workQueue();
+    const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 10, maxWaitMs: 0 }, orderKey: byDoc });
+    const handled: string[] = [];
+    let attempts = 0;
+    await consumer.start(async (messages) => {
+      handled.push(...messages.map((m) => m.messageId!));
+      return messages.map((m) => (m.messageId === 'p-1' && ++attempts === 1 ? Outcome.retry('database busy', 400) : Outcome.ack()));
+    });
+    await sendAbout(queue, 'p-1', 'A'); // the package, retried
+    await waitFor(() => handled.length === 1, 5000, 'the first attempt');
+    await sendAbout(queue, 'p-2', 'A'); // its recall: must not overtake it
+    await sendAbout(queue, 'p-3', 'B');
+    await waitFor(() => handled.includes('p-3'), 5000, 'the other document');
+    await waitFor(() => handled.includes('p-2'), 5000, 'the recall after the retried package');
+    await consumer.stop();
+    expect(handled.filter((id) => id !== 'p-3')).toEqual(['p-1', 'p-1', 'p-2']);
+    expect(await messageCount(queue)).toBe(0);
+  });
+
+  it('refuses concurrent batches without an order key', () => {
+    expect(() => new Consumer(connection, publisher, { queue: 'q', prefetch: 10, batch: { maxSize: 10, maxWaitMs: 0, concurrency: 2 } })).toThrow(/needs an orderKey/);
+  });
+
   it('hands a message resent into the same batch to the handler once and acks both copies; a reused id with other bytes is not a copy', async () => {
     const queue = await workQueue();
     // Queued before the consumer starts, so all of them come in one batch.

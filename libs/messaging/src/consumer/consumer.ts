@@ -22,12 +22,20 @@ export interface ConsumerOptions {
   /** Unacknowledged messages the broker hands this consumer at once. */
   prefetch: number;
   /**
-   * Hand the handler up to maxSize messages, one batch at a time: while a batch runs, what arrives
-   * waits for it and goes as the next batch the moment it ends (a group commit: batches grow with
-   * the load, and a message never overtakes one received before it). With nothing running a batch
-   * starts after at most maxWaitMs (0: at once). Default: batches of 1, each at once.
+   * Hand the handler up to maxSize messages, `concurrency` batches at a time (default 1): while
+   * they run, what arrives waits and goes as the next batch the moment one ends (a group commit:
+   * batches grow with the load). With nothing running a batch starts after at most maxWaitMs (0: at
+   * once). With one batch at a time a message never overtakes one received before it; with more,
+   * `orderKey` says which must not. Default: batches of 1, each at once.
    */
-  batch?: { maxSize: number; maxWaitMs: number };
+  batch?: { maxSize: number; maxWaitMs: number; concurrency?: number };
+  /**
+   * Messages with the same key are handled in the order they arrived: one never goes to the handler
+   * while an earlier one with its key is unsettled (with the handler, waiting for a retry, or still
+   * waiting for its batch); in one batch they keep their order. Messages of other keys pass them.
+   * Required for `batch.concurrency` above 1.
+   */
+  orderKey?: (message: InboundMessage) => string;
   /** Default retry delay: initialMs x 2^attempt, capped at maxMs. Default 1 000 / 30 000. */
   retryBackoff?: { initialMs: number; maxMs: number };
   /**
@@ -48,6 +56,8 @@ interface Delivery {
   readonly raw: ConsumeMessage;
   readonly channel: Channel;
   readonly message: InboundMessage;
+  /** Its orderKey, when the consumer has one. */
+  readonly key?: string;
 }
 
 /**
@@ -70,8 +80,12 @@ export class Consumer {
   private buffer: Delivery[] = [];
   /** Cancels the flush that is scheduled, if one is. */
   private cancelScheduledFlush: (() => void) | undefined;
-  /** A batch is with the handler (with `batch` set, the next one waits for it). */
-  private batchRunning = false;
+  /** Batches with the handler (with `batch` set, at most its concurrency). */
+  private batchesRunning = 0;
+  /** Order keys of the deliveries taken into a batch and not yet settled, with how many hold each. */
+  private readonly heldKeys = new Map<string, number>();
+  /** Deliveries taken into a batch and not yet settled (their keys are held). */
+  private readonly unsettled = new Set<Delivery>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly held = new Map<Delivery, NodeJS.Timeout>();
   /** Batches waiting in memory for their next attempt, and whether each waits on a dependency. */
@@ -91,6 +105,9 @@ export class Consumer {
     logger?: Logger,
   ) {
     this.log = (logger ?? createLogger('messaging')).child({ component: 'consumer', queue: options.queue });
+    if ((options.batch?.concurrency ?? 1) > 1 && !options.orderKey) {
+      throw new EdxError('CONFIG_INVALID', `The consumer of ${options.queue} runs batches concurrently and needs an orderKey to keep each document's messages in order.`);
+    }
   }
 
   /**
@@ -213,6 +230,7 @@ export class Consumer {
     this.consumerTag = undefined;
     // Messages of the dead channel come back to the queue by themselves: forget them here.
     this.buffer = this.buffer.filter((d) => d.channel !== channel);
+    for (const delivery of this.unsettled) if (delivery.channel === channel) this.release(delivery);
     for (const [delivery, timer] of this.held) {
       if (delivery.channel === channel) {
         clearTimeout(timer);
@@ -244,7 +262,7 @@ export class Consumer {
       redelivered: raw.fields.redelivered,
       deliveryCount: typeof count === 'number' ? count : undefined,
     };
-    this.buffer.push({ raw, channel, message });
+    this.buffer.push({ raw, channel, message, key: this.options.orderKey?.(message) });
     this.scheduleFlush();
   }
 
@@ -257,7 +275,8 @@ export class Consumer {
   private scheduleFlush(): void {
     const batch = this.options.batch;
     if (!batch) return this.flush();
-    if (this.batchRunning || this.buffer.length === 0) return; // the running batch flushes what waits when it ends
+    // A running batch flushes what waits when it ends.
+    if (this.batchesRunning >= (batch.concurrency ?? 1) || this.buffer.length === 0) return;
     if (this.buffer.length >= batch.maxSize) return this.flush();
     // 0: at the end of this turn of the event loop, so deliveries that came in one read of the socket
     // (the copies of one document, pipelined publishes) share the batch.
@@ -280,14 +299,52 @@ export class Consumer {
       this.buffer = [];
       return this.track(this.process(taken));
     }
-    const taken = this.buffer.splice(0, batch.maxSize);
-    this.batchRunning = true;
+    const taken = this.take(batch.maxSize);
+    if (taken.length === 0) return; // every key that waits is held: settling it flushes again
+    this.batchesRunning++;
     this.track(
       this.process(this.withoutCopies(taken)).finally(() => {
-        this.batchRunning = false;
+        this.batchesRunning--;
         if (!this.stopping) this.scheduleFlush();
       }),
     );
+    // Another batch may start beside this one with what is left.
+    if (this.buffer.length > 0) this.scheduleFlush();
+  }
+
+  /**
+   * Up to `max` waiting deliveries, oldest first. With an orderKey, one whose key an unsettled
+   * delivery holds stays, and so does every later one with its key; the taken hold their keys.
+   */
+  private take(max: number): Delivery[] {
+    if (!this.options.orderKey) return this.buffer.splice(0, max);
+    const taken: Delivery[] = [];
+    const left: Delivery[] = [];
+    const waiting = new Set<string>();
+    for (const delivery of this.buffer) {
+      const key = delivery.key!;
+      if (taken.length < max && !this.heldKeys.has(key) && !waiting.has(key)) taken.push(delivery);
+      else {
+        left.push(delivery);
+        waiting.add(key);
+      }
+    }
+    this.buffer = left;
+    for (const delivery of taken) {
+      this.unsettled.add(delivery);
+      this.heldKeys.set(delivery.key!, (this.heldKeys.get(delivery.key!) ?? 0) + 1);
+    }
+    return taken;
+  }
+
+  /** A taken delivery is settled (or its channel died): its key no longer holds back the messages after it. */
+  private release(delivery: Delivery): void {
+    if (!this.unsettled.delete(delivery)) return;
+    const key = delivery.key!;
+    const count = (this.heldKeys.get(key) ?? 1) - 1;
+    if (count > 0) this.heldKeys.set(key, count);
+    else this.heldKeys.delete(key);
+    if (!this.stopping && this.buffer.length > 0) this.scheduleFlush();
   }
 
   /**
@@ -346,6 +403,7 @@ export class Consumer {
       this.retries.delete(timer);
       // Messages of a channel that closed meanwhile come back by themselves, redelivered.
       const alive = deliveries.filter((d) => d.channel === this.channel);
+      for (const d of deliveries) if (d.channel !== this.channel) this.release(d);
       if (alive.length === 0) return this.resume();
       this.track(this.process(alive, attempt));
     }, delay);
@@ -460,6 +518,7 @@ export class Consumer {
 
   /** Acks/nacks on the channel the message came from, if it is still open (else it is redelivered anyway). */
   private settle(delivery: Delivery, action: (channel: Channel) => void): void {
+    this.release(delivery);
     if (this.channel !== delivery.channel) return;
     try {
       action(delivery.channel);

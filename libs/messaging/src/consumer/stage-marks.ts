@@ -1,5 +1,5 @@
 import type { StageClock } from '@edx/common';
-import { StatusHeaders } from '../topology/topology';
+import { aboutPackage } from './about-package';
 import type { InboundMessage } from './consumer';
 
 /**
@@ -9,11 +9,6 @@ import type { InboundMessage } from './consumer';
  */
 export function markStages(clock: StageClock, who: string, stage: string, messages: readonly InboundMessage[]): void {
   if (!clock.enabled) return;
-  clock.mark(`${who}:package-${stage}`, messages.filter((m) => m.type === 'package').map((m) => m.messageId));
-  clock.mark(`${who}:status-${stage}`, messages.filter((m) => m.type === 'status').map((m) => packageIdOf(m.headers[StatusHeaders.packageId])));
-}
-
-function packageIdOf(header: unknown): string | undefined {
-  if (typeof header === 'string') return header;
-  return Buffer.isBuffer(header) ? header.toString('utf8') : undefined;
+  clock.mark(`${who}:package-${stage}`, messages.filter((m) => m.type === 'package').map(aboutPackage));
+  clock.mark(`${who}:status-${stage}`, messages.filter((m) => m.type === 'status').map(aboutPackage));
 }
