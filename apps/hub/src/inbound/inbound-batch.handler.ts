@@ -100,7 +100,7 @@ export class InboundBatchHandler {
       accepted.push({ ...record, delivered: s.delivered });
     }
     const statuses = steps.flatMap((s) => (s.kind === 'status' ? [{ ...s.checked.record, signed: s.message.body }] : []));
-    const { newPackages, storedDigests } = await this.records.commit(accepted, statuses);
+    const { newPackages, storedDigests } = await this.records.commit(accepted, statuses, documents);
     // A redelivered package is sent on as the hub first recorded it (bytes and attestation), so every
     // copy a recipient may hold is the one a proof of delivery shows.
     const recorded = await this.records.deliveredCopies(accepted.filter((p) => !newPackages.has(p.packageId)).map((p) => p.packageId));

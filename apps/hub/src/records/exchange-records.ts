@@ -39,8 +39,18 @@ export interface DeliveredCopy {
   readonly attestation: string;
 }
 
+/** Where a recorded document's event chain and deliveries stood when it was read. */
+export interface DocumentHead {
+  readonly hash: string;
+  readonly count: number;
+  /** Recipient -> its delivery's state. */
+  readonly states: ReadonlyMap<string, DeliveryState>;
+}
+
 /** A recorded document, as statuses about it are judged (libs/edxml status-authorship.ts) and routed. */
 export interface KnownDocument extends AnsweredDocument {
+  /** As read from the database (absent for a package of the batch at hand): statuses about it may then commit in one statement. */
+  readonly head?: DocumentHead;
   /** Recipients whose delivery is not rejected: a recall (13) goes to them. */
   readonly liveRecipients: readonly string[];
   /** Recipient of record -> the code the sender addressed, where the hub routed to a retired code's successor. */

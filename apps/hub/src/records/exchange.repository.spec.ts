@@ -73,6 +73,51 @@ describe('ExchangeRepository (real PostgreSQL)', () => {
     }
   });
 
+  it('commits statuses about documents as read in one statement; a document moved on since, or a duplicate, goes the locking way', async () => {
+    const p = aPackage();
+    await repo.commit([p], []);
+    const status = (fromCode: string, statusCode: string) => ({ messageId: randomUUID(), packageId: p.packageId, fromCode, statusCode, description: 'ok', at: new Date(), actor: 'sys-b', signed: Buffer.from(`<edXML>${fromCode} ${statusCode}</edXML>`) });
+    const asRead = await repo.findDocuments([p.packageId]);
+    // Unsigned, as the hub's own notes are: only the deduplication can tell its redelivery (a signed one also collides on its receipt).
+    const arrived = { ...status('H41', '01'), signed: undefined };
+    const statements = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    try {
+      expect((await repo.commit([], [arrived], asRead)).statusResults.get(statusKey(arrived))).toEqual({ duplicate: false, state: 'arrived' });
+      expect(statements).toHaveBeenCalledTimes(1);
+      statements.mockClear();
+      // The same read is stale now (a hub copy beside this one would hold it): the statement undoes itself, then the locking way applies it.
+      const second = status('H42', '01');
+      expect((await repo.commit([], [second], asRead)).statusResults.get(statusKey(second))).toEqual({ duplicate: false, state: 'arrived' });
+      expect(statements).toHaveBeenCalledTimes(6);
+      statements.mockClear();
+      // A redelivered 01 on a fresh read: the deduplication says so and nothing is chained twice.
+      expect((await repo.commit([], [arrived], await repo.findDocuments([p.packageId]))).statusResults.get(statusKey(arrived))).toEqual({ duplicate: true });
+    } finally {
+      statements.mockRestore();
+    }
+    const events = await chainOf(p.packageId);
+    expect(events.map((e: { type: string; recipientCode: string | null; statusCode: string | null }) => `${e.type}:${e.recipientCode ?? ''}:${e.statusCode ?? ''}`)).toEqual(['received::', 'routed:H41:', 'routed:H42:', 'status:H41:01', 'status:H42:01']);
+    expect(findChainBreak(events)).toBeUndefined();
+    const [{ count }] = await db.dataSource.query('SELECT count(*)::int AS count FROM signed_statuses WHERE document_id = $1', [p.packageId]);
+    expect(count).toBe(1);
+    const [head] = await db.dataSource.query('SELECT last_event_hash, event_count FROM documents WHERE id = $1', [p.packageId]);
+    expect(head).toEqual({ last_event_hash: events[4].hash, event_count: 5 });
+  });
+
+  it('keeps one chain when two writers apply statuses about one document at once, each from the same read', async () => {
+    const p = aPackage({ routed: ['H41', 'H42', 'H43', 'H44'] });
+    await repo.commit([p], []);
+    const asRead = await repo.findDocuments([p.packageId]);
+    const status = (fromCode: string) => ({ messageId: randomUUID(), packageId: p.packageId, fromCode, statusCode: '01', description: 'ok', at: new Date(), actor: 'sys-b' });
+    const statuses = ['H41', 'H42', 'H43', 'H44'].map(status);
+    const results = await Promise.all(statuses.map((s) => repo.commit([], [s], asRead)));
+    expect(results.map((r, i) => r.statusResults.get(statusKey(statuses[i])))).toEqual(statuses.map(() => ({ duplicate: false, state: 'arrived' })));
+    const events = await chainOf(p.packageId);
+    expect(events).toHaveLength(9);
+    expect(events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(findChainBreak(events)).toBeUndefined();
+  });
+
   it('moves deliveries forward on statuses, ignores duplicates and never moves back', async () => {
     const p = aPackage();
     await repo.commit([p], []);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryState, GENESIS_HASH, asStorageError, eventHash, inChunks, unnestRows } from '@edx/storage';
 import { nextDeliveryState } from '@edx/edxml';
-import { DeliveredCopy, EventInput, KnownDocument, PackageRecord, StatusRecord, StatusResult, statusKey } from './exchange-records';
+import { DeliveredCopy, DocumentHead, EventInput, KnownDocument, PackageRecord, StatusRecord, StatusResult, statusKey } from './exchange-records';
 
 /** A delivery the hub held for a suspended recipient, with the copy as it was recorded. */
 export interface HeldCopy {
@@ -35,6 +35,66 @@ function chain(documentId: string, list: readonly EventInput[], head: ChainHead,
   return { hash, count: seq };
 }
 
+/** A status's event on its document and where it moves the author's delivery, planned from the states read. */
+interface StatusPlan {
+  /** One row per delivery that moves: document, recipient, state, status code, reason, at. */
+  readonly changed: unknown[][];
+  readonly events: Map<string, EventInput[]>;
+  readonly results: Map<string, StatusResult>;
+}
+
+/** A batch's statuses, each author's message once (statusKey): the last copy of a key wins, as it always did. */
+function uniqueStatuses(statuses: readonly StatusRecord[]): StatusRecord[] {
+  return [...new Map(statuses.map((s) => [statusKey(s), s])).values()];
+}
+
+/** Plans `statuses` (in order) against `states` (`documentId|recipient` -> state, updated as statuses move them). */
+function planStatuses(statuses: readonly StatusRecord[], states: Map<string, DeliveryState>): StatusPlan {
+  const changed = new Map<string, unknown[]>();
+  const events = new Map<string, EventInput[]>();
+  const results = new Map<string, StatusResult>();
+  for (const s of statuses) {
+    const key = `${s.packageId}|${s.fromCode}`;
+    const before = states.get(key);
+    const after = before === undefined ? undefined : nextDeliveryState(before, s.statusCode);
+    if (before !== undefined && after !== undefined && after !== before) {
+      states.set(key, after);
+      changed.set(key, [s.packageId, s.fromCode, after, s.statusCode, s.statusCode === '02' ? s.description : null, s.at]);
+    }
+    const list = events.get(s.packageId) ?? [];
+    list.push({
+      recipientCode: s.fromCode,
+      type: 'status',
+      statusCode: s.statusCode,
+      actor: s.actor,
+      detail: { messageId: s.messageId, description: s.description, moved: after !== before, state: after ?? null, ...(s.signed ? { sha256: createHash('sha256').update(s.signed).digest('hex') } : {}) },
+      at: s.at,
+    });
+    events.set(s.packageId, list);
+    results.set(statusKey(s), { duplicate: false, state: after });
+  }
+  return { changed: [...changed.values()], events, results };
+}
+
+/** The CTEs that move deliveries and keep signed receipts, numbering their parameters from $1. */
+function statusWrites(statuses: readonly StatusRecord[], plan: StatusPlan, documents: { has(id: string): boolean }): { ctes: string[]; params: unknown[][] } {
+  const moved = unnestRows(plan.changed, ['uuid', 'text', 'text', 'text', 'text', 'timestamptz']);
+  const signed = unnestRows(statuses.filter((s) => s.signed && documents.has(s.packageId)).map((s) => [s.messageId, s.fromCode, s.packageId, s.signed]), ['text', 'text', 'uuid', 'bytea'], 7);
+  return {
+    ctes: [
+      `moved AS (
+         UPDATE deliveries d SET state = v.state, last_status_code = v.code, reason = COALESCE(v.reason, d.reason), updated_at = v.at
+         FROM ${moved.sql} AS v(document_id, recipient_code, state, code, reason, at)
+         WHERE d.document_id = v.document_id AND d.recipient_code = v.recipient_code)`,
+      `receipts AS (INSERT INTO signed_statuses (message_id, author, document_id, body) SELECT * FROM ${signed.sql})`,
+    ],
+    params: [...moved.params, ...signed.params],
+  };
+}
+
+/** SQLSTATEs of an optimistic status commit that met another writer: edx_require's (a head moved, a duplicate) and a chain position taken. */
+const STALE_WRITE_CODES: ReadonlySet<string> = new Set(['EDX01', '23505']);
+
 /**
  * The hub's writes. One call commits one consumed batch atomically, in few round trips (a batch of
  * packages alone is one statement; with statuses, one transaction), which is what makes thousands of
@@ -52,8 +112,14 @@ export class ExchangeRepository {
   async commit(
     packages: readonly PackageRecord[],
     statuses: readonly StatusRecord[],
+    /** The documents the statuses are about, as findDocuments read them: statuses alone then commit in one statement unless a document moved on meanwhile. */
+    known?: ReadonlyMap<string, KnownDocument>,
   ): Promise<{ newPackages: Set<string>; storedDigests: Map<string, string>; statusResults: Map<string, StatusResult> }> {
     try {
+      if (packages.length === 0 && statuses.length > 0 && known) {
+        const statusResults = await this.applyStatusesAsRead(statuses, known);
+        if (statusResults) return { newPackages: new Set(), storedDigests: new Map(), statusResults };
+      }
       // Packages alone are one statement, atomic by itself: no transaction to open and close around it.
       if (statuses.length === 0) return { ...(await this.insertPackages(this.dataSource.manager, packages)), statusResults: new Map() };
       return await this.dataSource.transaction(async (em) => {
@@ -144,7 +210,7 @@ export class ExchangeRepository {
     const results = new Map<string, StatusResult>();
     if (statuses.length === 0) return results;
     // Deduplicated per author (statusKey): processed_messages holds "author|message id".
-    const unique = [...new Map(statuses.map((s) => [statusKey(s), s])).values()];
+    const unique = uniqueStatuses(statuses);
     const fresh = await inChunks<{ message_id: string }>(
       unique.flatMap((s) => [statusKey(s), s.at]),
       2,
@@ -165,42 +231,44 @@ export class ExchangeRepository {
     );
     const heads = new Map<string, ChainHead>(rows.map((r) => [r.id, { hash: r.last_event_hash, count: r.event_count }]));
     const states = new Map(rows.filter((r) => r.recipient_code !== null).map((r) => [`${r.id}|${r.recipient_code}`, r.state!]));
-    const changed = new Map<string, unknown[]>();
-    const events = new Map<string, EventInput[]>();
-
-    for (const s of toApply) {
-      const key = `${s.packageId}|${s.fromCode}`;
-      const before = states.get(key);
-      const after = before === undefined ? undefined : nextDeliveryState(before, s.statusCode);
-      if (before !== undefined && after !== undefined && after !== before) {
-        states.set(key, after);
-        changed.set(key, [s.packageId, s.fromCode, after, s.statusCode, s.statusCode === '02' ? s.description : null, s.at]);
-      }
-      const list = events.get(s.packageId) ?? [];
-      list.push({
-        recipientCode: s.fromCode,
-        type: 'status',
-        statusCode: s.statusCode,
-        actor: s.actor,
-        detail: { messageId: s.messageId, description: s.description, moved: after !== before, state: after ?? null, ...(s.signed ? { sha256: createHash('sha256').update(s.signed).digest('hex') } : {}) },
-        at: s.at,
-      });
-      events.set(s.packageId, list);
-      results.set(statusKey(s), { duplicate: false, state: after });
-    }
-    const moved = unnestRows([...changed.values()], ['uuid', 'text', 'text', 'text', 'text', 'timestamptz']);
-    const signed = unnestRows(toApply.filter((s) => s.signed && heads.has(s.packageId)).map((s) => [s.messageId, s.fromCode, s.packageId, s.signed]), ['text', 'text', 'uuid', 'bytea'], 7);
-    await this.appendEvents(em, events, heads, {
-      ctes: [
-        `moved AS (
-           UPDATE deliveries d SET state = v.state, last_status_code = v.code, reason = COALESCE(v.reason, d.reason), updated_at = v.at
-           FROM ${moved.sql} AS v(document_id, recipient_code, state, code, reason, at)
-           WHERE d.document_id = v.document_id AND d.recipient_code = v.recipient_code)`,
-        `receipts AS (INSERT INTO signed_statuses (message_id, author, document_id, body) SELECT * FROM ${signed.sql})`,
-      ],
-      params: [...moved.params, ...signed.params],
-    });
+    const plan = planStatuses(toApply, states);
+    await this.appendEvents(em, plan.events, heads, statusWrites(toApply, plan, heads));
+    for (const [key, result] of plan.results) results.set(key, result);
     return results;
+  }
+
+  /**
+   * Applies statuses in one statement, from the chain heads and delivery states findDocuments read
+   * (no lock, no transaction to open): the deduplication, the moves, the receipts and the events,
+   * with each head moved only from the head read. If a head moved meanwhile (another hub copy, a
+   * batch beside this one) or a status was already processed, the statement undoes itself and this
+   * resolves undefined: the caller applies them the locking way. Undefined too when a document was
+   * not read (its package is in this batch).
+   */
+  private async applyStatusesAsRead(statuses: readonly StatusRecord[], known: ReadonlyMap<string, KnownDocument>): Promise<Map<string, StatusResult> | undefined> {
+    const unique = uniqueStatuses(statuses);
+    const heads = new Map<string, DocumentHead>();
+    for (const s of unique) {
+      const head = known.get(s.packageId)?.head;
+      if (!head) return undefined;
+      heads.set(s.packageId, head);
+    }
+    const states = new Map<string, DeliveryState>();
+    for (const [documentId, head] of heads) for (const [recipient, state] of head.states) states.set(`${documentId}|${recipient}`, state);
+    const plan = planStatuses(unique, states);
+    const writes = statusWrites(unique, plan, heads);
+    const dedupe = unnestRows(unique.map((s) => [statusKey(s), s.at]), ['text', 'timestamptz'], writes.params.length + 1);
+    try {
+      await this.appendEvents(this.dataSource.manager, plan.events, heads, {
+        ctes: [...writes.ctes, `fresh AS (INSERT INTO processed_messages (message_id, processed_at) SELECT * FROM ${dedupe.sql} ON CONFLICT (message_id) DO NOTHING RETURNING 1)`],
+        params: [...writes.params, ...dedupe.params],
+        asRead: `(SELECT count(*) FROM fresh) = ${unique.length}`,
+      });
+      return plan.results;
+    } catch (error) {
+      if (STALE_WRITE_CODES.has((error as { code?: string }).code ?? '')) return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -250,22 +318,28 @@ export class ExchangeRepository {
 
   /**
    * Appends events to each document's chain and moves the chain heads, in one statement with `also`'s
-   * writes (CTEs numbering their parameters from $1), so a batch's writes are one round trip.
+   * writes (CTEs numbering their parameters from $1), so a batch's writes are one round trip. With
+   * `asRead` (an SQL condition on those CTEs), each head moves only from the head given, and the
+   * statement fails with SQLSTATE EDX01, writing nothing, unless every head did and the condition holds.
    */
-  private async appendEvents(em: EntityManager, events: ReadonlyMap<string, readonly EventInput[]>, heads: ReadonlyMap<string, ChainHead>, also: { ctes: string[]; params: unknown[][] }): Promise<void> {
+  private async appendEvents(em: EntityManager, events: ReadonlyMap<string, readonly EventInput[]>, heads: ReadonlyMap<string, ChainHead>, also: { ctes: string[]; params: unknown[][]; asRead?: string }): Promise<void> {
     const eventRows: unknown[][] = [];
     const headRows: unknown[][] = [];
     for (const [documentId, list] of events) {
       const head = heads.get(documentId);
       if (!head) continue;
       const moved = chain(documentId, list, head, eventRows);
-      headRows.push([documentId, moved.hash, moved.count]);
+      headRows.push([documentId, moved.hash, moved.count, head.hash]);
     }
     const chained = unnestRows(eventRows, EVENT_TYPES, also.params.length + 1);
-    const moveHeads = unnestRows(headRows, ['uuid', 'text', 'int'], also.params.length + EVENT_TYPES.length + 1);
+    const moveHeads = unnestRows(headRows, ['uuid', 'text', 'int', 'text'], also.params.length + EVENT_TYPES.length + 1);
+    const ctes = [...also.ctes, `chained AS (INSERT INTO events (${EVENT_COLUMNS}) SELECT * FROM ${chained.sql})`].join(',\n');
+    const moveHeadsSql = `UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq FROM ${moveHeads.sql} AS v(id, hash, seq, prev) WHERE d.id = v.id`;
     await em.query(
-      `WITH ${[...also.ctes, `chained AS (INSERT INTO events (${EVENT_COLUMNS}) SELECT * FROM ${chained.sql})`].join(',\n')}
-       UPDATE documents d SET last_event_hash = v.hash, event_count = v.seq FROM ${moveHeads.sql} AS v(id, hash, seq) WHERE d.id = v.id`,
+      also.asRead === undefined
+        ? `WITH ${ctes} ${moveHeadsSql}`
+        : `WITH ${ctes}, heads AS (${moveHeadsSql} AND d.last_event_hash = v.prev RETURNING 1)
+           SELECT edx_require((SELECT count(*) FROM heads) = ${headRows.length} AND ${also.asRead})`,
       [...also.params, ...chained.params, ...moveHeads.params],
     );
   }
@@ -296,8 +370,9 @@ export class ExchangeRepository {
   async findDocuments(packageIds: readonly string[]): Promise<Map<string, KnownDocument>> {
     const found = new Map<string, KnownDocument>();
     if (packageIds.length === 0) return found;
-    const rows: Array<{ id: string; sender_code: string; edxml_document_id: string; recipients: string[] | null; live: string[] | null; redirected: Array<[string, string]> | null }> = await this.dataSource.query(
-      `SELECT d.id, d.sender_code, d.edxml_document_id,
+    const rows: Array<{ id: string; sender_code: string; edxml_document_id: string; last_event_hash: string; event_count: number; recipients: string[] | null; live: string[] | null; redirected: Array<[string, string]> | null; states: Array<[string, DeliveryState]> | null }> = await this.dataSource.query(
+      `SELECT d.id, d.sender_code, d.edxml_document_id, d.last_event_hash, d.event_count,
+              json_agg(json_build_array(v.recipient_code, v.state)) FILTER (WHERE v.recipient_code IS NOT NULL) AS states,
               array_remove(array_agg(v.recipient_code ORDER BY v.recipient_code), NULL) AS recipients,
               array_remove(array_agg(CASE WHEN v.state <> 'rejected' THEN v.recipient_code END ORDER BY v.recipient_code), NULL) AS live,
               json_agg(json_build_array(v.recipient_code, v.addressed_to)) FILTER (WHERE v.addressed_to IS NOT NULL) AS redirected
@@ -306,7 +381,10 @@ export class ExchangeRepository {
       [[...new Set(packageIds)]],
     );
     for (const row of rows) {
-      found.set(row.id, { senderCode: row.sender_code, edxmlDocumentId: row.edxml_document_id, recipients: new Set(row.recipients ?? []), liveRecipients: row.live ?? [], addressedTo: new Map(row.redirected ?? []) });
+      found.set(row.id, {
+        senderCode: row.sender_code, edxmlDocumentId: row.edxml_document_id, recipients: new Set(row.recipients ?? []), liveRecipients: row.live ?? [], addressedTo: new Map(row.redirected ?? []),
+        head: { hash: row.last_event_hash, count: row.event_count, states: new Map(row.states ?? []) },
+      });
     }
     return found;
   }

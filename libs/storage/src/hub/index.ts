@@ -23,6 +23,7 @@ import { CertificateRetirementAndHeldDeliveries1765319000000 } from './migration
 import { HubPackageStorageExternal1765400000000 } from './migrations/1765400000000-package-storage-external';
 import { BlobStore1765500000000 } from './migrations/1765500000000-blob-store';
 import { BlobRetention1765500000001 } from './migrations/1765500000001-blob-retention';
+import { StaleWriteGuard1765600000000 } from './migrations/1765600000000-stale-write-guard';
 import { ProofRecords1765000000002 } from './migrations/1765000000002-proof-records';
 import { ConsoleAccountsAndAuditLog1765100000000 } from './migrations/1765100000000-console-accounts-and-audit-log';
 import { ProcessedMessageEntity } from './processed-message.entity';
@@ -67,6 +68,6 @@ export const HUB_ENTITIES = [
 
 /** The hub database (shared by hub and console). Migrations are hand-written, one per change. */
 export function createHubDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001, ProofRecords1765000000002, ConsoleAccountsAndAuditLog1765100000000, ChainCheckpoints1765100000001, AgencyDirectory1765200000000, SystemEnrolment1765300000000, AgencyCodesContactsAndAxisFields1765300001900, CertificateRetirementAndHeldDeliveries1765319000000, HubPackageStorageExternal1765400000000, BlobStore1765500000000, BlobRetention1765500000001] } as never);
+  return new DataSource({ ...pgOptions(options), entities: HUB_ENTITIES, migrations: [HubInitial1700000000000, DropUnusedColumns1764600000000, DeadLetterOrigin1764600000001, DocumentDueDate1765000000000, DeadLetterActions1765000000001, ProofRecords1765000000002, ConsoleAccountsAndAuditLog1765100000000, ChainCheckpoints1765100000001, AgencyDirectory1765200000000, SystemEnrolment1765300000000, AgencyCodesContactsAndAxisFields1765300001900, CertificateRetirementAndHeldDeliveries1765319000000, HubPackageStorageExternal1765400000000, BlobStore1765500000000, BlobRetention1765500000001, StaleWriteGuard1765600000000] } as never);
 }
 export * from './event-chain';
