@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createLogger } from '@edx/common';
-import { AmqpConnection, AmqpTlsFiles, ConfirmedPublisher } from '@edx/messaging';
+import { AmqpTlsFiles, ConfirmedPublisher } from '@edx/messaging';
+import { openScratchQueue } from './scratch-queue';
 import { percentile } from './stats';
 
 /** What one step of a document's path costs on this machine when nothing else runs (p50, ms). */
@@ -24,20 +23,13 @@ const GAP_MS = 5;
  * beside the hops, so the floor of a path of N confirms and M round trips can be read off.
  */
 export async function measureIdleFloor(amqpUrl: string, tls: AmqpTlsFiles, databaseUrl: string, samples = 100): Promise<IdleFloor> {
-  const logger = createLogger('bench-floor', 'warn');
-  const connection = new AmqpConnection({ url: amqpUrl, tls, connectionName: 'edx-bench-floor' }, logger);
-  await connection.start();
+  const scratch = await openScratchQueue(amqpUrl, tls, 'floor');
   const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   try {
-    const queue = `bench.floor.${randomUUID().slice(0, 8)}`;
-    const ch = await connection.createChannel();
-    await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    const publisher = new ConfirmedPublisher(connection);
+    const publisher = new ConfirmedPublisher(scratch.connection);
     const body = Buffer.alloc(4096, 0x61);
-    const confirmMs = await timed(samples, (i) => publisher.publish('', queue, body, { messageId: `floor-${i}` }));
+    const confirmMs = await timed(samples, (i) => publisher.publish('', scratch.queue, body, { messageId: `floor-${i}` }));
     await publisher.close();
-    await ch.deleteQueue(queue);
-    await ch.close();
 
     await client.connect();
     await client.query('CREATE TEMP TABLE edx_bench_floor (n int)');
@@ -46,7 +38,7 @@ export async function measureIdleFloor(amqpUrl: string, tls: AmqpTlsFiles, datab
     return { confirmMs, roundTripMs, commitMs, samples };
   } finally {
     await client.end().catch(() => undefined);
-    await connection.close();
+    await scratch.dispose();
   }
 }
 

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { createLogger } from '@edx/common';
-import { AmqpConnection, AmqpTlsFiles, ConfirmedPublisher, Consumer, Outcome } from '@edx/messaging';
+import { AmqpTlsFiles, ConfirmedPublisher, Consumer, Outcome } from '@edx/messaging';
+import { openScratchQueue } from './scratch-queue';
 
 /**
  * The raw broker rate on this machine, now: persistent messages of `size` bytes published with
@@ -9,12 +8,7 @@ import { AmqpConnection, AmqpTlsFiles, ConfirmedPublisher, Consumer, Outcome } f
  * connection the exchange uses (TLS with a client certificate).
  */
 export async function measureRawBroker(amqpUrl: string, tls: AmqpTlsFiles, size: number, count: number): Promise<number> {
-  const logger = createLogger('bench-raw', 'warn');
-  const connection = new AmqpConnection({ url: amqpUrl, tls, connectionName: 'edx-bench-raw' }, logger);
-  await connection.start();
-  const queue = `bench.raw.${randomUUID().slice(0, 8)}`;
-  const ch = await connection.createChannel();
-  await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  const { connection, queue, logger, dispose } = await openScratchQueue(amqpUrl, tls, 'raw');
   const publisher = new ConfirmedPublisher(connection, { maxInFlight: 256 });
   const consumer = new Consumer(connection, publisher, { queue, prefetch: 1000 }, logger);
   let consumed = 0;
@@ -31,8 +25,6 @@ export async function measureRawBroker(amqpUrl: string, tls: AmqpTlsFiles, size:
   await done;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await consumer.stop();
-  await ch.deleteQueue(queue);
-  await ch.close();
-  await connection.close();
+  await dispose();
   return count / seconds;
 }

@@ -42,6 +42,27 @@ describe('Consumer (real broker)', () => {
     return count;
   }
 
+  /**
+   * Starts `consumer` with a handler that records each batch's ids and acks them; a batch that
+   * `held` picks (given the batch and how many batches came so far) waits until `release()`.
+   * `most()` is the largest number of batches the handler had at once.
+   */
+  async function startGated(consumer: Consumer, held: (messages: InboundMessage[], seen: number) => boolean) {
+    const batches: string[][] = [];
+    let running = 0;
+    let most = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await consumer.start(async (messages) => {
+      most = Math.max(most, ++running);
+      batches.push(messages.map((m) => m.messageId!));
+      if (held(messages, batches.length)) await gate;
+      running--;
+      return messages.map(() => Outcome.ack());
+    });
+    return { batches, release, most: () => most };
+  }
+
   const send = (queue: string, id: string, extra: Record<string, unknown> = {}) =>
     publisher.publish('', queue, Buffer.from(`body of ${id}`), { messageId: id, type: 'package', headers: { 'x-trace': 't-1' }, ...extra });
 
@@ -86,18 +107,8 @@ describe('Consumer (real broker)', () => {
   it('runs one batch at a time: what arrives meanwhile waits and goes as the next batch the moment the first ends', async () => {
     const queue = await workQueue();
     const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 10, maxWaitMs: 0 } });
-    const batches: string[][] = [];
-    let running = 0;
-    let most = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    await consumer.start(async (messages) => {
-      most = Math.max(most, ++running);
-      batches.push(messages.map((m) => m.messageId!));
-      if (batches.length === 1) await gate; // the first batch's "commit" takes a while
-      running--;
-      return messages.map(() => Outcome.ack());
-    });
+    // The first batch's "commit" takes a while.
+    const { batches, release, most } = await startGated(consumer, (_, seen) => seen === 1);
     await send(queue, 'g-0');
     await waitFor(() => batches.length === 1, 5000, 'the first batch');
     for (let i = 1; i <= 5; i++) await send(queue, `g-${i}`);
@@ -107,7 +118,7 @@ describe('Consumer (real broker)', () => {
     await waitFor(() => batches.length === 2, 5000, 'the second batch');
     await consumer.stop();
     expect(batches).toEqual([['g-0'], ['g-1', 'g-2', 'g-3', 'g-4', 'g-5']]);
-    expect(most).toBe(1);
+    expect(most()).toBe(1);
     expect(await messageCount(queue)).toBe(0);
   });
 
@@ -118,18 +129,8 @@ describe('Consumer (real broker)', () => {
   it('with concurrency 2 starts a second batch beside a running one, but a message never passes an earlier one with its order key', async () => {
     const queue = await workQueue();
     const consumer = new Consumer(connection, publisher, { queue, prefetch: 50, batch: { maxSize: 10, maxWaitMs: 0, concurrency: 2 }, orderKey: byDoc });
-    const batches: string[][] = [];
-    let running = 0;
-    let most = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    await consumer.start(async (messages) => {
-      most = Math.max(most, ++running);
-      batches.push(messages.map((m) => m.messageId!));
-      if (messages.some((m) => m.messageId === 'k-1')) await gate; // document A's batch is slow to commit
-      running--;
-      return messages.map(() => Outcome.ack());
-    });
+    // Document A's batch is slow to commit.
+    const { batches, release, most } = await startGated(consumer, (messages) => messages.some((m) => m.messageId === 'k-1'));
     await sendAbout(queue, 'k-1', 'A');
     await waitFor(() => batches.length === 1, 5000, 'the first batch');
     await sendAbout(queue, 'k-2', 'A'); // waits for k-1
@@ -142,7 +143,7 @@ describe('Consumer (real broker)', () => {
     release();
     await waitFor(() => batches.flat().includes('k-2'), 5000, 'document A once its first message was settled');
     await consumer.stop();
-    expect(most).toBe(2);
+    expect(most()).toBe(2);
     expect(batches[0]).toEqual(['k-1']);
     expect(batches.flat().sort()).toEqual(['k-1', 'k-2', 'k-3', 'k-4']);
     expect(await messageCount(queue)).toBe(0);

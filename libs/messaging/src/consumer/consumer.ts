@@ -295,8 +295,8 @@ export class Consumer {
     if (this.buffer.length === 0) return;
     const batch = this.options.batch;
     if (!batch) {
-      const taken = this.buffer;
-      this.buffer = [];
+      const taken = this.take(this.buffer.length);
+      if (taken.length === 0) return;
       return this.track(this.process(taken));
     }
     const taken = this.take(batch.maxSize);
